@@ -1,0 +1,72 @@
+//! Signing in with a one-time code sent to an email address or a mobile phone.
+
+use crate::UtcTime;
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/auth/code`: send a code to this contact. The answer is the same whether or not
+/// the contact belongs to a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeRequest {
+    /// An email address or a mainland China mobile number.
+    pub contact: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeSent {
+    /// Where the code went, masked (`w***@example.com`, `138****1234`).
+    pub sent_to: String,
+    /// How long the code stays valid.
+    pub expires_in_secs: u64,
+    pub length: u8,
+}
+
+/// `POST /api/auth/verify`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifyRequest {
+    pub contact: String,
+    pub code: String,
+}
+
+/// The signed-in customer, as they see themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerProfile {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub tier: TierName,
+}
+
+/// The default loyalty tiers; a later issue makes them configurable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TierName {
+    Regular,
+    Silver,
+    Gold,
+    Diamond,
+}
+
+/// `GET /api/auth/session`: who is on the other end of this cookie, if anyone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SessionInfo {
+    Anonymous,
+    Customer { customer: CustomerProfile },
+}
+
+/// A message the demo server "sent" (`GET /api/dev/outbox`, demo mode only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub sent_at: UtcTime,
+}

@@ -1,0 +1,42 @@
+//! Portico's wire contract: every request and response body that crosses between the app (or the
+//! widget) and the services, shared by both sides so they cannot drift apart.
+//!
+//! Rules of the contract:
+//! - money is integer fen ([`Money`]), never a float;
+//! - times are UTC, RFC 3339 ([`UtcTime`]); dates are ISO `YYYY-MM-DD` ([`CalendarDate`]);
+//! - enums travel as `snake_case` strings;
+//! - errors are `application/problem+json` ([`Problem`]) with a stable [`ErrorCode`] that the app
+//!   turns into a localized message.
+//!
+//! The `openapi` feature derives the OpenAPI schemas the reference server publishes.
+
+mod auth;
+mod config;
+mod orders;
+mod problem;
+mod values;
+
+pub use auth::*;
+pub use config::*;
+pub use orders::*;
+pub use problem::*;
+pub use values::*;
+
+/// Paths of the JSON API, relative to a service's base URL.
+pub mod paths {
+    pub const SIGN_IN_CODE: &str = "/api/auth/code";
+    pub const SIGN_IN_VERIFY: &str = "/api/auth/verify";
+    pub const SIGN_OUT: &str = "/api/auth/sign-out";
+    pub const SESSION: &str = "/api/auth/session";
+    pub const ORDERS: &str = "/api/orders";
+    pub const GUEST_LOOKUP: &str = "/api/guest/lookup";
+    pub const OUTBOX: &str = "/api/dev/outbox";
+    pub const DEMO_ADVANCE: &str = "/api/dev/advance-shipments";
+    pub const OPENAPI: &str = "/api/openapi.json";
+    pub const CONFIG: &str = "/portico.config.json";
+
+    /// `/api/orders/{number}`
+    pub fn order(number: &str) -> String {
+        format!("{ORDERS}/{number}")
+    }
+}

@@ -1,0 +1,52 @@
+//! Errors on the wire: RFC 9457 `application/problem+json` with a stable machine code.
+
+use serde::{Deserialize, Serialize};
+
+/// The stable reason a request failed. The app shows a localized message for each; the
+/// English `title` in [`Problem`] is for logs and developers only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body or a parameter could not be read.
+    BadRequest,
+    /// The contact is neither an email address nor a mainland mobile number.
+    InvalidContact,
+    /// The order number does not have the `PT` + 8 digits shape.
+    InvalidOrderNumber,
+    /// The sign-in code is wrong (or there is no code for this contact).
+    InvalidCode,
+    /// The sign-in code is older than 10 minutes or was already used.
+    CodeExpired,
+    /// Five wrong tries: a new code is needed.
+    TooManyAttempts,
+    /// Too many requests from this address or for this target; `retry_after_secs` says when.
+    RateLimited,
+    /// A session is needed.
+    Unauthorized,
+    /// Nothing here, or nothing this caller may see (the two are never told apart).
+    NotFound,
+    /// The order lookup found no order with these details.
+    OrderNotFound,
+    /// A feature switched off in this deployment (e.g. the demo outbox).
+    Disabled,
+    /// The service failed; the request may be retried.
+    Internal,
+}
+
+/// `application/problem+json` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// A URI naming the problem type (`about:blank` or a documentation page).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Set with [`ErrorCode::RateLimited`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}

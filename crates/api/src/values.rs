@@ -1,0 +1,318 @@
+//! Small value types that can only hold valid values ("parse, don't validate"). Both sides parse
+//! with the same code, so the app can tell the customer what is wrong before a request is made.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount of Chinese yuan in fen (1 CNY = 100 fen). Never a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct Money {
+    pub fen: i64,
+}
+
+impl Money {
+    pub const fn fen(fen: i64) -> Self {
+        Self { fen }
+    }
+
+    pub const fn yuan(yuan: i64) -> Self {
+        Self { fen: yuan * 100 }
+    }
+
+    /// `1234.50` style decimal, grouped by thousands: `"1,234.50"`. The currency sign is the
+    /// caller's (locale) business.
+    pub fn decimal(self) -> String {
+        let sign = if self.fen < 0 { "-" } else { "" };
+        let abs = self.fen.unsigned_abs();
+        let (yuan, fen) = (abs / 100, abs % 100);
+        let digits = yuan.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("{sign}{grouped}.{fen:02}")
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money::fen(self.fen + rhs.fen)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::default(), |a, b| a + b)
+    }
+}
+
+/// A UTC instant, RFC 3339 on the wire (`2026-11-24T08:30:00Z`). The app shows it in the
+/// customer's locale and time zone.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = DateTime))]
+#[serde(transparent)]
+pub struct UtcTime(pub String);
+
+/// A calendar date, ISO 8601 (`2026-11-27`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Date))]
+#[serde(transparent)]
+pub struct CalendarDate(pub String);
+
+/// Why a typed value was refused. The app maps each to a localized message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseError {
+    Empty,
+    InvalidContact,
+    InvalidOrderNumber,
+    InvalidCode,
+}
+
+/// An order number as printed on receipts: `PT` followed by eight digits (`PT20261234`).
+/// Input is forgiving: case, spaces and dashes are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "PT20261001"))]
+#[serde(try_from = "String", into = "String")]
+pub struct OrderNumber(String);
+
+impl OrderNumber {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let cleaned: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        if cleaned.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        let digits = cleaned
+            .strip_prefix("PT")
+            .ok_or(ParseError::InvalidOrderNumber)?;
+        if digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(cleaned))
+        } else {
+            Err(ParseError::InvalidOrderNumber)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for OrderNumber {
+    type Error = &'static str;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value).map_err(|_| "an order number is PT followed by 8 digits")
+    }
+}
+
+impl From<OrderNumber> for String {
+    fn from(value: OrderNumber) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for OrderNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How a customer can be reached and identified: an email address or a mainland China mobile
+/// number. Normalized: emails lower-cased, phones as 11 digits without `+86`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Contact {
+    Email(String),
+    Phone(String),
+}
+
+impl Contact {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        if trimmed.contains('@') {
+            return Self::parse_email(trimmed);
+        }
+        let digits: String = trimmed
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+            .collect();
+        let digits = digits
+            .strip_prefix("+86")
+            .or_else(|| digits.strip_prefix("0086"))
+            .unwrap_or(&digits);
+        let bytes = digits.as_bytes();
+        if bytes.len() == 11
+            && bytes[0] == b'1'
+            && (b'3'..=b'9').contains(&bytes[1])
+            && bytes.iter().all(u8::is_ascii_digit)
+        {
+            Ok(Contact::Phone(digits.to_string()))
+        } else {
+            Err(ParseError::InvalidContact)
+        }
+    }
+
+    fn parse_email(input: &str) -> Result<Self, ParseError> {
+        let email = input.to_lowercase();
+        let valid = email.len() <= 254
+            && !email.chars().any(char::is_whitespace)
+            && match email.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && !domain.contains("..")
+                }
+                None => false,
+            };
+        if valid {
+            Ok(Contact::Email(email))
+        } else {
+            Err(ParseError::InvalidContact)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Contact::Email(s) | Contact::Phone(s) => s,
+        }
+    }
+
+    /// What may be shown to someone who has not proved who they are:
+    /// `138****1234`, `w***@example.com`.
+    pub fn masked(&self) -> String {
+        match self {
+            Contact::Phone(p) => mask_phone(p),
+            Contact::Email(e) => {
+                let (local, domain) = e.split_once('@').unwrap_or((e, ""));
+                let first: String = local.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+        }
+    }
+}
+
+/// `13812341234` becomes `138****1234`; anything shorter keeps only its last two digits.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() >= 11 {
+        let head: String = chars[..3].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}****{tail}")
+    } else {
+        let keep = chars.len().min(2);
+        let tail: String = chars[chars.len() - keep..].iter().collect();
+        format!("{}{tail}", "*".repeat(chars.len() - keep))
+    }
+}
+
+/// A person's name shown to a guest: the family name and a star per further character (`王*`).
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => {
+            let rest = chars.count().max(1);
+            format!("{first}{}", "*".repeat(rest))
+        }
+        None => String::new(),
+    }
+}
+
+/// A six-digit one-time sign-in code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInCode(String);
+
+impl SignInCode {
+    pub const LEN: usize = 6;
+
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let code: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.is_empty() {
+            Err(ParseError::Empty)
+        } else if code.len() == Self::LEN && code.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(code))
+        } else {
+            Err(ParseError::InvalidCode)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_grouped_and_keeps_fen() {
+        assert_eq!(Money::fen(123_456_789).decimal(), "1,234,567.89");
+        assert_eq!(Money::fen(5).decimal(), "0.05");
+        assert_eq!(Money::fen(-100_000).decimal(), "-1,000.00");
+        assert_eq!(serde_json::to_string(&Money::yuan(12)).unwrap(), "1200");
+    }
+
+    #[test]
+    fn order_numbers_are_forgiving_but_strict() {
+        assert_eq!(
+            OrderNumber::parse(" pt2026-1001 ").unwrap().as_str(),
+            "PT20261001"
+        );
+        assert_eq!(OrderNumber::parse(""), Err(ParseError::Empty));
+        assert_eq!(
+            OrderNumber::parse("PT123"),
+            Err(ParseError::InvalidOrderNumber)
+        );
+        assert_eq!(
+            OrderNumber::parse("XX20261001"),
+            Err(ParseError::InvalidOrderNumber)
+        );
+        assert!(serde_json::from_str::<OrderNumber>("\"PT1\"").is_err());
+    }
+
+    #[test]
+    fn contacts_are_normalized() {
+        assert_eq!(
+            Contact::parse(" Wang.Wei@Example.com "),
+            Ok(Contact::Email("wang.wei@example.com".into()))
+        );
+        assert_eq!(
+            Contact::parse("+86 138-1234-5678"),
+            Ok(Contact::Phone("13812345678".into()))
+        );
+        assert_eq!(Contact::parse("12345"), Err(ParseError::InvalidContact));
+        assert_eq!(Contact::parse("a@b"), Err(ParseError::InvalidContact));
+        assert_eq!(Contact::parse("  "), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn masking_hides_the_middle() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(
+            Contact::Email("wang.wei@example.com".into()).masked(),
+            "w***@example.com"
+        );
+        assert_eq!(mask_name("王伟"), "王*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+    }
+
+    #[test]
+    fn codes_are_six_digits() {
+        assert!(SignInCode::parse("123 456").is_ok());
+        assert_eq!(SignInCode::parse("12345"), Err(ParseError::InvalidCode));
+        assert_eq!(SignInCode::parse("abcdef"), Err(ParseError::InvalidCode));
+    }
+}
