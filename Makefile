@@ -1,0 +1,58 @@
+# Portico: `make run` to try it, `make test` for every check. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+PORTICO_ADDR ?= 127.0.0.1:8080
+PORTICO_DATA_DIR ?= ./data
+
+.PHONY: run test setup setup-test app server fmt-check clippy rust-test wasm-test e2e bench openapi clean-data
+
+setup:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+## The release app (wasm + JS + CSS) into dist/.
+app: setup
+	trunk build --release --offline
+
+server:
+	cargo build --profile server -p portico-server
+
+## Build everything and start Portico with demo data on PORTICO_ADDR.
+run: app server
+	PORTICO_ADDR=$(PORTICO_ADDR) PORTICO_DATA_DIR=$(PORTICO_DATA_DIR) PORTICO_DEMO=1 \
+		target/server/portico-server --static-dir dist
+
+## Every check: format, clippy, Rust tests, wasm tests and end-to-end tests in headless Chromium.
+test: setup-test fmt-check clippy rust-test wasm-test e2e
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy -p portico-api -p portico-server --all-targets -- -D warnings
+	cargo clippy -p portico --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+rust-test:
+	cargo test -p portico-api -p portico-server
+
+wasm-test:
+	cargo test -p portico --target wasm32-unknown-unknown
+
+e2e: app
+	cargo build -p portico-server
+	npx playwright test --config tests/e2e/playwright.config.ts
+
+## Sizes of the release app and the order-detail API under load, into bench/results.md.
+bench: app server
+	scripts/bench.sh
+
+## Rewrite the committed OpenAPI document from the code.
+openapi:
+	UPDATE_OPENAPI=1 cargo test -p portico-server --test openapi

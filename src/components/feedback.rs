@@ -1,0 +1,56 @@
+//! Loading, empty and error states, the same everywhere.
+
+use crate::api::ApiError;
+use crate::components::labels;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Grey placeholder lines while content loads; announced once to screen readers.
+#[component]
+pub fn Skeleton(
+    /// How many placeholder blocks to draw.
+    #[prop(default = 3)]
+    blocks: usize,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="skeleton" role="status" aria-live="polite">
+            <span class="visually-hidden">{t!(i18n, common.loading)}</span>
+            {(0..blocks).map(|_| view! { <div class="skeleton-block" aria-hidden="true"></div> }).collect_view()}
+        </div>
+    }
+}
+
+/// A failed load, explained, with a way to try again.
+#[component]
+pub fn ErrorNotice(
+    /// What went wrong.
+    error: ApiError,
+    /// Called by the "Try again" button; no button when absent.
+    #[prop(optional, into)]
+    retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = move || labels::api_error(i18n, &error);
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>{message}</p>
+            {retry.map(|retry| view! {
+                <button type="button" class="button button-secondary" on:click=move |_| retry.run(())>
+                    {t!(i18n, common.retry)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// Nothing to show yet, said kindly.
+#[component]
+pub fn EmptyState(title: String, body: String) -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            <h2>{title}</h2>
+            <p>{body}</p>
+        </div>
+    }
+}

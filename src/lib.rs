@@ -1,0 +1,90 @@
+//! Portico, the customer self-service portal: a Leptos app rendered in the browser.
+//!
+//! `start` reads `portico.config.json`, then mounts [`App`]. Pages live in `pages/` (one file per
+//! route, composing only), reusable pieces in `components/`, every call to a service goes through
+//! `api`, and every user-visible string through the `i18n` module generated from `locales/`.
+
+// The `i18n` module is generated from `locales/*.json` at compile time (unknown keys fail the build).
+#[allow(deprecated)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+pub use locales::i18n;
+
+pub mod api;
+pub mod components;
+pub mod config;
+pub mod format;
+pub mod pages;
+pub mod session;
+
+use components::header::Header;
+use config::RuntimeConfig;
+use i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{
+    guest_lookup::GuestLookupPage, home::HomePage, not_found::NotFound,
+    order_detail::OrderDetailPage, orders::OrdersPage, outbox::OutboxPage, sign_in::SignInPage,
+};
+
+/// Loads the runtime configuration, then mounts the app on `<body>`.
+pub fn start() {
+    leptos::task::spawn_local(async {
+        let config = config::load().await;
+        leptos::mount::mount_to_body(move || view! { <App config/> });
+    });
+}
+
+/// The whole portal: language, session, header and routes.
+#[component]
+pub fn App(config: RuntimeConfig) -> impl IntoView {
+    let initial_locale = config::remembered_locale()
+        .unwrap_or_else(|| config::locale_from_tag(&config.default_locale));
+    config::apply_brand(&config);
+    provide_context(api::Services::from(&config));
+    provide_context(config);
+    view! {
+        <I18nSubContextProvider initial_locale>
+            <Shell/>
+        </I18nSubContextProvider>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let i18n = use_i18n();
+    // The <html lang> follows the chosen language (screen readers and CJK fonts depend on it),
+    // and the choice is remembered for the next visit.
+    Effect::new(move |previous: Option<Locale>| {
+        let locale = i18n.get_locale();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", config::locale_tag(locale));
+        }
+        if previous.is_some_and(|previous| previous != locale) {
+            config::remember_locale(locale);
+        }
+        locale
+    });
+    session::provide_session();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{t!(i18n, app.skip)}</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/orders") view=OrdersPage/>
+                    <Route path=path!("/orders/:number") view=OrderDetailPage/>
+                    <Route path=path!("/track") view=GuestLookupPage/>
+                    <Route path=path!("/dev/outbox") view=OutboxPage/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>{t!(i18n, app.footer)}</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,9 @@
+//! One file per route. Pages load data and compose components; they hold no shared logic.
+
+pub mod guest_lookup;
+pub mod home;
+pub mod not_found;
+pub mod order_detail;
+pub mod orders;
+pub mod outbox;
+pub mod sign_in;

@@ -1,0 +1,187 @@
+//! `/orders/:number`: one order — items, amounts, payment, delivery address and every parcel.
+//! While a parcel is moving the page refreshes itself (not while the tab is hidden) and says
+//! when a new checkpoint has arrived.
+
+use crate::api::{self, ApiError, Services};
+use crate::components::feedback::{ErrorNotice, Skeleton};
+use crate::components::labels;
+use crate::components::shipment::ShipmentCard;
+use crate::format;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use portico_api::{paths, CheckpointEvent, ErrorCode, OrderDetail, RuntimeConfig};
+use std::time::Duration;
+
+#[component]
+pub fn OrderDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let services = Services::current();
+    let refresh_secs = expect_context::<RuntimeConfig>().tracking_refresh_secs.max(5);
+    let params = use_params_map();
+    let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
+    let order = LocalResource::new(move || {
+        let url = services.orders(&paths::order(&number.get()));
+        async move { api::get::<OrderDetail>(&url).await }
+    });
+
+    // Checkpoints seen so far, to notice new ones after a refresh.
+    let seen = StoredValue::new(None::<(String, usize)>);
+    let announcement = RwSignal::new(None::<CheckpointEvent>);
+    Effect::new(move |_| {
+        let Some(Ok(detail)) = order.get() else {
+            return;
+        };
+        let count: usize = detail.shipments.iter().map(|s| s.checkpoints.len()).sum();
+        let key = detail.number.to_string();
+        let before = seen.get_value();
+        seen.set_value(Some((key.clone(), count)));
+        if let Some((before_key, before_count)) = before {
+            if before_key == key && count > before_count {
+                let newest = detail
+                    .shipments
+                    .iter()
+                    .filter_map(|s| s.checkpoints.first())
+                    .max_by(|a, b| a.at.cmp(&b.at));
+                if let Some(checkpoint) = newest {
+                    announcement.set(Some(checkpoint.event));
+                }
+            }
+        }
+    });
+
+    let moving = move || {
+        order
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|d| d.shipments.iter().any(|s| s.status.is_moving()))
+    };
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            let visible =
+                document().visibility_state() == web_sys::VisibilityState::Visible;
+            if visible && moving() {
+                order.refetch();
+            }
+        },
+        Duration::from_secs(u64::from(refresh_secs)),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    view! {
+        <section class="page">
+            <p class="back"><A href="/orders">{t!(i18n, order.back)}</A></p>
+            <div class="live-update" role="status" aria-live="polite">
+                {move || announcement.get().map(|event| view! {
+                    <p class="notice notice-success" data-testid="new-checkpoint">
+                        {t!(i18n, shipment.new_checkpoint, what = move || labels::event(i18n, event))}
+                    </p>
+                })}
+            </div>
+            {move || match order.get() {
+                    None => view! { <Skeleton blocks=5/> }.into_any(),
+                    Some(loaded) => match loaded {
+                        Ok(detail) => view! { <OrderView detail moving=Signal::derive(moving)/> }.into_any(),
+                        Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => view! {
+                            <h1>{t!(i18n, order.title, number = number.get_untracked())}</h1>
+                            <div class="notice notice-info" role="alert"><p>{t!(i18n, order.not_found)}</p></div>
+                        }.into_any(),
+                        Err(ApiError::Problem(p)) if p.code == ErrorCode::Unauthorized => view! {
+                            <div class="notice notice-info">
+                                <p>{t!(i18n, orders.sign_in_needed)}</p>
+                                <A href="/sign-in" attr:class="button">{t!(i18n, nav.sign_in)}</A>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice error retry=Callback::new(move |_| order.refetch())/>
+                        }.into_any(),
+                    },
+                }}
+        </section>
+    }
+}
+
+#[component]
+fn OrderView(detail: OrderDetail, moving: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let placed_at = detail.placed_at.clone();
+    let payment = detail.payment_state;
+    let count = detail.shipments.len();
+    let address = detail.address.clone();
+    let amounts = detail.amounts.clone();
+    view! {
+        <header class="order-head">
+            <h1>{t!(i18n, order.title, number = detail.number.to_string())}</h1>
+            <p class="muted">
+                {t!(i18n, order.placed_on, date = move || format::date_time(i18n.get_locale(), &placed_at))}
+            </p>
+        </header>
+        {detail.masked.then(|| view! {
+            <div class="notice notice-info" data-testid="guest-notice">
+                <p>{t!(i18n, order.guest_notice)}</p>
+                <A href="/sign-in">{t!(i18n, order.guest_sign_in)}</A>
+            </div>
+        })}
+        <div class="order-grid">
+            <div class="order-main">
+                <h2>{t!(i18n, order.parcels)}</h2>
+                <Show when=move || moving.get()>
+                    <p class="muted live-note">{t!(i18n, shipment.live_note)}</p>
+                </Show>
+                {if count == 0 {
+                    view! { <p class="notice notice-info">{t!(i18n, order.no_parcels)}</p> }.into_any()
+                } else {
+                    detail.shipments.into_iter().enumerate().map(|(i, shipment)| view! {
+                        <ShipmentCard shipment position=i + 1 count/>
+                    }).collect_view().into_any()
+                }}
+            </div>
+            <aside class="order-side">
+                <section class="panel">
+                    <h2>{t!(i18n, order.items)}</h2>
+                    <ul class="items">
+                        {detail.items.into_iter().map(|item| {
+                            let quantity = item.quantity;
+                            view! {
+                                <li>
+                                    <span class="item-name">{item.name}</span>
+                                    <span class="muted">{item.variant}</span>
+                                    <span class="item-line">
+                                        <span>{t!(i18n, order.quantity, count = quantity)}</span>
+                                        <span>{format::money(item.unit_price)}</span>
+                                    </span>
+                                    {item.final_sale.then(|| view! { <span class="tag">{t!(i18n, order.final_sale)}</span> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+                <section class="panel">
+                    <h2>{t!(i18n, order.amounts)}</h2>
+                    <dl class="amounts">
+                        <div><dt>{t!(i18n, order.subtotal)}</dt><dd>{format::money(amounts.subtotal)}</dd></div>
+                        <div><dt>{t!(i18n, order.shipping)}</dt><dd>{format::money(amounts.shipping)}</dd></div>
+                        {(amounts.discount.fen != 0).then(|| view! {
+                            <div><dt>{t!(i18n, order.discount)}</dt><dd>{format::money(portico_api::Money::fen(-amounts.discount.fen.abs()))}</dd></div>
+                        })}
+                        <div class="total"><dt>{t!(i18n, order.total)}</dt><dd>{format::money(amounts.total)}</dd></div>
+                        <div><dt>{t!(i18n, order.payment)}</dt><dd>{move || labels::payment(i18n, payment)}</dd></div>
+                    </dl>
+                </section>
+                <section class="panel">
+                    <h2>{t!(i18n, order.delivery)}</h2>
+                    <address data-testid="address">
+                        <span>{address.recipient.clone()}" "{address.phone.clone()}</span>
+                        <span>{format!("{} {} {}", address.province, address.city, address.district)}</span>
+                        {match address.street.clone() {
+                            Some(street) => view! { <span>{street}</span> }.into_any(),
+                            None => view! { <span class="muted">{t!(i18n, order.street_hidden)}</span> }.into_any(),
+                        }}
+                    </address>
+                </section>
+            </aside>
+        </div>
+    }
+}

@@ -1,0 +1,57 @@
+//! `/dev/outbox` (demo deployments): what the service would have sent, so a newcomer can read
+//! their sign-in code.
+
+use crate::api::{self, Services};
+use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
+use crate::format;
+use crate::i18n::*;
+use leptos::prelude::*;
+use portico_api::{paths, OutboxMessage};
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let services = Services::current();
+    let messages = LocalResource::new(move || {
+        let url = services.auth(paths::OUTBOX);
+        async move { api::get::<Vec<OutboxMessage>>(&url).await }
+    });
+    view! {
+        <section class="page narrow">
+            <h1>{t!(i18n, outbox.title)}</h1>
+            <p class="lead">{t!(i18n, outbox.lead)}</p>
+            <button type="button" class="button button-secondary" on:click=move |_| messages.refetch()>
+                {t!(i18n, outbox.refresh)}
+            </button>
+            {move || match messages.get() {
+                    None => view! { <Skeleton/> }.into_any(),
+                    Some(loaded) => match loaded {
+                        Ok(list) if list.is_empty() => view! {
+                            <EmptyState title=t_string!(i18n, outbox.empty).to_string() body=String::new()/>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ol class="outbox">
+                                {list.into_iter().map(|message| {
+                                    let sent_at = message.sent_at.clone();
+                                    let datetime = sent_at.0.clone();
+                                    view! {
+                                        <li class="panel" data-testid="outbox-message">
+                                            <p class="muted">
+                                                {t!(i18n, outbox.to, to = message.to.clone())}" · "
+                                                <time datetime=datetime>{move || format::date_time(i18n.get_locale(), &sent_at)}</time>
+                                            </p>
+                                            <h2 class="outbox-subject">{message.subject}</h2>
+                                            <pre class="outbox-body">{message.body}</pre>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice error retry=Callback::new(move |_| messages.refetch())/>
+                        }.into_any(),
+                    },
+                }}
+        </section>
+    }
+}

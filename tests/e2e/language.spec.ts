@@ -1,0 +1,28 @@
+import { test, expect, expectAccessible } from './fixtures';
+
+test('Chinese by default, English on request, remembered after a reload', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('订单、退货与会员权益，一站查看');
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your orders, returns and benefits in one place');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('button', { name: 'English' })).toHaveAttribute('aria-pressed', 'true');
+  await expectAccessible(page);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your orders, returns and benefits in one place');
+  await page.goto('/track');
+  await expect(page.getByRole('heading', { name: 'Track an order', level: 1 })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '查询订单', level: 1 })).toBeVisible();
+});
+
+test('an unknown page says so, in the chosen language', async ({ page }) => {
+  await page.goto('/no-such-page');
+  await expect(page.getByRole('heading', { name: '页面不存在' })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -1,0 +1,61 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Each run starts the real server (debug build) on a fresh database, serving the release app.
+const port = Number(process.env.PORTICO_E2E_PORT ?? 8787);
+const dataDir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
+const root = join(__dirname, '..', '..');
+
+export default defineConfig({
+  testDir: '.',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [
+    { name: 'phone', use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } },
+    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+  ],
+  webServer: {
+    command: `${join(root, 'target/debug/portico-server')} --static-dir ${join(root, 'dist')}`,
+    url: `http://127.0.0.1:${port}/api/auth/session`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PORTICO_ADDR: `127.0.0.1:${port}`,
+      PORTICO_DATA_DIR: dataDir,
+      PORTICO_DEMO: '1',
+      // Shipments move only when a test asks (POST /api/dev/advance-shipments).
+      PORTICO_DEMO_ADVANCE_SECS: '0',
+      PORTICO_TRACKING_REFRESH_SECS: '5',
+      // Both viewports sign in many times from one address; the limits themselves are covered
+      // by the server's integration tests.
+      PORTICO_RATE_LIMIT_FACTOR: '50',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,102 @@
+//! The app's pieces in a real browser (wasm-bindgen-test in headless Chromium).
+
+use leptos::prelude::*;
+use portico::components::shipment::ShipmentCard;
+use portico::format;
+use portico::i18n::{I18nContextProvider, Locale};
+use portico_api::{
+    CalendarDate, Carrier, Checkpoint, CheckpointEvent, Money, Shipment, ShipmentStatus, UtcTime,
+};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn money_is_shown_in_yuan_from_fen() {
+    assert_eq!(format::money(Money::fen(129_900)), "¥1,299.00");
+    assert_eq!(format::money(Money::fen(-2_050)), "-¥20.50");
+}
+
+#[wasm_bindgen_test]
+fn dates_follow_the_language() {
+    let at = UtcTime("2026-03-05T04:00:00Z".into());
+    let zh = format::date(Locale::zh_CN, &at);
+    let en = format::date(Locale::en, &at);
+    assert!(zh.contains("2026年3月"), "{zh}");
+    assert!(en.contains("Mar") && en.contains("2026"), "{en}");
+}
+
+#[wasm_bindgen_test]
+fn a_calendar_date_is_never_shifted_by_the_time_zone() {
+    let day = CalendarDate("2026-11-27".into());
+    assert!(format::calendar_date(Locale::en, &day).contains("27"));
+    assert!(format::calendar_date(Locale::zh_CN, &day).contains("27"));
+}
+
+fn shipment(checkpoints: usize, status: ShipmentStatus) -> Shipment {
+    Shipment {
+        id: 7,
+        carrier: Carrier::SfExpress,
+        tracking_number: "SF1234567890123".into(),
+        status,
+        estimated_delivery: Some(CalendarDate("2026-11-27".into())),
+        delayed: false,
+        delivered_at: None,
+        checkpoints: (0..checkpoints)
+            .map(|i| Checkpoint {
+                at: UtcTime(format!("2026-11-2{}T08:00:00Z", 4 - i.min(4))),
+                event: CheckpointEvent::ArrivedFacility,
+                location: format!("上海市 转运中心 {i}"),
+            })
+            .collect(),
+        items: vec!["保温杯".into()],
+    }
+}
+
+fn mount(shipment: Shipment) -> web_sys::HtmlElement {
+    let document = document();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let host: web_sys::HtmlElement = host.unchecked_into();
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! {
+            <I18nContextProvider enable_cookie=false>
+                <ShipmentCard shipment=shipment.clone() position=1 count=1/>
+            </I18nContextProvider>
+        }
+    });
+    handle.forget();
+    host
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_shows_three_checkpoints_then_all_on_request() {
+    let host = mount(shipment(5, ShipmentStatus::InTransit));
+    let rows = || host.query_selector_all(".timeline li").unwrap().length();
+    assert_eq!(rows(), 3);
+    let more: web_sys::HtmlElement = host
+        .query_selector("button[aria-expanded]")
+        .unwrap()
+        .expect("a show-more button")
+        .unchecked_into();
+    assert_eq!(more.get_attribute("aria-expanded").as_deref(), Some("false"));
+    more.click();
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    assert_eq!(rows(), 5);
+    assert_eq!(more.get_attribute("aria-expanded").as_deref(), Some("true"));
+}
+
+#[wasm_bindgen_test]
+fn a_parcel_in_trouble_says_what_to_do_next() {
+    let host = mount(shipment(2, ShipmentStatus::Exception));
+    let note = host
+        .query_selector(".notice-warn")
+        .unwrap()
+        .expect("a next-action notice");
+    assert!(!note.text_content().unwrap_or_default().trim().is_empty());
+    assert!(host.query_selector("button[aria-expanded]").unwrap().is_none());
+
+    let calm = mount(shipment(2, ShipmentStatus::InTransit));
+    assert!(calm.query_selector(".notice-warn").unwrap().is_none());
+}
