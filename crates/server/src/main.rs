@@ -1,1 +1,82 @@
-fn main() {}
+//! `portico-server`: starts the reference service (see `--help`).
+
+use clap::Parser;
+use portico_server::{app, build_state, config::Config, dev, openapi, seed};
+use std::net::SocketAddr;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let config = Config::parse();
+    if config.print_openapi {
+        println!("{}", openapi::json());
+        return Ok(());
+    }
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    if std::env::var("PORTICO_LOG_JSON").is_ok_and(|v| v == "1") {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+
+    let state = build_state(config.clone()).await?;
+    if config.demo && config.demo_advance_secs > 0 {
+        let (db, clock) = (state.db.clone(), state.clock.clone());
+        let every = std::time::Duration::from_secs(config.demo_advance_secs);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                if let Err(error) = dev::advance_shipments(&db, clock.now()).await {
+                    tracing::warn!(%error, "could not move the demo parcels");
+                }
+            }
+        });
+    }
+
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    println!("\nPortico is running.");
+    println!("  App:       {base}/");
+    println!("  Track:     {base}/track");
+    println!("  API docs:  {base}/api/openapi.json");
+    if config.demo {
+        println!("  Outbox:    {base}/dev/outbox   (sign-in codes land here)");
+        println!("  Demo sign-ins (one-time code, read it in the outbox):");
+        for customer in seed::DEMO_CUSTOMERS {
+            println!("    {:<24} {} ({})", customer.email, customer.name, customer.tier);
+        }
+    }
+    println!("  Data:      {}\n", config.data_dir.display());
+    tracing::info!(addr = %config.addr, demo = config.demo, "listening");
+
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,60 @@
+//! The server's configuration: command-line flags, each also an environment variable.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Portico's reference server: the customer portal's services, with an embedded SQLite database.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "portico-server", version, about)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "PORTICO_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Folder for the SQLite database (created, migrated and seeded on first start).
+    #[arg(long, env = "PORTICO_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// The built app (Trunk's dist folder), served with an index.html fallback.
+    #[arg(long, env = "PORTICO_STATIC_DIR", default_value = "./dist")]
+    pub static_dir: PathBuf,
+    /// Demo mode: keeps "sent" messages in an outbox readable at /api/dev/outbox, and moves
+    /// parcels along by itself. Never for a real deployment.
+    #[arg(long, env = "PORTICO_DEMO", default_value_t = false, value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub demo: bool,
+    /// In demo mode, seconds between steps of the moving parcels (0: only on request).
+    #[arg(long, env = "PORTICO_DEMO_ADVANCE_SECS", default_value_t = 45)]
+    pub demo_advance_secs: u64,
+    /// Seconds between the app's refreshes of a page with a moving parcel.
+    #[arg(long, env = "PORTICO_TRACKING_REFRESH_SECS", default_value_t = 30)]
+    pub tracking_refresh_secs: u32,
+    /// Multiplies every rate limit (tests that sign in many times from one address raise it).
+    #[arg(long, env = "PORTICO_RATE_LIMIT_FACTOR", default_value_t = 1)]
+    pub rate_limit_factor: u32,
+    /// Take the client address from the first X-Forwarded-For hop (behind a trusted proxy).
+    #[arg(long, env = "PORTICO_TRUST_PROXY", default_value_t = false, value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub trust_proxy: bool,
+    /// Mark cookies Secure (serve over HTTPS).
+    #[arg(long, env = "PORTICO_SECURE_COOKIES", default_value_t = false, value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub secure_cookies: bool,
+    /// Print the OpenAPI document and exit.
+    #[arg(long)]
+    pub print_openapi: bool,
+}
+
+impl Config {
+    /// Defaults for tests: demo on, nothing moving by itself.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        Config {
+            addr: "127.0.0.1:0".parse().expect("a valid address"),
+            data_dir,
+            static_dir: PathBuf::from("./dist"),
+            demo: true,
+            demo_advance_secs: 0,
+            tracking_refresh_secs: 30,
+            rate_limit_factor: 1,
+            trust_proxy: false,
+            secure_cookies: false,
+            print_openapi: false,
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Every failure leaves as `application/problem+json` with a stable code; axum's own rejections
+//! (bad JSON, bad query) are turned into the same shape, so a client mistake is never a 500.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use portico_api::{ErrorCode, Problem};
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0:?}")]
+    Client(ErrorCode),
+    #[error("rate limited, retry after {0}s")]
+    RateLimited(u64),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidContact
+        | ErrorCode::InvalidOrderNumber
+        | ErrorCode::InvalidCode
+        | ErrorCode::CodeExpired
+        | ErrorCode::TooManyAttempts => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::NotFound | ErrorCode::OrderNotFound | ErrorCode::Disabled => {
+            StatusCode::NOT_FOUND
+        }
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn title_of(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadRequest => "The request could not be read",
+        ErrorCode::InvalidContact => "Not an email address or mainland mobile number",
+        ErrorCode::InvalidOrderNumber => "Not an order number",
+        ErrorCode::InvalidCode => "Wrong sign-in code",
+        ErrorCode::CodeExpired => "Sign-in code expired or used",
+        ErrorCode::TooManyAttempts => "Too many wrong codes",
+        ErrorCode::RateLimited => "Too many requests",
+        ErrorCode::Unauthorized => "Sign-in needed",
+        ErrorCode::NotFound => "Not found",
+        ErrorCode::OrderNotFound => "No order matches these details",
+        ErrorCode::Disabled => "Not enabled in this deployment",
+        ErrorCode::Internal => "Internal error",
+    }
+}
+
+pub fn problem(code: ErrorCode, detail: Option<String>, retry_after_secs: Option<u64>) -> Response {
+    let status = status_of(code);
+    let body = Problem {
+        kind: "about:blank".into(),
+        title: title_of(code).into(),
+        status: status.as_u16(),
+        code,
+        detail,
+        retry_after_secs,
+    };
+    let mut response = (status, axum::Json(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if let Some(secs) = retry_after_secs {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Client(code) => problem(code, None, None),
+            ApiError::RateLimited(secs) => problem(ErrorCode::RateLimited, None, Some(secs)),
+            ApiError::BadRequest(detail) => problem(ErrorCode::BadRequest, Some(detail), None),
+            ApiError::Database(error) => {
+                tracing::error!(%error, "database error");
+                problem(ErrorCode::Internal, None, None)
+            }
+        }
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        ApiError::Client(code)
+    }
+}
+
+/// `Json<T>` whose rejection is a problem document.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::BadRequest(json_detail(rejection))),
+        }
+    }
+}
+
+fn json_detail(rejection: JsonRejection) -> String {
+    rejection.body_text()
+}
+
+/// `Query<T>` whose rejection is a problem document.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|rejection: QueryRejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+pub async fn api_not_found() -> Response {
+    problem(ErrorCode::NotFound, None, None)
+}
+
+pub async fn method_not_allowed() -> Response {
+    let mut response = problem(
+        ErrorCode::BadRequest,
+        Some("method not allowed".into()),
+        None,
+    );
+    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    response
+}

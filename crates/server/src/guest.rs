@@ -1,0 +1,75 @@
+//! Guest lookup: an order number plus the email or phone given with the order opens that one
+//! order, masked. "No such order" and "wrong contact" are the same answer, by the same path.
+
+use crate::auth::{client_ip, limit, start_session, Caller, GUEST_SESSION_SECS};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::orders::load_detail;
+use crate::{rate_limit, AppState};
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::Json;
+use axum_extra::extract::cookie::CookieJar;
+use portico_api::{Contact, ErrorCode, GuestLookupRequest, OrderDetail, OrderNumber};
+use std::net::SocketAddr;
+
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    id: i64,
+    contact_email: String,
+    recipient_phone: String,
+}
+
+/// Compares without stopping at the first difference.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[utoipa::path(post, path = "/api/guest/lookup", request_body = GuestLookupRequest, tag = "orders",
+    responses((status = 200, body = OrderDetail), (status = 404, body = portico_api::Problem),
+        (status = 422, body = portico_api::Problem), (status = 429, body = portico_api::Problem)))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    caller: Caller,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<GuestLookupRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let number = OrderNumber::parse(&body.order_number)
+        .map_err(|_| ApiError::from(ErrorCode::InvalidOrderNumber))?;
+    let contact =
+        Contact::parse(&body.contact).map_err(|_| ApiError::from(ErrorCode::InvalidContact))?;
+    limit(
+        &state,
+        rate_limit::LOOKUP_PER_IP,
+        &client_ip(&state, &headers, Some(peer)),
+    )?;
+    limit(&state, rate_limit::LOOKUP_PER_ORDER, number.as_str())?;
+
+    let candidate = sqlx::query_as::<_, Candidate>(
+        "SELECT id, contact_email, recipient_phone FROM orders WHERE number = ?",
+    )
+    .bind(number.as_str())
+    .fetch_optional(&state.db)
+    .await?;
+    // A missing order is compared against a stand-in, so both failures cost the same.
+    let (id, email, phone) = match &candidate {
+        Some(c) => (Some(c.id), c.contact_email.as_str(), c.recipient_phone.as_str()),
+        None => (None, "\u{0}", "\u{0}"),
+    };
+    let matches = match &contact {
+        Contact::Email(e) => same(e, email),
+        Contact::Phone(p) => same(p, phone),
+    };
+    let Some(order_id) = id.filter(|_| matches) else {
+        return Err(ErrorCode::OrderNotFound.into());
+    };
+    let detail = load_detail(&state.db, order_id, true).await?;
+    // A signed-in customer keeps their session; anyone else gets a guest pass for this order.
+    let jar = match caller {
+        Caller::Customer(_) => jar,
+        _ => start_session(&state, jar, None, Some(order_id), GUEST_SESSION_SECS).await?,
+    };
+    Ok((jar, Json(detail)))
+}

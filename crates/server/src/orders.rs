@@ -1,0 +1,306 @@
+//! Orders as their owner sees them: the paged list and one order's detail. The detail is also
+//! what a guest gets, masked, after proving the order (see `guest`).
+
+use crate::auth::Caller;
+use crate::clock::{china_date, rfc3339};
+use crate::error::{ApiError, ApiQuery, ApiResult};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use portico_api::{
+    mask_name, mask_phone, Amounts, CalendarDate, Carrier, Checkpoint, CheckpointEvent,
+    DeliveryAddress, ErrorCode, Money, OrderDetail, OrderItem, OrderNumber, OrderPage,
+    OrderSummary, PageQuery, PaymentState, Shipment, ShipmentStatus,
+};
+use sqlx::SqlitePool;
+
+const DEFAULT_PER_PAGE: u32 = 10;
+const MAX_PER_PAGE: u32 = 50;
+
+/// The status that speaks for an order in the list: trouble first, then the parcel furthest
+/// behind, then delivered.
+pub fn headline_status(statuses: &[ShipmentStatus]) -> Option<ShipmentStatus> {
+    let rank = |s: &ShipmentStatus| match s {
+        ShipmentStatus::Exception => 0,
+        ShipmentStatus::DeliveryAttempted => 1,
+        ShipmentStatus::ReturnedToSender => 2,
+        ShipmentStatus::InfoReceived => 3,
+        ShipmentStatus::InTransit => 4,
+        ShipmentStatus::OutForDelivery => 5,
+        ShipmentStatus::Delivered => 6,
+    };
+    statuses.iter().copied().min_by_key(rank)
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    number: String,
+    placed_at: i64,
+    total_fen: i64,
+}
+
+#[utoipa::path(get, path = "/api/orders", tag = "orders", params(PageQuery),
+    responses((status = 200, body = OrderPage), (status = 400, body = portico_api::Problem), (status = 401, body = portico_api::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> ApiResult<Json<OrderPage>> {
+    let Caller::Customer(customer_id) = caller else {
+        return Err(ErrorCode::Unauthorized.into());
+    };
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if page == 0 || per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(ApiError::BadRequest(format!(
+            "page starts at 1; per_page is 1 to {MAX_PER_PAGE}"
+        )));
+    }
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE customer_id = ?")
+        .bind(customer_id)
+        .fetch_one(&state.db)
+        .await?;
+    let rows = sqlx::query_as::<_, SummaryRow>(
+        "SELECT id, number, placed_at, total_fen FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(customer_id)
+    .bind(i64::from(per_page))
+    .bind(i64::from(page - 1) * i64::from(per_page))
+    .fetch_all(&state.db)
+    .await?;
+    let mut orders = Vec::with_capacity(rows.len());
+    for row in rows {
+        let items: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT name, quantity FROM order_items WHERE order_id = ? ORDER BY position",
+        )
+        .bind(row.id)
+        .fetch_all(&state.db)
+        .await?;
+        let statuses: Vec<ShipmentStatus> =
+            sqlx::query_scalar::<_, String>("SELECT status FROM shipments WHERE order_id = ?")
+                .bind(row.id)
+                .fetch_all(&state.db)
+                .await?
+                .iter()
+                .filter_map(|s| ShipmentStatus::parse(s))
+                .collect();
+        orders.push(OrderSummary {
+            number: OrderNumber::parse(&row.number)
+                .map_err(|_| ApiError::BadRequest("stored order number".into()))?,
+            placed_at: rfc3339(row.placed_at),
+            total: Money::fen(row.total_fen),
+            item_count: items.iter().map(|(_, q)| *q as u32).sum(),
+            headline: items.first().map(|(n, _)| n.clone()).unwrap_or_default(),
+            status: headline_status(&statuses),
+            shipment_count: statuses.len() as u32,
+        });
+    }
+    Ok(Json(OrderPage {
+        orders,
+        page,
+        per_page,
+        total: total as u32,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/orders/{number}", tag = "orders",
+    params(("number" = String, Path, description = "Order number, PT + 8 digits")),
+    responses((status = 200, body = OrderDetail), (status = 401, body = portico_api::Problem), (status = 404, body = portico_api::Problem)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<Json<OrderDetail>> {
+    if caller == Caller::Anonymous {
+        return Err(ErrorCode::Unauthorized.into());
+    }
+    // Malformed, unknown and someone else's: one answer.
+    let not_found = || ApiError::from(ErrorCode::NotFound);
+    let number = OrderNumber::parse(&number).map_err(|_| not_found())?;
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT id, customer_id FROM orders WHERE number = ?")
+            .bind(number.as_str())
+            .fetch_optional(&state.db)
+            .await?;
+    let (order_id, owner) = row.ok_or_else(not_found)?;
+    let masked = match caller {
+        Caller::Customer(id) if id == owner => false,
+        Caller::Guest { order_id: granted } if granted == order_id => true,
+        _ => return Err(not_found()),
+    };
+    Ok(Json(load_detail(&state.db, order_id, masked).await?))
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    number: String,
+    placed_at: i64,
+    updated_at: i64,
+    payment_state: String,
+    subtotal_fen: i64,
+    shipping_fen: i64,
+    discount_fen: i64,
+    total_fen: i64,
+    recipient: String,
+    recipient_phone: String,
+    province: String,
+    city: String,
+    district: String,
+    street: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    shipment_position: Option<i64>,
+    sku: String,
+    name: String,
+    variant: String,
+    quantity: i64,
+    unit_price_fen: i64,
+    final_sale: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ShipmentRow {
+    id: i64,
+    position: i64,
+    carrier: String,
+    tracking_number: String,
+    status: String,
+    estimated_delivery: Option<String>,
+    first_estimate: Option<String>,
+    delivered_at: Option<i64>,
+}
+
+/// One order with its items and parcels; `masked` hides what a guest may not see.
+pub async fn load_detail(db: &SqlitePool, order_id: i64, masked: bool) -> ApiResult<OrderDetail> {
+    let order = sqlx::query_as::<_, OrderRow>(
+        "SELECT number, placed_at, updated_at, payment_state, subtotal_fen, shipping_fen, discount_fen, total_fen, recipient, recipient_phone, province, city, district, street FROM orders WHERE id = ?",
+    )
+    .bind(order_id)
+    .fetch_one(db)
+    .await?;
+    let items = sqlx::query_as::<_, ItemRow>(
+        "SELECT shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = ? ORDER BY position",
+    )
+    .bind(order_id)
+    .fetch_all(db)
+    .await?;
+    let shipment_rows = sqlx::query_as::<_, ShipmentRow>(
+        "SELECT id, position, carrier, tracking_number, status, estimated_delivery, first_estimate, delivered_at FROM shipments WHERE order_id = ? ORDER BY position",
+    )
+    .bind(order_id)
+    .fetch_all(db)
+    .await?;
+    let today = china_date(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default(),
+    );
+    let mut shipments = Vec::with_capacity(shipment_rows.len());
+    for row in shipment_rows {
+        let checkpoints: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT at, event, location FROM checkpoints WHERE shipment_id = ? ORDER BY at DESC, id DESC",
+        )
+        .bind(row.id)
+        .fetch_all(db)
+        .await?;
+        let status = ShipmentStatus::parse(&row.status).unwrap_or(ShipmentStatus::InTransit);
+        let delivered = status == ShipmentStatus::Delivered;
+        let delayed = !delivered
+            && match (&row.estimated_delivery, &row.first_estimate) {
+                (Some(now), Some(first)) => now > first || *first < today,
+                (None, Some(first)) => *first < today,
+                _ => false,
+            };
+        shipments.push(Shipment {
+            id: row.id,
+            carrier: Carrier::parse(&row.carrier),
+            tracking_number: row.tracking_number,
+            status,
+            estimated_delivery: if delivered {
+                None
+            } else {
+                row.estimated_delivery.map(CalendarDate)
+            },
+            delayed,
+            delivered_at: row.delivered_at.map(rfc3339),
+            checkpoints: checkpoints
+                .into_iter()
+                .filter_map(|(at, event, location)| {
+                    Some(Checkpoint {
+                        at: rfc3339(at),
+                        event: CheckpointEvent::parse(&event)?,
+                        location,
+                    })
+                })
+                .collect(),
+            items: items
+                .iter()
+                .filter(|i| i.shipment_position == Some(row.position))
+                .map(|i| i.name.clone())
+                .collect(),
+        });
+    }
+    Ok(OrderDetail {
+        number: OrderNumber::parse(&order.number)
+            .map_err(|_| ApiError::BadRequest("stored order number".into()))?,
+        placed_at: rfc3339(order.placed_at),
+        payment_state: PaymentState::parse(&order.payment_state).unwrap_or(PaymentState::Paid),
+        amounts: Amounts {
+            subtotal: Money::fen(order.subtotal_fen),
+            shipping: Money::fen(order.shipping_fen),
+            discount: Money::fen(order.discount_fen),
+            total: Money::fen(order.total_fen),
+        },
+        items: items
+            .into_iter()
+            .map(|i| OrderItem {
+                sku: i.sku,
+                name: i.name,
+                variant: i.variant,
+                quantity: i.quantity as u32,
+                unit_price: Money::fen(i.unit_price_fen),
+                final_sale: i.final_sale,
+            })
+            .collect(),
+        shipments,
+        address: if masked {
+            DeliveryAddress {
+                recipient: mask_name(&order.recipient),
+                phone: mask_phone(&order.recipient_phone),
+                province: order.province,
+                city: order.city,
+                district: order.district,
+                street: None,
+            }
+        } else {
+            DeliveryAddress {
+                recipient: order.recipient,
+                phone: order.recipient_phone,
+                province: order.province,
+                city: order.city,
+                district: order.district,
+                street: Some(order.street),
+            }
+        },
+        masked,
+        updated_at: rfc3339(order.updated_at),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trouble_speaks_first_then_the_slowest_parcel() {
+        use ShipmentStatus::*;
+        assert_eq!(headline_status(&[Delivered, Exception]), Some(Exception));
+        assert_eq!(headline_status(&[Delivered, InTransit]), Some(InTransit));
+        assert_eq!(headline_status(&[Delivered]), Some(Delivered));
+        assert_eq!(headline_status(&[]), None);
+    }
+}
