@@ -31,7 +31,8 @@ use pages::{
 
 /// Loads the runtime configuration, then mounts the app on `<body>`.
 pub fn start() {
-    leptos::task::spawn_local(async {
+    // Leptos sets up its executor when it mounts; the config is fetched before that.
+    wasm_bindgen_futures::spawn_local(async {
         let config = config::load().await;
         leptos::mount::mount_to_body(move || view! { <App config/> });
     });

@@ -80,7 +80,10 @@ async fn the_timeline_shows_three_checkpoints_then_all_on_request() {
         .unwrap()
         .expect("a show-more button")
         .unchecked_into();
-    assert_eq!(more.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(
+        more.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
     more.click();
     gloo_timers::future::TimeoutFuture::new(0).await;
     assert_eq!(rows(), 5);
@@ -95,7 +98,10 @@ fn a_parcel_in_trouble_says_what_to_do_next() {
         .unwrap()
         .expect("a next-action notice");
     assert!(!note.text_content().unwrap_or_default().trim().is_empty());
-    assert!(host.query_selector("button[aria-expanded]").unwrap().is_none());
+    assert!(host
+        .query_selector("button[aria-expanded]")
+        .unwrap()
+        .is_none());
 
     let calm = mount(shipment(2, ShipmentStatus::InTransit));
     assert!(calm.query_selector(".notice-warn").unwrap().is_none());

@@ -75,8 +75,8 @@ fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, nav.language)>
-            {choice(Locale::zh_CN, t_string!(i18n, nav.lang_zh), "zh-CN")}
-            {choice(Locale::en, t_string!(i18n, nav.lang_en), "en")}
+            {choice(Locale::zh_CN, td_string!(Locale::zh_CN, nav.lang_zh), "zh-CN")}
+            {choice(Locale::en, td_string!(Locale::en, nav.lang_en), "en")}
         </div>
     }
 }

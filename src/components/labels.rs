@@ -2,9 +2,7 @@
 
 use crate::api::ApiError;
 use crate::i18n::*;
-use portico_api::{
-    Carrier, CheckpointEvent, ErrorCode, ParseError, PaymentState, ShipmentStatus,
-};
+use portico_api::{Carrier, CheckpointEvent, ErrorCode, ParseError, PaymentState, ShipmentStatus};
 
 type I18n = leptos_i18n::I18nContext<Locale>;
 

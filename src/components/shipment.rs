@@ -165,10 +165,7 @@ fn CopyButton(
         let clipboard = window().navigator().clipboard();
         let _ = clipboard.write_text(&text);
         copied.set(true);
-        set_timeout(
-            move || copied.set(false),
-            std::time::Duration::from_secs(2),
-        );
+        set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
     };
     view! {
         <button

@@ -18,7 +18,9 @@ use std::time::Duration;
 pub fn OrderDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let services = Services::current();
-    let refresh_secs = expect_context::<RuntimeConfig>().tracking_refresh_secs.max(5);
+    let refresh_secs = expect_context::<RuntimeConfig>()
+        .tracking_refresh_secs
+        .max(5);
     let params = use_params_map();
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
     let order = LocalResource::new(move || {
@@ -59,8 +61,7 @@ pub fn OrderDetailPage() -> impl IntoView {
     };
     if let Ok(handle) = set_interval_with_handle(
         move || {
-            let visible =
-                document().visibility_state() == web_sys::VisibilityState::Visible;
+            let visible = document().visibility_state() == web_sys::VisibilityState::Visible;
             if visible && moving() {
                 order.refetch();
             }

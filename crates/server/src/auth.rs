@@ -10,8 +10,8 @@ use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use portico_api::{
-    CodeRequest, CodeSent, Contact, CustomerProfile, ErrorCode, SessionInfo, SignInCode,
-    TierName, VerifyRequest,
+    CodeRequest, CodeSent, Contact, CustomerProfile, ErrorCode, SessionInfo, SignInCode, TierName,
+    VerifyRequest,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -256,7 +256,10 @@ pub async fn start_session(
 }
 
 #[utoipa::path(post, path = "/api/auth/sign-out", tag = "auth", responses((status = 204)))]
-pub async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> ApiResult<impl IntoResponse> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> ApiResult<impl IntoResponse> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(sha256_hex(cookie.value()))
@@ -268,7 +271,10 @@ pub async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> ApiResul
 }
 
 #[utoipa::path(get, path = "/api/auth/session", tag = "auth", responses((status = 200, body = SessionInfo)))]
-pub async fn session(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<SessionInfo>> {
+pub async fn session(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<SessionInfo>> {
     Ok(Json(match caller {
         Caller::Customer(id) => {
             let row = sqlx::query_as::<_, CustomerRow>(

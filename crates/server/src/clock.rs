@@ -24,8 +24,8 @@ impl Clock {
 
 /// RFC 3339 in UTC, as the contract wants.
 pub fn rfc3339(unix: i64) -> portico_api::UtcTime {
-    let at = time::OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let at =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     portico_api::UtcTime(
         at.format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),

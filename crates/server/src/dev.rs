@@ -109,13 +109,15 @@ pub async fn advance_shipments(db: &SqlitePool, now: i64) -> Result<u32, ApiErro
                     step,
                 ),
             };
-        sqlx::query("INSERT INTO checkpoints (shipment_id, at, event, location) VALUES (?, ?, ?, ?)")
-            .bind(parcel.id)
-            .bind(now)
-            .bind(event.as_str())
-            .bind(&location)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO checkpoints (shipment_id, at, event, location) VALUES (?, ?, ?, ?)",
+        )
+        .bind(parcel.id)
+        .bind(now)
+        .bind(event.as_str())
+        .bind(&location)
+        .execute(&mut *tx)
+        .await?;
         let delivered_at = (status == ShipmentStatus::Delivered).then_some(now);
         sqlx::query(
             "UPDATE shipments SET status = ?, route_step = ?, delivered_at = COALESCE(?, delivered_at) WHERE id = ?",

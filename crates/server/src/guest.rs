@@ -22,7 +22,11 @@ struct Candidate {
 
 /// Compares without stopping at the first difference.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 #[utoipa::path(post, path = "/api/guest/lookup", request_body = GuestLookupRequest, tag = "orders",
@@ -55,7 +59,11 @@ pub async fn lookup(
     .await?;
     // A missing order is compared against a stand-in, so both failures cost the same.
     let (id, email, phone) = match &candidate {
-        Some(c) => (Some(c.id), c.contact_email.as_str(), c.recipient_phone.as_str()),
+        Some(c) => (
+            Some(c.id),
+            c.contact_email.as_str(),
+            c.recipient_phone.as_str(),
+        ),
         None => (None, "\u{0}", "\u{0}"),
     };
     let matches = match &contact {

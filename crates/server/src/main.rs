@@ -14,7 +14,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if std::env::var("PORTICO_LOG_JSON").is_ok_and(|v| v == "1") {
-        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
@@ -45,7 +48,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  Outbox:    {base}/dev/outbox   (sign-in codes land here)");
         println!("  Demo sign-ins (one-time code, read it in the outbox):");
         for customer in seed::DEMO_CUSTOMERS {
-            println!("    {:<24} {} ({})", customer.email, customer.name, customer.tier);
+            println!(
+                "    {:<24} {} ({})",
+                customer.email, customer.name, customer.tier
+            );
         }
     }
     println!("  Data:      {}\n", config.data_dir.display());

@@ -5,7 +5,10 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Portico services", description = "The contract between the Portico app and the services it calls."),
+    info(
+        title = "Portico services",
+        description = "The contract between the Portico app and the services it calls."
+    ),
     paths(
         crate::auth::request_code,
         crate::auth::verify_code,

@@ -28,14 +28,24 @@ pub const DEMO_CUSTOMERS: [DemoCustomer; 3] = [
         email: "li.na@example.com",
         phone: "13987654321",
         tier: "gold",
-        address: ("浙江省", "杭州市", "西湖区", "文三路 478 号华星时代广场 A 座 1506 室"),
+        address: (
+            "浙江省",
+            "杭州市",
+            "西湖区",
+            "文三路 478 号华星时代广场 A 座 1506 室",
+        ),
     },
     DemoCustomer {
         name: "陈杰",
         email: "chen.jie@example.com",
         phone: "13700001111",
         tier: "diamond",
-        address: ("广东省", "深圳市", "南山区", "深南大道 9988 号华润置地大厦 2 栋 3301 室"),
+        address: (
+            "广东省",
+            "深圳市",
+            "南山区",
+            "深南大道 9988 号华润置地大厦 2 栋 3301 室",
+        ),
     },
 ];
 
@@ -177,7 +187,9 @@ struct Parcel {
 
 fn tracking_number(rng: &mut StdRng, carrier: &str) -> String {
     let digits = |rng: &mut StdRng, n: usize| -> String {
-        (0..n).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+            .collect()
     };
     match carrier {
         "sf_express" => format!("SF{}", digits(rng, 13)),
@@ -188,7 +200,14 @@ fn tracking_number(rng: &mut StdRng, carrier: &str) -> String {
 }
 
 /// Builds one parcel's history between `placed` and `now`.
-fn parcel(rng: &mut StdRng, journey: Journey, placed: i64, now: i64, city: &str, district: &str) -> Parcel {
+fn parcel(
+    rng: &mut StdRng,
+    journey: Journey,
+    placed: i64,
+    now: i64,
+    city: &str,
+    district: &str,
+) -> Parcel {
     let carrier = CARRIERS[rng.gen_range(0..CARRIERS.len())];
     let warehouse = WAREHOUSES[rng.gen_range(0..WAREHOUSES.len())];
     let hub_a = HUBS[rng.gen_range(0..HUBS.len())];
@@ -246,7 +265,13 @@ fn parcel(rng: &mut StdRng, journey: Journey, placed: i64, now: i64, city: &str,
     let checkpoints: Vec<_> = events
         .into_iter()
         .enumerate()
-        .map(|(i, (event, location))| (start + step * i as i64 + rng.gen_range(0..600), event, location))
+        .map(|(i, (event, location))| {
+            (
+                start + step * i as i64 + rng.gen_range(0..600),
+                event,
+                location,
+            )
+        })
         .collect();
     let first_estimate = crate::clock::china_date(placed + 3 * DAY);
     let (estimated, first) = match journey {
@@ -257,7 +282,9 @@ fn parcel(rng: &mut StdRng, journey: Journey, placed: i64, now: i64, city: &str,
         ),
         _ => (Some(first_estimate.clone()), Some(first_estimate)),
     };
-    let delivered_at = (journey == Delivered).then(|| checkpoints.last().map(|c| c.0)).flatten();
+    let delivered_at = (journey == Delivered)
+        .then(|| checkpoints.last().map(|c| c.0))
+        .flatten();
     // What a moving parcel still has ahead, for the demo's advancing clock.
     let route = match journey {
         InTransit | WeatherDelay => vec![hub_a, hub_b, hub_b],
@@ -320,15 +347,33 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
         // Now and then a gift goes to a relative in another city.
         let gift = draft.customer == 2 && index % 5 == 0;
         let (recipient, phone, province, city, district, street) = if gift {
-            ("陈秀英", "13600002222", "四川省", "成都市", "武侯区", "人民南路四段 27 号 5 栋 2 单元 801")
+            (
+                "陈秀英",
+                "13600002222",
+                "四川省",
+                "成都市",
+                "武侯区",
+                "人民南路四段 27 号 5 栋 2 单元 801",
+            )
         } else {
-            (customer.name, customer.phone, province, city, district, street)
+            (
+                customer.name,
+                customer.phone,
+                province,
+                city,
+                district,
+                street,
+            )
         };
         let item_count = rng.gen_range(1..=3).max(draft.scenario.journeys.len());
         let mut items = Vec::new();
         for position in 0..item_count {
             let product = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
-            let quantity = if product.2 < 10_000 { rng.gen_range(1..=3) } else { 1 };
+            let quantity = if product.2 < 10_000 {
+                rng.gen_range(1..=3)
+            } else {
+                1
+            };
             let shipment = (position % draft.scenario.journeys.len()) as i64;
             items.push((position as i64, shipment, product, quantity as i64));
         }

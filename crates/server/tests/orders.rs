@@ -1,0 +1,379 @@
+//! Orders: the owner sees everything; anyone else, by any endpoint, sees what a missing order looks
+//! like; a guest sees one order, masked.
+
+mod common;
+
+use common::{answer, client, problem_code, spawn};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+const WANG: &str = "wang.wei@example.com";
+const LI: &str = "li.na@example.com";
+
+#[tokio::test]
+async fn the_list_is_newest_first_paged_and_only_mine() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let page: Value = app
+        .get(&li, "/api/orders?page=1&per_page=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["orders"].as_array().unwrap().len(), 5);
+    assert_eq!(page["per_page"], 5);
+    let total = page["total"].as_u64().unwrap();
+    assert!(total >= 10, "li.na has {total} orders");
+    let all: Value = app
+        .get(&li, "/api/orders?per_page=50")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let placed: Vec<&str> = all["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["placed_at"].as_str().unwrap())
+        .collect();
+    let mut sorted = placed.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(placed, sorted, "newest first");
+    assert_eq!(placed.len() as u64, total);
+    let second: Value = app
+        .get(&li, "/api/orders?page=2&per_page=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["orders"][0]["number"], all["orders"][5]["number"]);
+
+    let wang = client();
+    app.sign_in(&wang, WANG).await;
+    let mine: HashSet<String> = app.order_numbers(&wang).await.into_iter().collect();
+    let hers: HashSet<String> = app.order_numbers(&li).await.into_iter().collect();
+    assert!(mine.is_disjoint(&hers));
+}
+
+#[tokio::test]
+async fn another_customers_order_looks_exactly_like_a_missing_one() {
+    let app = spawn().await;
+    let (wang, li) = (client(), client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&li, LI).await;
+    let hers = app.order_numbers(&li).await;
+    let mine = app.order_numbers(&wang).await;
+
+    let missing = answer(app.get(&wang, "/api/orders/PT99999999").await).await;
+    assert_eq!(missing.0, StatusCode::NOT_FOUND);
+    for number in &hers {
+        let theirs = answer(app.get(&wang, &format!("/api/orders/{number}")).await).await;
+        assert_eq!(theirs, missing, "{number}");
+    }
+    let malformed = answer(app.get(&wang, "/api/orders/not-a-number").await).await;
+    assert_eq!(malformed, missing);
+    let own = app.get(&wang, &format!("/api/orders/{}", mine[0])).await;
+    assert_eq!(own.status(), StatusCode::OK);
+    let detail: Value = own.json().await.unwrap();
+    assert_eq!(detail["masked"], false);
+    assert_eq!(detail["address"]["phone"], "13812341234");
+    assert!(detail["address"]["street"].is_string());
+
+    // Nobody signed in: no order, by list or by number.
+    assert_eq!(
+        app.get(&client(), "/api/orders").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let anonymous = app
+        .get(&client(), &format!("/api/orders/{}", mine[0]))
+        .await;
+    assert_eq!(
+        problem_code(anonymous).await,
+        (StatusCode::UNAUTHORIZED, "unauthorized".into())
+    );
+}
+
+#[tokio::test]
+async fn a_guest_sees_one_order_masked_and_nothing_else() {
+    let app = spawn().await;
+    let wang = client();
+    app.sign_in(&wang, WANG).await;
+    let numbers = app.order_numbers(&wang).await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let hers = app.order_numbers(&li).await;
+
+    let guest = client();
+    let found = app
+        .post(
+            &guest,
+            "/api/guest/lookup",
+            json!({ "order_number": numbers[0].to_lowercase(), "contact": WANG }),
+        )
+        .await;
+    assert_eq!(found.status(), StatusCode::OK);
+    let detail: Value = found.json().await.unwrap();
+    assert_eq!(detail["masked"], true);
+    assert_eq!(detail["address"]["phone"], "138****1234");
+    assert_eq!(detail["address"]["recipient"], "王*");
+    assert!(detail["address"]["street"].is_null());
+    let text = detail.to_string();
+    assert!(
+        !text.contains("13812341234") && !text.contains("张江路"),
+        "{text}"
+    );
+
+    // The guest pass opens that order (still masked) and nothing else.
+    let again: Value = app
+        .get(&guest, &format!("/api/orders/{}", numbers[0]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["masked"], true);
+    assert_eq!(again["address"]["phone"], "138****1234");
+    let missing = answer(app.get(&guest, "/api/orders/PT99999999").await).await;
+    assert_eq!(
+        answer(
+            app.get(&guest, &format!("/api/orders/{}", numbers[1]))
+                .await
+        )
+        .await,
+        missing
+    );
+    assert_eq!(
+        answer(app.get(&guest, &format!("/api/orders/{}", hers[0])).await).await,
+        missing
+    );
+    assert_eq!(
+        app.get(&guest, "/api/orders").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let session: Value = app
+        .get(&guest, "/api/auth/session")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["kind"], "anonymous");
+
+    // By phone too.
+    let by_phone = app
+        .post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": numbers[0], "contact": "138 1234 1234" }),
+        )
+        .await;
+    assert_eq!(by_phone.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_wrong_contact_and_a_missing_order_get_the_same_answer() {
+    let app = spawn().await;
+    let wang = client();
+    app.sign_in(&wang, WANG).await;
+    let number = app.order_numbers(&wang).await.remove(0);
+    let wrong_contact = answer(
+        app.post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": number, "contact": LI }),
+        )
+        .await,
+    )
+    .await;
+    let no_order = answer(
+        app.post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": "PT99999998", "contact": WANG }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(wrong_contact.0, StatusCode::NOT_FOUND);
+    assert_eq!(wrong_contact, no_order);
+    assert!(wrong_contact.1.contains("order_not_found"));
+
+    let malformed = app
+        .post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": "12", "contact": WANG }),
+        )
+        .await;
+    assert_eq!(
+        problem_code(malformed).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_order_number".into()
+        )
+    );
+    let bad_contact = app
+        .post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": number, "contact": "nobody" }),
+        )
+        .await;
+    assert_eq!(
+        problem_code(bad_contact).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_contact".into())
+    );
+}
+
+#[tokio::test]
+async fn lookups_are_limited_per_order_and_per_address() {
+    let app = spawn().await;
+    for _ in 0..10 {
+        let tried = app
+            .post(
+                &client(),
+                "/api/guest/lookup",
+                json!({ "order_number": "PT20261001", "contact": "guess@example.com" }),
+            )
+            .await;
+        assert_eq!(tried.status(), StatusCode::NOT_FOUND);
+    }
+    let limited = app
+        .post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": "PT20261001", "contact": "guess@example.com" }),
+        )
+        .await;
+    assert_eq!(
+        problem_code(limited).await,
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into())
+    );
+
+    for i in 0..10 {
+        app.post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": format!("PT3000{:04}", i), "contact": "guess@example.com" }),
+        )
+        .await;
+    }
+    let by_address = app
+        .post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": "PT40000000", "contact": "guess@example.com" }),
+        )
+        .await;
+    assert_eq!(
+        problem_code(by_address).await,
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into())
+    );
+}
+
+#[tokio::test]
+async fn the_demo_data_covers_every_parcel_state() {
+    let app = spawn().await;
+    let mut statuses = HashSet::new();
+    let mut orders = 0;
+    let mut two_parcels = false;
+    let mut long_ago = false;
+    let mut final_sale = false;
+    let mut carriers = HashSet::new();
+    for email in [WANG, LI, "chen.jie@example.com"] {
+        let browser = client();
+        app.sign_in(&browser, email).await;
+        for number in app.order_numbers(&browser).await {
+            orders += 1;
+            let detail: Value = app
+                .get(&browser, &format!("/api/orders/{number}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let shipments = detail["shipments"].as_array().unwrap();
+            two_parcels |= shipments.len() == 2;
+            long_ago |= detail["placed_at"].as_str().unwrap() < "2026-09-01";
+            final_sale |= detail["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["final_sale"] == true);
+            for shipment in shipments {
+                statuses.insert(shipment["status"].as_str().unwrap().to_string());
+                carriers.insert(shipment["carrier"].as_str().unwrap().to_string());
+                let times: Vec<&str> = shipment["checkpoints"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["at"].as_str().unwrap())
+                    .collect();
+                let mut newest_first = times.clone();
+                newest_first.sort_by(|a, b| b.cmp(a));
+                assert_eq!(times, newest_first, "{number}: checkpoints newest first");
+            }
+        }
+    }
+    assert!(orders >= 40, "{orders} orders");
+    for status in portico_api::ShipmentStatus::ALL {
+        assert!(
+            statuses.contains(status.as_str()),
+            "no {} parcel",
+            status.as_str()
+        );
+    }
+    assert!(two_parcels && long_ago && final_sale);
+    assert_eq!(carriers.len(), 4, "{carriers:?}");
+}
+
+#[tokio::test]
+async fn the_demo_clock_moves_a_parcel_forward() {
+    let app = spawn().await;
+    let wang = client();
+    app.sign_in(&wang, WANG).await;
+    let page: Value = app
+        .get(&wang, "/api/orders?per_page=50")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let moving = page["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["status"] == "in_transit")
+        .expect("wang.wei has a parcel in transit")["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let count = |detail: &Value| {
+        detail["shipments"][0]["checkpoints"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before: Value = app
+        .get(&wang, &format!("/api/orders/{moving}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let advanced: Value = app
+        .post(&client(), "/api/dev/advance-shipments", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(advanced["advanced"].as_u64().unwrap() > 0);
+    let after: Value = app
+        .get(&wang, &format!("/api/orders/{moving}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count(&after), count(&before) + 1);
+    assert!(
+        after["updated_at"].as_str() > before["updated_at"].as_str()
+            || after["updated_at"] == before["updated_at"]
+    );
+}
