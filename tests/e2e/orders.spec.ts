@@ -67,8 +67,9 @@ test('a parcel in trouble says so plainly, with the next step', async ({ page, r
 test('a moving parcel updates by itself and says a new checkpoint came', async ({ page, request }) => {
   await signInApi(request, DEMO.wang);
   const orders = await allOrders(request);
-  const moving = orders.find((o) => o.status === 'in_transit');
-  expect(moving, 'wang.wei has a parcel in transit').toBeTruthy();
+  // Earlier runs (the other viewport) may have moved parcels on: any moving one will do.
+  const moving = orders.find((o) => ['in_transit', 'info_received', 'out_for_delivery'].includes(o.status ?? ''));
+  expect(moving, 'wang.wei has a moving parcel').toBeTruthy();
 
   await signIn(page, DEMO.wang);
   await page.goto(`/orders/${moving!.number}`);
