@@ -88,7 +88,7 @@ pub async fn advance_shipments(db: &SqlitePool, now: i64) -> Result<u32, ApiErro
                 ),
                 ShipmentStatus::InTransit if step < route.len() => (
                     ShipmentStatus::InTransit,
-                    if step % 2 == 0 {
+                    if step.is_multiple_of(2) {
                         CheckpointEvent::ArrivedFacility
                     } else {
                         CheckpointEvent::DepartedFacility

@@ -39,9 +39,12 @@ pub const LOOKUP_PER_ORDER: Rule = Rule {
     window_secs: 15 * 60,
 };
 
+/// (rule, key) -> (window start, hits in it)
+type Windows = HashMap<(&'static str, String), (i64, u32)>;
+
 pub struct RateLimiter {
     factor: u32,
-    windows: Mutex<HashMap<(&'static str, String), (i64, u32)>>,
+    windows: Mutex<Windows>,
 }
 
 impl RateLimiter {
