@@ -4,6 +4,8 @@ use crate::api::ApiError;
 use crate::components::labels;
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos_router::components::A;
+use portico_api::ErrorCode;
 
 /// Grey placeholder lines while content loads; announced once to screen readers.
 #[component]
@@ -21,7 +23,8 @@ pub fn Skeleton(
     }
 }
 
-/// A failed load, explained, with a way to try again.
+/// A failed load, explained, with a way to try again — or, when the page needs a signed-in
+/// customer, the way to sign in.
 #[component]
 pub fn ErrorNotice(
     /// What went wrong.
@@ -31,6 +34,15 @@ pub fn ErrorNotice(
     retry: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    if error.code() == ErrorCode::Unauthorized {
+        return view! {
+            <div class="notice notice-info">
+                <p>{t!(i18n, orders.sign_in_needed)}</p>
+                <A href="/sign-in" attr:class="button">{t!(i18n, nav.sign_in)}</A>
+            </div>
+        }
+        .into_any();
+    }
     let message = move || labels::api_error(i18n, &error);
     view! {
         <div class="notice notice-error" role="alert">
@@ -42,6 +54,7 @@ pub fn ErrorNotice(
             })}
         </div>
     }
+    .into_any()
 }
 
 /// Nothing to show yet, said kindly.

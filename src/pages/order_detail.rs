@@ -89,12 +89,6 @@ pub fn OrderDetailPage() -> impl IntoView {
                             <h1>{t!(i18n, order.title, number = number.get_untracked())}</h1>
                             <div class="notice notice-info" role="alert"><p>{t!(i18n, order.not_found)}</p></div>
                         }.into_any(),
-                        Err(ApiError::Problem(p)) if p.code == ErrorCode::Unauthorized => view! {
-                            <div class="notice notice-info">
-                                <p>{t!(i18n, orders.sign_in_needed)}</p>
-                                <A href="/sign-in" attr:class="button">{t!(i18n, nav.sign_in)}</A>
-                            </div>
-                        }.into_any(),
                         Err(error) => view! {
                             <ErrorNotice error retry=Callback::new(move |_| order.refetch())/>
                         }.into_any(),

@@ -1,6 +1,6 @@
 //! `/orders?page=N`: the signed-in customer's orders, newest first.
 
-use crate::api::{self, ApiError, Services};
+use crate::api::{self, Services};
 use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
 use crate::components::labels;
 use crate::format;
@@ -8,7 +8,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-use portico_api::{paths, ErrorCode, OrderPage, OrderSummary};
+use portico_api::{paths, OrderPage, OrderSummary};
 
 const PER_PAGE: u32 = 10;
 
@@ -47,12 +47,6 @@ pub fn OrdersPage() -> impl IntoView {
                             />
                         }.into_any(),
                         Ok(list) => view! { <OrderList list/> }.into_any(),
-                        Err(ApiError::Problem(p)) if p.code == ErrorCode::Unauthorized => view! {
-                            <div class="notice notice-info">
-                                <p>{t!(i18n, orders.sign_in_needed)}</p>
-                                <A href="/sign-in" attr:class="button">{t!(i18n, nav.sign_in)}</A>
-                            </div>
-                        }.into_any(),
                         Err(error) => view! {
                             <ErrorNotice error retry=Callback::new(move |_| orders.refetch())/>
                         }.into_any(),

@@ -4,7 +4,7 @@
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use portico_api::{Brand, RuntimeConfig, ServiceUrls};
+use portico_api::RuntimeConfig;
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -14,18 +14,10 @@ pub fn app_files(static_dir: &Path) -> ServeDir<ServeFile> {
 }
 
 pub async fn runtime_config(State(state): State<AppState>) -> Json<RuntimeConfig> {
+    // Services on this same origin, the default brand, and what this server was started with.
     Json(RuntimeConfig {
-        services: ServiceUrls {
-            auth: String::new(),
-            orders: String::new(),
-        },
-        default_locale: "zh-CN".into(),
-        brand: Brand {
-            name: "Portico".into(),
-            primary_color: "#0b5cad".into(),
-            primary_contrast: "#ffffff".into(),
-        },
         tracking_refresh_secs: state.config.tracking_refresh_secs,
         demo: state.config.demo,
+        ..RuntimeConfig::default()
     })
 }
