@@ -43,7 +43,7 @@ pub fn ErrorNotice(
         }
         .into_any();
     }
-    let message = move || labels::api_error(i18n, &error);
+    let message = move || labels::api_error(i18n.get_locale(), &error);
     view! {
         <div class="notice notice-error" role="alert">
             <p>{message}</p>

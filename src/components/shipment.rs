@@ -37,115 +37,120 @@ pub fn ShipmentCard(
     count: usize,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let show_all = RwSignal::new(false);
+    let shipment = StoredValue::new(shipment);
+    // The card is drawn whole for the current language (a switch redraws it): one reactive
+    // scope instead of one per string keeps the app small.
+    move || {
+        shipment.with_value(|shipment| card(i18n.get_locale(), shipment, position, count, show_all))
+    }
+}
+
+fn card(
+    locale: Locale,
+    shipment: &Shipment,
+    position: usize,
+    count: usize,
+    show_all: RwSignal<bool>,
+) -> impl IntoView + use<> {
     let status = shipment.status;
     let reached = step_reached(status);
     let heading_id = format!("parcel-{}", shipment.id);
     let tracking_id = format!("tracking-{}", shipment.id);
     let labelled_by = heading_id.clone();
-    let show_all = RwSignal::new(false);
     let hidden = shipment.checkpoints.len().saturating_sub(TIMELINE_PREVIEW);
-    let checkpoints = StoredValue::new(shipment.checkpoints.clone());
-    let tracking_number = shipment.tracking_number.clone();
-    let estimated = shipment.estimated_delivery.clone();
-    let delivered_at = shipment.delivered_at.clone();
-    let carrier = shipment.carrier;
+    let checkpoints = shipment.checkpoints.clone();
     let items = shipment.items.join("、");
     let delayed = shipment.delayed && status.is_moving();
-
+    let when = match &shipment.delivered_at {
+        Some(at) => (
+            td_string!(locale, shipment.delivered_on),
+            format::date_time(locale, at),
+        ),
+        None => (
+            td_string!(locale, shipment.eta),
+            match &shipment.estimated_delivery {
+                Some(day) => format::calendar_date(locale, day),
+                None => td_string!(locale, shipment.no_estimate).to_string(),
+            },
+        ),
+    };
     view! {
         <article class="shipment" aria-labelledby=labelled_by data-status=status.as_str()>
             <header class="shipment-head">
-                <h3 id=heading_id>{t!(i18n, shipment.parcel, n = position, total = count)}</h3>
+                <h3 id=heading_id>{td!(locale, shipment.parcel, n = position, total = count)}</h3>
                 <span class=format!("status-badge status-{}", status.as_str())>
-                    {move || labels::status(i18n, status)}
+                    {labels::status(locale, status)}
                 </span>
             </header>
             {(status != ShipmentStatus::ReturnedToSender).then(|| view! {
                 <ol class="progress" aria-hidden="true">
-                    {STEPS.iter().enumerate().map(|(i, step)| {
-                        let step = *step;
-                        view! {
-                            <li class:done=move || i <= reached class:current=move || i == reached>
-                                {move || labels::status(i18n, step)}
-                            </li>
-                        }
+                    {STEPS.iter().enumerate().map(|(i, step)| view! {
+                        <li class=match i.cmp(&reached) {
+                            std::cmp::Ordering::Less => "done",
+                            std::cmp::Ordering::Equal => "done current",
+                            std::cmp::Ordering::Greater => "",
+                        }>{labels::status(locale, *step)}</li>
                     }).collect_view()}
                 </ol>
             })}
-            {move || labels::next_action(i18n, status).map(|action| view! {
+            {labels::next_action(locale, status).map(|action| view! {
                 <div class="notice notice-warn" role="note">
-                    <strong>{labels::status(i18n, status)}</strong>
+                    <strong>{labels::status(locale, status)}</strong>
                     <p>{action}</p>
                 </div>
             })}
             {delayed.then(|| view! {
-                <p class="notice notice-info" role="note">{t!(i18n, shipment.delayed)}</p>
+                <p class="notice notice-info" role="note">{td_string!(locale, shipment.delayed)}</p>
             })}
             <dl class="facts">
                 <div>
-                    <dt>{t!(i18n, shipment.carrier)}</dt>
-                    <dd>{move || labels::carrier(i18n, carrier)}</dd>
+                    <dt>{td_string!(locale, shipment.carrier)}</dt>
+                    <dd>{labels::carrier(locale, shipment.carrier)}</dd>
                 </div>
                 <div>
-                    <dt>{t!(i18n, shipment.tracking_number)}</dt>
+                    <dt>{td_string!(locale, shipment.tracking_number)}</dt>
                     <dd class="tracking">
-                        <span class="mono" id=tracking_id.clone() data-testid="tracking-number">{tracking_number.clone()}</span>
-                        <CopyButton text=tracking_number described_by=tracking_id/>
+                        <span class="mono" id=tracking_id.clone() data-testid="tracking-number">{shipment.tracking_number.clone()}</span>
+                        <CopyButton text=shipment.tracking_number.clone() described_by=tracking_id/>
                     </dd>
                 </div>
-                {match delivered_at {
-                    Some(at) => view! {
-                        <div>
-                            <dt>{t!(i18n, shipment.delivered_on)}</dt>
-                            <dd>{move || format::date_time(i18n.get_locale(), &at)}</dd>
-                        </div>
-                    }.into_any(),
-                    None => view! {
-                        <div>
-                            <dt>{t!(i18n, shipment.eta)}</dt>
-                            <dd class="eta">{move || match &estimated {
-                                Some(day) => format::calendar_date(i18n.get_locale(), day),
-                                None => t_string!(i18n, shipment.no_estimate).to_string(),
-                            }}</dd>
-                        </div>
-                    }.into_any(),
-                }}
+                <div>
+                    <dt>{when.0}</dt>
+                    <dd class="eta">{when.1}</dd>
+                </div>
             </dl>
             {(!items.is_empty()).then(|| view! {
-                <p class="shipment-items"><span class="muted">{t!(i18n, shipment.contains)}": "</span>{items}</p>
+                <p class="shipment-items"><span class="muted">{td_string!(locale, shipment.contains)}": "</span>{items}</p>
             })}
-            <h4 class="timeline-title">{t!(i18n, shipment.timeline)}</h4>
+            <h4 class="timeline-title">{td_string!(locale, shipment.timeline)}</h4>
             <ol class="timeline">
                 {move || {
                     let limit = if show_all.get() { usize::MAX } else { TIMELINE_PREVIEW };
-                    checkpoints.with_value(|all| all.iter().take(limit).map(|checkpoint| {
-                        let at = checkpoint.at.clone();
-                        let datetime = at.0.clone();
-                        let event = checkpoint.event;
-                        let location = checkpoint.location.clone();
-                        view! {
-                            <li>
-                                <time datetime=datetime>{move || format::date_time(i18n.get_locale(), &at)}</time>
-                                <span class="event">{move || labels::event(i18n, event)}</span>
-                                <span class="location">{location}</span>
-                            </li>
-                        }
-                    }).collect_view())
+                    checkpoints.iter().take(limit).map(|checkpoint| view! {
+                        <li>
+                            <time datetime=checkpoint.at.0.clone()>{format::date_time(locale, &checkpoint.at)}</time>
+                            <span class="event">{labels::event(locale, checkpoint.event)}</span>
+                            <span class="location">{checkpoint.location.clone()}</span>
+                        </li>
+                    }).collect_view()
                 }}
             </ol>
-            {(hidden > 0).then(|| view! {
-                <button
-                    type="button"
-                    class="button button-link"
-                    aria-expanded=move || show_all.get().to_string()
-                    on:click=move |_| show_all.update(|all| *all = !*all)
-                >
-                    {move || if show_all.get() {
-                        t!(i18n, shipment.show_less).into_any()
-                    } else {
-                        t!(i18n, shipment.show_more, count = hidden).into_any()
-                    }}
-                </button>
+            {(hidden > 0).then(|| {
+                view! {
+                    <button
+                        type="button"
+                        class="button button-link"
+                        aria-expanded=move || show_all.get().to_string()
+                        on:click=move |_| show_all.update(|all| *all = !*all)
+                    >
+                        {move || if show_all.get() {
+                            td!(locale, shipment.show_less).into_any()
+                        } else {
+                            td!(locale, shipment.show_more, count = hidden).into_any()
+                        }}
+                    </button>
+                }
             })}
         </article>
     }

@@ -11,7 +11,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use portico_api::{paths, CheckpointEvent, ErrorCode, OrderDetail, RuntimeConfig};
+use portico_api::{paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig};
 use std::time::Duration;
 
 #[component]
@@ -73,27 +73,33 @@ pub fn OrderDetailPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <p class="back"><A href="/orders">{t!(i18n, order.back)}</A></p>
-            <div class="live-update" role="status" aria-live="polite">
-                {move || announcement.get().map(|event| view! {
-                    <p class="notice notice-success" data-testid="new-checkpoint">
-                        {t!(i18n, shipment.new_checkpoint, what = move || labels::event(i18n, event))}
-                    </p>
-                })}
-            </div>
+            {move || {
+                let locale = i18n.get_locale();
+                view! {
+                    <p class="back"><A href="/orders">{td_string!(locale, order.back)}</A></p>
+                    <div class="live-update" role="status" aria-live="polite">
+                        {announcement.get().map(|event| view! {
+                            <p class="notice notice-success" data-testid="new-checkpoint">
+                                {td!(locale, shipment.new_checkpoint, what = labels::event(locale, event))}
+                            </p>
+                        })}
+                    </div>
+                }
+            }}
             {move || match order.get() {
-                    None => view! { <Skeleton blocks=5/> }.into_any(),
-                    Some(loaded) => match loaded {
-                        Ok(detail) => view! { <OrderView detail moving=Signal::derive(moving)/> }.into_any(),
-                        Err(ApiError::Problem(p)) if p.code == ErrorCode::NotFound => view! {
-                            <h1>{t!(i18n, order.title, number = number.get_untracked())}</h1>
-                            <div class="notice notice-info" role="alert"><p>{t!(i18n, order.not_found)}</p></div>
-                        }.into_any(),
-                        Err(error) => view! {
-                            <ErrorNotice error retry=Callback::new(move |_| order.refetch())/>
-                        }.into_any(),
-                    },
-                }}
+                None => view! { <Skeleton blocks=5/> }.into_any(),
+                Some(Ok(detail)) => view! { <OrderView detail moving=Signal::derive(moving)/> }.into_any(),
+                Some(Err(ApiError::Problem(p))) if p.code == ErrorCode::NotFound => {
+                    let locale = i18n.get_locale();
+                    view! {
+                        <h1>{td!(locale, order.title, number = number.get_untracked())}</h1>
+                        <div class="notice notice-info" role="alert"><p>{td_string!(locale, order.not_found)}</p></div>
+                    }.into_any()
+                }
+                Some(Err(error)) => view! {
+                    <ErrorNotice error retry=Callback::new(move |_| order.refetch())/>
+                }.into_any(),
+            }}
         </section>
     }
 }
@@ -101,78 +107,77 @@ pub fn OrderDetailPage() -> impl IntoView {
 #[component]
 fn OrderView(detail: OrderDetail, moving: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
-    let placed_at = detail.placed_at.clone();
-    let payment = detail.payment_state;
+    let detail = StoredValue::new(detail);
+    // Drawn whole for the current language (a switch redraws it).
+    move || detail.with_value(|detail| order_view(i18n.get_locale(), detail, moving))
+}
+
+fn order_view(locale: Locale, detail: &OrderDetail, moving: Signal<bool>) -> impl IntoView + use<> {
     let count = detail.shipments.len();
-    let address = detail.address.clone();
-    let amounts = detail.amounts.clone();
+    let address = &detail.address;
+    let amounts = &detail.amounts;
     view! {
         <header class="order-head">
-            <h1>{t!(i18n, order.title, number = detail.number.to_string())}</h1>
-            <p class="muted">
-                {t!(i18n, order.placed_on, date = move || format::date_time(i18n.get_locale(), &placed_at))}
-            </p>
+            <h1>{td!(locale, order.title, number = detail.number.to_string())}</h1>
+            <p class="muted">{td!(locale, order.placed_on, date = format::date_time(locale, &detail.placed_at))}</p>
         </header>
         {detail.masked.then(|| view! {
             <div class="notice notice-info" data-testid="guest-notice">
-                <p>{t!(i18n, order.guest_notice)}</p>
-                <A href="/sign-in">{t!(i18n, order.guest_sign_in)}</A>
+                <p>{td_string!(locale, order.guest_notice)}</p>
+                <A href="/sign-in">{td_string!(locale, order.guest_sign_in)}</A>
             </div>
         })}
         <div class="order-grid">
             <div class="order-main">
-                <h2>{t!(i18n, order.parcels)}</h2>
+                <h2>{td_string!(locale, order.parcels)}</h2>
                 <Show when=move || moving.get()>
-                    <p class="muted live-note">{t!(i18n, shipment.live_note)}</p>
+                    <p class="muted live-note">{td_string!(locale, shipment.live_note)}</p>
                 </Show>
                 {if count == 0 {
-                    view! { <p class="notice notice-info">{t!(i18n, order.no_parcels)}</p> }.into_any()
+                    view! { <p class="notice notice-info">{td_string!(locale, order.no_parcels)}</p> }.into_any()
                 } else {
-                    detail.shipments.into_iter().enumerate().map(|(i, shipment)| view! {
+                    detail.shipments.iter().cloned().enumerate().map(|(i, shipment)| view! {
                         <ShipmentCard shipment position=i + 1 count/>
                     }).collect_view().into_any()
                 }}
             </div>
             <aside class="order-side">
                 <section class="panel">
-                    <h2>{t!(i18n, order.items)}</h2>
+                    <h2>{td_string!(locale, order.items)}</h2>
                     <ul class="items">
-                        {detail.items.into_iter().map(|item| {
-                            let quantity = item.quantity;
-                            view! {
-                                <li>
-                                    <span class="item-name">{item.name}</span>
-                                    <span class="muted">{item.variant}</span>
-                                    <span class="item-line">
-                                        <span>{t!(i18n, order.quantity, count = quantity)}</span>
-                                        <span>{format::money(item.unit_price)}</span>
-                                    </span>
-                                    {item.final_sale.then(|| view! { <span class="tag">{t!(i18n, order.final_sale)}</span> })}
-                                </li>
-                            }
+                        {detail.items.iter().map(|item| view! {
+                            <li>
+                                <span class="item-name">{item.name.clone()}</span>
+                                <span class="muted">{item.variant.clone()}</span>
+                                <span class="item-line">
+                                    <span>{td!(locale, order.quantity, count = item.quantity)}</span>
+                                    <span>{format::money(item.unit_price)}</span>
+                                </span>
+                                {item.final_sale.then(|| view! { <span class="tag">{td_string!(locale, order.final_sale)}</span> })}
+                            </li>
                         }).collect_view()}
                     </ul>
                 </section>
                 <section class="panel">
-                    <h2>{t!(i18n, order.amounts)}</h2>
+                    <h2>{td_string!(locale, order.amounts)}</h2>
                     <dl class="amounts">
-                        <div><dt>{t!(i18n, order.subtotal)}</dt><dd>{format::money(amounts.subtotal)}</dd></div>
-                        <div><dt>{t!(i18n, order.shipping)}</dt><dd>{format::money(amounts.shipping)}</dd></div>
+                        <div><dt>{td_string!(locale, order.subtotal)}</dt><dd>{format::money(amounts.subtotal)}</dd></div>
+                        <div><dt>{td_string!(locale, order.shipping)}</dt><dd>{format::money(amounts.shipping)}</dd></div>
                         {(amounts.discount.fen != 0).then(|| view! {
-                            <div><dt>{t!(i18n, order.discount)}</dt><dd>{format::money(portico_api::Money::fen(-amounts.discount.fen.abs()))}</dd></div>
+                            <div><dt>{td_string!(locale, order.discount)}</dt><dd>{format::money(Money::fen(-amounts.discount.fen.abs()))}</dd></div>
                         })}
-                        <div class="total"><dt>{t!(i18n, order.total)}</dt><dd>{format::money(amounts.total)}</dd></div>
-                        <div><dt>{t!(i18n, order.payment)}</dt><dd>{move || labels::payment(i18n, payment)}</dd></div>
+                        <div class="total"><dt>{td_string!(locale, order.total)}</dt><dd>{format::money(amounts.total)}</dd></div>
+                        <div><dt>{td_string!(locale, order.payment)}</dt><dd>{labels::payment(locale, detail.payment_state)}</dd></div>
                     </dl>
                 </section>
                 <section class="panel">
-                    <h2>{t!(i18n, order.delivery)}</h2>
+                    <h2>{td_string!(locale, order.delivery)}</h2>
                     <address data-testid="address">
-                        <span>{address.recipient.clone()}" "{address.phone.clone()}</span>
+                        <span>{format!("{} {}", address.recipient, address.phone)}</span>
                         <span>{format!("{} {} {}", address.province, address.city, address.district)}</span>
                         {match address.street.clone() {
                             Some(street) => view! { <span>{street}</span> }.into_any(),
-                            None => view! { <span class="muted">{t!(i18n, order.street_hidden)}</span> }.into_any(),
+                            None => view! { <span class="muted">{td_string!(locale, order.street_hidden)}</span> }.into_any(),
                         }}
                     </address>
                 </section>

@@ -36,77 +36,71 @@ pub fn OrdersPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{t!(i18n, orders.title)}</h1>
+            <h1>{move || td_string!(i18n.get_locale(), orders.title)}</h1>
             {move || match orders.get() {
-                    None => view! { <Skeleton blocks=4/> }.into_any(),
-                    Some(loaded) => match loaded {
-                        Ok(list) if list.orders.is_empty() => view! {
-                            <EmptyState
-                                title=t_string!(i18n, orders.empty_title).to_string()
-                                body=t_string!(i18n, orders.empty_body).to_string()
-                            />
-                        }.into_any(),
-                        Ok(list) => view! { <OrderList list/> }.into_any(),
-                        Err(error) => view! {
-                            <ErrorNotice error retry=Callback::new(move |_| orders.refetch())/>
-                        }.into_any(),
-                    },
-                }}
+                None => view! { <Skeleton blocks=4/> }.into_any(),
+                Some(Ok(list)) if list.orders.is_empty() => {
+                    let locale = i18n.get_locale();
+                    view! {
+                        <EmptyState
+                            title=td_string!(locale, orders.empty_title).to_string()
+                            body=td_string!(locale, orders.empty_body).to_string()
+                        />
+                    }.into_any()
+                }
+                Some(Ok(list)) => order_list(i18n.get_locale(), list).into_any(),
+                Some(Err(error)) => view! {
+                    <ErrorNotice error retry=Callback::new(move |_| orders.refetch())/>
+                }.into_any(),
+            }}
         </section>
     }
 }
 
-#[component]
-fn OrderList(list: OrderPage) -> impl IntoView {
-    let i18n = use_i18n();
+fn order_list(locale: Locale, list: OrderPage) -> impl IntoView {
     let pages = list.page_count();
     let page = list.page;
     view! {
         <ul class="order-list">
-            {list.orders.into_iter().map(|order| view! { <OrderRow order/> }).collect_view()}
+            {list.orders.into_iter().map(|order| order_row(locale, order)).collect_view()}
         </ul>
         {(pages > 1).then(|| view! {
-            <nav class="pager" aria-label=move || t_string!(i18n, orders.pages)>
+            <nav class="pager" aria-label=td_string!(locale, orders.pages)>
                 {(page > 1).then(|| view! {
-                    <A href=format!("/orders?page={}", page - 1) attr:rel="prev">{t!(i18n, orders.previous)}</A>
+                    <A href=format!("/orders?page={}", page - 1) attr:rel="prev">{td_string!(locale, orders.previous)}</A>
                 })}
-                <span aria-current="page">{t!(i18n, orders.page_of, page, pages)}</span>
+                <span aria-current="page">{td!(locale, orders.page_of, page, pages)}</span>
                 {(page < pages).then(|| view! {
-                    <A href=format!("/orders?page={}", page + 1) attr:rel="next">{t!(i18n, orders.next)}</A>
+                    <A href=format!("/orders?page={}", page + 1) attr:rel="next">{td_string!(locale, orders.next)}</A>
                 })}
             </nav>
         })}
     }
 }
 
-#[component]
-fn OrderRow(order: OrderSummary) -> impl IntoView {
-    let i18n = use_i18n();
-    let href = format!("/orders/{}", order.number);
-    let placed_at = order.placed_at.clone();
-    let status = order.status;
-    let item_count = order.item_count;
+fn order_row(locale: Locale, order: OrderSummary) -> impl IntoView {
+    let (class, status) = match order.status {
+        Some(status) => (
+            format!("status-badge status-{}", status.as_str()),
+            labels::status(locale, status),
+        ),
+        None => (
+            "status-badge".to_string(),
+            td_string!(locale, orders.not_shipped).to_string(),
+        ),
+    };
     view! {
         <li class="order-row">
-            <A href=href attr:class="order-link">
-                <span class="order-headline">{order.headline.clone()}</span>
+            <A href=format!("/orders/{}", order.number) attr:class="order-link">
+                <span class="order-headline">{order.headline}</span>
                 <span class="order-number mono">{order.number.to_string()}</span>
                 <span class="order-meta muted">
-                    {t!(i18n, orders.placed_on, date = move || format::date(i18n.get_locale(), &placed_at))}
+                    {td!(locale, orders.placed_on, date = format::date(locale, &order.placed_at))}
                     " · "
-                    {t!(i18n, orders.item_count, count = item_count)}
+                    {td!(locale, orders.item_count, count = order.item_count)}
                 </span>
                 <span class="order-total">{format::money(order.total)}</span>
-                {match status {
-                    Some(status) => view! {
-                        <span class=format!("status-badge status-{}", status.as_str())>
-                            {move || labels::status(i18n, status)}
-                        </span>
-                    }.into_any(),
-                    None => view! {
-                        <span class="status-badge">{t!(i18n, orders.not_shipped)}</span>
-                    }.into_any(),
-                }}
+                <span class=class>{status}</span>
             </A>
         </li>
     }

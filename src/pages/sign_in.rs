@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use portico_api::{
-    paths, CodeRequest, CodeSent, Contact, RuntimeConfig, SessionInfo, SignInCode, VerifyRequest,
+    paths, CodeRequest, CodeSent, Contact, ParseError, RuntimeConfig, SessionInfo, SignInCode,
+    VerifyRequest,
 };
 
 #[component]
@@ -21,7 +22,7 @@ pub fn SignInPage() -> impl IntoView {
 
     let contact = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    let field_error = RwSignal::new(None::<String>);
+    let field_error = RwSignal::new(None::<ParseError>);
     let sent = RwSignal::new(None::<CodeSent>);
 
     let send_code = {
@@ -60,9 +61,7 @@ pub fn SignInPage() -> impl IntoView {
                 field_error.set(None);
                 send_code.dispatch(parsed.as_str().to_string());
             }
-            Err(e) => field_error.set(Some(labels::parse_error(i18n, e, |i18n| {
-                t_string!(i18n, errors.empty_contact).to_string()
-            }))),
+            Err(e) => field_error.set(Some(e)),
         }
     };
     let on_verify = move |ev: leptos::ev::SubmitEvent| {
@@ -75,105 +74,113 @@ pub fn SignInPage() -> impl IntoView {
                     code: parsed.as_str().to_string(),
                 });
             }
-            Err(e) => field_error.set(Some(labels::parse_error(i18n, e, |i18n| {
-                t_string!(i18n, errors.empty_code).to_string()
-            }))),
+            Err(e) => field_error.set(Some(e)),
         }
     };
 
     // The message under the field: what the customer typed wrong, or what the service said.
-    let error = move || {
-        field_error.get().or_else(|| {
-            let failed = |v: Option<Result<_, ApiError>>| v.and_then(Result::err);
-            let from_send = failed(send_code.value().get().map(|r| r.map(|_| ())));
-            let from_verify = failed(verify.value().get().map(|r| r.map(|_| ())));
-            let latest = if sent.get().is_some() {
-                from_verify
+    let error = move |locale: Locale| -> Option<String> {
+        let on_code_step = sent.get().is_some();
+        if let Some(e) = field_error.get() {
+            let empty = if on_code_step {
+                |l: Locale| td_string!(l, errors.empty_code).to_string()
             } else {
-                from_send
+                |l: Locale| td_string!(l, errors.empty_contact).to_string()
             };
-            latest.map(|e| labels::api_error(i18n, &e))
-        })
+            return Some(labels::parse_error(locale, e, empty));
+        }
+        let failed: Option<ApiError> = if on_code_step {
+            verify.value().get().and_then(|r| r.err())
+        } else {
+            send_code.value().get().and_then(|r| r.err())
+        };
+        failed.map(|e| labels::api_error(locale, &e))
     };
-    let error_view = move || {
-        error().map(|message| {
-            view! { <p id="sign-in-error" class="field-error" role="alert">{message}</p> }
-        })
-    };
-    let described_by = move || error().map(|_| "sign-in-error");
 
-    view! {
-        <section class="page narrow">
-            <h1>{t!(i18n, sign_in.title)}</h1>
-            {move || match sent.get() {
-                None => view! {
-                    <p class="lead">{t!(i18n, sign_in.lead)}</p>
-                    <form class="form" on:submit=on_send novalidate>
-                        <label for="contact">{t!(i18n, sign_in.contact_label)}</label>
-                        <input
-                            id="contact"
-                            name="contact"
-                            type="text"
-                            inputmode="email"
-                            autocomplete="username"
-                            bind:value=contact
-                            aria-invalid=move || error().is_some().to_string()
-                            aria-describedby=move || described_by().unwrap_or("contact-hint")
-                        />
-                        <p id="contact-hint" class="hint">{t!(i18n, sign_in.contact_hint)}</p>
-                        {error_view}
-                        <button type="submit" class="button" disabled=move || send_code.pending().get()>
-                            {move || if send_code.pending().get() {
-                                t_string!(i18n, sign_in.sending)
-                            } else {
-                                t_string!(i18n, sign_in.send_code)
-                            }}
-                        </button>
-                    </form>
-                }.into_any(),
-                Some(answer) => view! {
-                    <p class="lead" role="status">{t!(i18n, sign_in.sent_to, to = answer.sent_to.clone())}</p>
-                    <form class="form" on:submit=on_verify novalidate>
-                        <label for="code">{t!(i18n, sign_in.code_label)}</label>
-                        <input
-                            id="code"
-                            name="code"
-                            type="text"
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
-                            maxlength="6"
-                            class="code-input"
-                            bind:value=code
-                            aria-invalid=move || error().is_some().to_string()
-                            aria-describedby=move || described_by().unwrap_or("")
-                        />
-                        {error_view}
-                        <button type="submit" class="button" disabled=move || verify.pending().get()>
-                            {move || if verify.pending().get() {
-                                t_string!(i18n, sign_in.verifying)
-                            } else {
-                                t_string!(i18n, sign_in.verify)
-                            }}
-                        </button>
-                        <div class="form-links">
-                            <button type="button" class="button button-link" on:click=move |_| {
-                                field_error.set(None);
-                                send_code.dispatch(contact.get_untracked());
-                            }>{t!(i18n, sign_in.resend)}</button>
-                            <button type="button" class="button button-link" on:click=move |_| {
-                                field_error.set(None);
-                                sent.set(None);
-                            }>{t!(i18n, sign_in.change_contact)}</button>
-                        </div>
-                    </form>
-                }.into_any(),
-            }}
-            {demo.then(|| view! {
-                <aside class="demo-hint">
-                    <p>{t!(i18n, sign_in.demo_hint)}" "<A href="/dev/outbox">{t!(i18n, sign_in.demo_link)}</A></p>
-                    <p class="muted">{t!(i18n, sign_in.demo_accounts)}</p>
-                </aside>
-            })}
-        </section>
+    // Drawn whole for the current language; what was typed lives in the signals above.
+    move || {
+        let locale = i18n.get_locale();
+        let message = error(locale);
+        let invalid = message.is_some().to_string();
+        let error_view = message.map(|message| {
+            view! { <p id="sign-in-error" class="field-error" role="alert">{message}</p> }
+        });
+        let step = match sent.get() {
+            None => view! {
+                <p class="lead">{td_string!(locale, sign_in.lead)}</p>
+                <form class="form" on:submit=on_send novalidate>
+                    <label for="contact">{td_string!(locale, sign_in.contact_label)}</label>
+                    <input
+                        id="contact"
+                        name="contact"
+                        type="text"
+                        inputmode="email"
+                        autocomplete="username"
+                        bind:value=contact
+                        aria-invalid=invalid
+                        aria-describedby=if error_view.is_some() { "sign-in-error" } else { "contact-hint" }
+                    />
+                    <p id="contact-hint" class="hint">{td_string!(locale, sign_in.contact_hint)}</p>
+                    {error_view}
+                    <button type="submit" class="button" disabled=move || send_code.pending().get()>
+                        {move || if send_code.pending().get() {
+                            td_string!(locale, sign_in.sending)
+                        } else {
+                            td_string!(locale, sign_in.send_code)
+                        }}
+                    </button>
+                </form>
+            }
+            .into_any(),
+            Some(answer) => view! {
+                <p class="lead" role="status">{td!(locale, sign_in.sent_to, to = answer.sent_to.clone())}</p>
+                <form class="form" on:submit=on_verify novalidate>
+                    <label for="code">{td_string!(locale, sign_in.code_label)}</label>
+                    <input
+                        id="code"
+                        name="code"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        maxlength="6"
+                        class="code-input"
+                        bind:value=code
+                        aria-invalid=invalid
+                        aria-describedby=error_view.is_some().then_some("sign-in-error")
+                    />
+                    {error_view}
+                    <button type="submit" class="button" disabled=move || verify.pending().get()>
+                        {move || if verify.pending().get() {
+                            td_string!(locale, sign_in.verifying)
+                        } else {
+                            td_string!(locale, sign_in.verify)
+                        }}
+                    </button>
+                    <div class="form-links">
+                        <button type="button" class="button button-link" on:click=move |_| {
+                            field_error.set(None);
+                            send_code.dispatch(contact.get_untracked());
+                        }>{td_string!(locale, sign_in.resend)}</button>
+                        <button type="button" class="button button-link" on:click=move |_| {
+                            field_error.set(None);
+                            sent.set(None);
+                        }>{td_string!(locale, sign_in.change_contact)}</button>
+                    </div>
+                </form>
+            }
+            .into_any(),
+        };
+        view! {
+            <section class="page narrow">
+                <h1>{td_string!(locale, sign_in.title)}</h1>
+                {step}
+                {demo.then(|| view! {
+                    <aside class="demo-hint">
+                        <p>{td_string!(locale, sign_in.demo_hint)}" "<A href="/dev/outbox">{td_string!(locale, sign_in.demo_link)}</A></p>
+                        <p class="muted">{td_string!(locale, sign_in.demo_accounts)}</p>
+                    </aside>
+                })}
+            </section>
+        }
     }
 }
