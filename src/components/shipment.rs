@@ -60,7 +60,9 @@ fn card(
     let labelled_by = heading_id.clone();
     let hidden = shipment.checkpoints.len().saturating_sub(TIMELINE_PREVIEW);
     let checkpoints = shipment.checkpoints.clone();
-    let items = shipment.items.join("、");
+    let items = shipment
+        .items
+        .join(td_string!(locale, common.list_separator));
     let delayed = shipment.delayed && status.is_moving();
     let when = match &shipment.delivered_at {
         Some(at) => (
@@ -121,7 +123,7 @@ fn card(
                 </div>
             </dl>
             {(!items.is_empty()).then(|| view! {
-                <p class="shipment-items"><span class="muted">{td_string!(locale, shipment.contains)}": "</span>{items}</p>
+                <p class="shipment-items"><span class="muted">{td_string!(locale, shipment.contains)}</span>{items}</p>
             })}
             <h4 class="timeline-title">{td_string!(locale, shipment.timeline)}</h4>
             <ol class="timeline">

@@ -22,11 +22,9 @@ fn the_committed_openapi_document_is_current() {
 #[tokio::test]
 async fn the_server_publishes_the_same_document() {
     let app = common::spawn().await;
-    let served: serde_json::Value = common::client()
-        .get(app.url("/api/openapi.json"))
-        .send()
+    let served: serde_json::Value = app
+        .get(&common::client(), "/api/openapi.json")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
