@@ -4,7 +4,6 @@ use crate::api::ApiError;
 use crate::components::labels;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use portico_api::ErrorCode;
 
 /// Grey placeholder lines while content loads; announced once to screen readers.
@@ -38,7 +37,7 @@ pub fn ErrorNotice(
         return view! {
             <div class="notice notice-info">
                 <p>{t!(i18n, orders.sign_in_needed)}</p>
-                <A href="/sign-in" attr:class="button">{t!(i18n, nav.sign_in)}</A>
+                <a href="/sign-in" class="button">{t!(i18n, nav.sign_in)}</a>
             </div>
         }
         .into_any();

@@ -28,7 +28,7 @@ pub fn Header() -> impl IntoView {
     let demo = config.demo;
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand">{config.brand.name.clone()}</A>
+            <a href="/" class="brand">{config.brand.name.clone()}</a>
             <nav aria-label=move || t_string!(i18n, nav.main) class="site-nav">
                 <Show when=move || session.customer_name().is_some()>
                     <A href="/orders">{t!(i18n, nav.orders)}</A>
@@ -48,7 +48,7 @@ pub fn Header() -> impl IntoView {
                         </button>
                     }.into_any(),
                     None => view! {
-                        <A href="/sign-in" attr:class="button button-small">{t!(i18n, nav.sign_in)}</A>
+                        <a href="/sign-in" class="button button-small">{t!(i18n, nav.sign_in)}</a>
                     }.into_any(),
                 }}
             </div>

@@ -3,7 +3,6 @@
 use crate::i18n::*;
 use crate::session::use_session;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -17,22 +16,22 @@ pub fn HomePage() -> impl IntoView {
         <div class="cards">
             {move || match session.customer_name() {
                 Some(_) => view! {
-                    <A href="/orders" attr:class="card card-link">
+                    <a href="/orders" class="card card-link">
                         <h2>{t!(i18n, nav.orders)}</h2>
                         <p>{t!(i18n, home.sign_in_body)}</p>
-                    </A>
+                    </a>
                 }.into_any(),
                 None => view! {
-                    <A href="/sign-in" attr:class="card card-link">
+                    <a href="/sign-in" class="card card-link">
                         <h2>{t!(i18n, home.sign_in_title)}</h2>
                         <p>{t!(i18n, home.sign_in_body)}</p>
-                    </A>
+                    </a>
                 }.into_any(),
             }}
-            <A href="/track" attr:class="card card-link">
+            <a href="/track" class="card card-link">
                 <h2>{t!(i18n, home.track_title)}</h2>
                 <p>{t!(i18n, home.track_body)}</p>
-            </A>
+            </a>
         </div>
     }
 }

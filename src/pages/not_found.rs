@@ -2,7 +2,6 @@
 
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -11,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page narrow">
             <h1>{t!(i18n, not_found.title)}</h1>
             <p>{t!(i18n, not_found.body)}</p>
-            <A href="/">{t!(i18n, not_found.home)}</A>
+            <a href="/">{t!(i18n, not_found.home)}</a>
         </section>
     }
 }

@@ -9,7 +9,6 @@ use crate::components::shipment::ShipmentCard;
 use crate::format;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use portico_api::{paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig};
 use std::time::Duration;
@@ -76,7 +75,7 @@ pub fn OrderDetailPage() -> impl IntoView {
             {move || {
                 let locale = i18n.get_locale();
                 view! {
-                    <p class="back"><A href="/orders">{td_string!(locale, order.back)}</A></p>
+                    <p class="back"><a href="/orders">{td_string!(locale, order.back)}</a></p>
                     <div class="live-update" role="status" aria-live="polite">
                         {announcement.get().map(|event| view! {
                             <p class="notice notice-success" data-testid="new-checkpoint">
@@ -124,7 +123,7 @@ fn order_view(locale: Locale, detail: &OrderDetail, moving: Signal<bool>) -> imp
         {detail.masked.then(|| view! {
             <div class="notice notice-info" data-testid="guest-notice">
                 <p>{td_string!(locale, order.guest_notice)}</p>
-                <A href="/sign-in">{td_string!(locale, order.guest_sign_in)}</A>
+                <a href="/sign-in">{td_string!(locale, order.guest_sign_in)}</a>
             </div>
         })}
         <div class="order-grid">

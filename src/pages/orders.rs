@@ -6,7 +6,6 @@ use crate::components::labels;
 use crate::format;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use portico_api::{paths, OrderPage, OrderSummary};
 
@@ -67,11 +66,11 @@ fn order_list(locale: Locale, list: OrderPage) -> impl IntoView {
         {(pages > 1).then(|| view! {
             <nav class="pager" aria-label=td_string!(locale, orders.pages)>
                 {(page > 1).then(|| view! {
-                    <A href=format!("/orders?page={}", page - 1) attr:rel="prev">{td_string!(locale, orders.previous)}</A>
+                    <a href=format!("/orders?page={}", page - 1) rel="prev">{td_string!(locale, orders.previous)}</a>
                 })}
                 <span aria-current="page">{td!(locale, orders.page_of, page, pages)}</span>
                 {(page < pages).then(|| view! {
-                    <A href=format!("/orders?page={}", page + 1) attr:rel="next">{td_string!(locale, orders.next)}</A>
+                    <a href=format!("/orders?page={}", page + 1) rel="next">{td_string!(locale, orders.next)}</a>
                 })}
             </nav>
         })}
@@ -91,7 +90,7 @@ fn order_row(locale: Locale, order: OrderSummary) -> impl IntoView {
     };
     view! {
         <li class="order-row">
-            <A href=format!("/orders/{}", order.number) attr:class="order-link">
+            <a href=format!("/orders/{}", order.number) class="order-link">
                 <span class="order-headline">{order.headline}</span>
                 <span class="order-number mono">{order.number.to_string()}</span>
                 <span class="order-meta muted">
@@ -101,7 +100,7 @@ fn order_row(locale: Locale, order: OrderSummary) -> impl IntoView {
                 </span>
                 <span class="order-total">{format::money(order.total)}</span>
                 <span class=class>{status}</span>
-            </A>
+            </a>
         </li>
     }
 }

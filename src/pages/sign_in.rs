@@ -5,7 +5,6 @@ use crate::components::labels;
 use crate::i18n::*;
 use crate::session::use_session;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use portico_api::{
     paths, CodeRequest, CodeSent, Contact, ParseError, RuntimeConfig, SessionInfo, SignInCode,
@@ -176,7 +175,7 @@ pub fn SignInPage() -> impl IntoView {
                 {step}
                 {demo.then(|| view! {
                     <aside class="demo-hint">
-                        <p>{td_string!(locale, sign_in.demo_hint)}" "<A href="/dev/outbox">{td_string!(locale, sign_in.demo_link)}</A></p>
+                        <p>{td_string!(locale, sign_in.demo_hint)}" "<a href="/dev/outbox">{td_string!(locale, sign_in.demo_link)}</a></p>
                         <p class="muted">{td_string!(locale, sign_in.demo_accounts)}</p>
                     </aside>
                 })}

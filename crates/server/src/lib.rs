@@ -67,6 +67,7 @@ pub fn app(state: AppState) -> Router {
     api.route(paths::CONFIG, get(web::runtime_config))
         .with_state(state)
         .fallback_service(web::app_files(&static_dir))
+        .layer(axum::middleware::from_fn(web::cache_policy))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

@@ -377,3 +377,29 @@ async fn the_demo_clock_moves_a_parcel_forward() {
         before["shipments"][0]["checkpoints"][0]
     );
 }
+
+#[tokio::test]
+async fn the_app_is_served_with_a_fallback_and_a_cache_policy() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html>app</html>").unwrap();
+    std::fs::write(dist.path().join("portico-0123456789abcdef.js"), "js").unwrap();
+    let static_dir = dist.path().to_path_buf();
+    let app = common::spawn_with(move |config| config.static_dir = static_dir).await;
+    let route = app.get(&client(), "/orders/PT20261001").await;
+    assert_eq!(route.status(), StatusCode::OK);
+    assert_eq!(route.headers()["cache-control"], "no-cache");
+    assert_eq!(route.text().await.unwrap(), "<html>app</html>");
+    let asset = app.get(&client(), "/portico-0123456789abcdef.js").await;
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let config: Value = app
+        .get(&client(), "/portico.config.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(config["default_locale"], "zh-CN");
+    assert_eq!(config["demo"], true);
+}
