@@ -275,8 +275,8 @@ pub async fn session(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<SessionInfo>> {
-    Ok(Json(match caller {
-        Caller::Customer(id) => {
+    Ok(Json(match caller.customer {
+        Some(id) => {
             let row = sqlx::query_as::<_, CustomerRow>(
                 "SELECT id, name, email, phone, tier FROM customers WHERE id = ?",
             )
@@ -290,16 +290,24 @@ pub async fn session(
                 None => SessionInfo::Anonymous,
             }
         }
-        _ => SessionInfo::Anonymous,
+        None => SessionInfo::Anonymous,
     }))
 }
 
-/// Who is asking: nobody, a signed-in customer, or a guest who proved one order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-    Anonymous,
-    Customer(i64),
-    Guest { order_id: i64 },
+/// Who is asking: the signed-in customer, if any, and the one order they proved as a guest
+/// (order number + contact), if any. A browser can hold both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Caller {
+    pub customer: Option<i64>,
+    pub guest_order: Option<i64>,
+    /// The session this came from, to add a guest pass to it.
+    pub session: Option<String>,
+}
+
+impl Caller {
+    pub fn is_anonymous(&self) -> bool {
+        self.customer.is_none() && self.guest_order.is_none()
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -308,19 +316,23 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(cookie) = jar.get(SESSION_COOKIE) else {
-            return Ok(Caller::Anonymous);
+            return Ok(Caller::default());
         };
+        let token_hash = sha256_hex(cookie.value());
         let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
             "SELECT customer_id, guest_order_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
         )
-        .bind(sha256_hex(cookie.value()))
+        .bind(&token_hash)
         .bind(state.clock.now())
         .fetch_optional(&state.db)
         .await?;
         Ok(match row {
-            Some((Some(customer), _)) => Caller::Customer(customer),
-            Some((None, Some(order_id))) => Caller::Guest { order_id },
-            _ => Caller::Anonymous,
+            Some((customer, guest_order)) => Caller {
+                customer,
+                guest_order,
+                session: Some(token_hash),
+            },
+            None => Caller::default(),
         })
     }
 }

@@ -74,9 +74,17 @@ pub async fn lookup(
         return Err(ErrorCode::OrderNotFound.into());
     };
     let detail = load_detail(&state.db, order_id, true).await?;
-    // A signed-in customer keeps their session; anyone else gets a guest pass for this order.
-    let jar = match caller {
-        Caller::Customer(_) => jar,
+    // A signed-in customer keeps their session and it carries the guest pass too; anyone else
+    // gets a guest session for this one order.
+    let jar = match (caller.customer, &caller.session) {
+        (Some(_), Some(session)) => {
+            sqlx::query("UPDATE sessions SET guest_order_id = ? WHERE token_hash = ?")
+                .bind(order_id)
+                .bind(session)
+                .execute(&state.db)
+                .await?;
+            jar
+        }
         _ => start_session(&state, jar, None, Some(order_id), GUEST_SESSION_SECS).await?,
     };
     Ok((jar, Json(detail)))

@@ -47,7 +47,7 @@ pub async fn list(
     caller: Caller,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<OrderPage>> {
-    let Caller::Customer(customer_id) = caller else {
+    let Some(customer_id) = caller.customer else {
         return Err(ErrorCode::Unauthorized.into());
     };
     let page = query.page.unwrap_or(1);
@@ -112,7 +112,7 @@ pub async fn detail(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<OrderDetail>> {
-    if caller == Caller::Anonymous {
+    if caller.is_anonymous() {
         return Err(ErrorCode::Unauthorized.into());
     }
     // Malformed, unknown and someone else's: one answer.
@@ -124,10 +124,12 @@ pub async fn detail(
             .fetch_optional(&state.db)
             .await?;
     let (order_id, owner) = row.ok_or_else(not_found)?;
-    let masked = match caller {
-        Caller::Customer(id) if id == owner => false,
-        Caller::Guest { order_id: granted } if granted == order_id => true,
-        _ => return Err(not_found()),
+    let masked = if caller.customer == Some(owner) {
+        false
+    } else if caller.guest_order == Some(order_id) {
+        true
+    } else {
+        return Err(not_found());
     };
     Ok(Json(load_detail(&state.db, order_id, masked).await?))
 }

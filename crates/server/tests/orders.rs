@@ -403,3 +403,49 @@ async fn the_app_is_served_with_a_fallback_and_a_cache_policy() {
     assert_eq!(config["default_locale"], "zh-CN");
     assert_eq!(config["demo"], true);
 }
+
+#[tokio::test]
+async fn a_signed_in_customer_can_look_up_someone_elses_order_as_a_guest() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let hers = app.order_numbers(&li).await.remove(0);
+
+    let wang = client();
+    app.sign_in(&wang, WANG).await;
+    let before = answer(app.get(&wang, &format!("/api/orders/{hers}")).await).await;
+    assert_eq!(before.0, StatusCode::NOT_FOUND);
+    let found = app
+        .post(
+            &wang,
+            "/api/guest/lookup",
+            json!({ "order_number": hers, "contact": LI }),
+        )
+        .await;
+    assert_eq!(found.status(), StatusCode::OK);
+    let detail: Value = app
+        .get(&wang, &format!("/api/orders/{hers}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["masked"], true);
+    assert_eq!(detail["address"]["phone"], "139****4321");
+    // Still signed in as himself, with his own orders in full.
+    let session: Value = app
+        .get(&wang, "/api/auth/session")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["customer"]["name"], "王伟");
+    let mine = app.order_numbers(&wang).await;
+    assert!(!mine.contains(&hers));
+    let own: Value = app
+        .get(&wang, &format!("/api/orders/{}", mine[0]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["masked"], false);
+}
