@@ -201,14 +201,19 @@ pub async fn load_detail(db: &SqlitePool, order_id: i64, masked: bool) -> ApiRes
             .map(|d| d.as_secs() as i64)
             .unwrap_or_default(),
     );
+    // Every checkpoint of the order in one query, newest first, then dealt out per parcel.
+    let all_checkpoints: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT c.shipment_id, c.at, c.event, c.location FROM checkpoints c JOIN shipments s ON s.id = c.shipment_id WHERE s.order_id = ? ORDER BY c.at DESC, c.id DESC",
+    )
+    .bind(order_id)
+    .fetch_all(db)
+    .await?;
     let mut shipments = Vec::with_capacity(shipment_rows.len());
     for row in shipment_rows {
-        let checkpoints: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT at, event, location FROM checkpoints WHERE shipment_id = ? ORDER BY at DESC, id DESC",
-        )
-        .bind(row.id)
-        .fetch_all(db)
-        .await?;
+        let checkpoints = all_checkpoints
+            .iter()
+            .filter(|(shipment, ..)| *shipment == row.id)
+            .map(|(_, at, event, location)| (*at, event.clone(), location.clone()));
         let status = ShipmentStatus::parse(&row.status).unwrap_or(ShipmentStatus::InTransit);
         let delivered = status == ShipmentStatus::Delivered;
         let delayed = !delivered
