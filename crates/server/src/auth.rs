@@ -5,7 +5,7 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::rate_limit;
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::{request::Parts, HeaderMap, StatusCode};
+use axum::http::{request::Parts, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -27,19 +27,30 @@ pub fn sha256_hex(input: &str) -> String {
     hex::encode(Sha256::digest(input.as_bytes()))
 }
 
-/// The client's address: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy.
-pub fn client_ip(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
-    if state.config.trust_proxy {
-        if let Some(first) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_string();
+/// The client's address, for rate limits: the socket peer, or the first X-Forwarded-For hop
+/// behind a trusted proxy.
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if state.config.trust_proxy {
+            if let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+            {
+                return Ok(ClientIp(first.trim().to_string()));
+            }
         }
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(ClientIp(
+            peer.map(|ConnectInfo(p)| p.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
     }
-    peer.map(|p| p.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
 }
 
 pub(crate) fn limit(state: &AppState, rule: rate_limit::Rule, key: &str) -> ApiResult<()> {
@@ -92,16 +103,11 @@ fn profile(row: CustomerRow) -> CustomerProfile {
     responses((status = 202, body = CodeSent), (status = 422, body = portico_api::Problem), (status = 429, body = portico_api::Problem)))]
 pub async fn request_code(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let contact = parse_contact(&body.contact)?;
-    limit(
-        &state,
-        rate_limit::CODE_PER_IP,
-        &client_ip(&state, &headers, Some(peer)),
-    )?;
+    limit(&state, rate_limit::CODE_PER_IP, &ip)?;
     limit(&state, rate_limit::CODE_PER_CONTACT, contact.as_str())?;
 
     // The answer is the same for strangers: only a known customer gets a code.
@@ -161,16 +167,11 @@ struct CodeRow {
     responses((status = 200, body = SessionInfo), (status = 422, body = portico_api::Problem), (status = 429, body = portico_api::Problem)))]
 pub async fn verify_code(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     jar: CookieJar,
     ApiJson(body): ApiJson<VerifyRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    limit(
-        &state,
-        rate_limit::VERIFY_PER_IP,
-        &client_ip(&state, &headers, Some(peer)),
-    )?;
+    limit(&state, rate_limit::VERIFY_PER_IP, &ip)?;
     let contact = parse_contact(&body.contact)?;
     let code = SignInCode::parse(&body.code).map_err(|_| ApiError::from(ErrorCode::InvalidCode))?;
     let now = state.clock.now();

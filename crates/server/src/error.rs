@@ -1,7 +1,7 @@
 //! Every failure leaves as `application/problem+json` with a stable code; axum's own rejections
 //! (bad JSON, bad query) are turned into the same shape, so a client mistake is never a 500.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -57,7 +57,15 @@ fn title_of(code: ErrorCode) -> &'static str {
 }
 
 pub fn problem(code: ErrorCode, detail: Option<String>, retry_after_secs: Option<u64>) -> Response {
-    let status = status_of(code);
+    problem_with_status(status_of(code), code, detail, retry_after_secs)
+}
+
+fn problem_with_status(
+    status: StatusCode,
+    code: ErrorCode,
+    detail: Option<String>,
+    retry_after_secs: Option<u64>,
+) -> Response {
     let body = Problem {
         kind: "about:blank".into(),
         title: title_of(code).into(),
@@ -107,13 +115,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(ApiError::BadRequest(json_detail(rejection))),
+            Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
         }
     }
-}
-
-fn json_detail(rejection: JsonRejection) -> String {
-    rejection.body_text()
 }
 
 /// `Query<T>` whose rejection is a problem document.
@@ -135,11 +139,10 @@ pub async fn api_not_found() -> Response {
 }
 
 pub async fn method_not_allowed() -> Response {
-    let mut response = problem(
+    problem_with_status(
+        StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::BadRequest,
         Some("method not allowed".into()),
         None,
-    );
-    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    response
+    )
 }

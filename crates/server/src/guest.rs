@@ -1,17 +1,15 @@
 //! Guest lookup: an order number plus the email or phone given with the order opens that one
 //! order, masked. "No such order" and "wrong contact" are the same answer, by the same path.
 
-use crate::auth::{client_ip, limit, start_session, Caller, GUEST_SESSION_SECS};
+use crate::auth::{limit, start_session, Caller, ClientIp, GUEST_SESSION_SECS};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::orders::load_detail;
 use crate::{rate_limit, AppState};
-use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::cookie::CookieJar;
 use portico_api::{Contact, ErrorCode, GuestLookupRequest, OrderDetail, OrderNumber};
-use std::net::SocketAddr;
 
 #[derive(sqlx::FromRow)]
 struct Candidate {
@@ -34,8 +32,7 @@ fn same(a: &str, b: &str) -> bool {
         (status = 422, body = portico_api::Problem), (status = 429, body = portico_api::Problem)))]
 pub async fn lookup(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
     caller: Caller,
     jar: CookieJar,
     ApiJson(body): ApiJson<GuestLookupRequest>,
@@ -44,11 +41,7 @@ pub async fn lookup(
         .map_err(|_| ApiError::from(ErrorCode::InvalidOrderNumber))?;
     let contact =
         Contact::parse(&body.contact).map_err(|_| ApiError::from(ErrorCode::InvalidContact))?;
-    limit(
-        &state,
-        rate_limit::LOOKUP_PER_IP,
-        &client_ip(&state, &headers, Some(peer)),
-    )?;
+    limit(&state, rate_limit::LOOKUP_PER_IP, &ip)?;
     limit(&state, rate_limit::LOOKUP_PER_ORDER, number.as_str())?;
 
     let candidate = sqlx::query_as::<_, Candidate>(
@@ -73,7 +66,7 @@ pub async fn lookup(
     let Some(order_id) = id.filter(|_| matches) else {
         return Err(ErrorCode::OrderNotFound.into());
     };
-    let detail = load_detail(&state.db, order_id, true).await?;
+    let detail = load_detail(&state.db, order_id, true, state.clock.now()).await?;
     // A signed-in customer keeps their session and it carries the guest pass too; anyone else
     // gets a guest session for this one order.
     let jar = match (caller.customer, &caller.session) {

@@ -131,7 +131,9 @@ pub async fn detail(
     } else {
         return Err(not_found());
     };
-    Ok(Json(load_detail(&state.db, order_id, masked).await?))
+    Ok(Json(
+        load_detail(&state.db, order_id, masked, state.clock.now()).await?,
+    ))
 }
 
 #[derive(sqlx::FromRow)]
@@ -175,8 +177,14 @@ struct ShipmentRow {
     delivered_at: Option<i64>,
 }
 
-/// One order with its items and parcels; `masked` hides what a guest may not see.
-pub async fn load_detail(db: &SqlitePool, order_id: i64, masked: bool) -> ApiResult<OrderDetail> {
+/// One order with its items and parcels; `masked` hides what a guest may not see. `now` decides
+/// which promises are already missed.
+pub async fn load_detail(
+    db: &SqlitePool,
+    order_id: i64,
+    masked: bool,
+    now: i64,
+) -> ApiResult<OrderDetail> {
     let order = sqlx::query_as::<_, OrderRow>(
         "SELECT number, placed_at, updated_at, payment_state, subtotal_fen, shipping_fen, discount_fen, total_fen, recipient, recipient_phone, province, city, district, street FROM orders WHERE id = ?",
     )
@@ -195,12 +203,7 @@ pub async fn load_detail(db: &SqlitePool, order_id: i64, masked: bool) -> ApiRes
     .bind(order_id)
     .fetch_all(db)
     .await?;
-    let today = china_date(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default(),
-    );
+    let today = china_date(now);
     // Every checkpoint of the order in one query, newest first, then dealt out per parcel.
     let all_checkpoints: Vec<(i64, i64, String, String)> = sqlx::query_as(
         "SELECT c.shipment_id, c.at, c.event, c.location FROM checkpoints c JOIN shipments s ON s.id = c.shipment_id WHERE s.order_id = ? ORDER BY c.at DESC, c.id DESC",
