@@ -24,13 +24,7 @@ async fn a_code_signs_in_once_and_sign_out_ends_the_session() {
 
     // The same code again: used.
     let code = app.code_for(WANG).await;
-    let again = app
-        .post(
-            &client(),
-            "/api/auth/verify",
-            json!({ "contact": WANG, "code": code }),
-        )
-        .await;
+    let again = app.verify(&client(), WANG, &code).await;
     assert_eq!(
         problem_code(again).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "code_expired".into())
@@ -55,16 +49,8 @@ async fn a_code_signs_in_once_and_sign_out_ends_the_session() {
 async fn the_session_cookie_is_http_only_and_lax() {
     let app = spawn().await;
     let browser = client();
-    app.post(&browser, "/api/auth/code", json!({ "contact": WANG }))
-        .await;
-    let code = app.code_for(WANG).await;
-    let verified = app
-        .post(
-            &browser,
-            "/api/auth/verify",
-            json!({ "contact": WANG, "code": code }),
-        )
-        .await;
+    let code = app.request_code(&browser, WANG).await;
+    let verified = app.verify(&browser, WANG, &code).await;
     let cookie = verified.headers()["set-cookie"]
         .to_str()
         .unwrap()
@@ -91,13 +77,7 @@ async fn a_phone_number_works_like_the_email() {
         .unwrap();
     assert_eq!(sent["sent_to"], "138****1234");
     let code = app.code_for("13812341234").await;
-    let verified = app
-        .post(
-            &browser,
-            "/api/auth/verify",
-            json!({ "contact": "13812341234", "code": code }),
-        )
-        .await;
+    let verified = app.verify(&browser, "13812341234", &code).await;
     assert_eq!(verified.status(), StatusCode::OK);
 }
 
@@ -105,18 +85,10 @@ async fn a_phone_number_works_like_the_email() {
 async fn a_wrong_code_is_refused_and_five_wrong_tries_kill_the_code() {
     let app = spawn().await;
     let browser = client();
-    app.post(&browser, "/api/auth/code", json!({ "contact": WANG }))
-        .await;
-    let code = app.code_for(WANG).await;
+    let code = app.request_code(&browser, WANG).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for attempt in 1..=5 {
-        let refused = app
-            .post(
-                &browser,
-                "/api/auth/verify",
-                json!({ "contact": WANG, "code": wrong }),
-            )
-            .await;
+        let refused = app.verify(&browser, WANG, wrong).await;
         let expected = if attempt < 5 {
             "invalid_code"
         } else {
@@ -127,29 +99,15 @@ async fn a_wrong_code_is_refused_and_five_wrong_tries_kill_the_code() {
             (StatusCode::UNPROCESSABLE_ENTITY, expected.into())
         );
     }
-    let right_but_dead = app
-        .post(
-            &browser,
-            "/api/auth/verify",
-            json!({ "contact": WANG, "code": code }),
-        )
-        .await;
+    let right_but_dead = app.verify(&browser, WANG, &code).await;
     assert_eq!(
         problem_code(right_but_dead).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "too_many_attempts".into())
     );
 
     // A new code starts over.
-    app.post(&browser, "/api/auth/code", json!({ "contact": WANG }))
-        .await;
-    let fresh = app.code_for(WANG).await;
-    let verified = app
-        .post(
-            &browser,
-            "/api/auth/verify",
-            json!({ "contact": WANG, "code": fresh }),
-        )
-        .await;
+    let fresh = app.request_code(&browser, WANG).await;
+    let verified = app.verify(&browser, WANG, &fresh).await;
     assert_eq!(verified.status(), StatusCode::OK);
 }
 
@@ -157,17 +115,9 @@ async fn a_wrong_code_is_refused_and_five_wrong_tries_kill_the_code() {
 async fn a_code_expires_after_ten_minutes() {
     let app = spawn().await;
     let browser = client();
-    app.post(&browser, "/api/auth/code", json!({ "contact": WANG }))
-        .await;
-    let code = app.code_for(WANG).await;
+    let code = app.request_code(&browser, WANG).await;
     app.state.clock.advance(10 * 60 + 1);
-    let late = app
-        .post(
-            &browser,
-            "/api/auth/verify",
-            json!({ "contact": WANG, "code": code }),
-        )
-        .await;
+    let late = app.verify(&browser, WANG, &code).await;
     assert_eq!(
         problem_code(late).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "code_expired".into())
@@ -204,13 +154,7 @@ async fn strangers_get_the_same_answer_and_no_message() {
         .await
         .unwrap();
     assert!(outbox.iter().all(|m| m["to"] != "wxyz@example.com"));
-    let verify = app
-        .post(
-            &client(),
-            "/api/auth/verify",
-            json!({ "contact": "wxyz@example.com", "code": "123456" }),
-        )
-        .await;
+    let verify = app.verify(&client(), "wxyz@example.com", "123456").await;
     assert_eq!(
         problem_code(verify).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_code".into())
@@ -247,13 +191,7 @@ async fn bad_input_gets_a_problem_document_not_a_500() {
         .post(&browser, "/api/auth/verify", json!({ "contact": WANG }))
         .await;
     assert!(missing_field.status().is_client_error());
-    let short_code = app
-        .post(
-            &browser,
-            "/api/auth/verify",
-            json!({ "contact": WANG, "code": "12" }),
-        )
-        .await;
+    let short_code = app.verify(&browser, WANG, "12").await;
     assert_eq!(
         problem_code(short_code).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_code".into())

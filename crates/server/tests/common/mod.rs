@@ -83,20 +83,30 @@ impl TestApp {
             .to_string()
     }
 
-    pub async fn sign_in(&self, client: &Client, email: &str) {
+    /// Asks for a code for `contact` and reads it from the demo outbox.
+    pub async fn request_code(&self, client: &Client, contact: &str) -> String {
         let sent = self
-            .post(client, "/api/auth/code", json!({ "contact": email }))
+            .post(client, "/api/auth/code", json!({ "contact": contact }))
             .await;
         assert_eq!(sent.status(), StatusCode::ACCEPTED);
-        let code = self.code_for(email).await;
-        let verified = self
-            .post(
-                client,
-                "/api/auth/verify",
-                json!({ "contact": email, "code": code }),
-            )
-            .await;
-        assert_eq!(verified.status(), StatusCode::OK);
+        self.code_for(contact).await
+    }
+
+    pub async fn verify(&self, client: &Client, contact: &str, code: &str) -> Response {
+        self.post(
+            client,
+            "/api/auth/verify",
+            json!({ "contact": contact, "code": code }),
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, client: &Client, email: &str) {
+        let code = self.request_code(client, email).await;
+        assert_eq!(
+            self.verify(client, email, &code).await.status(),
+            StatusCode::OK
+        );
     }
 
     /// Every order number of the signed-in customer, newest first.
