@@ -24,55 +24,49 @@ fn options(pairs: &[(&str, &str)]) -> Object {
     options
 }
 
-fn parse(value: &str) -> Option<Date> {
+/// `value` (anything JS `Date` reads) in the customer's language; `date_only` leaves out the
+/// time of day. Unreadable input is shown as it came.
+fn localized(locale: Locale, value: &str, date_only: bool, pairs: &[(&str, &str)]) -> String {
     let date = Date::new(&JsValue::from_str(value));
-    (!date.get_time().is_nan()).then_some(date)
+    if date.get_time().is_nan() {
+        return value.to_string();
+    }
+    let (tag, options) = (locale_tag(locale), options(pairs));
+    String::from(if date_only {
+        date.to_locale_date_string(tag, &options)
+    } else {
+        date.to_locale_string(tag, &options)
+    })
 }
 
 /// `2026年11月24日 16:30` / `24 Nov 2026, 16:30`, in the browser's time zone.
 pub fn date_time(locale: Locale, at: &UtcTime) -> String {
-    match parse(&at.0) {
-        Some(date) => String::from(date.to_locale_string(
-            locale_tag(locale),
-            &options(&[
-                ("year", "numeric"),
-                ("month", "short"),
-                ("day", "numeric"),
-                ("hour", "2-digit"),
-                ("minute", "2-digit"),
-            ]),
-        )),
-        None => at.0.clone(),
-    }
+    let pairs = [
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+    ];
+    localized(locale, &at.0, false, &pairs)
 }
 
 /// `2026年11月24日` / `24 Nov 2026`.
 pub fn date(locale: Locale, at: &UtcTime) -> String {
-    date_only(locale, &at.0)
+    let pairs = [("year", "numeric"), ("month", "short"), ("day", "numeric")];
+    localized(locale, &at.0, true, &pairs)
 }
 
 /// A calendar date as it is, without shifting it through a time zone: `11月27日 周五` / `Fri, 27 Nov`.
 pub fn calendar_date(locale: Locale, day: &CalendarDate) -> String {
-    match parse(&format!("{}T12:00:00Z", day.0)) {
-        Some(date) => String::from(date.to_locale_date_string(
-            locale_tag(locale),
-            &options(&[
-                ("weekday", "short"),
-                ("month", "short"),
-                ("day", "numeric"),
-                ("timeZone", "UTC"),
-            ]),
-        )),
-        None => day.0.clone(),
-    }
-}
-
-fn date_only(locale: Locale, value: &str) -> String {
-    match parse(value) {
-        Some(date) => String::from(date.to_locale_date_string(
-            locale_tag(locale),
-            &options(&[("year", "numeric"), ("month", "short"), ("day", "numeric")]),
-        )),
-        None => value.to_string(),
+    let pairs = [
+        ("weekday", "short"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("timeZone", "UTC"),
+    ];
+    match localized(locale, &format!("{}T12:00:00Z", day.0), true, &pairs) {
+        shown if shown.ends_with("T12:00:00Z") => day.0.clone(),
+        shown => shown,
     }
 }
