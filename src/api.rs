@@ -1,12 +1,13 @@
-//! Every call to a service goes through here: one small typed fetch helper on gloo-net, which
+//! Every call to a service goes through here: one small typed helper on the browser's fetch, which
 //! sends cookies, turns `application/problem+json` into [`ApiError::Problem`] and aborts its
 //! request when the view that asked for it is cleaned up.
 
-use gloo_net::http::{Request, RequestBuilder};
-use leptos::prelude::on_cleanup;
+use leptos::prelude::{on_cleanup, window};
 use portico_api::{ErrorCode, Problem, RuntimeConfig};
 use serde::{de::DeserializeOwned, Serialize};
-use web_sys::RequestCredentials;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, Response};
 
 /// Base URLs of the services this deployment talks to ("" is the app's own origin).
 #[derive(Debug, Clone)]
@@ -62,17 +63,17 @@ impl ApiError {
 }
 
 pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    decode(send(Request::get(url), None).await?)
+    decode(send("GET", url, None).await?)
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
     let body = serde_json::to_string(body).map_err(|_| ApiError::Unexpected)?;
-    decode(send(Request::post(url), Some(body)).await?)
+    decode(send("POST", url, Some(body)).await?)
 }
 
 /// A POST whose answer has no body we need (204).
 pub async fn post_empty(url: &str) -> Result<(), ApiError> {
-    send(Request::post(url), None).await.map(|_| ())
+    send("POST", url, None).await.map(|_| ())
 }
 
 fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
@@ -80,26 +81,38 @@ fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
 }
 
 /// The one place a request is made; not generic, so the app carries its code once.
-async fn send(builder: RequestBuilder, body: Option<String>) -> Result<String, ApiError> {
-    let abort = web_sys::AbortController::new().ok();
-    let signal = abort.as_ref().map(|a| a.signal());
-    if let Some(abort) = abort {
+async fn send(method: &str, url: &str, body: Option<String>) -> Result<String, ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::Include);
+    let headers = Headers::new().map_err(|_| ApiError::Unexpected)?;
+    headers
+        .set("Accept", "application/json")
+        .map_err(|_| ApiError::Unexpected)?;
+    if let Some(body) = body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| ApiError::Unexpected)?;
+        init.set_body(&JsValue::from_str(&body));
+    }
+    init.set_headers(&headers);
+    if let Ok(abort) = AbortController::new() {
+        init.set_signal(Some(&abort.signal()));
         let abort = send_wrapper::SendWrapper::new(abort);
         on_cleanup(move || abort.abort());
     }
-    let builder = builder
-        .credentials(RequestCredentials::Include)
-        .header("Accept", "application/json")
-        .abort_signal(signal.as_ref());
-    let request = match body {
-        Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body),
-        None => builder.build(),
+    let response: Response = JsFuture::from(window().fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .unchecked_into();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|_| ApiError::Network)?,
+        Err(_) => return Err(ApiError::Network),
     }
-    .map_err(|_| ApiError::Unexpected)?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    .as_string()
+    .unwrap_or_default();
     if response.ok() {
         Ok(text)
     } else {

@@ -7,16 +7,9 @@ pub use portico_api::RuntimeConfig;
 /// Fetches `portico.config.json` next to the app; a missing or broken file falls back to the
 /// defaults (same-origin services, zh-CN) so the portal still comes up.
 pub async fn load() -> RuntimeConfig {
-    let fetched = async {
-        gloo_net::http::Request::get(portico_api::paths::CONFIG)
-            .send()
-            .await
-            .ok()?
-            .json::<RuntimeConfig>()
-            .await
-            .ok()
-    };
-    fetched.await.unwrap_or_default()
+    crate::api::get::<RuntimeConfig>(portico_api::paths::CONFIG)
+        .await
+        .unwrap_or_default()
 }
 
 pub fn locale_from_tag(tag: &str) -> Locale {

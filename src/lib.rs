@@ -15,6 +15,7 @@ pub mod api;
 pub mod components;
 pub mod config;
 pub mod format;
+pub mod locale;
 pub mod pages;
 pub mod session;
 
@@ -24,6 +25,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use locale::use_locale;
 use pages::{
     guest_lookup::GuestLookupPage, home::HomePage, not_found::NotFound,
     order_detail::OrderDetailPage, orders::OrdersPage, outbox::OutboxPage, sign_in::SignInPage,
@@ -46,20 +48,17 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
     config::apply_brand(&config);
     provide_context(api::Services::from(&config));
     provide_context(config);
-    view! {
-        <I18nSubContextProvider initial_locale>
-            <Shell/>
-        </I18nSubContextProvider>
-    }
+    locale::provide_locale(initial_locale);
+    view! { <Shell/> }
 }
 
 #[component]
 fn Shell() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     // The <html lang> follows the chosen language (screen readers and CJK fonts depend on it),
     // and the choice is remembered for the next visit.
     Effect::new(move |previous: Option<Locale>| {
-        let locale = i18n.get_locale();
+        let locale = i18n.get();
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", config::locale_tag(locale));
         }
@@ -71,7 +70,7 @@ fn Shell() -> impl IntoView {
     session::provide_session();
     view! {
         <Router>
-            <a class="skip-link" href="#main">{t!(i18n, app.skip)}</a>
+            <a class="skip-link" href="#main">{move || td!(i18n.get(), app.skip)}</a>
             <Header/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
@@ -84,7 +83,7 @@ fn Shell() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>{t!(i18n, app.footer)}</p>
+                <p>{move || td!(i18n.get(), app.footer)}</p>
             </footer>
         </Router>
     }

@@ -17,10 +17,7 @@ impl Session {
     }
 
     pub fn customer_name(&self) -> Option<String> {
-        match self.info()? {
-            SessionInfo::Customer { customer } => Some(customer.name),
-            SessionInfo::Anonymous => None,
-        }
+        self.info()?.customer.map(|customer| customer.name)
     }
 
     pub fn reload(&self) {

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use portico::components::shipment::ShipmentCard;
 use portico::format;
-use portico::i18n::{I18nContextProvider, Locale};
+use portico::i18n::Locale;
+use portico::locale::provide_locale;
 use portico_api::{
     CalendarDate, Carrier, Checkpoint, CheckpointEvent, Money, Shipment, ShipmentStatus, UtcTime,
 };
@@ -60,11 +61,8 @@ fn mount(shipment: Shipment) -> web_sys::HtmlElement {
     document.body().unwrap().append_child(&host).unwrap();
     let host: web_sys::HtmlElement = host.unchecked_into();
     let handle = leptos::mount::mount_to(host.clone(), move || {
-        view! {
-            <I18nContextProvider enable_cookie=false>
-                <ShipmentCard shipment=shipment.clone() position=1 count=1/>
-            </I18nContextProvider>
-        }
+        provide_locale(Locale::zh_CN);
+        view! { <ShipmentCard shipment=shipment.clone() position=1 count=1/> }
     });
     handle.forget();
     host

@@ -3,6 +3,7 @@
 use crate::api::ApiError;
 use crate::components::labels;
 use crate::i18n::*;
+use crate::locale::use_locale;
 use leptos::prelude::*;
 use portico_api::ErrorCode;
 
@@ -13,10 +14,10 @@ pub fn Skeleton(
     #[prop(default = 3)]
     blocks: usize,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     view! {
         <div class="skeleton" role="status" aria-live="polite">
-            <span class="visually-hidden">{t!(i18n, common.loading)}</span>
+            <span class="visually-hidden">{move || td!(i18n.get(), common.loading)}</span>
             {(0..blocks).map(|_| view! { <div class="skeleton-block" aria-hidden="true"></div> }).collect_view()}
         </div>
     }
@@ -32,23 +33,23 @@ pub fn ErrorNotice(
     #[prop(optional, into)]
     retry: Option<Callback<()>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     if error.code() == ErrorCode::Unauthorized {
         return view! {
             <div class="notice notice-info">
-                <p>{t!(i18n, orders.sign_in_needed)}</p>
-                <a href="/sign-in" class="button">{t!(i18n, nav.sign_in)}</a>
+                <p>{move || td!(i18n.get(), orders.sign_in_needed)}</p>
+                <a href="/sign-in" class="button">{move || td!(i18n.get(), nav.sign_in)}</a>
             </div>
         }
         .into_any();
     }
-    let message = move || labels::api_error(i18n.get_locale(), &error);
+    let message = move || labels::api_error(i18n.get(), &error);
     view! {
         <div class="notice notice-error" role="alert">
             <p>{message}</p>
             {retry.map(|retry| view! {
                 <button type="button" class="button button-secondary" on:click=move |_| retry.run(())>
-                    {t!(i18n, common.retry)}
+                    {move || td!(i18n.get(), common.retry)}
                 </button>
             })}
         </div>

@@ -2,6 +2,7 @@
 
 use crate::api::{self, Services};
 use crate::i18n::*;
+use crate::locale::use_locale;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -10,7 +11,7 @@ use portico_api::{paths, RuntimeConfig};
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let config = expect_context::<RuntimeConfig>();
     let session = use_session();
     let services = Services::current();
@@ -29,26 +30,26 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a href="/" class="brand">{config.brand.name.clone()}</a>
-            <nav aria-label=move || t_string!(i18n, nav.main) class="site-nav">
+            <nav aria-label=move || td_string!(i18n.get(), nav.main) class="site-nav">
                 <Show when=move || session.customer_name().is_some()>
-                    <A href="/orders">{t!(i18n, nav.orders)}</A>
+                    <A href="/orders">{move || td!(i18n.get(), nav.orders)}</A>
                 </Show>
-                <A href="/track">{t!(i18n, nav.track)}</A>
+                <A href="/track">{move || td!(i18n.get(), nav.track)}</A>
                 <Show when=move || demo>
-                    <A href="/dev/outbox">{t!(i18n, nav.outbox)}</A>
+                    <A href="/dev/outbox">{move || td!(i18n.get(), nav.outbox)}</A>
                 </Show>
             </nav>
             <div class="header-tools">
                 <LanguageSwitch/>
                 {move || match session.customer_name() {
                     Some(name) => view! {
-                        <span class="hello">{t!(i18n, nav.hello, name)}</span>
+                        <span class="hello">{move || td!(i18n.get(), nav.hello, name = name.clone())}</span>
                         <button type="button" class="button button-link" on:click=move |_| { sign_out.dispatch(()); }>
-                            {t!(i18n, nav.sign_out)}
+                            {move || td!(i18n.get(), nav.sign_out)}
                         </button>
                     }.into_any(),
                     None => view! {
-                        <a href="/sign-in" class="button button-small">{t!(i18n, nav.sign_in)}</a>
+                        <a href="/sign-in" class="button button-small">{move || td!(i18n.get(), nav.sign_in)}</a>
                     }.into_any(),
                 }}
             </div>
@@ -59,22 +60,22 @@ pub fn Header() -> impl IntoView {
 /// Two buttons, each in its own language, so a reader of either can find theirs.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let choice = move |locale: Locale, label: &'static str, tag: &'static str| {
         view! {
             <button
                 type="button"
                 class="lang-option"
                 lang=tag
-                aria-pressed=move || (i18n.get_locale() == locale).to_string()
-                on:click=move |_| i18n.set_locale(locale)
+                aria-pressed=move || (i18n.get() == locale).to_string()
+                on:click=move |_| i18n.set(locale)
             >
                 {label}
             </button>
         }
     };
     view! {
-        <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, nav.language)>
+        <div class="lang-switch" role="group" aria-label=move || td_string!(i18n.get(), nav.language)>
             {choice(Locale::zh_CN, td_string!(Locale::zh_CN, nav.lang_zh), "zh-CN")}
             {choice(Locale::en, td_string!(Locale::en, nav.lang_en), "en")}
         </div>

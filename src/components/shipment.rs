@@ -3,6 +3,7 @@
 use crate::components::labels;
 use crate::format;
 use crate::i18n::*;
+use crate::locale::use_locale;
 use leptos::prelude::*;
 use portico_api::{Shipment, ShipmentStatus};
 
@@ -36,14 +37,12 @@ pub fn ShipmentCard(
     /// How many parcels the order has.
     count: usize,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let show_all = RwSignal::new(false);
     let shipment = StoredValue::new(shipment);
     // The card is drawn whole for the current language (a switch redraws it): one reactive
     // scope instead of one per string keeps the app small.
-    move || {
-        shipment.with_value(|shipment| card(i18n.get_locale(), shipment, position, count, show_all))
-    }
+    move || shipment.with_value(|shipment| card(i18n.get(), shipment, position, count, show_all))
 }
 
 fn card(
@@ -166,7 +165,7 @@ fn CopyButton(
     /// The id of the element showing `text`, so the button says what it copies.
     described_by: String,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let copied = RwSignal::new(false);
     let copy = move |_| {
         let clipboard = window().navigator().clipboard();
@@ -182,13 +181,13 @@ fn CopyButton(
             on:click=copy
         >
             {move || if copied.get() {
-                t_string!(i18n, shipment.copied).to_string()
+                td_string!(i18n.get(), shipment.copied).to_string()
             } else {
-                t_string!(i18n, shipment.copy).to_string()
+                td_string!(i18n.get(), shipment.copy).to_string()
             }}
         </button>
         <span class="visually-hidden" role="status">
-            {move || copied.get().then(|| t_string!(i18n, shipment.copied).to_string())}
+            {move || copied.get().then(|| td_string!(i18n.get(), shipment.copied).to_string())}
         </span>
     }
 }

@@ -4,13 +4,14 @@
 use crate::api::{self, Services};
 use crate::components::labels;
 use crate::i18n::*;
+use crate::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use portico_api::{paths, Contact, GuestLookupRequest, OrderDetail, OrderNumber, ParseError};
 
 #[component]
 pub fn GuestLookupPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let services = Services::current();
     let navigate = use_navigate();
     let number = RwSignal::new(String::new());
@@ -45,7 +46,7 @@ pub fn GuestLookupPage() -> impl IntoView {
 
     // Drawn whole for the current language; what was typed lives in the signals above.
     move || {
-        let locale = i18n.get_locale();
+        let locale = i18n.get();
         let number_message = number_error.get().map(|e| {
             labels::parse_error(locale, e, |l| {
                 td_string!(l, errors.empty_order_number).to_string()

@@ -8,6 +8,7 @@ use crate::components::labels;
 use crate::components::shipment::ShipmentCard;
 use crate::format;
 use crate::i18n::*;
+use crate::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use portico_api::{paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig};
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 #[component]
 pub fn OrderDetailPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let services = Services::current();
     let refresh_secs = expect_context::<RuntimeConfig>()
         .tracking_refresh_secs
@@ -73,7 +74,7 @@ pub fn OrderDetailPage() -> impl IntoView {
     view! {
         <section class="page">
             {move || {
-                let locale = i18n.get_locale();
+                let locale = i18n.get();
                 view! {
                     <p class="back"><a href="/orders">{td_string!(locale, order.back)}</a></p>
                     <div class="live-update" role="status" aria-live="polite">
@@ -89,7 +90,7 @@ pub fn OrderDetailPage() -> impl IntoView {
                 None => view! { <Skeleton blocks=5/> }.into_any(),
                 Some(Ok(detail)) => view! { <OrderView detail moving=Signal::derive(moving)/> }.into_any(),
                 Some(Err(ApiError::Problem(p))) if p.code == ErrorCode::NotFound => {
-                    let locale = i18n.get_locale();
+                    let locale = i18n.get();
                     view! {
                         <h1>{td!(locale, order.title, number = number.get_untracked())}</h1>
                         <div class="notice notice-info" role="alert"><p>{td_string!(locale, order.not_found)}</p></div>
@@ -105,10 +106,10 @@ pub fn OrderDetailPage() -> impl IntoView {
 
 #[component]
 fn OrderView(detail: OrderDetail, moving: Signal<bool>) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let detail = StoredValue::new(detail);
     // Drawn whole for the current language (a switch redraws it).
-    move || detail.with_value(|detail| order_view(i18n.get_locale(), detail, moving))
+    move || detail.with_value(|detail| order_view(i18n.get(), detail, moving))
 }
 
 fn order_view(locale: Locale, detail: &OrderDetail, moving: Signal<bool>) -> impl IntoView + use<> {

@@ -5,6 +5,7 @@ use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
 use crate::components::labels;
 use crate::format;
 use crate::i18n::*;
+use crate::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use portico_api::{paths, OrderPage, OrderSummary};
@@ -13,7 +14,7 @@ const PER_PAGE: u32 = 10;
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let services = Services::current();
     let query = use_query_map();
     let page = Memo::new(move |_| {
@@ -35,11 +36,11 @@ pub fn OrdersPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{move || td_string!(i18n.get_locale(), orders.title)}</h1>
+            <h1>{move || td_string!(i18n.get(), orders.title)}</h1>
             {move || match orders.get() {
                 None => view! { <Skeleton blocks=4/> }.into_any(),
                 Some(Ok(list)) if list.orders.is_empty() => {
-                    let locale = i18n.get_locale();
+                    let locale = i18n.get();
                     view! {
                         <EmptyState
                             title=td_string!(locale, orders.empty_title).to_string()
@@ -47,7 +48,7 @@ pub fn OrdersPage() -> impl IntoView {
                         />
                     }.into_any()
                 }
-                Some(Ok(list)) => order_list(i18n.get_locale(), list).into_any(),
+                Some(Ok(list)) => order_list(i18n.get(), list).into_any(),
                 Some(Err(error)) => view! {
                     <ErrorNotice error retry=Callback::new(move |_| orders.refetch())/>
                 }.into_any(),

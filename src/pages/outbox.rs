@@ -5,12 +5,13 @@ use crate::api::{self, Services};
 use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
 use crate::format;
 use crate::i18n::*;
+use crate::locale::use_locale;
 use leptos::prelude::*;
 use portico_api::{paths, OutboxMessage};
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let services = Services::current();
     let messages = LocalResource::new(move || {
         let url = services.auth(paths::OUTBOX);
@@ -18,16 +19,16 @@ pub fn OutboxPage() -> impl IntoView {
     });
     view! {
         <section class="page narrow">
-            <h1>{t!(i18n, outbox.title)}</h1>
-            <p class="lead">{t!(i18n, outbox.lead)}</p>
+            <h1>{move || td!(i18n.get(), outbox.title)}</h1>
+            <p class="lead">{move || td!(i18n.get(), outbox.lead)}</p>
             <button type="button" class="button button-secondary" on:click=move |_| messages.refetch()>
-                {t!(i18n, outbox.refresh)}
+                {move || td!(i18n.get(), outbox.refresh)}
             </button>
             {move || match messages.get() {
                     None => view! { <Skeleton/> }.into_any(),
                     Some(loaded) => match loaded {
                         Ok(list) if list.is_empty() => view! {
-                            <EmptyState title=t_string!(i18n, outbox.empty).to_string() body=String::new()/>
+                            <EmptyState title=td_string!(i18n.get(), outbox.empty).to_string() body=String::new()/>
                         }.into_any(),
                         Ok(list) => view! {
                             <ol class="outbox">
@@ -37,8 +38,8 @@ pub fn OutboxPage() -> impl IntoView {
                                     view! {
                                         <li class="panel" data-testid="outbox-message">
                                             <p class="muted">
-                                                {t!(i18n, outbox.to, to = message.to.clone())}" · "
-                                                <time datetime=datetime>{move || format::date_time(i18n.get_locale(), &sent_at)}</time>
+                                                {move || td!(i18n.get(), outbox.to, to = message.to.clone())}" · "
+                                                <time datetime=datetime>{move || format::date_time(i18n.get(), &sent_at)}</time>
                                             </p>
                                             <h2 class="outbox-subject">{message.subject}</h2>
                                             <pre class="outbox-body">{message.body}</pre>

@@ -3,6 +3,7 @@
 use crate::api::{self, ApiError, Services};
 use crate::components::labels;
 use crate::i18n::*;
+use crate::locale::use_locale;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -13,7 +14,7 @@ use portico_api::{
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let services = Services::current();
     let session = use_session();
     let navigate = use_navigate();
@@ -47,7 +48,7 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(SessionInfo::Customer { .. })) = verify.value().get() {
+        if let Some(Ok(SessionInfo { customer: Some(_) })) = verify.value().get() {
             session.reload();
             navigate("/orders", Default::default());
         }
@@ -98,7 +99,7 @@ pub fn SignInPage() -> impl IntoView {
 
     // Drawn whole for the current language; what was typed lives in the signals above.
     move || {
-        let locale = i18n.get_locale();
+        let locale = i18n.get();
         let message = error(locale);
         let invalid = message.is_some().to_string();
         let error_view = message.map(|message| {

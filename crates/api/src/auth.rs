@@ -54,10 +54,9 @@ pub enum TierName {
 /// `GET /api/auth/session`: who is on the other end of this cookie, if anyone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SessionInfo {
-    Anonymous,
-    Customer { customer: CustomerProfile },
+pub struct SessionInfo {
+    /// The signed-in customer; `null` when nobody is signed in.
+    pub customer: Option<CustomerProfile>,
 }
 
 /// A message the demo server "sent" (`GET /api/dev/outbox`, demo mode only).

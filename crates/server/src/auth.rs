@@ -214,8 +214,8 @@ pub async fn verify_code(
     let jar = start_session(&state, jar, Some(customer.id), None, CUSTOMER_SESSION_SECS).await?;
     Ok((
         jar,
-        Json(SessionInfo::Customer {
-            customer: profile(customer),
+        Json(SessionInfo {
+            customer: Some(profile(customer)),
         }),
     ))
 }
@@ -276,23 +276,17 @@ pub async fn session(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<SessionInfo>> {
-    Ok(Json(match caller.customer {
-        Some(id) => {
-            let row = sqlx::query_as::<_, CustomerRow>(
-                "SELECT id, name, email, phone, tier FROM customers WHERE id = ?",
-            )
-            .bind(id)
-            .fetch_optional(&state.db)
-            .await?;
-            match row {
-                Some(row) => SessionInfo::Customer {
-                    customer: profile(row),
-                },
-                None => SessionInfo::Anonymous,
-            }
-        }
-        None => SessionInfo::Anonymous,
-    }))
+    let customer = match caller.customer {
+        Some(id) => sqlx::query_as::<_, CustomerRow>(
+            "SELECT id, name, email, phone, tier FROM customers WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?
+        .map(profile),
+        None => None,
+    };
+    Ok(Json(SessionInfo { customer }))
 }
 
 /// Who is asking: the signed-in customer, if any, and the one order they proved as a guest

@@ -1,0 +1,32 @@
+//! The language the portal speaks right now. Pages read it and draw themselves in it; the
+//! header's switch changes it. Translations come from `locales/` through the generated `i18n`
+//! module (`td!` / `td_string!` with this locale).
+
+use crate::i18n::Locale;
+use leptos::prelude::*;
+
+/// The current language, shared by every page (a copyable handle on one signal).
+#[derive(Clone, Copy)]
+pub struct CurrentLocale(RwSignal<Locale>);
+
+impl CurrentLocale {
+    /// The language now; inside a reactive scope, redraws it when the language changes.
+    pub fn get(self) -> Locale {
+        self.0.get()
+    }
+
+    pub fn set(self, locale: Locale) {
+        self.0.set(locale);
+    }
+}
+
+/// Makes `initial` the current language for everything below the current owner.
+pub fn provide_locale(initial: Locale) -> CurrentLocale {
+    let current = CurrentLocale(RwSignal::new(initial));
+    provide_context(current);
+    current
+}
+
+pub fn use_locale() -> CurrentLocale {
+    expect_context::<CurrentLocale>()
+}
