@@ -1,24 +1,29 @@
-//! Every call to a service goes through here: one small typed helper on the browser's fetch, which
-//! sends cookies, turns `application/problem+json` into [`ApiError::Problem`] and aborts its
-//! request when the view that asked for it is cleaned up.
+//! Every call to a service goes through here: [`Remote`] for what a page loads, [`Submit`] for
+//! what a form sends, both on one small helper over the browser's fetch, which sends cookies,
+//! turns `application/problem+json` into [`ApiError::Problem`] and aborts its request when the
+//! view that asked for it is cleaned up.
 
-use leptos::prelude::{on_cleanup, window};
+use leptos::prelude::*;
 use portico_api::{ErrorCode, Problem, RuntimeConfig};
 use serde::{de::DeserializeOwned, Serialize};
+use std::marker::PhantomData;
+use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, Response};
 
-/// Base URLs of the services this deployment talks to ("" is the app's own origin).
-#[derive(Debug, Clone)]
+/// Base URLs of the services this deployment talks to ("" is the app's own origin). Read once
+/// when the app starts and kept for the life of the page, so handlers can copy them freely.
+#[derive(Debug, Clone, Copy)]
 pub struct Services {
-    auth: String,
-    orders: String,
+    auth: &'static str,
+    orders: &'static str,
 }
 
 impl From<&RuntimeConfig> for Services {
     fn from(config: &RuntimeConfig) -> Self {
-        let trim = |s: &str| s.trim_end_matches('/').to_string();
+        let trim = |s: &str| -> &'static str { s.trim_end_matches('/').to_string().leak() };
         Self {
             auth: trim(&config.services.auth),
             orders: trim(&config.services.orders),
@@ -62,26 +67,113 @@ impl ApiError {
     }
 }
 
+/// A service's answer before it is decoded. Every load and every submission in the app shares
+/// this one type (and one future type), so the release wasm carries the reactive loading code
+/// once rather than once per kind of answer.
+type Answer = Result<Arc<str>, ApiError>;
+
+/// Reads `url` once, outside any view (the runtime configuration).
 pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    decode(send("GET", url, None).await?)
+    decode(&send("GET", url, None).await?)
 }
 
-pub async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
-    let body = serde_json::to_string(body).map_err(|_| ApiError::Unexpected)?;
-    decode(send("POST", url, Some(body)).await?)
+/// Data a page shows, loaded from a service: fetched at once, and again whenever a signal that
+/// `url` reads changes, or on [`Remote::refetch`].
+pub struct Remote<T> {
+    answer: LocalResource<Answer>,
+    decoded: PhantomData<fn() -> T>,
 }
 
-/// A POST whose answer has no body we need (204).
-pub async fn post_empty(url: &str) -> Result<(), ApiError> {
-    send("POST", url, None).await.map(|_| ())
+impl<T> Clone for Remote<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Remote<T> {}
+
+impl<T: DeserializeOwned> Remote<T> {
+    pub fn new(url: impl Fn() -> String + 'static) -> Self {
+        Self {
+            answer: load(Rc::new(url)),
+            decoded: PhantomData,
+        }
+    }
+
+    /// `None` until the first answer arrives; tracked, so a view reading it follows reloads.
+    pub fn get(&self) -> Option<Result<T, ApiError>> {
+        self.answer.get().map(|answer| decode(&answer?))
+    }
+
+    pub fn refetch(&self) {
+        self.answer.refetch();
+    }
 }
 
-fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
-    serde_json::from_str(&text).map_err(|_| ApiError::Unexpected)
+fn load(url: Rc<dyn Fn() -> String>) -> LocalResource<Answer> {
+    LocalResource::new(move || {
+        let url = url();
+        async move { send("GET", &url, None).await }
+    })
+}
+
+/// A request a form sends (POST with a JSON body): pending while on its way, then its answer.
+pub struct Submit<T> {
+    action: Action<(String, Option<String>), Answer>,
+    decoded: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Submit<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Submit<T> {}
+
+impl<T: DeserializeOwned> Submit<T> {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            action: submit(),
+            decoded: PhantomData,
+        }
+    }
+
+    pub fn post(&self, url: String, body: &impl Serialize) {
+        let body = serde_json::to_string(body).ok();
+        self.action.dispatch((url, body));
+    }
+
+    /// A POST without a body (signing out).
+    pub fn post_empty(&self, url: String) {
+        self.action.dispatch((url, None));
+    }
+
+    /// The latest answer, `None` before the first; tracked.
+    pub fn value(&self) -> Option<Result<T, ApiError>> {
+        self.action.value().get().map(|answer| decode(&answer?))
+    }
+
+    /// Whether a request is on its way; tracked.
+    pub fn pending(&self) -> bool {
+        self.action.pending().get()
+    }
+}
+
+fn submit() -> Action<(String, Option<String>), Answer> {
+    Action::new_local(|(url, body): &(String, Option<String>)| {
+        let (url, body) = (url.clone(), body.clone());
+        async move { send("POST", &url, body).await }
+    })
+}
+
+/// An empty answer (204 No Content) reads as JSON `null`, which decodes as `()`.
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let text = if text.is_empty() { "null" } else { text };
+    serde_json::from_str(text).map_err(|_| ApiError::Unexpected)
 }
 
 /// The one place a request is made; not generic, so the app carries its code once.
-async fn send(method: &str, url: &str, body: Option<String>) -> Result<String, ApiError> {
+async fn send(method: &str, url: &str, body: Option<String>) -> Answer {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::Include);
@@ -114,7 +206,7 @@ async fn send(method: &str, url: &str, body: Option<String>) -> Result<String, A
     .as_string()
     .unwrap_or_default();
     if response.ok() {
-        Ok(text)
+        Ok(text.into())
     } else {
         Err(serde_json::from_str::<Problem>(&text)
             .map(ApiError::Problem)

@@ -25,7 +25,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use locale::use_locale;
+use locale::{text, use_locale};
 use pages::{
     guest_lookup::GuestLookupPage, home::HomePage, not_found::NotFound,
     order_detail::OrderDetailPage, orders::OrdersPage, outbox::OutboxPage, sign_in::SignInPage,
@@ -70,7 +70,7 @@ fn Shell() -> impl IntoView {
     session::provide_session();
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || td!(i18n.get(), app.skip)}</a>
+            <a class="skip-link" href="#main">{text(|l| td_string!(l, app.skip))}</a>
             <Header/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
@@ -83,7 +83,7 @@ fn Shell() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>{move || td!(i18n.get(), app.footer)}</p>
+                <p>{text(|l| td_string!(l, app.footer))}</p>
             </footer>
         </Router>
     }

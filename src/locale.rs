@@ -30,3 +30,10 @@ pub fn provide_locale(initial: Locale) -> CurrentLocale {
 pub fn use_locale() -> CurrentLocale {
     expect_context::<CurrentLocale>()
 }
+
+/// A translated string that follows the language: `{text(|l| td_string!(l, home.title))}`.
+/// Every such string shares this one closure type, so the app carries its reactive code once.
+pub fn text(key: fn(Locale) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let current = use_locale();
+    move || key(current.get())
+}

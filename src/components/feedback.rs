@@ -3,7 +3,7 @@
 use crate::api::ApiError;
 use crate::components::labels;
 use crate::i18n::*;
-use crate::locale::use_locale;
+use crate::locale::{text, use_locale};
 use leptos::prelude::*;
 use portico_api::ErrorCode;
 
@@ -14,10 +14,9 @@ pub fn Skeleton(
     #[prop(default = 3)]
     blocks: usize,
 ) -> impl IntoView {
-    let i18n = use_locale();
     view! {
         <div class="skeleton" role="status" aria-live="polite">
-            <span class="visually-hidden">{move || td!(i18n.get(), common.loading)}</span>
+            <span class="visually-hidden">{text(|l| td_string!(l, common.loading))}</span>
             {(0..blocks).map(|_| view! { <div class="skeleton-block" aria-hidden="true"></div> }).collect_view()}
         </div>
     }
@@ -37,8 +36,8 @@ pub fn ErrorNotice(
     if error.code() == ErrorCode::Unauthorized {
         return view! {
             <div class="notice notice-info">
-                <p>{move || td!(i18n.get(), orders.sign_in_needed)}</p>
-                <a href="/sign-in" class="button">{move || td!(i18n.get(), nav.sign_in)}</a>
+                <p>{text(|l| td_string!(l, orders.sign_in_needed))}</p>
+                <a href="/sign-in" class="button">{text(|l| td_string!(l, nav.sign_in))}</a>
             </div>
         }
         .into_any();
@@ -49,7 +48,7 @@ pub fn ErrorNotice(
             <p>{message}</p>
             {retry.map(|retry| view! {
                 <button type="button" class="button button-secondary" on:click=move |_| retry.run(())>
-                    {move || td!(i18n.get(), common.retry)}
+                    {text(|l| td_string!(l, common.retry))}
                 </button>
             })}
         </div>

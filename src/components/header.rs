@@ -1,8 +1,8 @@
 //! The top of every page: brand, navigation, language and sign-in state.
 
-use crate::api::{self, Services};
+use crate::api::{Services, Submit};
 use crate::i18n::*;
-use crate::locale::use_locale;
+use crate::locale::{text, use_locale};
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -16,12 +16,9 @@ pub fn Header() -> impl IntoView {
     let session = use_session();
     let services = Services::current();
     let navigate = use_navigate();
-    let sign_out = Action::new_local(move |_: &()| {
-        let url = services.auth(paths::SIGN_OUT);
-        async move { api::post_empty(&url).await }
-    });
+    let sign_out = Submit::<()>::new();
     Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
+        if sign_out.value().is_some() {
             session.reload();
             navigate("/", Default::default());
         }
@@ -30,13 +27,13 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a href="/" class="brand">{config.brand.name.clone()}</a>
-            <nav aria-label=move || td_string!(i18n.get(), nav.main) class="site-nav">
+            <nav aria-label=text(|l| td_string!(l, nav.main)) class="site-nav">
                 <Show when=move || session.customer_name().is_some()>
-                    <A href="/orders">{move || td!(i18n.get(), nav.orders)}</A>
+                    <A href="/orders">{text(|l| td_string!(l, nav.orders))}</A>
                 </Show>
-                <A href="/track">{move || td!(i18n.get(), nav.track)}</A>
+                <A href="/track">{text(|l| td_string!(l, nav.track))}</A>
                 <Show when=move || demo>
-                    <A href="/dev/outbox">{move || td!(i18n.get(), nav.outbox)}</A>
+                    <A href="/dev/outbox">{text(|l| td_string!(l, nav.outbox))}</A>
                 </Show>
             </nav>
             <div class="header-tools">
@@ -44,12 +41,12 @@ pub fn Header() -> impl IntoView {
                 {move || match session.customer_name() {
                     Some(name) => view! {
                         <span class="hello">{move || td!(i18n.get(), nav.hello, name = name.clone())}</span>
-                        <button type="button" class="button button-link" on:click=move |_| { sign_out.dispatch(()); }>
-                            {move || td!(i18n.get(), nav.sign_out)}
+                        <button type="button" class="button button-link" on:click=move |_| { sign_out.post_empty(services.auth(paths::SIGN_OUT)); }>
+                            {text(|l| td_string!(l, nav.sign_out))}
                         </button>
                     }.into_any(),
                     None => view! {
-                        <a href="/sign-in" class="button button-small">{move || td!(i18n.get(), nav.sign_in)}</a>
+                        <a href="/sign-in" class="button button-small">{text(|l| td_string!(l, nav.sign_in))}</a>
                     }.into_any(),
                 }}
             </div>
@@ -75,7 +72,7 @@ fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="lang-switch" role="group" aria-label=move || td_string!(i18n.get(), nav.language)>
+        <div class="lang-switch" role="group" aria-label=text(|l| td_string!(l, nav.language))>
             {choice(Locale::zh_CN, td_string!(Locale::zh_CN, nav.lang_zh), "zh-CN")}
             {choice(Locale::en, td_string!(Locale::en, nav.lang_en), "en")}
         </div>

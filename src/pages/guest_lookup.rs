@@ -1,7 +1,7 @@
 //! `/track`: find one order with its number and the contact given with it, no account needed.
 //! A match opens the order's protected view (personal data masked).
 
-use crate::api::{self, Services};
+use crate::api::{Services, Submit};
 use crate::components::labels;
 use crate::i18n::*;
 use crate::locale::use_locale;
@@ -19,13 +19,9 @@ pub fn GuestLookupPage() -> impl IntoView {
     let number_error = RwSignal::new(None::<ParseError>);
     let contact_error = RwSignal::new(None::<ParseError>);
 
-    let lookup = Action::new_local(move |body: &GuestLookupRequest| {
-        let url = services.orders(paths::GUEST_LOOKUP);
-        let body = body.clone();
-        async move { api::post::<_, OrderDetail>(&url, &body).await }
-    });
+    let lookup = Submit::<OrderDetail>::new();
     Effect::new(move |_| {
-        if let Some(Ok(detail)) = lookup.value().get() {
+        if let Some(Ok(detail)) = lookup.value() {
             navigate(&format!("/orders/{}", detail.number), Default::default());
         }
     });
@@ -37,10 +33,13 @@ pub fn GuestLookupPage() -> impl IntoView {
         number_error.set(parsed_number.as_ref().err().copied());
         contact_error.set(parsed_contact.as_ref().err().copied());
         if let (Ok(n), Ok(c)) = (parsed_number, parsed_contact) {
-            lookup.dispatch(GuestLookupRequest {
-                order_number: n.to_string(),
-                contact: c.as_str().to_string(),
-            });
+            lookup.post(
+                services.orders(paths::GUEST_LOOKUP),
+                &GuestLookupRequest {
+                    order_number: n.to_string(),
+                    contact: c.as_str().to_string(),
+                },
+            );
         }
     };
 
@@ -91,11 +90,11 @@ pub fn GuestLookupPage() -> impl IntoView {
                     />
                     {contact_message.map(|m| view! { <p id="lookup-contact-error" class="field-error" role="alert">{m}</p> })}
 
-                    {move || lookup.value().get().and_then(Result::err).map(|e| view! {
+                    {move || lookup.value().and_then(Result::err).map(|e| view! {
                         <div class="notice notice-error" role="alert"><p>{labels::api_error(locale, &e)}</p></div>
                     })}
-                    <button type="submit" class="button" disabled=move || lookup.pending().get()>
-                        {move || if lookup.pending().get() {
+                    <button type="submit" class="button" disabled=move || lookup.pending()>
+                        {move || if lookup.pending() {
                             td_string!(locale, track.submitting)
                         } else {
                             td_string!(locale, track.submit)

@@ -2,7 +2,7 @@
 //! While a parcel is moving the page refreshes itself (not while the tab is hidden) and says
 //! when a new checkpoint has arrived.
 
-use crate::api::{self, ApiError, Services};
+use crate::api::{ApiError, Remote, Services};
 use crate::components::feedback::{ErrorNotice, Skeleton};
 use crate::components::labels;
 use crate::components::shipment::ShipmentCard;
@@ -23,10 +23,7 @@ pub fn OrderDetailPage() -> impl IntoView {
         .max(5);
     let params = use_params_map();
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
-    let order = LocalResource::new(move || {
-        let url = services.orders(&paths::order(&number.get()));
-        async move { api::get::<OrderDetail>(&url).await }
-    });
+    let order = Remote::<OrderDetail>::new(move || services.orders(&paths::order(&number.get())));
 
     // Checkpoints seen so far, to notice new ones after a refresh.
     let seen = StoredValue::new(None::<(String, usize)>);

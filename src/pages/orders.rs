@@ -1,11 +1,11 @@
 //! `/orders?page=N`: the signed-in customer's orders, newest first.
 
-use crate::api::{self, Services};
+use crate::api::{Remote, Services};
 use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
 use crate::components::labels;
 use crate::format;
 use crate::i18n::*;
-use crate::locale::use_locale;
+use crate::locale::{text, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use portico_api::{paths, OrderPage, OrderSummary};
@@ -25,18 +25,17 @@ pub fn OrdersPage() -> impl IntoView {
             .filter(|p| *p >= 1)
             .unwrap_or(1)
     });
-    let orders = LocalResource::new(move || {
-        let url = format!(
+    let orders = Remote::<OrderPage>::new(move || {
+        format!(
             "{}?page={}&per_page={PER_PAGE}",
             services.orders(paths::ORDERS),
             page.get()
-        );
-        async move { api::get::<OrderPage>(&url).await }
+        )
     });
 
     view! {
         <section class="page">
-            <h1>{move || td_string!(i18n.get(), orders.title)}</h1>
+            <h1>{text(|l| td_string!(l, orders.title))}</h1>
             {move || match orders.get() {
                 None => view! { <Skeleton blocks=4/> }.into_any(),
                 Some(Ok(list)) if list.orders.is_empty() => {

@@ -1,11 +1,11 @@
 //! `/dev/outbox` (demo deployments): what the service would have sent, so a newcomer can read
 //! their sign-in code.
 
-use crate::api::{self, Services};
+use crate::api::{Remote, Services};
 use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
 use crate::format;
 use crate::i18n::*;
-use crate::locale::use_locale;
+use crate::locale::{text, use_locale};
 use leptos::prelude::*;
 use portico_api::{paths, OutboxMessage};
 
@@ -13,16 +13,13 @@ use portico_api::{paths, OutboxMessage};
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_locale();
     let services = Services::current();
-    let messages = LocalResource::new(move || {
-        let url = services.auth(paths::OUTBOX);
-        async move { api::get::<Vec<OutboxMessage>>(&url).await }
-    });
+    let messages = Remote::<Vec<OutboxMessage>>::new(move || services.auth(paths::OUTBOX));
     view! {
         <section class="page narrow">
-            <h1>{move || td!(i18n.get(), outbox.title)}</h1>
-            <p class="lead">{move || td!(i18n.get(), outbox.lead)}</p>
+            <h1>{text(|l| td_string!(l, outbox.title))}</h1>
+            <p class="lead">{text(|l| td_string!(l, outbox.lead))}</p>
             <button type="button" class="button button-secondary" on:click=move |_| messages.refetch()>
-                {move || td!(i18n.get(), outbox.refresh)}
+                {text(|l| td_string!(l, outbox.refresh))}
             </button>
             {move || match messages.get() {
                     None => view! { <Skeleton/> }.into_any(),

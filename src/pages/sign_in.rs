@@ -1,6 +1,6 @@
 //! `/sign-in`: a one-time code to an email address or mobile number, then the code.
 
-use crate::api::{self, ApiError, Services};
+use crate::api::{ApiError, Services, Submit};
 use crate::components::labels;
 use crate::i18n::*;
 use crate::locale::use_locale;
@@ -25,30 +25,20 @@ pub fn SignInPage() -> impl IntoView {
     let field_error = RwSignal::new(None::<ParseError>);
     let sent = RwSignal::new(None::<CodeSent>);
 
-    let send_code = {
-        let services = services.clone();
-        Action::new_local(move |contact: &String| {
-            let url = services.auth(paths::SIGN_IN_CODE);
-            let body = CodeRequest {
-                contact: contact.clone(),
-            };
-            async move { api::post::<_, CodeSent>(&url, &body).await }
-        })
+    let send_code = Submit::<CodeSent>::new();
+    let verify = Submit::<SessionInfo>::new();
+    let request_code = move |contact: String| {
+        send_code.post(services.auth(paths::SIGN_IN_CODE), &CodeRequest { contact });
     };
-    let verify = Action::new_local(move |body: &VerifyRequest| {
-        let url = services.auth(paths::SIGN_IN_VERIFY);
-        let body = body.clone();
-        async move { api::post::<_, SessionInfo>(&url, &body).await }
-    });
 
     Effect::new(move |_| {
-        if let Some(Ok(answer)) = send_code.value().get() {
+        if let Some(Ok(answer)) = send_code.value() {
             sent.set(Some(answer));
             code.set(String::new());
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(SessionInfo { customer: Some(_) })) = verify.value().get() {
+        if let Some(Ok(SessionInfo { customer: Some(_) })) = verify.value() {
             session.reload();
             navigate("/orders", Default::default());
         }
@@ -59,7 +49,7 @@ pub fn SignInPage() -> impl IntoView {
         match Contact::parse(&contact.get_untracked()) {
             Ok(parsed) => {
                 field_error.set(None);
-                send_code.dispatch(parsed.as_str().to_string());
+                request_code(parsed.as_str().to_string());
             }
             Err(e) => field_error.set(Some(e)),
         }
@@ -69,10 +59,13 @@ pub fn SignInPage() -> impl IntoView {
         match SignInCode::parse(&code.get_untracked()) {
             Ok(parsed) => {
                 field_error.set(None);
-                verify.dispatch(VerifyRequest {
-                    contact: contact.get_untracked(),
-                    code: parsed.as_str().to_string(),
-                });
+                verify.post(
+                    services.auth(paths::SIGN_IN_VERIFY),
+                    &VerifyRequest {
+                        contact: contact.get_untracked(),
+                        code: parsed.as_str().to_string(),
+                    },
+                );
             }
             Err(e) => field_error.set(Some(e)),
         }
@@ -90,9 +83,9 @@ pub fn SignInPage() -> impl IntoView {
             return Some(labels::parse_error(locale, e, empty));
         }
         let failed: Option<ApiError> = if on_code_step {
-            verify.value().get().and_then(|r| r.err())
+            verify.value().and_then(|r| r.err())
         } else {
-            send_code.value().get().and_then(|r| r.err())
+            send_code.value().and_then(|r| r.err())
         };
         failed.map(|e| labels::api_error(locale, &e))
     };
@@ -122,8 +115,8 @@ pub fn SignInPage() -> impl IntoView {
                     />
                     <p id="contact-hint" class="hint">{td_string!(locale, sign_in.contact_hint)}</p>
                     {error_view}
-                    <button type="submit" class="button" disabled=move || send_code.pending().get()>
-                        {move || if send_code.pending().get() {
+                    <button type="submit" class="button" disabled=move || send_code.pending()>
+                        {move || if send_code.pending() {
                             td_string!(locale, sign_in.sending)
                         } else {
                             td_string!(locale, sign_in.send_code)
@@ -149,8 +142,8 @@ pub fn SignInPage() -> impl IntoView {
                         aria-describedby=error_view.is_some().then_some("sign-in-error")
                     />
                     {error_view}
-                    <button type="submit" class="button" disabled=move || verify.pending().get()>
-                        {move || if verify.pending().get() {
+                    <button type="submit" class="button" disabled=move || verify.pending()>
+                        {move || if verify.pending() {
                             td_string!(locale, sign_in.verifying)
                         } else {
                             td_string!(locale, sign_in.verify)
@@ -159,7 +152,7 @@ pub fn SignInPage() -> impl IntoView {
                     <div class="form-links">
                         <button type="button" class="button button-link" on:click=move |_| {
                             field_error.set(None);
-                            send_code.dispatch(contact.get_untracked());
+                            request_code(contact.get_untracked());
                         }>{td_string!(locale, sign_in.resend)}</button>
                         <button type="button" class="button button-link" on:click=move |_| {
                             field_error.set(None);
