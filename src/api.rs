@@ -78,9 +78,11 @@ pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
 }
 
 /// Data a page shows, loaded from a service: fetched at once, and again whenever a signal that
-/// `url` reads changes, or on [`Remote::refetch`].
+/// `url` reads changes, or on [`Remote::refetch`]. A reload that brings the same answer changes
+/// nothing on the page (no redraw, nothing the customer opened or typed is reset).
 pub struct Remote<T> {
-    answer: LocalResource<Answer>,
+    resource: LocalResource<Answer>,
+    answer: Memo<Option<Answer>>,
     decoded: PhantomData<fn() -> T>,
 }
 
@@ -93,8 +95,10 @@ impl<T> Copy for Remote<T> {}
 
 impl<T: DeserializeOwned> Remote<T> {
     pub fn new(url: impl Fn() -> String + 'static) -> Self {
+        let (resource, answer) = load(Rc::new(url));
         Self {
-            answer: load(Rc::new(url)),
+            resource,
+            answer,
             decoded: PhantomData,
         }
     }
@@ -105,15 +109,16 @@ impl<T: DeserializeOwned> Remote<T> {
     }
 
     pub fn refetch(&self) {
-        self.answer.refetch();
+        self.resource.refetch();
     }
 }
 
-fn load(url: Rc<dyn Fn() -> String>) -> LocalResource<Answer> {
-    LocalResource::new(move || {
+fn load(url: Rc<dyn Fn() -> String>) -> (LocalResource<Answer>, Memo<Option<Answer>>) {
+    let resource = LocalResource::new(move || {
         let url = url();
         async move { send("GET", &url, None).await }
-    })
+    });
+    (resource, Memo::new(move |_| resource.get()))
 }
 
 /// A request a form sends (POST with a JSON body): pending while on its way, then its answer.

@@ -55,17 +55,30 @@ fn shipment(checkpoints: usize, status: ShipmentStatus) -> Shipment {
     }
 }
 
-fn mount(shipment: Shipment) -> web_sys::HtmlElement {
+/// Draws a parcel card the way the order page does: redrawn whenever `shipment` changes.
+fn mount_live(shipment: RwSignal<Shipment>) -> web_sys::HtmlElement {
     let document = document();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let host: web_sys::HtmlElement = host.unchecked_into();
     let handle = leptos::mount::mount_to(host.clone(), move || {
         provide_locale(Locale::zh_CN);
-        view! { <ShipmentCard shipment=shipment.clone() position=1 count=1/> }
+        let expanded = RwSignal::new(Vec::new());
+        move || view! { <ShipmentCard shipment=shipment.get() position=1 count=1 expanded/> }
     });
     handle.forget();
     host
+}
+
+fn mount(shipment: Shipment) -> web_sys::HtmlElement {
+    mount_live(RwSignal::new(shipment))
+}
+
+fn show_more_button(host: &web_sys::HtmlElement) -> web_sys::HtmlElement {
+    host.query_selector("button[aria-expanded]")
+        .unwrap()
+        .expect("a show-more button")
+        .unchecked_into()
 }
 
 #[wasm_bindgen_test]
@@ -73,11 +86,7 @@ async fn the_timeline_shows_three_checkpoints_then_all_on_request() {
     let host = mount(shipment(5, ShipmentStatus::InTransit));
     let rows = || host.query_selector_all(".timeline li").unwrap().length();
     assert_eq!(rows(), 3);
-    let more: web_sys::HtmlElement = host
-        .query_selector("button[aria-expanded]")
-        .unwrap()
-        .expect("a show-more button")
-        .unchecked_into();
+    let more = show_more_button(&host);
     assert_eq!(
         more.get_attribute("aria-expanded").as_deref(),
         Some("false")
@@ -103,4 +112,25 @@ fn a_parcel_in_trouble_says_what_to_do_next() {
 
     let calm = mount(shipment(2, ShipmentStatus::InTransit));
     assert!(calm.query_selector(".notice-warn").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_opened_timeline_stays_open_when_the_parcel_is_redrawn() {
+    let parcel = RwSignal::new(shipment(5, ShipmentStatus::InTransit));
+    let host = mount_live(parcel);
+    let rows = || host.query_selector_all(".timeline li").unwrap().length();
+    show_more_button(&host).click();
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    assert_eq!(rows(), 5);
+
+    // A refresh brings a new checkpoint: the card is redrawn and stays open.
+    parcel.set(shipment(6, ShipmentStatus::InTransit));
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    assert_eq!(rows(), 6);
+    assert_eq!(
+        show_more_button(&host)
+            .get_attribute("aria-expanded")
+            .as_deref(),
+        Some("true")
+    );
 }

@@ -36,13 +36,28 @@ pub fn ShipmentCard(
     position: usize,
     /// How many parcels the order has.
     count: usize,
+    /// The parcels whose whole timeline the customer opened. The page owns it, so a refresh
+    /// that redraws the card keeps it open.
+    expanded: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
     let i18n = use_locale();
-    let show_all = RwSignal::new(false);
+    let id = shipment.id;
+    let show_all = Signal::derive(move || expanded.with(|ids| ids.contains(&id)));
+    let toggle = move || {
+        expanded.update(|ids| match ids.iter().position(|open| *open == id) {
+            Some(at) => {
+                ids.remove(at);
+            }
+            None => ids.push(id),
+        })
+    };
     let shipment = StoredValue::new(shipment);
     // The card is drawn whole for the current language (a switch redraws it): one reactive
     // scope instead of one per string keeps the app small.
-    move || shipment.with_value(|shipment| card(i18n.get(), shipment, position, count, show_all))
+    move || {
+        shipment
+            .with_value(|shipment| card(i18n.get(), shipment, position, count, show_all, toggle))
+    }
 }
 
 fn card(
@@ -50,8 +65,9 @@ fn card(
     shipment: &Shipment,
     position: usize,
     count: usize,
-    show_all: RwSignal<bool>,
-) -> impl IntoView + use<> {
+    show_all: Signal<bool>,
+    toggle: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let status = shipment.status;
     let reached = step_reached(status);
     let heading_id = format!("parcel-{}", shipment.id);
@@ -143,7 +159,7 @@ fn card(
                         type="button"
                         class="button button-link"
                         aria-expanded=move || show_all.get().to_string()
-                        on:click=move |_| show_all.update(|all| *all = !*all)
+                        on:click=move |_| toggle()
                     >
                         {move || if show_all.get() {
                             td!(locale, shipment.show_less).into_any()

@@ -28,6 +28,8 @@ pub fn OrderDetailPage() -> impl IntoView {
     // Checkpoints seen so far, to notice new ones after a refresh.
     let seen = StoredValue::new(None::<(String, usize)>);
     let announcement = RwSignal::new(None::<CheckpointEvent>);
+    // Parcels whose whole timeline is open; kept here so refreshes do not close them.
+    let expanded = RwSignal::new(Vec::<i64>::new());
     Effect::new(move |_| {
         let Some(Ok(detail)) = order.get() else {
             return;
@@ -85,7 +87,7 @@ pub fn OrderDetailPage() -> impl IntoView {
             }}
             {move || match order.get() {
                 None => view! { <Skeleton blocks=5/> }.into_any(),
-                Some(Ok(detail)) => view! { <OrderView detail moving=Signal::derive(moving)/> }.into_any(),
+                Some(Ok(detail)) => view! { <OrderView detail moving=Signal::derive(moving) expanded/> }.into_any(),
                 Some(Err(ApiError::Problem(p))) if p.code == ErrorCode::NotFound => {
                     let locale = i18n.get();
                     view! {
@@ -102,14 +104,23 @@ pub fn OrderDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn OrderView(detail: OrderDetail, moving: Signal<bool>) -> impl IntoView {
+fn OrderView(
+    detail: OrderDetail,
+    moving: Signal<bool>,
+    expanded: RwSignal<Vec<i64>>,
+) -> impl IntoView {
     let i18n = use_locale();
     let detail = StoredValue::new(detail);
     // Drawn whole for the current language (a switch redraws it).
-    move || detail.with_value(|detail| order_view(i18n.get(), detail, moving))
+    move || detail.with_value(|detail| order_view(i18n.get(), detail, moving, expanded))
 }
 
-fn order_view(locale: Locale, detail: &OrderDetail, moving: Signal<bool>) -> impl IntoView + use<> {
+fn order_view(
+    locale: Locale,
+    detail: &OrderDetail,
+    moving: Signal<bool>,
+    expanded: RwSignal<Vec<i64>>,
+) -> impl IntoView + use<> {
     let count = detail.shipments.len();
     let address = &detail.address;
     let amounts = &detail.amounts;
@@ -134,7 +145,7 @@ fn order_view(locale: Locale, detail: &OrderDetail, moving: Signal<bool>) -> imp
                     view! { <p class="notice notice-info">{td_string!(locale, order.no_parcels)}</p> }.into_any()
                 } else {
                     detail.shipments.iter().cloned().enumerate().map(|(i, shipment)| view! {
-                        <ShipmentCard shipment position=i + 1 count/>
+                        <ShipmentCard shipment position=i + 1 count expanded/>
                     }).collect_view().into_any()
                 }}
             </div>
