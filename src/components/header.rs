@@ -28,13 +28,11 @@ pub fn Header() -> impl IntoView {
         <header class="site-header">
             <a href="/" class="brand">{config.brand.name.clone()}</a>
             <nav aria-label=text(|l| td_string!(l, nav.main)) class="site-nav">
-                <Show when=move || session.customer_name().is_some()>
+                {move || session.customer_name().is_some().then(|| view! {
                     <A href="/orders">{text(|l| td_string!(l, nav.orders))}</A>
-                </Show>
+                })}
                 <A href="/track">{text(|l| td_string!(l, nav.track))}</A>
-                <Show when=move || demo>
-                    <A href="/dev/outbox">{text(|l| td_string!(l, nav.outbox))}</A>
-                </Show>
+                {demo.then(|| view! { <A href="/dev/outbox">{text(|l| td_string!(l, nav.outbox))}</A> })}
             </nav>
             <div class="header-tools">
                 <LanguageSwitch/>

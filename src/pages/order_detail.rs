@@ -138,9 +138,9 @@ fn order_view(
         <div class="order-grid">
             <div class="order-main">
                 <h2>{td_string!(locale, order.parcels)}</h2>
-                <Show when=move || moving.get()>
+                {move || moving.get().then(|| view! {
                     <p class="muted live-note">{td_string!(locale, shipment.live_note)}</p>
-                </Show>
+                })}
                 {if count == 0 {
                     view! { <p class="notice notice-info">{td_string!(locale, order.no_parcels)}</p> }.into_any()
                 } else {

@@ -21,35 +21,33 @@ pub fn OutboxPage() -> impl IntoView {
             <button type="button" class="button button-secondary" on:click=move |_| messages.refetch()>
                 {text(|l| td_string!(l, outbox.refresh))}
             </button>
-            {move || match messages.get() {
+            // Drawn whole for the current language.
+            {move || {
+                let locale = i18n.get();
+                match messages.get() {
                     None => view! { <Skeleton/> }.into_any(),
-                    Some(loaded) => match loaded {
-                        Ok(list) if list.is_empty() => view! {
-                            <EmptyState title=td_string!(i18n.get(), outbox.empty).to_string() body=String::new()/>
-                        }.into_any(),
-                        Ok(list) => view! {
-                            <ol class="outbox">
-                                {list.into_iter().map(|message| {
-                                    let sent_at = message.sent_at.clone();
-                                    let datetime = sent_at.0.clone();
-                                    view! {
-                                        <li class="panel" data-testid="outbox-message">
-                                            <p class="muted">
-                                                {move || td!(i18n.get(), outbox.to, to = message.to.clone())}" · "
-                                                <time datetime=datetime>{move || format::date_time(i18n.get(), &sent_at)}</time>
-                                            </p>
-                                            <h2 class="outbox-subject">{message.subject}</h2>
-                                            <pre class="outbox-body">{message.body}</pre>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ol>
-                        }.into_any(),
-                        Err(error) => view! {
-                            <ErrorNotice error retry=Callback::new(move |_| messages.refetch())/>
-                        }.into_any(),
-                    },
-                }}
+                    Some(Ok(list)) if list.is_empty() => view! {
+                        <EmptyState title=td_string!(locale, outbox.empty).to_string() body=String::new()/>
+                    }.into_any(),
+                    Some(Ok(list)) => view! {
+                        <ol class="outbox">
+                            {list.into_iter().map(|message| view! {
+                                <li class="panel" data-testid="outbox-message">
+                                    <p class="muted">
+                                        {td!(locale, outbox.to, to = message.to)}" · "
+                                        <time datetime=message.sent_at.0.clone()>{format::date_time(locale, &message.sent_at)}</time>
+                                    </p>
+                                    <h2 class="outbox-subject">{message.subject}</h2>
+                                    <pre class="outbox-body">{message.body}</pre>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Some(Err(error)) => view! {
+                        <ErrorNotice error retry=Callback::new(move |_| messages.refetch())/>
+                    }.into_any(),
+                }
+            }}
         </section>
     }
 }
