@@ -3,20 +3,13 @@
 
 use crate::auth::{limit, start_session, Caller, ClientIp, GUEST_SESSION_SECS};
 use crate::error::{ApiError, ApiJson, ApiResult};
-use crate::orders::load_detail;
+use crate::orders::{find_order, load_detail};
 use crate::{rate_limit, AppState};
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::cookie::CookieJar;
 use portico_api::{Contact, ErrorCode, GuestLookupRequest, OrderDetail, OrderNumber};
-
-#[derive(sqlx::FromRow)]
-struct Candidate {
-    id: i64,
-    contact_email: String,
-    recipient_phone: String,
-}
 
 /// Compares without stopping at the first difference.
 fn same(a: &str, b: &str) -> bool {
@@ -44,29 +37,21 @@ pub async fn lookup(
     limit(&state, rate_limit::LOOKUP_PER_IP, &ip)?;
     limit(&state, rate_limit::LOOKUP_PER_ORDER, number.as_str())?;
 
-    let candidate = sqlx::query_as::<_, Candidate>(
-        "SELECT id, contact_email, recipient_phone FROM orders WHERE number = ?",
-    )
-    .bind(number.as_str())
-    .fetch_optional(&state.db)
-    .await?;
+    let candidate = find_order(&state.db, &number).await?;
     // A missing order is compared against a stand-in, so both failures cost the same.
-    let (id, email, phone) = match &candidate {
-        Some(c) => (
-            Some(c.id),
-            c.contact_email.as_str(),
-            c.recipient_phone.as_str(),
-        ),
-        None => (None, "\u{0}", "\u{0}"),
+    let (email, phone) = match &candidate {
+        Some(order) => (order.contact_email.as_str(), order.recipient_phone.as_str()),
+        None => ("\u{0}", "\u{0}"),
     };
     let matches = match &contact {
         Contact::Email(e) => same(e, email),
         Contact::Phone(p) => same(p, phone),
     };
-    let Some(order_id) = id.filter(|_| matches) else {
+    let Some(order) = candidate.filter(|_| matches) else {
         return Err(ErrorCode::OrderNotFound.into());
     };
-    let detail = load_detail(&state.db, order_id, true, state.clock.now()).await?;
+    let order_id = order.id;
+    let detail = load_detail(&state.db, order, true, state.clock.now()).await?;
     // A signed-in customer keeps their session and it carries the guest pass too; anyone else
     // gets a guest session for this one order.
     let jar = match (caller.customer, &caller.session) {

@@ -38,6 +38,8 @@ struct SummaryRow {
     number: String,
     placed_at: i64,
     total_fen: i64,
+    item_count: i64,
+    headline: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/orders", tag = "orders", params(PageQuery),
@@ -61,37 +63,44 @@ pub async fn list(
         .bind(customer_id)
         .fetch_one(&state.db)
         .await?;
-    let rows = sqlx::query_as::<_, SummaryRow>(
-        "SELECT id, number, placed_at, total_fen FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, id DESC LIMIT ? OFFSET ?",
-    )
+    // The page in one query, and the statuses of its parcels in one more (portable SQL: no
+    // string aggregation).
+    const PAGE: &str = "SELECT id FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, id DESC LIMIT ? OFFSET ?";
+    let limit = i64::from(per_page);
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    let rows = sqlx::query_as::<_, SummaryRow>(&format!(
+        "SELECT o.id, o.number, o.placed_at, o.total_fen, \
+         (SELECT COALESCE(SUM(i.quantity), 0) FROM order_items i WHERE i.order_id = o.id) AS item_count, \
+         (SELECT i.name FROM order_items i WHERE i.order_id = o.id ORDER BY i.position LIMIT 1) AS headline \
+         FROM orders o JOIN ({PAGE}) p ON p.id = o.id ORDER BY o.placed_at DESC, o.id DESC"
+    ))
     .bind(customer_id)
-    .bind(i64::from(per_page))
-    .bind(i64::from(page - 1) * i64::from(per_page))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&state.db)
+    .await?;
+    let statuses: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT s.order_id, s.status FROM shipments s JOIN ({PAGE}) p ON p.id = s.order_id ORDER BY s.order_id, s.position"
+    ))
+    .bind(customer_id)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(&state.db)
     .await?;
     let mut orders = Vec::with_capacity(rows.len());
     for row in rows {
-        let items: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT name, quantity FROM order_items WHERE order_id = ? ORDER BY position",
-        )
-        .bind(row.id)
-        .fetch_all(&state.db)
-        .await?;
-        let statuses: Vec<ShipmentStatus> =
-            sqlx::query_scalar::<_, String>("SELECT status FROM shipments WHERE order_id = ?")
-                .bind(row.id)
-                .fetch_all(&state.db)
-                .await?
-                .iter()
-                .filter_map(|s| ShipmentStatus::parse(s))
-                .collect();
+        let statuses: Vec<ShipmentStatus> = statuses
+            .iter()
+            .filter(|(order, _)| *order == row.id)
+            .filter_map(|(_, s)| ShipmentStatus::parse(s))
+            .collect();
         orders.push(OrderSummary {
             number: OrderNumber::parse(&row.number)
                 .map_err(|_| ApiError::BadRequest("stored order number".into()))?,
             placed_at: rfc3339(row.placed_at),
             total: Money::fen(row.total_fen),
-            item_count: items.iter().map(|(_, q)| *q as u32).sum(),
-            headline: items.first().map(|(n, _)| n.clone()).unwrap_or_default(),
+            item_count: row.item_count as u32,
+            headline: row.headline.unwrap_or_default(),
             status: headline_status(&statuses),
             shipment_count: statuses.len() as u32,
         });
@@ -118,26 +127,27 @@ pub async fn detail(
     // Malformed, unknown and someone else's: one answer.
     let not_found = || ApiError::from(ErrorCode::NotFound);
     let number = OrderNumber::parse(&number).map_err(|_| not_found())?;
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT id, customer_id FROM orders WHERE number = ?")
-            .bind(number.as_str())
-            .fetch_optional(&state.db)
-            .await?;
-    let (order_id, owner) = row.ok_or_else(not_found)?;
-    let masked = if caller.customer == Some(owner) {
+    let order = find_order(&state.db, &number)
+        .await?
+        .ok_or_else(not_found)?;
+    let masked = if caller.customer == Some(order.customer_id) {
         false
-    } else if caller.guest_order == Some(order_id) {
+    } else if caller.guest_order == Some(order.id) {
         true
     } else {
         return Err(not_found());
     };
     Ok(Json(
-        load_detail(&state.db, order_id, masked, state.clock.now()).await?,
+        load_detail(&state.db, order, masked, state.clock.now()).await?,
     ))
 }
 
+/// One stored order, as found by its number: enough to decide who may see it, and to draw it.
 #[derive(sqlx::FromRow)]
-struct OrderRow {
+pub struct OrderRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub contact_email: String,
     number: String,
     placed_at: i64,
     updated_at: i64,
@@ -147,7 +157,7 @@ struct OrderRow {
     discount_fen: i64,
     total_fen: i64,
     recipient: String,
-    recipient_phone: String,
+    pub recipient_phone: String,
     province: String,
     city: String,
     district: String,
@@ -177,20 +187,24 @@ struct ShipmentRow {
     delivered_at: Option<i64>,
 }
 
+pub async fn find_order(db: &SqlitePool, number: &OrderNumber) -> ApiResult<Option<OrderRow>> {
+    Ok(sqlx::query_as::<_, OrderRow>(
+        "SELECT id, customer_id, contact_email, number, placed_at, updated_at, payment_state, subtotal_fen, shipping_fen, discount_fen, total_fen, recipient, recipient_phone, province, city, district, street FROM orders WHERE number = ?",
+    )
+    .bind(number.as_str())
+    .fetch_optional(db)
+    .await?)
+}
+
 /// One order with its items and parcels; `masked` hides what a guest may not see. `now` decides
 /// which promises are already missed.
 pub async fn load_detail(
     db: &SqlitePool,
-    order_id: i64,
+    order: OrderRow,
     masked: bool,
     now: i64,
 ) -> ApiResult<OrderDetail> {
-    let order = sqlx::query_as::<_, OrderRow>(
-        "SELECT number, placed_at, updated_at, payment_state, subtotal_fen, shipping_fen, discount_fen, total_fen, recipient, recipient_phone, province, city, district, street FROM orders WHERE id = ?",
-    )
-    .bind(order_id)
-    .fetch_one(db)
-    .await?;
+    let order_id = order.id;
     let items = sqlx::query_as::<_, ItemRow>(
         "SELECT shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = ? ORDER BY position",
     )

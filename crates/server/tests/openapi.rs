@@ -22,12 +22,7 @@ fn the_committed_openapi_document_is_current() {
 #[tokio::test]
 async fn the_server_publishes_the_same_document() {
     let app = common::spawn().await;
-    let served: serde_json::Value = app
-        .get(&common::client(), "/api/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let served: serde_json::Value = app.get_json(&common::client(), "/api/openapi.json").await;
     let generated: serde_json::Value =
         serde_json::from_str(&portico_server::openapi::json()).unwrap();
     assert_eq!(served, generated);

@@ -16,22 +16,12 @@ async fn the_list_is_newest_first_paged_and_only_mine() {
     let app = spawn().await;
     let li = client();
     app.sign_in(&li, LI).await;
-    let page: Value = app
-        .get(&li, "/api/orders?page=1&per_page=5")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json(&li, "/api/orders?page=1&per_page=5").await;
     assert_eq!(page["orders"].as_array().unwrap().len(), 5);
     assert_eq!(page["per_page"], 5);
     let total = page["total"].as_u64().unwrap();
     assert!(total >= 10, "li.na has {total} orders");
-    let all: Value = app
-        .get(&li, "/api/orders?per_page=50")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Value = app.get_json(&li, "/api/orders?per_page=50").await;
     let placed: Vec<&str> = all["orders"]
         .as_array()
         .unwrap()
@@ -42,12 +32,7 @@ async fn the_list_is_newest_first_paged_and_only_mine() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(placed, sorted, "newest first");
     assert_eq!(placed.len() as u64, total);
-    let second: Value = app
-        .get(&li, "/api/orders?page=2&per_page=5")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second: Value = app.get_json(&li, "/api/orders?page=2&per_page=5").await;
     assert_eq!(second["orders"][0]["number"], all["orders"][5]["number"]);
 
     let wang = client();
@@ -55,6 +40,47 @@ async fn the_list_is_newest_first_paged_and_only_mine() {
     let mine: HashSet<String> = app.order_numbers(&wang).await.into_iter().collect();
     let hers: HashSet<String> = app.order_numbers(&li).await.into_iter().collect();
     assert!(mine.is_disjoint(&hers));
+}
+
+/// The list is read separately from the detail; every line of it must say what the order says.
+#[tokio::test]
+async fn each_line_of_the_list_agrees_with_its_order() {
+    let app = spawn().await;
+    let chen = client();
+    app.sign_in(&chen, "chen.jie@example.com").await;
+    let list: Value = app.get_json(&chen, "/api/orders?per_page=50").await;
+    let lines = list["orders"].as_array().unwrap();
+    assert!(lines.len() >= 10);
+    let mut two_parcels = 0;
+    for line in lines {
+        let number = line["number"].as_str().unwrap();
+        let detail: Value = app.get_json(&chen, &format!("/api/orders/{number}")).await;
+        let items = detail["items"].as_array().unwrap();
+        let quantity: u64 = items.iter().map(|i| i["quantity"].as_u64().unwrap()).sum();
+        assert_eq!(line["item_count"].as_u64(), Some(quantity), "{number}");
+        assert_eq!(line["headline"], items[0]["name"], "{number}");
+        assert_eq!(line["total"], detail["amounts"]["total"], "{number}");
+        assert_eq!(line["placed_at"], detail["placed_at"], "{number}");
+        let shipments = detail["shipments"].as_array().unwrap();
+        assert_eq!(
+            line["shipment_count"].as_u64(),
+            Some(shipments.len() as u64),
+            "{number}"
+        );
+        let statuses: Vec<&Value> = shipments.iter().map(|s| &s["status"]).collect();
+        if statuses.is_empty() {
+            assert!(line["status"].is_null(), "{number}");
+        } else {
+            assert!(statuses.contains(&&line["status"]), "{number}");
+        }
+        if shipments.len() > 1 {
+            two_parcels += 1;
+        }
+    }
+    assert!(
+        two_parcels > 0,
+        "the check covers an order with two parcels"
+    );
 }
 
 #[tokio::test]
@@ -127,11 +153,8 @@ async fn a_guest_sees_one_order_masked_and_nothing_else() {
 
     // The guest pass opens that order (still masked) and nothing else.
     let again: Value = app
-        .get(&guest, &format!("/api/orders/{}", numbers[0]))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&guest, &format!("/api/orders/{}", numbers[0]))
+        .await;
     assert_eq!(again["masked"], true);
     assert_eq!(again["address"]["phone"], "138****1234");
     let missing = answer(app.get(&guest, "/api/orders/PT99999999").await).await;
@@ -151,12 +174,7 @@ async fn a_guest_sees_one_order_masked_and_nothing_else() {
         app.get(&guest, "/api/orders").await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let session: Value = app
-        .get(&guest, "/api/auth/session")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let session: Value = app.get_json(&guest, "/api/auth/session").await;
     assert_eq!(session, json!({ "customer": null }));
 
     // By phone too.
@@ -286,11 +304,8 @@ async fn the_demo_data_covers_every_parcel_state() {
         for number in app.order_numbers(&browser).await {
             orders += 1;
             let detail: Value = app
-                .get(&browser, &format!("/api/orders/{number}"))
-                .await
-                .json()
-                .await
-                .unwrap();
+                .get_json(&browser, &format!("/api/orders/{number}"))
+                .await;
             let shipments = detail["shipments"].as_array().unwrap();
             two_parcels |= shipments.len() == 2;
             long_ago |= detail["placed_at"].as_str().unwrap() < "2026-09-01";
@@ -331,12 +346,7 @@ async fn the_demo_clock_moves_a_parcel_forward() {
     let app = spawn().await;
     let wang = client();
     app.sign_in(&wang, WANG).await;
-    let page: Value = app
-        .get(&wang, "/api/orders?per_page=50")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json(&wang, "/api/orders?per_page=50").await;
     let moving = page["orders"]
         .as_array()
         .unwrap()
@@ -352,12 +362,7 @@ async fn the_demo_clock_moves_a_parcel_forward() {
             .unwrap()
             .len()
     };
-    let before: Value = app
-        .get(&wang, &format!("/api/orders/{moving}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let before: Value = app.get_json(&wang, &format!("/api/orders/{moving}")).await;
     let advanced: Value = app
         .post(&client(), "/api/dev/advance-shipments", json!({}))
         .await
@@ -365,12 +370,7 @@ async fn the_demo_clock_moves_a_parcel_forward() {
         .await
         .unwrap();
     assert!(advanced["advanced"].as_u64().unwrap() > 0);
-    let after: Value = app
-        .get(&wang, &format!("/api/orders/{moving}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after: Value = app.get_json(&wang, &format!("/api/orders/{moving}")).await;
     assert_eq!(count(&after), count(&before) + 1);
     assert_ne!(
         after["shipments"][0]["checkpoints"][0],
@@ -394,12 +394,7 @@ async fn the_app_is_served_with_a_fallback_and_a_cache_policy() {
         asset.headers()["cache-control"],
         "public, max-age=31536000, immutable"
     );
-    let config: Value = app
-        .get(&client(), "/portico.config.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let config: Value = app.get_json(&client(), "/portico.config.json").await;
     assert_eq!(config["default_locale"], "zh-CN");
     assert_eq!(config["demo"], true);
 }
@@ -423,29 +418,16 @@ async fn a_signed_in_customer_can_look_up_someone_elses_order_as_a_guest() {
         )
         .await;
     assert_eq!(found.status(), StatusCode::OK);
-    let detail: Value = app
-        .get(&wang, &format!("/api/orders/{hers}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = app.get_json(&wang, &format!("/api/orders/{hers}")).await;
     assert_eq!(detail["masked"], true);
     assert_eq!(detail["address"]["phone"], "139****4321");
     // Still signed in as himself, with his own orders in full.
-    let session: Value = app
-        .get(&wang, "/api/auth/session")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let session: Value = app.get_json(&wang, "/api/auth/session").await;
     assert_eq!(session["customer"]["name"], "王伟");
     let mine = app.order_numbers(&wang).await;
     assert!(!mine.contains(&hers));
     let own: Value = app
-        .get(&wang, &format!("/api/orders/{}", mine[0]))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&wang, &format!("/api/orders/{}", mine[0]))
+        .await;
     assert_eq!(own["masked"], false);
 }

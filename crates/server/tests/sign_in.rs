@@ -13,12 +13,7 @@ async fn a_code_signs_in_once_and_sign_out_ends_the_session() {
     let app = spawn().await;
     let browser = client();
     app.sign_in(&browser, WANG).await;
-    let session: Value = app
-        .get(&browser, "/api/auth/session")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let session: Value = app.get_json(&browser, "/api/auth/session").await;
     assert_eq!(session["customer"]["name"], "王伟");
 
     // The same code again: used.
@@ -31,12 +26,7 @@ async fn a_code_signs_in_once_and_sign_out_ends_the_session() {
 
     let out = app.post(&browser, "/api/auth/sign-out", json!({})).await;
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    let session: Value = app
-        .get(&browser, "/api/auth/session")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let session: Value = app.get_json(&browser, "/api/auth/session").await;
     assert_eq!(session, json!({ "customer": null }));
     assert_eq!(
         app.get(&browser, "/api/orders").await.status(),
@@ -146,12 +136,7 @@ async fn strangers_get_the_same_answer_and_no_message() {
     assert_eq!(known["sent_to"], "w***@example.com");
     assert_eq!(stranger["sent_to"], "w***@example.com");
     assert_eq!(known["expires_in_secs"], stranger["expires_in_secs"]);
-    let outbox: Vec<Value> = app
-        .get(&client(), "/api/dev/outbox")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let outbox: Vec<Value> = app.get_json(&client(), "/api/dev/outbox").await;
     assert!(outbox.iter().all(|m| m["to"] != "wxyz@example.com"));
     let verify = app.verify(&client(), "wxyz@example.com", "123456").await;
     assert_eq!(

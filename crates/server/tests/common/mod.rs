@@ -62,6 +62,11 @@ impl TestApp {
         client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// A GET whose answer is expected to be JSON.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, client: &Client, path: &str) -> T {
+        self.get(client, path).await.json().await.unwrap()
+    }
+
     /// The newest code in the demo outbox for this contact.
     pub async fn code_for(&self, contact: &str) -> String {
         let messages: Vec<Value> = client()
