@@ -16,6 +16,9 @@ pub enum ApiError {
     RateLimited(u64),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A body or query axum could not read, with the status it chose (400, 413, 415, 422).
+    #[error("unreadable request ({0}): {1}")]
+    Unreadable(StatusCode, String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -92,6 +95,9 @@ impl IntoResponse for ApiError {
             ApiError::Client(code) => problem(code, None, None),
             ApiError::RateLimited(secs) => problem(ErrorCode::RateLimited, None, Some(secs)),
             ApiError::BadRequest(detail) => problem(ErrorCode::BadRequest, Some(detail), None),
+            ApiError::Unreadable(status, detail) => {
+                problem_with_status(status, ErrorCode::BadRequest, Some(detail), None)
+            }
             ApiError::Database(error) => {
                 tracing::error!(%error, "database error");
                 problem(ErrorCode::Internal, None, None)
@@ -115,7 +121,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
+            Err(rejection) => Err(ApiError::Unreadable(
+                rejection.status(),
+                rejection.body_text(),
+            )),
         }
     }
 }
@@ -130,7 +139,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| ApiQuery(q.0))
-            .map_err(|rejection: QueryRejection| ApiError::BadRequest(rejection.body_text()))
+            .map_err(|rejection: QueryRejection| {
+                ApiError::Unreadable(rejection.status(), rejection.body_text())
+            })
     }
 }
 
@@ -139,10 +150,6 @@ pub async fn api_not_found() -> Response {
 }
 
 pub async fn method_not_allowed() -> Response {
-    problem_with_status(
-        StatusCode::METHOD_NOT_ALLOWED,
-        ErrorCode::BadRequest,
-        Some("method not allowed".into()),
-        None,
-    )
+    ApiError::Unreadable(StatusCode::METHOD_NOT_ALLOWED, "method not allowed".into())
+        .into_response()
 }

@@ -58,6 +58,23 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A POST with any body and content type, for requests a well-behaved client would not send.
+    pub async fn post_raw(
+        &self,
+        client: &Client,
+        path: &str,
+        content_type: &str,
+        body: String,
+    ) -> Response {
+        client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, client: &Client, path: &str) -> Response {
         client.get(self.url(path)).send().await.unwrap()
     }
