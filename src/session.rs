@@ -34,3 +34,28 @@ pub fn provide_session() {
 pub fn use_session() -> Session {
     expect_context::<Session>()
 }
+
+/// Where signing in should lead: back to the page that asked for it (`/sign-in?next=...`), or to
+/// the order list. Only a path on this site is followed, never another origin (`//host`, `/\host`,
+/// `https:...`).
+pub fn after_sign_in(next: Option<&str>) -> &str {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/sign-in") =>
+        {
+            path
+        }
+        _ => "/orders",
+    }
+}
+
+/// The sign-in link for a page that needs a customer: it comes back here afterwards.
+pub fn sign_in_href(here: &str) -> String {
+    format!(
+        "/sign-in?next={}",
+        String::from(js_sys::encode_uri_component(here))
+    )
+}

@@ -134,3 +134,28 @@ async fn an_opened_timeline_stays_open_when_the_parcel_is_redrawn() {
         Some("true")
     );
 }
+
+#[wasm_bindgen_test]
+fn signing_in_leads_back_to_a_page_of_this_site_only() {
+    use portico::session::{after_sign_in, sign_in_href};
+    assert_eq!(
+        after_sign_in(Some("/orders/PT20261032")),
+        "/orders/PT20261032"
+    );
+    assert_eq!(after_sign_in(Some("/orders?page=2")), "/orders?page=2");
+    for elsewhere in [
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "/sign-in?next=/orders",
+        "",
+    ] {
+        assert_eq!(after_sign_in(Some(elsewhere)), "/orders", "{elsewhere}");
+    }
+    assert_eq!(after_sign_in(None), "/orders");
+    assert_eq!(
+        sign_in_href("/orders?page=2"),
+        "/sign-in?next=%2Forders%3Fpage%3D2"
+    );
+}

@@ -4,7 +4,9 @@ use crate::api::ApiError;
 use crate::components::labels;
 use crate::i18n::*;
 use crate::locale::{text, use_locale};
+use crate::session::sign_in_href;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use portico_api::ErrorCode;
 
 /// Grey placeholder lines while content loads; announced once to screen readers.
@@ -34,10 +36,16 @@ pub fn ErrorNotice(
 ) -> impl IntoView {
     let i18n = use_locale();
     if error.code() == ErrorCode::Unauthorized {
+        let location = use_location();
+        let href = sign_in_href(&format!(
+            "{}{}",
+            location.pathname.get_untracked(),
+            location.search.get_untracked()
+        ));
         return view! {
             <div class="notice notice-info">
                 <p>{text(|l| td_string!(l, orders.sign_in_needed))}</p>
-                <a href="/sign-in" class="button">{text(|l| td_string!(l, nav.sign_in))}</a>
+                <a href=href class="button">{text(|l| td_string!(l, nav.sign_in))}</a>
             </div>
         }
         .into_any();

@@ -4,9 +4,9 @@ use crate::api::{ApiError, Services, Submit};
 use crate::components::labels;
 use crate::i18n::*;
 use crate::locale::use_locale;
-use crate::session::use_session;
+use crate::session::{after_sign_in, use_session};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use portico_api::{
     paths, CodeRequest, CodeSent, Contact, ParseError, RuntimeConfig, SessionInfo, SignInCode,
     VerifyRequest,
@@ -18,6 +18,7 @@ pub fn SignInPage() -> impl IntoView {
     let services = Services::current();
     let session = use_session();
     let navigate = use_navigate();
+    let query = use_query_map();
     let demo = expect_context::<RuntimeConfig>().demo;
 
     let contact = RwSignal::new(String::new());
@@ -40,7 +41,8 @@ pub fn SignInPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(SessionInfo { customer: Some(_) })) = verify.value() {
             session.reload();
-            navigate("/orders", Default::default());
+            let next = query.read_untracked().get("next");
+            navigate(after_sign_in(next.as_deref()), Default::default());
         }
     });
 

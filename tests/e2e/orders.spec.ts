@@ -1,4 +1,4 @@
-import { test, expect, DEMO, signIn, expectAccessible } from './fixtures';
+import { test, expect, DEMO, signIn, completeSignIn, expectAccessible } from './fixtures';
 import { signInApi, allOrders, orderDetail } from './api';
 
 test('the order list is newest first and paged', async ({ page, request }) => {
@@ -80,4 +80,18 @@ test('a moving parcel updates by itself and says a new checkpoint came', async (
   await expect(page.locator('.timeline li').first()).toBeVisible();
   expect(await page.locator('.timeline li').count()).toBeGreaterThanOrEqual(Math.min(before, 3));
   await expectAccessible(page);
+});
+
+test('a signed-out customer opening an order link signs in and lands on that order', async ({ page, request }) => {
+  await signInApi(request, DEMO.li);
+  const [order] = await allOrders(request);
+
+  await page.goto(`/orders/${order.number}`);
+  await expect(page.getByText('登录后即可查看您的订单。')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: '登录' }).last().click();
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await completeSignIn(page, DEMO.li);
+  await expect(page).toHaveURL(new RegExp(`/orders/${order.number}$`));
+  await expect(page.getByRole('heading', { name: `订单 ${order.number}`, level: 1 })).toBeVisible();
 });
