@@ -9,6 +9,7 @@ use crate::components::shipment::ShipmentCard;
 use crate::format;
 use crate::i18n::*;
 use crate::locale::use_locale;
+use crate::session::{sign_in_href, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use portico_api::{paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig};
@@ -17,6 +18,7 @@ use std::time::Duration;
 #[component]
 pub fn OrderDetailPage() -> impl IntoView {
     let i18n = use_locale();
+    let session = use_session();
     let services = Services::current();
     let refresh_secs = expect_context::<RuntimeConfig>()
         .tracking_refresh_secs
@@ -74,8 +76,15 @@ pub fn OrderDetailPage() -> impl IntoView {
         <section class="page">
             {move || {
                 let locale = i18n.get();
+                // A guest came from the lookup and has no order list to go back to.
+                let guest = session.info().is_some_and(|info| info.customer.is_none());
+                let (back, label) = if guest {
+                    ("/track", td_string!(locale, nav.track))
+                } else {
+                    ("/orders", td_string!(locale, order.back))
+                };
                 view! {
-                    <p class="back"><a href="/orders">{td_string!(locale, order.back)}</a></p>
+                    <p class="back"><a href=back>{label}</a></p>
                     <div class="live-update" role="status" aria-live="polite">
                         {announcement.get().map(|event| view! {
                             <p class="notice notice-success" data-testid="new-checkpoint">
@@ -132,7 +141,7 @@ fn order_view(
         {detail.masked.then(|| view! {
             <div class="notice notice-info" data-testid="guest-notice">
                 <p>{td_string!(locale, order.guest_notice)}</p>
-                <a href="/sign-in">{td_string!(locale, order.guest_sign_in)}</a>
+                <a href=sign_in_href(&format!("/orders/{}", detail.number))>{td_string!(locale, order.guest_sign_in)}</a>
             </div>
         })}
         <div class="order-grid">

@@ -1,4 +1,4 @@
-import { test, expect, DEMO, expectAccessible } from './fixtures';
+import { test, expect, DEMO, completeSignIn, expectAccessible } from './fixtures';
 import { signInApi, allOrders } from './api';
 
 test('a guest finds an order with its number and email, and sees it masked', async ({ page, request }) => {
@@ -20,6 +20,17 @@ test('a guest finds an order with its number and email, and sees it masked', asy
   await expect(address).toContainText('王*');
   await expect(address).toContainText('详细地址已隐藏');
   await expectAccessible(page);
+  // A guest has no order list: the way back is the lookup.
+  await expect(page.getByRole('link', { name: '全部订单' })).toHaveCount(0);
+  await expect(page.locator('.back').getByRole('link', { name: '查询订单' })).toHaveAttribute('href', '/track');
+
+  // The owner signs in from here and comes back to the same order, in full.
+  await page.getByRole('link', { name: '登录查看完整信息' }).click();
+  await completeSignIn(page, DEMO.wang);
+  await expect(page).toHaveURL(new RegExp(`/orders/${order.number}$`));
+  await expect(page.getByTestId('guest-notice')).toHaveCount(0);
+  await expect(page.getByTestId('address')).not.toContainText('详细地址已隐藏');
+  await expect(page.locator('.back').getByRole('link', { name: '全部订单' })).toBeVisible();
 });
 
 test('wrong details and an unknown order get the same answer, and the form keeps its input', async ({ page, request }) => {
