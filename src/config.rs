@@ -1,7 +1,7 @@
 //! The deployment's runtime configuration (`portico.config.json`), read once at start so one
 //! build of the app serves any deployment that speaks the contract.
 
-use crate::i18n::Locale;
+use crate::locale::i18n::Locale;
 pub use portico_api::RuntimeConfig;
 
 /// Fetches `portico.config.json` next to the app; a missing or broken file falls back to the

@@ -2,7 +2,7 @@
 //! and times in the customer's language and time zone (the browser's `Intl`).
 
 use crate::config::locale_tag;
-use crate::i18n::Locale;
+use crate::locale::i18n::Locale;
 use js_sys::{Date, Object, Reflect};
 use portico_api::{CalendarDate, Money, UtcTime};
 use wasm_bindgen::JsValue;

@@ -2,14 +2,7 @@
 //!
 //! `start` reads `portico.config.json`, then mounts [`App`]. Pages live in `pages/` (one file per
 //! route, composing only), reusable pieces in `components/`, every call to a service goes through
-//! `api`, and every user-visible string through the `i18n` module generated from `locales/`.
-
-// The `i18n` module is generated from `locales/*.json` at compile time (unknown keys fail the build).
-#[allow(deprecated)]
-mod locales {
-    leptos_i18n::load_locales!();
-}
-pub use locales::i18n;
+//! `api`, and every user-visible string through `locale::i18n`, generated from `locales/`.
 
 pub mod api;
 pub mod components;
@@ -21,10 +14,10 @@ pub mod session;
 
 use components::header::Header;
 use config::RuntimeConfig;
-use i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use locale::i18n::*;
 use locale::{text, use_locale};
 use pages::{
     guest_lookup::GuestLookupPage, home::HomePage, not_found::NotFound,

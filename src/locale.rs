@@ -2,7 +2,14 @@
 //! header's switch changes it. Translations come from `locales/` through the generated `i18n`
 //! module (`td!` / `td_string!` with this locale).
 
-use crate::i18n::Locale;
+// The `i18n` module is generated from `locales/*.json` at compile time (unknown keys fail the build).
+#[allow(deprecated)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+pub use locales::i18n;
+
+use i18n::Locale;
 use leptos::prelude::*;
 
 /// The current language, shared by every page (a copyable handle on one signal).

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use portico::components::shipment::ShipmentCard;
 use portico::format;
-use portico::i18n::Locale;
+use portico::locale::i18n::Locale;
 use portico::locale::provide_locale;
 use portico_api::{
     CalendarDate, Carrier, Checkpoint, CheckpointEvent, Money, Shipment, ShipmentStatus, UtcTime,

@@ -2,7 +2,7 @@
 
 use crate::api::ApiError;
 use crate::components::labels;
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
 use crate::session::sign_in_href;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! The top of every page: brand, navigation, language and sign-in state.
 
 use crate::api::{Services, Submit};
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
 use crate::session::use_session;
 use leptos::prelude::*;

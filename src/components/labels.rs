@@ -1,7 +1,7 @@
 //! Words for the contract's enums and error codes, in the customer's language.
 
 use crate::api::ApiError;
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use portico_api::{Carrier, CheckpointEvent, ErrorCode, ParseError, PaymentState, ShipmentStatus};
 
 pub fn status(locale: Locale, status: ShipmentStatus) -> String {

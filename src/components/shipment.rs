@@ -2,7 +2,7 @@
 
 use crate::components::labels;
 use crate::format;
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use leptos::prelude::*;
 use portico_api::{Shipment, ShipmentStatus};

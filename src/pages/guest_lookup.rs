@@ -3,7 +3,7 @@
 
 use crate::api::{Services, Submit};
 use crate::components::labels;
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;

@@ -1,6 +1,6 @@
 //! `/`: the two ways in — sign in, or track one order without an account.
 
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::text;
 use crate::session::use_session;
 use leptos::prelude::*;

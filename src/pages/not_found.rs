@@ -1,6 +1,6 @@
 //! Any path the portal does not know.
 
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::text;
 use leptos::prelude::*;
 

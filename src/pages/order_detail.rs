@@ -7,7 +7,7 @@ use crate::components::feedback::{ErrorNotice, Skeleton};
 use crate::components::labels;
 use crate::components::shipment::ShipmentCard;
 use crate::format;
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use crate::session::{sign_in_href, use_session};
 use leptos::prelude::*;

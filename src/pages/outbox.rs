@@ -4,7 +4,7 @@
 use crate::api::{Remote, Services};
 use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
 use crate::format;
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
 use leptos::prelude::*;
 use portico_api::{paths, OutboxMessage};

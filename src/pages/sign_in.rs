@@ -2,7 +2,7 @@
 
 use crate::api::{ApiError, Services, Submit};
 use crate::components::labels;
-use crate::i18n::*;
+use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use crate::session::{after_sign_in, use_session};
 use leptos::prelude::*;
