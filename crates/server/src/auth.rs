@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::rate_limit;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::{request::Parts, StatusCode};
 use axum::response::IntoResponse;

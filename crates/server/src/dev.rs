@@ -3,7 +3,7 @@
 
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use portico_api::{CheckpointEvent, ErrorCode, OutboxMessage, ShipmentStatus};

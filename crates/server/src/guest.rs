@@ -4,7 +4,8 @@
 use crate::auth::{limit, start_session, Caller, ClientIp, GUEST_SESSION_SECS};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::orders::{find_order, load_detail};
-use crate::{rate_limit, AppState};
+use crate::rate_limit;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::Json;

@@ -12,41 +12,16 @@ pub mod openapi;
 pub mod orders;
 pub mod rate_limit;
 pub mod seed;
+pub mod state;
 pub mod web;
+
+pub use state::{build_state, AppState};
 
 use axum::routing::{get, post};
 use axum::Router;
-use clock::Clock;
-use config::Config;
 use portico_api::paths;
-use rate_limit::RateLimiter;
-use sqlx::SqlitePool;
-use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: SqlitePool,
-    pub config: Arc<Config>,
-    pub clock: Clock,
-    pub limits: Arc<RateLimiter>,
-}
-
-/// Opens (creating, migrating and seeding when new) the database and builds the state.
-pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
-    let clock = Clock::default();
-    let db = db::connect(&config.data_dir).await?;
-    seed::seed_if_empty(&db, clock.now()).await?;
-    let limits = Arc::new(RateLimiter::new(config.rate_limit_factor));
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-        clock,
-        limits,
-    })
-}
 
 /// The whole service: JSON API under `/api`, the runtime config, and the app with SPA fallback.
 pub fn app(state: AppState) -> Router {

@@ -4,7 +4,7 @@
 use crate::auth::Caller;
 use crate::clock::{china_date, rfc3339};
 use crate::error::{ApiError, ApiQuery, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use portico_api::{

@@ -1,7 +1,7 @@
 //! The app itself: the built files with an index.html fallback for client-side routes, and the
 //! runtime configuration that tells one build where its services are.
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;

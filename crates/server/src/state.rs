@@ -1,0 +1,31 @@
+//! What every handler can reach, and how it is made at start.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::rate_limit::RateLimiter;
+use crate::{db, seed};
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    pub limits: Arc<RateLimiter>,
+}
+
+/// Opens (creating, migrating and seeding when new) the database and builds the state.
+pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
+    let clock = Clock::default();
+    let db = db::connect(&config.data_dir).await?;
+    seed::seed_if_empty(&db, clock.now()).await?;
+    let limits = Arc::new(RateLimiter::new(config.rate_limit_factor));
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        clock,
+        limits,
+    })
+}
