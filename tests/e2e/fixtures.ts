@@ -1,5 +1,28 @@
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Lang = 'zh-CN' | 'en';
+/** The app's own words for a key of `locales/<lang>.json`, with `{{ name }}` filled in. */
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+const dictionaries = new Map<Lang, unknown>();
+
+/** Reads the same locale files the app is built from, so a test names what the customer reads. */
+export function translate(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
+  if (!dictionaries.has(lang)) {
+    dictionaries.set(lang, JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', `${lang}.json`), 'utf8')));
+  }
+  const value = key
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], dictionaries.get(lang));
+  if (typeof value !== 'string') throw new Error(`no string "${key}" in locales/${lang}.json`);
+  return value.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+    if (!(name in vars)) throw new Error(`"${key}" needs {{ ${name} }}`);
+    return String(vars[name]);
+  });
+}
 
 export const DEMO = {
   wang: 'wang.wei@example.com',
@@ -20,20 +43,20 @@ export async function latestCode(request: APIRequestContext, to: string): Promis
 }
 
 /** Signs a browser page in through the real form and the outbox. */
-export async function signIn(page: Page, email: string) {
+export async function signIn(page: Page, t: Translate, email: string) {
   await page.goto('/sign-in');
-  await completeSignIn(page, email);
+  await completeSignIn(page, t, email);
   await expect(page).toHaveURL(/\/orders$/);
 }
 
 /** Fills and sends the sign-in form the page shows now, with the code from the outbox. */
-export async function completeSignIn(page: Page, email: string) {
-  await page.getByLabel('邮箱或手机号').fill(email);
-  await page.getByRole('button', { name: '获取验证码' }).click();
-  await expect(page.getByText('验证码已发送至')).toBeVisible();
+export async function completeSignIn(page: Page, t: Translate, email: string) {
+  await page.getByLabel(t('sign_in.contact_label')).fill(email);
+  await page.getByRole('button', { name: t('sign_in.send_code') }).click();
+  await expect(page.getByLabel(t('sign_in.code_label'))).toBeVisible();
   const code = await latestCode(page.request, email);
-  await page.getByLabel('6 位验证码').fill(code);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByLabel(t('sign_in.code_label')).fill(code);
+  await page.getByRole('button', { name: t('sign_in.verify'), exact: true }).click();
 }
 
 /** Zero axe-core violations (WCAG 2.1 A/AA) on what the page shows now. */
@@ -47,5 +70,14 @@ export async function expectAccessible(page: Page) {
   expect(summary).toEqual([]);
 }
 
-export const test = base;
+/**
+ * Every journey runs in each project's language (`lang`, set in playwright.config.ts): `t` gives
+ * that language's words. A project in English starts as a customer who chose English earlier.
+ */
+export const test = base.extend<{ lang: Lang; t: Translate }>({
+  lang: ['zh-CN', { option: true }],
+  t: async ({ lang }, use) => {
+    await use((key, vars) => translate(lang, key, vars));
+  },
+});
 export { expect };

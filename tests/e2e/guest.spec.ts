@@ -1,59 +1,63 @@
 import { test, expect, DEMO, completeSignIn, expectAccessible } from './fixtures';
 import { signInApi, allOrders } from './api';
 
-test('a guest finds an order with its number and email, and sees it masked', async ({ page, request }) => {
+test('a guest finds an order with its number and email, and sees it masked', async ({ page, request, t }) => {
   await signInApi(request, DEMO.wang);
   const [order] = await allOrders(request);
 
   await page.goto('/');
-  await page.getByRole('link', { name: '免登录查询' }).click();
-  await expect(page.getByRole('heading', { name: '查询订单', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: t('home.track_title') }).click();
+  await expect(page.getByRole('heading', { name: t('track.title'), level: 1 })).toBeVisible();
   await expectAccessible(page);
 
-  await page.getByLabel('订单号').fill(order.number.toLowerCase());
-  await page.getByLabel('邮箱或手机号').fill(DEMO.wang);
-  await page.getByRole('button', { name: '查询' }).click();
+  await page.getByLabel(t('track.number_label')).fill(order.number.toLowerCase());
+  await page.getByLabel(t('track.contact_label')).fill(DEMO.wang);
+  await page.getByRole('button', { name: t('track.submit'), exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/orders/${order.number}$`));
-  await expect(page.getByTestId('guest-notice')).toBeVisible();
+  await expect(page.getByTestId('guest-notice')).toContainText(t('order.guest_notice'));
   const address = page.getByTestId('address');
   await expect(address).toContainText('138****1234');
   await expect(address).toContainText('王*');
-  await expect(address).toContainText('详细地址已隐藏');
+  await expect(address).toContainText(t('order.street_hidden'));
   await expectAccessible(page);
   // A guest has no order list: the way back is the lookup.
-  await expect(page.getByRole('link', { name: '全部订单' })).toHaveCount(0);
-  await expect(page.locator('.back').getByRole('link', { name: '查询订单' })).toHaveAttribute('href', '/track');
+  const back = page.locator('.back').getByRole('link');
+  await expect(back).toHaveText(t('nav.track'));
+  await expect(back).toHaveAttribute('href', '/track');
 
   // The owner signs in from here and comes back to the same order, in full.
-  await page.getByRole('link', { name: '登录查看完整信息' }).click();
-  await completeSignIn(page, DEMO.wang);
+  await page.getByRole('link', { name: t('order.guest_sign_in') }).click();
+  await completeSignIn(page, t, DEMO.wang);
   await expect(page).toHaveURL(new RegExp(`/orders/${order.number}$`));
   await expect(page.getByTestId('guest-notice')).toHaveCount(0);
-  await expect(page.getByTestId('address')).not.toContainText('详细地址已隐藏');
-  await expect(page.locator('.back').getByRole('link', { name: '全部订单' })).toBeVisible();
+  await expect(page.getByTestId('address')).not.toContainText(t('order.street_hidden'));
+  await expect(back).toHaveText(t('order.back'));
 });
 
-test('wrong details and an unknown order get the same answer, and the form keeps its input', async ({ page, request }) => {
+test('wrong details and an unknown order get the same answer, and the form keeps its input', async ({ page, request, t }) => {
   await signInApi(request, DEMO.wang);
   const [order] = await allOrders(request);
+  const number = page.getByLabel(t('track.number_label'));
+  const contact = page.getByLabel(t('track.contact_label'));
+  const submit = page.getByRole('button', { name: t('track.submit'), exact: true });
 
   await page.goto('/track');
-  await page.getByLabel('订单号').fill(order.number);
-  await page.getByLabel('邮箱或手机号').fill(DEMO.li);
-  await page.getByRole('button', { name: '查询' }).click();
+  await number.fill(order.number);
+  await contact.fill(DEMO.li);
+  await submit.click();
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText('没有找到符合这些信息的订单');
-  const wrongContact = await alert.textContent();
-  await expect(page.getByLabel('订单号')).toHaveValue(order.number);
-  await expect(page.getByLabel('邮箱或手机号')).toHaveValue(DEMO.li);
+  await expect(alert).toHaveText(t('errors.order_not_found'));
+  await expect(number).toHaveValue(order.number);
+  await expect(contact).toHaveValue(DEMO.li);
   await expectAccessible(page);
 
-  await page.getByLabel('订单号').fill('PT99999999');
-  await page.getByLabel('邮箱或手机号').fill(DEMO.wang);
-  await page.getByRole('button', { name: '查询' }).click();
-  await expect(page.getByRole('alert')).toHaveText(wrongContact!);
+  await number.fill('PT99999999');
+  await contact.fill(DEMO.wang);
+  await submit.click();
+  await expect(page.getByRole('alert')).toHaveText(t('errors.order_not_found'));
 
-  await page.getByLabel('订单号').fill('12345');
-  await page.getByRole('button', { name: '查询' }).click();
-  await expect(page.getByRole('alert').first()).toHaveText('订单号为 PT 加 8 位数字，例如 PT20261001。');
+  await number.fill('12345');
+  await submit.click();
+  await expect(page.getByRole('alert').first()).toHaveText(t('errors.invalid_order_number'));
+  await expect(number).toHaveValue('12345');
 });

@@ -1,28 +1,37 @@
-import { test, expect, expectAccessible } from './fixtures';
+import { test, expect, translate, expectAccessible } from './fixtures';
 
-test('Chinese by default, English on request, remembered after a reload', async ({ page }) => {
+test('the page speaks the chosen language, switches on request, and remembers it', async ({ page, lang, t }) => {
+  // Chinese projects start with nothing stored: Chinese is the default.
+  const other = lang === 'zh-CN' ? 'en' : 'zh-CN';
+  const o = (key: string) => translate(other, key);
+  const switchTo = (to: 'zh-CN' | 'en') =>
+    page.getByRole('button', { name: translate(to, to === 'en' ? 'nav.lang_en' : 'nav.lang_zh') });
   await page.goto('/');
-  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('您的订单与包裹，一目了然');
+  await expect(page.locator('html')).toHaveAttribute('lang', lang);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('home.title'));
 
-  await page.getByRole('button', { name: 'English' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your orders and parcels, at a glance');
-  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  await expect(page.getByRole('button', { name: 'English' })).toHaveAttribute('aria-pressed', 'true');
+  await switchTo(other).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(o('home.title'));
+  await expect(page.locator('html')).toHaveAttribute('lang', other);
+  await expect(page.getByRole('navigation', { name: o('nav.main') })).toContainText(o('nav.track'));
   await expectAccessible(page);
 
   await page.reload();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your orders and parcels, at a glance');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(o('home.title'));
   await page.goto('/track');
-  await expect(page.getByRole('heading', { name: 'Track an order', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: o('track.title'), level: 1 })).toBeVisible();
   await expectAccessible(page);
 
-  await page.getByRole('button', { name: '中文' }).click();
-  await expect(page.getByRole('heading', { name: '查询订单', level: 1 })).toBeVisible();
+  await expect(switchTo(other)).toHaveAttribute('aria-pressed', 'true');
+  await switchTo(lang).click();
+  await expect(page.getByRole('heading', { name: t('track.title'), level: 1 })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', lang);
 });
 
-test('an unknown page says so, in the chosen language', async ({ page }) => {
+test('an unknown page says so, in the chosen language', async ({ page, t }) => {
   await page.goto('/no-such-page');
-  await expect(page.getByRole('heading', { name: '页面不存在' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('not_found.title') })).toBeVisible();
+  await page.getByRole('link', { name: t('not_found.home') }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('home.title'));
   await expectAccessible(page);
 });

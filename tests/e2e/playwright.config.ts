@@ -8,7 +8,19 @@ const port = Number(process.env.PORTICO_E2E_PORT ?? 8787);
 const dataDir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
 const root = join(__dirname, '..', '..');
 
-export default defineConfig({
+const origin = `http://127.0.0.1:${port}`;
+const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+const desktop = { viewport: { width: 1280, height: 800 } };
+// Chinese is the deployment's default: nothing stored. English is a returning customer's choice,
+// kept where the app keeps it.
+const chinese = { lang: 'zh-CN' as const, locale: 'zh-CN' };
+const english = {
+  lang: 'en' as const,
+  locale: 'en-US',
+  storageState: { cookies: [], origins: [{ origin, localStorage: [{ name: 'portico.locale', value: 'en' }] }] },
+};
+
+export default defineConfig<{ lang: 'zh-CN' | 'en' }>({
   testDir: '.',
   timeout: 60_000,
   expect: { timeout: 10_000 },
@@ -17,8 +29,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
-    locale: 'zh-CN',
+    baseURL: origin,
     timezoneId: 'Asia/Shanghai',
     trace: 'off',
     launchOptions: {
@@ -34,9 +45,12 @@ export default defineConfig({
       ],
     },
   },
+  // Every journey at a phone and a desktop viewport, in each language.
   projects: [
-    { name: 'phone', use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } },
-    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+    { name: 'phone-zh', use: { ...phone, ...chinese } },
+    { name: 'desktop-zh', use: { ...desktop, ...chinese } },
+    { name: 'phone-en', use: { ...phone, ...english } },
+    { name: 'desktop-en', use: { ...desktop, ...english } },
   ],
   webServer: {
     command: `${join(root, 'target/debug/portico-server')} --static-dir ${join(root, 'dist')}`,

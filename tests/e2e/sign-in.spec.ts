@@ -1,65 +1,69 @@
 import { test, expect, DEMO, latestCode, signIn, expectAccessible } from './fixtures';
 
-test('a customer signs in with the code from the outbox and sees their orders', async ({ page }) => {
+test('a customer signs in with the code from the outbox and sees their orders', async ({ page, t }) => {
   await page.goto('/');
   await expectAccessible(page);
-  await page.getByRole('link', { name: '验证码登录' }).click();
-  await expect(page.getByRole('heading', { name: '登录', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: t('home.sign_in_title') }).click();
+  await expect(page.getByRole('heading', { name: t('sign_in.title'), level: 1 })).toBeVisible();
   await expectAccessible(page);
 
-  await page.getByLabel('邮箱或手机号').fill(DEMO.li);
-  await page.getByRole('button', { name: '获取验证码' }).click();
-  await expect(page.getByText('验证码已发送至 l***@example.com')).toBeVisible();
+  await page.getByLabel(t('sign_in.contact_label')).fill(DEMO.li);
+  await page.getByRole('button', { name: t('sign_in.send_code') }).click();
+  await expect(page.getByText(t('sign_in.sent_to', { to: 'l***@example.com' }))).toBeVisible();
   await expectAccessible(page);
 
   // The demo outbox page shows the message a newcomer needs.
   const outbox = await page.context().newPage();
   await outbox.goto('/dev/outbox');
-  await expect(outbox.getByTestId('outbox-message').first()).toContainText(DEMO.li);
+  await expect(outbox.getByRole('heading', { name: t('outbox.title'), level: 1 })).toBeVisible();
+  await expect(outbox.getByTestId('outbox-message').first()).toContainText(t('outbox.to', { to: DEMO.li }));
   await expectAccessible(outbox);
   await outbox.close();
 
   const code = await latestCode(page.request, DEMO.li);
-  await page.getByLabel('6 位验证码').fill(code);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByLabel(t('sign_in.code_label')).fill(code);
+  await page.getByRole('button', { name: t('sign_in.verify'), exact: true }).click();
   await expect(page).toHaveURL(/\/orders$/);
-  await expect(page.getByRole('heading', { name: '我的订单', level: 1 })).toBeVisible();
-  await expect(page.getByText('您好，李娜')).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('orders.title'), level: 1 })).toBeVisible();
+  await expect(page.getByText(t('nav.hello', { name: '李娜' }))).toBeVisible();
   await expect(page.locator('.order-row').first()).toBeVisible();
   await expectAccessible(page);
 
-  await page.getByRole('button', { name: '退出登录' }).click();
-  await expect(page.getByRole('link', { name: '登录' }).first()).toBeVisible();
+  await page.getByRole('button', { name: t('nav.sign_out') }).click();
+  await expect(page.getByRole('link', { name: t('nav.sign_in') }).first()).toBeVisible();
   await page.goto('/orders');
-  await expect(page.getByText('登录后即可查看您的订单。')).toBeVisible();
+  await expect(page.getByText(t('orders.sign_in_needed'))).toBeVisible();
 });
 
-test('a wrong code is refused and what was typed stays', async ({ page }) => {
+test('a wrong code is refused and what was typed stays', async ({ page, t }) => {
+  const contact = page.getByLabel(t('sign_in.contact_label'));
+  const codeField = page.getByLabel(t('sign_in.code_label'));
   await page.goto('/sign-in');
-  await page.getByLabel('邮箱或手机号').fill('not-an-email');
-  await page.getByRole('button', { name: '获取验证码' }).click();
-  await expect(page.getByRole('alert')).toHaveText('请输入邮箱地址或 11 位手机号。');
-  await expect(page.getByLabel('邮箱或手机号')).toHaveValue('not-an-email');
-  await expect(page.getByLabel('邮箱或手机号')).toHaveAttribute('aria-invalid', 'true');
+  await contact.fill('not-an-email');
+  await page.getByRole('button', { name: t('sign_in.send_code') }).click();
+  await expect(page.getByRole('alert')).toHaveText(t('errors.invalid_contact'));
+  await expect(contact).toHaveValue('not-an-email');
+  await expect(contact).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page);
 
-  await page.getByLabel('邮箱或手机号').fill(DEMO.chen);
-  await page.getByRole('button', { name: '获取验证码' }).click();
+  await contact.fill(DEMO.chen);
+  await page.getByRole('button', { name: t('sign_in.send_code') }).click();
+  await expect(codeField).toBeVisible();
   const code = await latestCode(page.request, DEMO.chen);
   const wrong = code === '000000' ? '111111' : '000000';
-  await page.getByLabel('6 位验证码').fill(wrong);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await expect(page.getByRole('alert')).toHaveText('验证码不正确，请核对 6 位数字后重试。');
-  await expect(page.getByLabel('6 位验证码')).toHaveValue(wrong);
+  await codeField.fill(wrong);
+  await page.getByRole('button', { name: t('sign_in.verify'), exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText(t('errors.invalid_code'));
+  await expect(codeField).toHaveValue(wrong);
   await expect(page).toHaveURL(/\/sign-in$/);
   await expectAccessible(page);
 
-  await page.getByLabel('6 位验证码').fill(code);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await codeField.fill(code);
+  await page.getByRole('button', { name: t('sign_in.verify'), exact: true }).click();
   await expect(page).toHaveURL(/\/orders$/);
 });
 
-test('signing in twice in a row works from a fresh page', async ({ page }) => {
-  await signIn(page, DEMO.wang);
-  await expect(page.getByText('您好，王伟')).toBeVisible();
+test('signing in twice in a row works from a fresh page', async ({ page, t }) => {
+  await signIn(page, t, DEMO.wang);
+  await expect(page.getByText(t('nav.hello', { name: '王伟' }))).toBeVisible();
 });
