@@ -14,11 +14,10 @@ pub enum ApiError {
     Client(ErrorCode),
     #[error("rate limited, retry after {0}s")]
     RateLimited(u64),
-    #[error("bad request: {0}")]
-    BadRequest(String),
-    /// A body or query axum could not read, with the status it chose (400, 413, 415, 422).
-    #[error("unreadable request ({0}): {1}")]
-    Unreadable(StatusCode, String),
+    /// A request that cannot be served as sent, with its status: 400 for ours, or what axum
+    /// chose for a body or query it could not read (413, 415, 422), or 405.
+    #[error("bad request ({0}): {1}")]
+    BadRequest(StatusCode, String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -94,8 +93,7 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::Client(code) => problem(code, None, None),
             ApiError::RateLimited(secs) => problem(ErrorCode::RateLimited, None, Some(secs)),
-            ApiError::BadRequest(detail) => problem(ErrorCode::BadRequest, Some(detail), None),
-            ApiError::Unreadable(status, detail) => {
+            ApiError::BadRequest(status, detail) => {
                 problem_with_status(status, ErrorCode::BadRequest, Some(detail), None)
             }
             ApiError::Database(error) => {
@@ -103,6 +101,13 @@ impl IntoResponse for ApiError {
                 problem(ErrorCode::Internal, None, None)
             }
         }
+    }
+}
+
+impl ApiError {
+    /// A 400 with what was wrong.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        ApiError::BadRequest(StatusCode::BAD_REQUEST, detail.into())
     }
 }
 
@@ -121,7 +126,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(ApiError::Unreadable(
+            Err(rejection) => Err(ApiError::BadRequest(
                 rejection.status(),
                 rejection.body_text(),
             )),
@@ -140,7 +145,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|q| ApiQuery(q.0))
             .map_err(|rejection: QueryRejection| {
-                ApiError::Unreadable(rejection.status(), rejection.body_text())
+                ApiError::BadRequest(rejection.status(), rejection.body_text())
             })
     }
 }
@@ -150,6 +155,6 @@ pub async fn api_not_found() -> Response {
 }
 
 pub async fn method_not_allowed() -> Response {
-    ApiError::Unreadable(StatusCode::METHOD_NOT_ALLOWED, "method not allowed".into())
+    ApiError::BadRequest(StatusCode::METHOD_NOT_ALLOWED, "method not allowed".into())
         .into_response()
 }

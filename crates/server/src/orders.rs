@@ -55,7 +55,7 @@ pub async fn list(
     let page = query.page.unwrap_or(1);
     let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
     if page == 0 || per_page == 0 || per_page > MAX_PER_PAGE {
-        return Err(ApiError::BadRequest(format!(
+        return Err(ApiError::bad_request(format!(
             "page starts at 1; per_page is 1 to {MAX_PER_PAGE}"
         )));
     }
@@ -96,7 +96,7 @@ pub async fn list(
             .collect();
         orders.push(OrderSummary {
             number: OrderNumber::parse(&row.number)
-                .map_err(|_| ApiError::BadRequest("stored order number".into()))?,
+                .map_err(|_| ApiError::bad_request("stored order number"))?,
             placed_at: rfc3339(row.placed_at),
             total: Money::fen(row.total_fen),
             item_count: row.item_count as u32,
@@ -270,7 +270,7 @@ pub async fn load_detail(
     }
     Ok(OrderDetail {
         number: OrderNumber::parse(&order.number)
-            .map_err(|_| ApiError::BadRequest("stored order number".into()))?,
+            .map_err(|_| ApiError::bad_request("stored order number"))?,
         placed_at: rfc3339(order.placed_at),
         payment_state: PaymentState::parse(&order.payment_state).unwrap_or(PaymentState::Paid),
         amounts: Amounts {
