@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: sizes of the release app (raw, gzip, brotli) and the order-detail API under a
-# bounded loopback load (and the order list, the other page every customer opens). Appends a dated section to bench/results.md.
+# `make bench`: sizes of the release app (raw, gzip, brotli), and the order-detail and
+# order-list APIs under a bounded loopback load. Appends a dated section to bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -202,14 +202,11 @@ async fn send(method: &str, url: &str, body: Option<String>) -> Answer {
         .await
         .map_err(|_| ApiError::Network)?
         .unchecked_into();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .map_err(|_| ApiError::Network)?,
-        Err(_) => return Err(ApiError::Network),
-    }
-    .as_string()
-    .unwrap_or_default();
+    let text = JsFuture::from(response.text().map_err(|_| ApiError::Network)?)
+        .await
+        .map_err(|_| ApiError::Network)?
+        .as_string()
+        .unwrap_or_default();
     if response.ok() {
         Ok(text.into())
     } else {
