@@ -55,4 +55,4 @@ bench: app server
 
 ## Rewrite the committed OpenAPI document from the code.
 openapi:
-	UPDATE_OPENAPI=1 cargo test -p portico-server --test openapi
+	UPDATE_OPENAPI=1 cargo test -p portico-server --test api openapi::

@@ -93,6 +93,8 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         ErrorCode::NotFound => td_string!(locale, errors.not_found),
         ErrorCode::OrderNotFound => td_string!(locale, errors.order_not_found),
         ErrorCode::Disabled => td_string!(locale, errors.disabled),
+        ErrorCode::Forbidden => td_string!(locale, errors.forbidden),
+        ErrorCode::Unavailable => td_string!(locale, errors.unavailable),
         ErrorCode::Internal => td_string!(locale, errors.internal),
     }
     .to_string()

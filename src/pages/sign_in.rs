@@ -22,6 +22,9 @@ pub fn SignInPage() -> impl IntoView {
     let demo = expect_context::<RuntimeConfig>().demo;
 
     let contact = RwSignal::new(String::new());
+    // What the code was asked for, in the exact form the services take (the field keeps what
+    // the customer typed).
+    let asked = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let field_error = RwSignal::new(None::<ParseError>);
     let sent = RwSignal::new(None::<CodeSent>);
@@ -51,6 +54,7 @@ pub fn SignInPage() -> impl IntoView {
         match Contact::parse(&contact.get_untracked()) {
             Ok(parsed) => {
                 field_error.set(None);
+                asked.set(parsed.as_str().to_string());
                 request_code(parsed.as_str().to_string());
             }
             Err(e) => field_error.set(Some(e)),
@@ -64,7 +68,7 @@ pub fn SignInPage() -> impl IntoView {
                 verify.post(
                     services.auth(paths::SIGN_IN_VERIFY),
                     &VerifyRequest {
-                        contact: contact.get_untracked(),
+                        contact: asked.get_untracked(),
                         code: parsed.as_str().to_string(),
                     },
                 );
@@ -154,7 +158,7 @@ pub fn SignInPage() -> impl IntoView {
                     <div class="form-links">
                         <button type="button" class="button button-link" on:click=move |_| {
                             field_error.set(None);
-                            request_code(contact.get_untracked());
+                            request_code(asked.get_untracked());
                         }>{td_string!(locale, sign_in.resend)}</button>
                         <button type="button" class="button button-link" on:click=move |_| {
                             field_error.set(None);

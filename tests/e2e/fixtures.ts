@@ -30,16 +30,29 @@ export const DEMO = {
   chen: 'chen.jie@example.com',
 };
 
-/** The newest sign-in code the demo outbox holds for this address. */
-export async function latestCode(request: APIRequestContext, to: string): Promise<string> {
-  const response = await request.get('/api/dev/outbox');
-  expect(response.ok()).toBeTruthy();
-  const messages: { to: string; body: string }[] = await response.json();
-  const message = messages.find((m) => m.to === to);
-  expect(message, `a message to ${to}`).toBeTruthy();
-  const code = message!.body.match(/\b(\d{6})\b/);
-  expect(code, 'a 6-digit code in the message').toBeTruthy();
-  return code![1];
+/** The id of the newest message in the demo outbox (0 when it is empty). */
+export async function newestMessage(request: APIRequestContext): Promise<number> {
+  const messages: { id: number }[] = await (await request.get('/api/dev/outbox')).json();
+  return messages[0]?.id ?? 0;
+}
+
+/**
+ * The sign-in code in the first message to `to` newer than message `after`. The server delivers
+ * codes off the request path, so this waits (up to 10 s) for the message to arrive.
+ */
+export async function codeSentAfter(request: APIRequestContext, to: string, after: number): Promise<string> {
+  let code: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const messages: { id: number; to: string; body: string }[] = await (await request.get('/api/dev/outbox')).json();
+        code = messages.find((m) => m.to === to && m.id > after)?.body.match(/\b(\d{6})\b/)?.[1];
+        return code;
+      },
+      { message: `a new code for ${to}`, timeout: 10_000 },
+    )
+    .toBeTruthy();
+  return code!;
 }
 
 /** Signs a browser page in through the real form and the outbox. */
@@ -52,9 +65,10 @@ export async function signIn(page: Page, t: Translate, email: string) {
 /** Fills and sends the sign-in form the page shows now, with the code from the outbox. */
 export async function completeSignIn(page: Page, t: Translate, email: string) {
   await page.getByLabel(t('sign_in.contact_label')).fill(email);
+  const after = await newestMessage(page.request);
   await page.getByRole('button', { name: t('sign_in.send_code') }).click();
   await expect(page.getByLabel(t('sign_in.code_label'))).toBeVisible();
-  const code = await latestCode(page.request, email);
+  const code = await codeSentAfter(page.request, email, after);
   await page.getByLabel(t('sign_in.code_label')).fill(code);
   await page.getByRole('button', { name: t('sign_in.verify'), exact: true }).click();
 }
@@ -74,10 +88,33 @@ export async function expectAccessible(page: Page) {
  * Every journey runs in each project's language (`lang`, set in playwright.config.ts): `t` gives
  * that language's words. A project in English starts as a customer who chose English earlier.
  */
-export const test = base.extend<{ lang: Lang; t: Translate }>({
+export const test = base.extend<{ lang: Lang; t: Translate; cspViolations: string[] }>({
   lang: ['zh-CN', { option: true }],
   t: async ({ lang }, use) => {
     await use((key, vars) => translate(lang, key, vars));
   },
+  /**
+   * Every page of every journey runs under the server's Content-Security-Policy: a violation
+   * anywhere (any page of the test's browser context) fails the test. A test that provokes one
+   * on purpose takes it out of this list.
+   */
+  cspViolations: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      await context.addInitScript(() => {
+        document.addEventListener(
+          'securitypolicyviolation',
+          (e) => console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+          true,
+        );
+      });
+      context.on('console', (message) => {
+        if (message.text().startsWith('CSP violation')) violations.push(message.text());
+      });
+      await use(violations);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 export { expect };

@@ -8,7 +8,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeRequest {
-    /// An email address or a mainland China mobile number.
+    /// An email address (ASCII, at most 254 characters) or a mainland China mobile number
+    /// (11 digits), exactly; apps normalize what people type (`+86`, spaces) before sending.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(?:1[3-9][0-9]{9}|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$",
+            max_length = 254,
+            example = "li.na@example.com"
+        )
+    )]
     pub contact: String,
 }
 
@@ -26,7 +35,21 @@ pub struct CodeSent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyRequest {
+    /// The contact the code was sent to, in the same exact form as [`CodeRequest::contact`].
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(?:1[3-9][0-9]{9}|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$",
+            max_length = 254,
+            example = "li.na@example.com"
+        )
+    )]
     pub contact: String,
+    /// The six digits from the message.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{6}$", example = "123456")
+    )]
     pub code: String,
 }
 

@@ -270,10 +270,20 @@ pub struct OrderDetail {
 
 /// `GET /api/orders?page=1&per_page=10`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct PageQuery {
+    /// Which page, from 1 (the default).
+    #[cfg_attr(feature = "openapi", param(value_type = u32, required = false, minimum = 1, maximum = 100000))]
     pub page: Option<u32>,
+    /// Orders per page, 1 to 50 (default 10).
+    #[cfg_attr(feature = "openapi", param(value_type = u32, required = false, minimum = 1, maximum = 50))]
     pub per_page: Option<u32>,
+}
+
+impl PageQuery {
+    /// Bounds the service enforces (400 beyond), as the OpenAPI document states them.
+    pub const MAX_PAGE: u32 = 100_000;
+    pub const MAX_PER_PAGE: u32 = 50;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -295,6 +305,21 @@ impl OrderPage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuestLookupRequest {
+    /// `PT` + 8 digits, exactly.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^PT[0-9]{8}$", example = "PT20261001")
+    )]
     pub order_number: String,
+    /// The buyer's email or phone, or the recipient's phone (a gift's recipient may track it),
+    /// in the exact form of [`crate::CodeRequest::contact`].
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(?:1[3-9][0-9]{9}|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$",
+            max_length = 254,
+            example = "li.na@example.com"
+        )
+    )]
     pub contact: String,
 }

@@ -30,6 +30,10 @@ pub enum ErrorCode {
     OrderNotFound,
     /// A feature switched off in this deployment (e.g. the demo outbox).
     Disabled,
+    /// A write that did not come from this site (its `Origin` is another one).
+    Forbidden,
+    /// The service took too long or is overloaded; the request may be retried.
+    Unavailable,
     /// The service failed; the request may be retried.
     Internal,
 }

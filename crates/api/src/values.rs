@@ -4,13 +4,31 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// An amount of Chinese yuan in fen (1 CNY = 100 fen). Never a float.
+/// An amount of Chinese yuan in fen (1 CNY = 100 fen). Never a float. On the wire it is a bare
+/// integer of fen (`144700` is ¥1,447.00).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Money {
     pub fen: i64,
 }
+
+/// The schema says what the wire carries: an integer, not the struct around it.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Money {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .description(Some(
+                "An amount of Chinese yuan in fen (1 CNY = 100 fen): 144700 is ¥1,447.00.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Money {}
 
 impl Money {
     pub const fn fen(fen: i64) -> Self {
@@ -75,9 +93,10 @@ pub enum ParseError {
 }
 
 /// An order number as printed on receipts: `PT` followed by eight digits (`PT20261234`).
-/// Input is forgiving: case, spaces and dashes are ignored.
+/// [`OrderNumber::parse`] forgives what people type (case, spaces, dashes); the wire carries only
+/// the exact form ([`OrderNumber::from_wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "PT20261001"))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, pattern = "^PT[0-9]{8}$", example = "PT20261001"))]
 #[serde(try_from = "String", into = "String")]
 pub struct OrderNumber(String);
 
@@ -98,6 +117,16 @@ impl OrderNumber {
             Ok(Self(cleaned))
         } else {
             Err(ParseError::InvalidOrderNumber)
+        }
+    }
+
+    /// The exact wire form, nothing forgiven: what a service accepts.
+    pub fn from_wire(input: &str) -> Result<Self, ParseError> {
+        match input.strip_prefix("PT") {
+            Some(digits) if digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Self(input.to_string()))
+            }
+            _ => Err(ParseError::InvalidOrderNumber),
         }
     }
 
@@ -127,6 +156,10 @@ impl fmt::Display for OrderNumber {
 
 /// How a customer can be reached and identified: an email address or a mainland China mobile
 /// number. Normalized: emails lower-cased, phones as 11 digits without `+86`.
+///
+/// [`Contact::parse`] forgives what people type (spaces, dashes, `+86`, capitals); the wire
+/// carries only the exact forms ([`Contact::from_wire`]), which the app sends after parsing. The
+/// OpenAPI document states them as a pattern; a server test holds the two together.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Contact {
     Email(String),
@@ -140,7 +173,7 @@ impl Contact {
             return Err(ParseError::Empty);
         }
         if trimmed.contains('@') {
-            return Self::parse_email(trimmed);
+            return Self::from_wire(&trimmed.to_ascii_lowercase());
         }
         let digits: String = trimmed
             .chars()
@@ -150,35 +183,38 @@ impl Contact {
             .strip_prefix("+86")
             .or_else(|| digits.strip_prefix("0086"))
             .unwrap_or(&digits);
-        let bytes = digits.as_bytes();
+        match Self::from_wire(digits) {
+            Ok(phone @ Contact::Phone(_)) => Ok(phone),
+            _ => Err(ParseError::InvalidContact),
+        }
+    }
+
+    /// The exact wire form, nothing forgiven: an 11-digit mainland mobile number
+    /// (`1[3-9]` + 9 digits) or an ASCII email address of at most 254 characters.
+    pub fn from_wire(input: &str) -> Result<Self, ParseError> {
+        let bytes = input.as_bytes();
         if bytes.len() == 11
             && bytes[0] == b'1'
             && (b'3'..=b'9').contains(&bytes[1])
             && bytes.iter().all(u8::is_ascii_digit)
         {
-            Ok(Contact::Phone(digits.to_string()))
-        } else {
-            Err(ParseError::InvalidContact)
+            return Ok(Contact::Phone(input.to_string()));
         }
-    }
-
-    fn parse_email(input: &str) -> Result<Self, ParseError> {
-        let email = input.to_lowercase();
-        let valid = email.len() <= 254
-            && !email.chars().any(char::is_whitespace)
-            && match email.split_once('@') {
+        let local_char = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
+        let label =
+            |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let valid_email = input.len() <= 254
+            && match input.split_once('@') {
                 Some((local, domain)) => {
                     !local.is_empty()
-                        && !domain.contains('@')
-                        && domain.contains('.')
-                        && !domain.starts_with('.')
-                        && !domain.ends_with('.')
-                        && !domain.contains("..")
+                        && local.bytes().all(local_char)
+                        && domain.split('.').count() >= 2
+                        && domain.split('.').all(label)
                 }
                 None => false,
             };
-        if valid {
-            Ok(Contact::Email(email))
+        if valid_email {
+            Ok(Contact::Email(input.to_ascii_lowercase()))
         } else {
             Err(ParseError::InvalidContact)
         }
@@ -248,6 +284,15 @@ impl SignInCode {
         }
     }
 
+    /// The exact wire form: six ASCII digits.
+    pub fn from_wire(input: &str) -> Result<Self, ParseError> {
+        if input.len() == Self::LEN && input.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(input.to_string()))
+        } else {
+            Err(ParseError::InvalidCode)
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -296,6 +341,40 @@ mod tests {
         assert_eq!(Contact::parse("12345"), Err(ParseError::InvalidContact));
         assert_eq!(Contact::parse("a@b"), Err(ParseError::InvalidContact));
         assert_eq!(Contact::parse("  "), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn the_wire_takes_only_exact_forms() {
+        assert_eq!(
+            Contact::from_wire("13812345678"),
+            Ok(Contact::Phone("13812345678".into()))
+        );
+        assert_eq!(
+            Contact::from_wire("Wang.Wei@Example.com"),
+            Ok(Contact::Email("wang.wei@example.com".into()))
+        );
+        for refused in [
+            "+8613812345678",
+            "138 1234 5678",
+            " wang@example.com",
+            "wang@example",
+            "wang@example..com",
+            "王@example.com",
+            "12812345678",
+        ] {
+            assert_eq!(
+                Contact::from_wire(refused),
+                Err(ParseError::InvalidContact),
+                "{refused}"
+            );
+        }
+        // Whatever the forgiving parse gives is wire-exact.
+        let typed = Contact::parse(" +86 138-1234-5678 ").unwrap();
+        assert_eq!(Contact::from_wire(typed.as_str()), Ok(typed));
+        assert!(OrderNumber::from_wire("PT20261001").is_ok());
+        assert!(OrderNumber::from_wire("pt20261001").is_err());
+        assert!(SignInCode::from_wire("123456").is_ok());
+        assert!(SignInCode::from_wire("123 456").is_err());
     }
 
     #[test]

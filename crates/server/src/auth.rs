@@ -1,10 +1,12 @@
 //! Signing in with a one-time code, sessions in an HttpOnly cookie, and [`Caller`]: who is
 //! asking, as every other handler sees it.
 
+use crate::config::Config;
 use crate::error::{ApiError, ApiJson, ApiResult};
-use crate::rate_limit;
+use crate::notify::Notice;
+use crate::rate_limit::{self, limit, ClientIp};
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::{request::Parts, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -15,9 +17,8 @@ use portico_api::{
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
+use sqlx::SqlitePool;
 
-pub const SESSION_COOKIE: &str = "portico_session";
 pub const CODE_TTL_SECS: i64 = 10 * 60;
 pub const MAX_CODE_ATTEMPTS: i64 = 5;
 const CUSTOMER_SESSION_SECS: i64 = 30 * 24 * 3600;
@@ -27,41 +28,21 @@ pub fn sha256_hex(input: &str) -> String {
     hex::encode(Sha256::digest(input.as_bytes()))
 }
 
-/// The client's address, for rate limits: the socket peer, or the first X-Forwarded-For hop
-/// behind a trusted proxy.
-pub struct ClientIp(pub String);
+fn parse_contact(input: &str) -> ApiResult<Contact> {
+    Contact::from_wire(input).map_err(|_| ErrorCode::InvalidContact.into())
+}
 
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if state.config.trust_proxy {
-            if let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-            {
-                return Ok(ClientIp(first.trim().to_string()));
-            }
-        }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
-        Ok(ClientIp(
-            peer.map(|ConnectInfo(p)| p.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
+/// The session cookie's name: `__Host-` bound to this exact origin when served over https.
+pub fn session_cookie(config: &Config) -> &'static str {
+    if config.https() {
+        "__Host-portico_session"
+    } else {
+        "portico_session"
     }
 }
 
-pub(crate) fn limit(state: &AppState, rule: rate_limit::Rule, key: &str) -> ApiResult<()> {
-    state
-        .limits
-        .hit(rule, key, state.clock.now())
-        .map_err(ApiError::RateLimited)
-}
-
-fn parse_contact(input: &str) -> ApiResult<Contact> {
-    Contact::parse(input).map_err(|_| ErrorCode::InvalidContact.into())
+fn code_hash(contact: &Contact, code: &str) -> String {
+    sha256_hex(&format!("{}:{code}", contact.as_str()))
 }
 
 #[derive(sqlx::FromRow)]
@@ -99,8 +80,11 @@ fn profile(row: CustomerRow) -> CustomerProfile {
     }
 }
 
+/// Sends a one-time code to the contact if it belongs to a customer. The answer is the same
+/// either way, and so is the time it takes.
 #[utoipa::path(post, path = "/api/auth/code", request_body = CodeRequest, tag = "auth",
-    responses((status = 202, body = CodeSent), (status = 422, body = portico_api::Problem), (status = 429, body = portico_api::Problem)))]
+    responses((status = 202, description = "A code is on its way (if the contact is a customer's).", body = CodeSent),
+        (status = 400), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
 pub async fn request_code(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -108,42 +92,21 @@ pub async fn request_code(
 ) -> ApiResult<impl IntoResponse> {
     let contact = parse_contact(&body.contact)?;
     limit(&state, rate_limit::CODE_PER_IP, &ip)?;
+    limit(
+        &state,
+        rate_limit::CODE_PER_REQUESTER,
+        &rate_limit::requester(&ip, contact.as_str()),
+    )?;
     limit(&state, rate_limit::CODE_PER_CONTACT, contact.as_str())?;
 
-    // The answer is the same for strangers: only a known customer gets a code.
-    if let Some(customer) = find_customer(&state, &contact).await? {
-        let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
-        let now = state.clock.now();
-        let mut tx = state.db.begin().await?;
-        sqlx::query("DELETE FROM sign_in_codes WHERE contact = ?")
-            .bind(contact.as_str())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO sign_in_codes (contact, code_hash, created_at, expires_at, attempts, used) VALUES (?, ?, ?, ?, 0, FALSE)",
-        )
-        .bind(contact.as_str())
-        .bind(sha256_hex(&format!("{}:{code}", contact.as_str())))
-        .bind(now)
-        .bind(now + CODE_TTL_SECS)
-        .execute(&mut *tx)
-        .await?;
-        if state.config.demo {
-            sqlx::query(
-                "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
-            )
-            .bind(contact.as_str())
-            .bind("Portico 登录验证码 / Your Portico sign-in code")
-            .bind(format!(
-                "{name}，您好：\n您的登录验证码是 {code}，10 分钟内有效。如非本人操作，请忽略本消息。\n\nHello {name},\nyour sign-in code is {code}. It is valid for 10 minutes. If you did not ask for it, ignore this message.",
-                name = customer.name
-            ))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-    }
+    // Every contact gets a stored code, customer or not, and the same answer; whether the code
+    // is delivered is decided off the request path, so the time taken tells nothing either.
+    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+    store_code(&state.db, &contact, &code, state.clock.now()).await?;
+    state.notifier.send(Notice::SignInCode {
+        contact: contact.clone(),
+        code,
+    });
     Ok((
         StatusCode::ACCEPTED,
         Json(CodeSent {
@@ -154,17 +117,109 @@ pub async fn request_code(
     ))
 }
 
-#[derive(sqlx::FromRow)]
-struct CodeRow {
-    id: i64,
-    code_hash: String,
-    expires_at: i64,
-    attempts: i64,
-    used: bool,
+/// Keeps a new code beside the contact's earlier ones: asking for a code (perhaps a stranger
+/// asking for someone else's) never voids a code already sent. Codes are forgotten a day after
+/// they expire.
+async fn store_code(db: &SqlitePool, contact: &Contact, code: &str, now: i64) -> ApiResult<()> {
+    sqlx::query("DELETE FROM sign_in_codes WHERE expires_at < ?")
+        .bind(now - 24 * 3600)
+        .execute(db)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sign_in_codes (contact, code_hash, created_at, expires_at, attempts, used) VALUES (?, ?, ?, ?, 0, FALSE)",
+    )
+    .bind(contact.as_str())
+    .bind(code_hash(contact, code))
+    .bind(now)
+    .bind(now + CODE_TTL_SECS)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
+/// What a guess at a contact's code came to.
+#[derive(Debug, PartialEq, Eq)]
+enum Judgement {
+    /// The code is right and this request used it up.
+    Right,
+    /// Wrong, and the code can still be tried.
+    Wrong,
+    /// No tries left: a new code is needed.
+    Dead,
+    /// The right code, but used or expired: only said to a caller who knew the code.
+    Stale,
+}
+
+/// Judges a guess. One statement reserves the guess on every live code of the contact that has
+/// tries left, and only a reserved guess is judged: however many guesses race, no code is
+/// judged more than [`MAX_CODE_ATTEMPTS`] times. Known and unknown contacts go the same way.
+async fn judge(db: &SqlitePool, contact: &Contact, hash: &str, now: i64) -> ApiResult<Judgement> {
+    let reserved: Vec<(i64, String, i64)> = sqlx::query_as(
+        "UPDATE sign_in_codes SET attempts = attempts + 1 WHERE contact = ? AND used = FALSE AND expires_at > ? AND attempts < ? RETURNING id, code_hash, attempts",
+    )
+    .bind(contact.as_str())
+    .bind(now)
+    .bind(MAX_CODE_ATTEMPTS)
+    .fetch_all(db)
+    .await?;
+    if let Some((id, ..)) = reserved.iter().find(|(_, h, _)| h == hash) {
+        // Single use: only the request that flips `used` may sign in.
+        let claimed =
+            sqlx::query("UPDATE sign_in_codes SET used = TRUE WHERE id = ? AND used = FALSE")
+                .bind(id)
+                .execute(db)
+                .await?;
+        return Ok(if claimed.rows_affected() == 1 {
+            Judgement::Right
+        } else {
+            Judgement::Stale
+        });
+    }
+    if reserved
+        .iter()
+        .any(|(.., attempts)| *attempts < MAX_CODE_ATTEMPTS)
+    {
+        return Ok(Judgement::Wrong);
+    }
+    if !reserved.is_empty() {
+        return Ok(Judgement::Dead);
+    }
+    // Nothing live to guess at. Whoever knows a code hears what became of it; anyone else hears
+    // "wrong" (or "dead" while a killed code would still be live).
+    let known: Option<i64> = sqlx::query_scalar(
+        "SELECT attempts FROM sign_in_codes WHERE contact = ? AND code_hash = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(contact.as_str())
+    .bind(hash)
+    .fetch_optional(db)
+    .await?;
+    if let Some(attempts) = known {
+        return Ok(if attempts >= MAX_CODE_ATTEMPTS {
+            Judgement::Dead
+        } else {
+            Judgement::Stale
+        });
+    }
+    let killed: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM sign_in_codes WHERE contact = ? AND used = FALSE AND expires_at > ? LIMIT 1",
+    )
+    .bind(contact.as_str())
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(if killed.is_some() {
+        Judgement::Dead
+    } else {
+        Judgement::Wrong
+    })
+}
+
+/// Signs in with the code. A wrong code is `invalid_code`; the fifth wrong try kills the code
+/// (`too_many_attempts`); `code_expired` is only said to a caller who knew the code.
 #[utoipa::path(post, path = "/api/auth/verify", request_body = VerifyRequest, tag = "auth",
-    responses((status = 200, body = SessionInfo), (status = 422, body = portico_api::Problem), (status = 429, body = portico_api::Problem)))]
+    responses((status = 200, description = "Signed in: the session cookie is set.", body = SessionInfo,
+            headers(("set-cookie" = String, description = "The session cookie (HttpOnly, SameSite=Lax; Secure and `__Host-` over https)."))),
+        (status = 400), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
 pub async fn verify_code(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -173,40 +228,14 @@ pub async fn verify_code(
 ) -> ApiResult<impl IntoResponse> {
     limit(&state, rate_limit::VERIFY_PER_IP, &ip)?;
     let contact = parse_contact(&body.contact)?;
-    let code = SignInCode::parse(&body.code).map_err(|_| ApiError::from(ErrorCode::InvalidCode))?;
-    let now = state.clock.now();
-    let row = sqlx::query_as::<_, CodeRow>(
-        "SELECT id, code_hash, expires_at, attempts, used FROM sign_in_codes WHERE contact = ? ORDER BY id DESC LIMIT 1",
-    )
-    .bind(contact.as_str())
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(ErrorCode::InvalidCode)?;
-    if row.attempts >= MAX_CODE_ATTEMPTS {
-        return Err(ErrorCode::TooManyAttempts.into());
-    }
-    if row.used || row.expires_at <= now {
-        return Err(ErrorCode::CodeExpired.into());
-    }
-    if row.code_hash != sha256_hex(&format!("{}:{}", contact.as_str(), code.as_str())) {
-        sqlx::query("UPDATE sign_in_codes SET attempts = attempts + 1 WHERE id = ?")
-            .bind(row.id)
-            .execute(&state.db)
-            .await?;
-        return Err(if row.attempts + 1 >= MAX_CODE_ATTEMPTS {
-            ErrorCode::TooManyAttempts
-        } else {
-            ErrorCode::InvalidCode
-        }
-        .into());
-    }
-    // Single use: only the request that flips `used` may sign in.
-    let claimed = sqlx::query("UPDATE sign_in_codes SET used = TRUE WHERE id = ? AND used = FALSE")
-        .bind(row.id)
-        .execute(&state.db)
-        .await?;
-    if claimed.rows_affected() != 1 {
-        return Err(ErrorCode::CodeExpired.into());
+    let code =
+        SignInCode::from_wire(&body.code).map_err(|_| ApiError::from(ErrorCode::InvalidCode))?;
+    let hash = code_hash(&contact, code.as_str());
+    match judge(&state.db, &contact, &hash, state.clock.now()).await? {
+        Judgement::Right => {}
+        Judgement::Wrong => return Err(ErrorCode::InvalidCode.into()),
+        Judgement::Dead => return Err(ErrorCode::TooManyAttempts.into()),
+        Judgement::Stale => return Err(ErrorCode::CodeExpired.into()),
     }
     let customer = find_customer(&state, &contact)
         .await?
@@ -230,7 +259,8 @@ pub async fn start_session(
 ) -> ApiResult<CookieJar> {
     let token = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
     let now = state.clock.now();
-    if let Some(old) = jar.get(SESSION_COOKIE) {
+    let name = session_cookie(&state.config);
+    if let Some(old) = jar.get(name) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(sha256_hex(old.value()))
             .execute(&state.db)
@@ -246,32 +276,37 @@ pub async fn start_session(
     .bind(now + lifetime_secs)
     .execute(&state.db)
     .await?;
-    let cookie = Cookie::build((SESSION_COOKIE, token))
+    let cookie = Cookie::build((name, token))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
-        .secure(state.config.secure_cookies)
+        .secure(state.config.https())
         .max_age(time::Duration::seconds(lifetime_secs))
         .build();
     Ok(jar.add(cookie))
 }
 
-#[utoipa::path(post, path = "/api/auth/sign-out", tag = "auth", responses((status = 204)))]
+/// Ends this browser's session (customer or guest), if any.
+#[utoipa::path(post, path = "/api/auth/sign-out", tag = "auth", security((), ("session" = [])),
+    responses((status = 204, description = "Signed out."), (status = 403)))]
 pub async fn sign_out(
     State(state): State<AppState>,
     jar: CookieJar,
 ) -> ApiResult<impl IntoResponse> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+    let name = session_cookie(&state.config);
+    if let Some(cookie) = jar.get(name) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(sha256_hex(cookie.value()))
             .execute(&state.db)
             .await?;
     }
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    let jar = jar.remove(Cookie::build(name).path("/").secure(state.config.https()));
     Ok((jar, StatusCode::NO_CONTENT))
 }
 
-#[utoipa::path(get, path = "/api/auth/session", tag = "auth", responses((status = 200, body = SessionInfo)))]
+/// Who is signed in on this browser, if anyone.
+#[utoipa::path(get, path = "/api/auth/session", tag = "auth", security((), ("session" = [])),
+    responses((status = 200, description = "The signed-in customer, or `null`.", body = SessionInfo)))]
 pub async fn session(
     State(state): State<AppState>,
     caller: Caller,
@@ -310,7 +345,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        let Some(cookie) = jar.get(session_cookie(&state.config)) else {
             return Ok(Caller::default());
         };
         let token_hash = sha256_hex(cookie.value());

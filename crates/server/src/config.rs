@@ -33,15 +33,61 @@ pub struct Config {
     /// Take the client address from the first X-Forwarded-For hop (behind a trusted proxy).
     #[arg(long, env = "PORTICO_TRUST_PROXY", default_value_t = false, value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub trust_proxy: bool,
-    /// Mark cookies Secure (serve over HTTPS).
-    #[arg(long, env = "PORTICO_SECURE_COOKIES", default_value_t = false, value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
-    pub secure_cookies: bool,
+    /// The address customers reach Portico at (`https://portal.example.com`). When it is https,
+    /// the session cookie is `Secure` with the `__Host-` prefix and browsers are told to stay on
+    /// https; state-changing requests must come from this origin. Unset: plain http on `--addr`.
+    #[arg(long, env = "PORTICO_PUBLIC_URL", value_parser = PublicUrl::parse)]
+    pub public_url: Option<PublicUrl>,
+    /// Seconds a connection may take to send a request's headers, and may stay idle between
+    /// requests, before it is closed.
+    #[arg(long, env = "PORTICO_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds one request may take, body included, before it is answered 503.
+    #[arg(long, env = "PORTICO_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     pub print_openapi: bool,
 }
 
+/// The origin customers use, as `scheme://host[:port]` (no path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    pub origin: String,
+    pub https: bool,
+}
+
+impl PublicUrl {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let uri: axum::http::Uri = input
+            .parse()
+            .map_err(|e| format!("not a URL ({e}): {input}"))?;
+        let https = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => {
+                return Err(format!(
+                    "the public URL must start with http:// or https://: {input}"
+                ))
+            }
+        };
+        let authority = uri
+            .authority()
+            .ok_or_else(|| format!("the public URL needs a host: {input}"))?;
+        let scheme = if https { "https" } else { "http" };
+        Ok(PublicUrl {
+            origin: format!("{scheme}://{}", authority.as_str().to_ascii_lowercase()),
+            https,
+        })
+    }
+}
+
 impl Config {
+    /// Whether customers reach this server over https (cookies `Secure`, HSTS).
+    pub fn https(&self) -> bool {
+        self.public_url.as_ref().is_some_and(|url| url.https)
+    }
+
     /// Defaults for tests: demo on, nothing moving by itself.
     pub fn for_tests(data_dir: PathBuf) -> Self {
         Config {
@@ -53,7 +99,9 @@ impl Config {
             tracking_refresh_secs: 30,
             rate_limit_factor: 1,
             trust_proxy: false,
-            secure_cookies: false,
+            public_url: None,
+            header_timeout_secs: 10,
+            request_timeout_secs: 30,
             print_openapi: false,
         }
     }

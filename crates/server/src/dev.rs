@@ -18,8 +18,9 @@ fn demo_only(state: &AppState) -> ApiResult<()> {
     }
 }
 
+/// The messages the demo "sent", newest first (at most 100). Demo mode only.
 #[utoipa::path(get, path = "/api/dev/outbox", tag = "demo",
-    responses((status = 200, body = Vec<OutboxMessage>), (status = 404, body = portico_api::Problem)))]
+    responses((status = 200, description = "Newest first.", body = Vec<OutboxMessage>), (status = 404)))]
 pub async fn outbox(State(state): State<AppState>) -> ApiResult<Json<Vec<OutboxMessage>>> {
     demo_only(&state)?;
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
@@ -46,8 +47,9 @@ pub struct Advanced {
     pub advanced: u32,
 }
 
+/// Moves every moving demo parcel one step. Demo mode only.
 #[utoipa::path(post, path = "/api/dev/advance-shipments", tag = "demo",
-    responses((status = 200, body = Advanced), (status = 404, body = portico_api::Problem)))]
+    responses((status = 200, description = "How many parcels moved.", body = Advanced), (status = 403), (status = 404)))]
 pub async fn advance(State(state): State<AppState>) -> ApiResult<Json<Advanced>> {
     demo_only(&state)?;
     let advanced = advance_shipments(&state.db, state.clock.now()).await?;

@@ -37,6 +37,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::NotFound | ErrorCode::OrderNotFound | ErrorCode::Disabled => {
             StatusCode::NOT_FOUND
         }
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -54,6 +56,8 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::NotFound => "Not found",
         ErrorCode::OrderNotFound => "No order matches these details",
         ErrorCode::Disabled => "Not enabled in this deployment",
+        ErrorCode::Forbidden => "Not allowed from another site",
+        ErrorCode::Unavailable => "Service unavailable",
         ErrorCode::Internal => "Internal error",
     }
 }
@@ -62,7 +66,7 @@ pub fn problem(code: ErrorCode, detail: Option<String>, retry_after_secs: Option
     problem_with_status(status_of(code), code, detail, retry_after_secs)
 }
 
-fn problem_with_status(
+pub fn problem_with_status(
     status: StatusCode,
     code: ErrorCode,
     detail: Option<String>,

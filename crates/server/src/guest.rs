@@ -1,10 +1,12 @@
 //! Guest lookup: an order number plus the email or phone given with the order opens that one
 //! order, masked. "No such order" and "wrong contact" are the same answer, by the same path.
+//! The buyer's email or phone opens it, and so does the recipient's phone: a gift's recipient
+//! may track the parcel coming to them.
 
-use crate::auth::{limit, start_session, Caller, ClientIp, GUEST_SESSION_SECS};
+use crate::auth::{start_session, Caller, GUEST_SESSION_SECS};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::orders::{find_order, load_detail};
-use crate::rate_limit;
+use crate::rate_limit::{self, limit, ClientIp};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -13,7 +15,7 @@ use axum_extra::extract::cookie::CookieJar;
 use portico_api::{Contact, ErrorCode, GuestLookupRequest, OrderDetail, OrderNumber};
 
 /// Compares without stopping at the first difference.
-fn same(a: &str, b: &str) -> bool {
+fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -21,9 +23,14 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Opens one order, masked, for whoever proves it: its number and the buyer's email or phone,
+/// or the recipient's phone. The browser's session gets a pass for that order (a new guest
+/// session, or the signed-in customer's own).
 #[utoipa::path(post, path = "/api/guest/lookup", request_body = GuestLookupRequest, tag = "orders",
-    responses((status = 200, body = OrderDetail), (status = 404, body = portico_api::Problem),
-        (status = 422, body = portico_api::Problem), (status = 429, body = portico_api::Problem)))]
+    security((), ("session" = [])),
+    responses((status = 200, description = "The order, masked.", body = OrderDetail,
+            headers(("set-cookie" = String, description = "A guest session for this order, unless the browser is signed in."))),
+        (status = 400), (status = 403), (status = 413), (status = 415), (status = 422), (status = 404), (status = 429)))]
 pub async fn lookup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -31,22 +38,34 @@ pub async fn lookup(
     jar: CookieJar,
     ApiJson(body): ApiJson<GuestLookupRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let number = OrderNumber::parse(&body.order_number)
+    let number = OrderNumber::from_wire(&body.order_number)
         .map_err(|_| ApiError::from(ErrorCode::InvalidOrderNumber))?;
     let contact =
-        Contact::parse(&body.contact).map_err(|_| ApiError::from(ErrorCode::InvalidContact))?;
+        Contact::from_wire(&body.contact).map_err(|_| ApiError::from(ErrorCode::InvalidContact))?;
     limit(&state, rate_limit::LOOKUP_PER_IP, &ip)?;
+    limit(
+        &state,
+        rate_limit::LOOKUP_PER_REQUESTER,
+        &rate_limit::requester(&ip, number.as_str()),
+    )?;
     limit(&state, rate_limit::LOOKUP_PER_ORDER, number.as_str())?;
 
     let candidate = find_order(&state.db, &number).await?;
-    // A missing order is compared against a stand-in, so both failures cost the same.
-    let (email, phone) = match &candidate {
-        Some(order) => (order.contact_email.as_str(), order.recipient_phone.as_str()),
-        None => ("\u{0}", "\u{0}"),
+    // A missing order is compared against a stand-in, so both failures cost the same. The
+    // buyer proves the order with their email or phone; a gift's recipient with their phone.
+    let (email, buyer_phone, recipient_phone) = match &candidate {
+        Some(order) => (
+            order.contact_email.as_str(),
+            order.buyer_phone.as_str(),
+            order.recipient_phone.as_str(),
+        ),
+        None => ("\u{0}", "\u{0}", "\u{0}"),
     };
     let matches = match &contact {
-        Contact::Email(e) => same(e, email),
-        Contact::Phone(p) => same(p, phone),
+        Contact::Email(e) => constant_time_eq(e, email),
+        Contact::Phone(p) => {
+            constant_time_eq(p, buyer_phone) | constant_time_eq(p, recipient_phone)
+        }
     };
     let Some(order) = candidate.filter(|_| matches) else {
         return Err(ErrorCode::OrderNotFound.into());

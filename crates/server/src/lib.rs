@@ -8,24 +8,36 @@ pub mod db;
 pub mod dev;
 pub mod error;
 pub mod guest;
+pub mod notify;
 pub mod openapi;
 pub mod orders;
 pub mod rate_limit;
 pub mod seed;
+pub mod serve;
 pub mod state;
 pub mod web;
 
 pub use state::{build_state, AppState};
 
-use axum::routing::{get, post};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{any, get, post};
 use axum::Router;
 use portico_api::paths;
+use std::sync::Arc;
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-/// The whole service: JSON API under `/api`, the runtime config, and the app with SPA fallback.
+/// The whole service: JSON API under `/api`, the runtime config, and the app with SPA fallback;
+/// every answer with the security headers, every write checked for its origin, every request
+/// bounded in time.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
+    let headers = Arc::new(web::SecurityHeaders::for_build(
+        &state.config.static_dir,
+        state.config.https(),
+    ));
+    let time_limit = Duration::from_secs(state.config.request_timeout_secs);
+    Router::new()
         .route(paths::SIGN_IN_CODE, post(auth::request_code))
         .route(paths::SIGN_IN_VERIFY, post(auth::verify_code))
         .route(paths::SIGN_OUT, post(auth::sign_out))
@@ -36,13 +48,14 @@ pub fn app(state: AppState) -> Router {
         .route(paths::OUTBOX, get(dev::outbox))
         .route(paths::DEMO_ADVANCE, post(dev::advance))
         .route(paths::OPENAPI, get(openapi::document))
-        .route("/api/{*rest}", axum::routing::any(error::api_not_found))
-        .method_not_allowed_fallback(error::method_not_allowed);
-    let static_dir = state.config.static_dir.clone();
-    api.route(paths::CONFIG, get(web::runtime_config))
+        .route("/api/{*rest}", any(error::api_not_found))
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .route(paths::CONFIG, get(web::runtime_config))
+        .fallback(web::app_files)
+        .layer(from_fn_with_state(state.clone(), web::same_origin_writes))
         .with_state(state)
-        .fallback_service(web::app_files(&static_dir))
-        .layer(axum::middleware::from_fn(web::cache_policy))
+        .layer(from_fn_with_state(time_limit, web::time_limit))
+        .layer(from_fn_with_state(headers, web::security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

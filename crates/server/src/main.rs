@@ -1,8 +1,8 @@
 //! `portico-server`: starts the reference service (see `--help`).
 
 use clap::Parser;
-use portico_server::{app, build_state, config::Config, dev, openapi, seed};
-use std::net::SocketAddr;
+use portico_server::{app, build_state, config::Config, dev, openapi, seed, serve::serve};
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -57,12 +57,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  Data:      {}\n", config.data_dir.display());
     tracing::info!(addr = %config.addr, demo = config.demo, "listening");
 
-    axum::serve(
+    serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        app(state),
+        Duration::from_secs(config.header_timeout_secs),
+        shutdown(),
     )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    .await;
     tracing::info!("stopped");
     Ok(())
 }

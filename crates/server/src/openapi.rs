@@ -1,13 +1,29 @@
-//! The OpenAPI document, generated from the handlers and the contract's types.
+//! The OpenAPI document, generated from the handlers and the contract's types. It describes the
+//! wire as it is: each operation lists every status it can answer; [`WireTruths`] gives every
+//! error status its `application/problem+json` body, adds the 503 any request can meet, the
+//! `Retry-After` of a 429, and the session cookie as a security scheme. Schemathesis checks the
+//! served document against the running server in `make test`.
 
+use crate::auth::session_cookie;
+use crate::state::AppState;
+use axum::extract::State;
 use axum::Json;
-use utoipa::OpenApi;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Portico services",
-        description = "The contract between the Portico app and the services it calls."
+        description = "The contract between the Portico app and the services it calls. Errors are \
+            RFC 9457 problem documents with a stable `code`. Requests carry exact forms (an order \
+            number is `PT` + 8 digits, a contact an 11-digit mainland mobile number or an ASCII \
+            email); apps normalize what people type. Writes from a browser must come from the \
+            portal's own origin."
     ),
     paths(
         crate::auth::request_code,
@@ -20,9 +36,86 @@ use utoipa::OpenApi;
         crate::dev::outbox,
         crate::dev::advance,
     ),
-    components(schemas(portico_api::RuntimeConfig, portico_api::ErrorCode))
+    components(schemas(portico_api::RuntimeConfig, portico_api::ErrorCode, portico_api::Problem)),
+    modifiers(&WireTruths)
 )]
 pub struct ApiDoc;
+
+/// The cookie name the committed document carries (plain http, as `make run`).
+const DEFAULT_COOKIE: &str = "portico_session";
+
+struct WireTruths;
+
+impl Modify for WireTruths {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                DEFAULT_COOKIE,
+                "The session cookie set by sign-in or a guest lookup (HttpOnly). Over https it \
+                 is `__Host-portico_session`.",
+            ))),
+        );
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses.insert("503".into(), RefOr::T(Response::default()));
+                for (status, response) in responses.iter_mut() {
+                    if status.as_str() >= "400" {
+                        *response = RefOr::T(problem_response(status));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn problem_response(status: &str) -> Response {
+    let description = match status {
+        "400" => "The body is not JSON, or a parameter is out of its bounds (`bad_request`).",
+        "401" => "A session is needed (`unauthorized`).",
+        "403" => "A write from a browser on another site (`forbidden`).",
+        "404" => "Nothing here, or nothing this caller may see; the two are never told apart.",
+        "413" => "The body is larger than 2 MB (`bad_request`).",
+        "415" => "The body is not `application/json` (`bad_request`).",
+        "422" => {
+            "The body does not have the documented shape (`bad_request`), or a value is refused \
+             (`invalid_contact`, `invalid_order_number`, `invalid_code`, `code_expired`, \
+             `too_many_attempts`)."
+        }
+        "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
+        "503" => "The request took too long or the service is overloaded (`unavailable`); retry.",
+        _ => "A problem document.",
+    };
+    let mut response = ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    );
+    if status == "429" {
+        response = response.header(
+            "retry-after",
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1)),
+                )
+                .description(Some("Seconds until the limit opens again."))
+                .build(),
+        );
+    }
+    response.build()
+}
 
 /// The document as pretty JSON (what `openapi.json` in the repository holds).
 pub fn json() -> String {
@@ -31,6 +124,18 @@ pub fn json() -> String {
         .expect("the OpenAPI document serializes")
 }
 
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The served document names the session cookie this deployment really uses.
+pub async fn document(State(state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
+    let mut doc = ApiDoc::openapi();
+    let name = session_cookie(&state.config);
+    if name != DEFAULT_COOKIE {
+        if let Some(components) = doc.components.as_mut() {
+            if let Some(SecurityScheme::ApiKey(ApiKey::Cookie(value))) =
+                components.security_schemes.get_mut("session")
+            {
+                value.name = name.to_string();
+            }
+        }
+    }
+    Json(doc)
 }

@@ -15,7 +15,6 @@ use portico_api::{
 use sqlx::SqlitePool;
 
 const DEFAULT_PER_PAGE: u32 = 10;
-const MAX_PER_PAGE: u32 = 50;
 
 /// The status that speaks for an order in the list: trouble first, then the parcel furthest
 /// behind, then delivered.
@@ -42,8 +41,9 @@ struct SummaryRow {
     headline: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/orders", tag = "orders", params(PageQuery),
-    responses((status = 200, body = OrderPage), (status = 400, body = portico_api::Problem), (status = 401, body = portico_api::Problem)))]
+/// The signed-in customer's orders, newest first, a page at a time.
+#[utoipa::path(get, path = "/api/orders", tag = "orders", params(PageQuery), security(("session" = [])),
+    responses((status = 200, description = "One page of orders.", body = OrderPage), (status = 400), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -54,9 +54,13 @@ pub async fn list(
     };
     let page = query.page.unwrap_or(1);
     let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if page == 0 || per_page == 0 || per_page > MAX_PER_PAGE {
+    if !(1..=PageQuery::MAX_PAGE).contains(&page)
+        || !(1..=PageQuery::MAX_PER_PAGE).contains(&per_page)
+    {
         return Err(ApiError::bad_request(format!(
-            "page starts at 1; per_page is 1 to {MAX_PER_PAGE}"
+            "page is 1 to {}; per_page is 1 to {}",
+            PageQuery::MAX_PAGE,
+            PageQuery::MAX_PER_PAGE
         )));
     }
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE customer_id = ?")
@@ -113,9 +117,11 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/orders/{number}", tag = "orders",
-    params(("number" = String, Path, description = "Order number, PT + 8 digits")),
-    responses((status = 200, body = OrderDetail), (status = 401, body = portico_api::Problem), (status = 404, body = portico_api::Problem)))]
+/// One order: in full for its owner, masked for a browser holding a guest pass for it. Missing,
+/// malformed and someone else's are the same 404.
+#[utoipa::path(get, path = "/api/orders/{number}", tag = "orders", security(("session" = [])),
+    params(("number" = OrderNumber, Path, description = "Order number, PT + 8 digits")),
+    responses((status = 200, description = "The order.", body = OrderDetail), (status = 401), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     caller: Caller,
@@ -126,7 +132,7 @@ pub async fn detail(
     }
     // Malformed, unknown and someone else's: one answer.
     let not_found = || ApiError::from(ErrorCode::NotFound);
-    let number = OrderNumber::parse(&number).map_err(|_| not_found())?;
+    let number = OrderNumber::from_wire(&number).map_err(|_| not_found())?;
     let order = find_order(&state.db, &number)
         .await?
         .ok_or_else(not_found)?;
@@ -148,6 +154,8 @@ pub struct OrderRow {
     pub id: i64,
     pub customer_id: i64,
     pub contact_email: String,
+    /// The buyer's own phone (their account's), which proves the order like their email.
+    pub buyer_phone: String,
     number: String,
     placed_at: i64,
     updated_at: i64,
@@ -189,7 +197,7 @@ struct ShipmentRow {
 
 pub async fn find_order(db: &SqlitePool, number: &OrderNumber) -> ApiResult<Option<OrderRow>> {
     Ok(sqlx::query_as::<_, OrderRow>(
-        "SELECT id, customer_id, contact_email, number, placed_at, updated_at, payment_state, subtotal_fen, shipping_fen, discount_fen, total_fen, recipient, recipient_phone, province, city, district, street FROM orders WHERE number = ?",
+        "SELECT o.id, o.customer_id, o.contact_email, c.phone AS buyer_phone, o.number, o.placed_at, o.updated_at, o.payment_state, o.subtotal_fen, o.shipping_fen, o.discount_fen, o.total_fen, o.recipient, o.recipient_phone, o.province, o.city, o.district, o.street FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.number = ?",
     )
     .bind(number.as_str())
     .fetch_optional(db)

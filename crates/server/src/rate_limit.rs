@@ -1,8 +1,13 @@
-//! Fixed-window rate limits per client address and per target (a contact, an order number),
-//! in memory. Behind a load balancer each instance counts for itself; a shared store is a later
+//! Fixed-window rate limits per requester (client address + target), per client address and per
+//! target (a contact, an order number), in memory. Behind a load balancer each instance counts for itself; a shared store is a later
 //! step when Portico runs on several machines.
 
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Mutex;
 
 /// What is limited, how often, per how long.
@@ -13,31 +18,95 @@ pub struct Rule {
     pub window_secs: i64,
 }
 
-pub const CODE_PER_CONTACT: Rule = Rule {
-    name: "code-contact",
+// Which key each limit counts by, and why (ARCHITECTURE.md repeats this):
+// - a requester is a client address *and* a target, so one requester's mistakes slow only that
+//   requester: a stranger guessing at someone's order or asking codes for someone's address does
+//   not lock the owner out;
+// - per address alone, so one machine cannot spread guesses over many targets;
+// - per target alone, a ceiling several times a requester's, so many machines together can
+//   neither guess an order's contact nor flood an inbox.
+
+/// Codes asked for one contact by one client address.
+pub const CODE_PER_REQUESTER: Rule = Rule {
+    name: "code-requester",
     limit: 5,
     window_secs: 15 * 60,
 };
+/// Codes asked by one client address, for any contacts.
 pub const CODE_PER_IP: Rule = Rule {
     name: "code-ip",
     limit: 20,
     window_secs: 15 * 60,
 };
+/// Codes sent to one contact, from anywhere: what keeps an inbox from being flooded.
+pub const CODE_PER_CONTACT: Rule = Rule {
+    name: "code-contact",
+    limit: 15,
+    window_secs: 15 * 60,
+};
+/// Codes tried by one client address (each code also dies after five wrong tries).
 pub const VERIFY_PER_IP: Rule = Rule {
     name: "verify-ip",
     limit: 60,
     window_secs: 15 * 60,
 };
+/// Lookups of one order by one client address.
+pub const LOOKUP_PER_REQUESTER: Rule = Rule {
+    name: "lookup-requester",
+    limit: 10,
+    window_secs: 15 * 60,
+};
+/// Lookups by one client address, of any orders.
 pub const LOOKUP_PER_IP: Rule = Rule {
     name: "lookup-ip",
     limit: 20,
     window_secs: 15 * 60,
 };
+/// Lookups of one order from anywhere: a ceiling far above what an owner ever needs.
 pub const LOOKUP_PER_ORDER: Rule = Rule {
     name: "lookup-order",
-    limit: 10,
+    limit: 100,
     window_secs: 15 * 60,
 };
+
+/// Counts one hit of `rule` for `key`; a full window is a 429 saying when to come back.
+pub fn limit(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
+    state
+        .limits
+        .hit(rule, key, state.clock.now())
+        .map_err(ApiError::RateLimited)
+}
+
+/// The client's address, for rate limits: the socket peer, or the first X-Forwarded-For hop
+/// behind a trusted proxy.
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if state.config.trust_proxy {
+            if let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+            {
+                return Ok(ClientIp(first.trim().to_string()));
+            }
+        }
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(ClientIp(
+            peer.map(|ConnectInfo(p)| p.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}
+
+/// The key of one requester (a client address) asking about one target.
+pub fn requester(ip: &str, target: &str) -> String {
+    format!("{ip} {target}")
+}
 
 /// (rule, key) -> (window start, hits in it)
 type Windows = HashMap<(&'static str, String), (i64, u32)>;

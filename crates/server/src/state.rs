@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::notify::Notifier;
 use crate::rate_limit::RateLimiter;
 use crate::{db, seed};
 use sqlx::SqlitePool;
@@ -14,6 +15,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub limits: Arc<RateLimiter>,
+    pub notifier: Notifier,
 }
 
 /// Opens (creating, migrating and seeding when new) the database and builds the state.
@@ -22,7 +24,9 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     let db = db::connect(&config.data_dir).await?;
     seed::seed_if_empty(&db, clock.now()).await?;
     let limits = Arc::new(RateLimiter::new(config.rate_limit_factor));
+    let notifier = Notifier::start(db.clone(), clock.clone(), config.demo);
     Ok(AppState {
+        notifier,
         db,
         config: Arc::new(config),
         clock,

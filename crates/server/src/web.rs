@@ -1,42 +1,55 @@
-//! The app itself: the built files with an index.html fallback for client-side routes, and the
-//! runtime configuration that tells one build where its services are.
+//! The web around the API: the built app with an index.html fallback for client-side routes, the
+//! runtime configuration that tells one build where its services are, and what every answer
+//! carries — security headers, a cache policy, a time limit — and what every write must show
+//! (that it comes from this site).
 
+use crate::error::{problem, problem_with_status};
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use portico_api::RuntimeConfig;
+use portico_api::{ErrorCode, RuntimeConfig};
+use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Files from the build; any other path is a client-side route and gets `index.html` (200).
-pub fn app_files(static_dir: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(static_dir).fallback(ServeFile::new(static_dir.join("index.html")))
-}
-
-/// Trunk names the wasm, JS and CSS after their content (`portico-<hash>.js`): those never
-/// change and are kept a year; everything else (index.html above all) is revalidated.
-pub async fn cache_policy(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_string();
-    let mut response = next.run(request).await;
-    let hashed = !path.starts_with("/api/")
-        && path.rsplit_once('/').is_some_and(|(_, file)| {
-            file.split_once('-').is_some_and(|(_, rest)| {
-                rest.chars().take_while(char::is_ascii_hexdigit).count() >= 16
-            })
-        });
-    let value = if hashed {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    response
-        .headers_mut()
-        .entry(header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static(value));
-    response
+/// Paths that look like the API (`/api`, `/API/...`) are never the app: they get the API's 404,
+/// and a write to a file gets a 405, both as problem documents.
+pub async fn app_files(State(state): State<AppState>, request: Request) -> Response {
+    let path = request.uri().path();
+    let api_like = path.len() >= 4
+        && path[..4].eq_ignore_ascii_case("/api")
+        && matches!(path.as_bytes().get(4), None | Some(b'/'));
+    if api_like {
+        return problem(ErrorCode::NotFound, None, None);
+    }
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut refused = problem_with_status(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::BadRequest,
+            Some("files can only be read (GET, HEAD)".into()),
+            None,
+        );
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return refused;
+    }
+    let dir = &state.config.static_dir;
+    match ServeDir::new(dir)
+        .fallback(ServeFile::new(dir.join("index.html")))
+        .oneshot(request)
+        .await
+    {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    }
 }
 
 pub async fn runtime_config(State(state): State<AppState>) -> Json<RuntimeConfig> {
@@ -46,4 +59,211 @@ pub async fn runtime_config(State(state): State<AppState>) -> Json<RuntimeConfig
         demo: state.config.demo,
         ..RuntimeConfig::default()
     })
+}
+
+/// The headers every answer carries, computed once at start.
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+    https: bool,
+}
+
+impl SecurityHeaders {
+    /// The policy allows scripts from this origin plus the start-up script Trunk inlines into
+    /// the build's index.html (by its hash), compiling WebAssembly, and nothing inline else.
+    pub fn for_build(static_dir: &Path, https: bool) -> Self {
+        let index = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
+        let csp = content_security_policy(&index);
+        SecurityHeaders {
+            csp: HeaderValue::from_str(&csp).expect("the policy is ASCII"),
+            https,
+        }
+    }
+}
+
+pub fn content_security_policy(index_html: &str) -> String {
+    use base64::Engine;
+    let hashes: String = inline_scripts(index_html)
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The bodies of `<script>` elements without a `src`, as the browser hashes them.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (attributes, rest) = rest.split_once('>')?;
+        let (body, _) = rest.split_once("</script>")?;
+        (!attributes.contains("src=")).then_some(body)
+    })
+}
+
+pub async fn security_headers(
+    State(headers): State<Arc<SecurityHeaders>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let hashed = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let out = response.headers_mut();
+    out.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
+    out.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    out.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    out.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if headers.https {
+        out.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    // API answers hold personal data: never stored. Trunk names the wasm, JS and CSS after
+    // their content (`portico-<hash>.js`): those never change and are kept a year. Everything
+    // else (index.html above all) is revalidated.
+    let cache = if api {
+        "no-store"
+    } else if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+fn is_hashed_asset(path: &str) -> bool {
+    path.rsplit_once('/').is_some_and(|(_, file)| {
+        file.split_once('-')
+            .is_some_and(|(_, rest)| rest.chars().take_while(char::is_ascii_hexdigit).count() >= 16)
+    })
+}
+
+/// A write (any method but GET, HEAD, OPTIONS) must come from this site: a browser says where a
+/// request comes from in `Origin` (and `Sec-Fetch-Site`), so another site's form or script
+/// cannot act with a customer's cookie. Clients that are not browsers send neither and pass.
+pub async fn same_origin_writes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let write = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let public = state
+        .config
+        .public_url
+        .as_ref()
+        .map(|url| url.origin.as_str());
+    if write && from_elsewhere(request.headers(), public) {
+        return problem(ErrorCode::Forbidden, None, None);
+    }
+    next.run(request).await
+}
+
+fn from_elsewhere(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let Ok(origin) = origin.to_str() else {
+            return true;
+        };
+        return match public_origin {
+            Some(ours) => !origin.eq_ignore_ascii_case(ours),
+            None => {
+                let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+                let authority = origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"));
+                !matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+            }
+        };
+    }
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site == "cross-site")
+}
+
+/// Bounds each request's total time (reading its body included): past it, a 503 problem.
+pub async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => problem_with_status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            Some("the request took too long".into()),
+            None,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_names_each_inline_script_by_its_hash() {
+        let html =
+            r#"<head><script type="module">init()</script><script src="/a.js"></script></head>"#;
+        let policy = content_security_policy(html);
+        // sha256("init()"), base64.
+        let expected = {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"init()"))
+        };
+        assert!(policy.contains(&format!("'sha256-{expected}'")), "{policy}");
+        assert_eq!(policy.matches("'sha256-").count(), 1, "{policy}");
+        assert!(!policy.contains("unsafe-inline"));
+        assert!(!policy.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn writes_from_another_site_are_told_apart() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(*name, HeaderValue::from_static(value));
+            }
+            map
+        };
+        let ours = headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080"),
+        ]);
+        assert!(!from_elsewhere(&ours, None));
+        let theirs = headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "https://evil.example"),
+        ]);
+        assert!(from_elsewhere(&theirs, None));
+        let null = headers(&[("host", "127.0.0.1:8080"), ("origin", "null")]);
+        assert!(from_elsewhere(&null, None));
+        let no_origin = headers(&[("host", "127.0.0.1:8080")]);
+        assert!(!from_elsewhere(&no_origin, None));
+        let cross = headers(&[("host", "127.0.0.1:8080"), ("sec-fetch-site", "cross-site")]);
+        assert!(from_elsewhere(&cross, None));
+        let public = headers(&[
+            ("host", "10.0.0.5:8080"),
+            ("origin", "https://shop.example"),
+        ]);
+        assert!(!from_elsewhere(&public, Some("https://shop.example")));
+        assert!(from_elsewhere(&ours, Some("https://shop.example")));
+    }
 }

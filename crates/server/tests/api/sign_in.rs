@@ -1,8 +1,7 @@
-//! The sign-in rules: six digits, ten minutes, single use, five tries, same answer for strangers.
+//! The sign-in rules: six digits, ten minutes, single use, five tries however many race, the same
+//! answers for strangers, and nobody can lock a customer out.
 
-mod common;
-
-use common::{client, problem_code, spawn};
+use crate::helpers::{answer, client, client_at, problem_code, spawn, spawn_with, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -17,7 +16,7 @@ async fn a_code_signs_in_once_and_sign_out_ends_the_session() {
     assert_eq!(session["customer"]["name"], "王伟");
 
     // The same code again: used.
-    let code = app.code_for(WANG).await;
+    let code = app.expect_code_for(WANG, 0).await;
     let again = app.verify(&client(), WANG, &code).await;
     assert_eq!(
         problem_code(again).await,
@@ -38,7 +37,7 @@ async fn a_code_signs_in_once_and_sign_out_ends_the_session() {
 async fn the_session_cookie_is_http_only_and_lax() {
     let app = spawn().await;
     let browser = client();
-    let code = app.request_code(&browser, WANG).await;
+    let code = app.expect_code(&browser, WANG).await;
     let verified = app.verify(&browser, WANG, &code).await;
     let cookie = verified.headers()["set-cookie"]
         .to_str()
@@ -51,30 +50,33 @@ async fn the_session_cookie_is_http_only_and_lax() {
 }
 
 #[tokio::test]
-async fn a_phone_number_works_like_the_email() {
+async fn a_phone_number_works_like_the_email_in_its_exact_form() {
     let app = spawn().await;
     let browser = client();
+    let after = app.newest_message().await;
     let sent: Value = app
-        .post(
-            &browser,
-            "/api/auth/code",
-            json!({ "contact": "+86 138 1234 1234" }),
-        )
+        .request_code(&browser, "13812341234")
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(sent["sent_to"], "138****1234");
-    let code = app.code_for("13812341234").await;
+    let code = app.expect_code_for("13812341234", after).await;
     let verified = app.verify(&browser, "13812341234", &code).await;
     assert_eq!(verified.status(), StatusCode::OK);
+    // What people type is the app's to normalize: the wire takes the exact form only.
+    let typed = app.request_code(&client(), "+86 138 1234 1234").await;
+    assert_eq!(
+        problem_code(typed).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_contact".into())
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_code_is_refused_and_five_wrong_tries_kill_the_code() {
     let app = spawn().await;
     let browser = client();
-    let code = app.request_code(&browser, WANG).await;
+    let code = app.expect_code(&browser, WANG).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for attempt in 1..=5 {
         let refused = app.verify(&browser, WANG, wrong).await;
@@ -95,7 +97,7 @@ async fn a_wrong_code_is_refused_and_five_wrong_tries_kill_the_code() {
     );
 
     // A new code starts over.
-    let fresh = app.request_code(&browser, WANG).await;
+    let fresh = app.expect_code(&browser, WANG).await;
     let verified = app.verify(&browser, WANG, &fresh).await;
     assert_eq!(verified.status(), StatusCode::OK);
 }
@@ -104,7 +106,7 @@ async fn a_wrong_code_is_refused_and_five_wrong_tries_kill_the_code() {
 async fn a_code_expires_after_ten_minutes() {
     let app = spawn().await;
     let browser = client();
-    let code = app.request_code(&browser, WANG).await;
+    let code = app.expect_code(&browser, WANG).await;
     app.state.clock.advance(10 * 60 + 1);
     let late = app.verify(&browser, WANG, &code).await;
     assert_eq!(
@@ -116,33 +118,167 @@ async fn a_code_expires_after_ten_minutes() {
 #[tokio::test]
 async fn strangers_get_the_same_answer_and_no_message() {
     let app = spawn().await;
-    let known = app
-        .post(
-            &client(),
-            "/api/auth/code",
-            json!({ "contact": "wang.wei@example.com" }),
-        )
-        .await;
-    let stranger = app
-        .post(
-            &client(),
-            "/api/auth/code",
-            json!({ "contact": "wxyz@example.com" }),
-        )
-        .await;
-    assert_eq!(known.status(), stranger.status());
-    let known: Value = known.json().await.unwrap();
-    let stranger: Value = stranger.json().await.unwrap();
-    assert_eq!(known["sent_to"], "w***@example.com");
-    assert_eq!(stranger["sent_to"], "w***@example.com");
-    assert_eq!(known["expires_in_secs"], stranger["expires_in_secs"]);
-    let outbox: Vec<Value> = app.get_json(&client(), "/api/dev/outbox").await;
+    let stranger = app.request_code(&client(), "wxyz@example.com").await;
+    let after = app.newest_message().await;
+    let known = app.request_code(&client(), WANG).await;
+    assert_eq!(answer(known).await, answer(stranger).await);
+    // Messages go out in the order they were asked for: once the customer's is there, the
+    // stranger's request has been dealt with too — and left nothing.
+    app.expect_code_for(WANG, after).await;
+    let outbox = app.outbox().await;
     assert!(outbox.iter().all(|m| m["to"] != "wxyz@example.com"));
-    let verify = app.verify(&client(), "wxyz@example.com", "123456").await;
+}
+
+/// The answers to six wrong guesses, one by one.
+async fn six_wrong_guesses(app: &TestApp, contact: &str) -> Vec<(StatusCode, String)> {
+    let mut answers = Vec::new();
+    for _ in 0..6 {
+        answers.push(answer(app.verify(&client(), contact, "000000").await).await);
+    }
+    answers
+}
+
+#[tokio::test]
+async fn known_and_unknown_addresses_answer_alike_through_the_whole_sequence() {
+    let app = spawn().await;
+    // (The demo never hands out 000000 to Wang: his code is read back and must differ.)
+    let known = "wang.wei@example.com";
+    let unknown = "wxyz.wei@example.com";
+
+    // Never asked: wrong.
+    let never = (
+        answer(app.verify(&client(), known, "000000").await).await,
+        answer(app.verify(&client(), unknown, "000000").await).await,
+    );
+    assert_eq!(never.0, never.1);
+    assert!(never.0 .1.contains("invalid_code"));
+
+    // Asked: the same answer byte for byte (the masked address is the same: w***@example.com).
+    let asked = (
+        answer(app.request_code(&client(), known).await).await,
+        answer(app.request_code(&client(), unknown).await).await,
+    );
+    assert_eq!(asked.0, asked.1);
+    assert_eq!(asked.0 .0, StatusCode::ACCEPTED);
+    let code = app.expect_code_for(known, 0).await;
+    assert_ne!(code, "000000", "the guesses below must be wrong");
+
+    // Wrong, wrong, wrong, wrong, dead, dead — the same for both.
+    let guesses = six_wrong_guesses(&app, known).await;
+    assert_eq!(guesses, six_wrong_guesses(&app, unknown).await);
+    let codes: Vec<&str> = guesses
+        .iter()
+        .map(|(_, body)| {
+            if body.contains("invalid_code") {
+                "invalid_code"
+            } else if body.contains("too_many_attempts") {
+                "too_many_attempts"
+            } else {
+                "other"
+            }
+        })
+        .collect();
     assert_eq!(
-        problem_code(verify).await,
+        codes,
+        [
+            "invalid_code",
+            "invalid_code",
+            "invalid_code",
+            "invalid_code",
+            "too_many_attempts",
+            "too_many_attempts"
+        ]
+    );
+
+    // Once the dead codes have expired: wrong again, for both.
+    app.state.clock.advance(10 * 60 + 1);
+    assert_eq!(
+        answer(app.verify(&client(), known, "000000").await).await,
+        answer(app.verify(&client(), unknown, "000000").await).await
+    );
+    // Only a caller who knows the code hears that it is dead.
+    let right_but_dead = app.verify(&client(), known, &code).await;
+    assert_eq!(
+        problem_code(right_but_dead).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "too_many_attempts".into())
+    );
+}
+
+#[tokio::test]
+async fn a_used_or_expired_code_is_only_called_so_to_whoever_knows_it() {
+    let app = spawn().await;
+    app.sign_in(&client(), WANG).await;
+    let used = app.expect_code_for(WANG, 0).await;
+    let wrong = if used == "000000" { "111111" } else { "000000" };
+    // A wrong guess after the code was used is "wrong", as for any address.
+    let guess = app.verify(&client(), WANG, wrong).await;
+    assert_eq!(
+        problem_code(guess).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_code".into())
     );
+    let again = app.verify(&client(), WANG, &used).await;
+    assert_eq!(
+        problem_code(again).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "code_expired".into())
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_wrong_guesses_are_judged_at_most_five_times() {
+    let app = spawn().await;
+    let code = app.expect_code(&client(), WANG).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let guesses = (0..50).map(|_| async {
+        let guess = app.verify(&client(), WANG, wrong).await;
+        problem_code(guess).await
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let judged_wrong = answers.iter().filter(|(_, c)| c == "invalid_code").count();
+    let dead = answers
+        .iter()
+        .filter(|(_, c)| c == "too_many_attempts")
+        .count();
+    assert!(judged_wrong <= 5, "{judged_wrong} guesses judged wrong");
+    assert_eq!(judged_wrong + dead, 50, "{answers:?}");
+    let attempts: i64 = sqlx::query_scalar("SELECT MAX(attempts) FROM sign_in_codes")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 5);
+    // The right code is dead too.
+    let right = app.verify(&client(), WANG, &code).await;
+    assert_eq!(
+        problem_code(right).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "too_many_attempts".into())
+    );
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_lock_the_owner_out_of_signing_in() {
+    let app = spawn_with(|config| config.trust_proxy = true).await;
+    let owner = client_at("203.0.113.7");
+    let code = app.expect_code(&owner, WANG).await;
+
+    // A stranger elsewhere asks for Wang's codes until refused.
+    let stranger = client_at("198.51.100.9");
+    let mut refused = None;
+    for _ in 0..10 {
+        let sent = app.request_code(&stranger, WANG).await;
+        if sent.status() != StatusCode::ACCEPTED {
+            refused = Some(problem_code(sent).await);
+            break;
+        }
+    }
+    assert_eq!(
+        refused,
+        Some((StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()))
+    );
+
+    // The owner can still ask, and the code he had is still good.
+    let asked = app.request_code(&owner, WANG).await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let verified = app.verify(&owner, WANG, &code).await;
+    assert_eq!(verified.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -273,7 +409,7 @@ async fn code_requests_are_limited_per_address() {
 
 #[tokio::test]
 async fn the_outbox_is_off_unless_demo_mode_is_on() {
-    let app = common::spawn_with(|config| config.demo = false).await;
+    let app = spawn_with(|config| config.demo = false).await;
     let outbox = app.get(&client(), "/api/dev/outbox").await;
     assert_eq!(
         problem_code(outbox).await,

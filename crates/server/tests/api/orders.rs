@@ -1,9 +1,7 @@
 //! Orders: the owner sees everything; anyone else, by any endpoint, sees what a missing order looks
 //! like; a guest sees one order, masked.
 
-mod common;
-
-use common::{answer, client, problem_code, spawn};
+use crate::helpers::{answer, client, client_at, problem_code, spawn, spawn_with};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -136,7 +134,7 @@ async fn a_guest_sees_one_order_masked_and_nothing_else() {
         .post(
             &guest,
             "/api/guest/lookup",
-            json!({ "order_number": numbers[0].to_lowercase(), "contact": WANG }),
+            json!({ "order_number": numbers[0], "contact": WANG }),
         )
         .await;
     assert_eq!(found.status(), StatusCode::OK);
@@ -182,10 +180,94 @@ async fn a_guest_sees_one_order_masked_and_nothing_else() {
         .post(
             &client(),
             "/api/guest/lookup",
-            json!({ "order_number": numbers[0], "contact": "138 1234 1234" }),
+            json!({ "order_number": numbers[0], "contact": "13812341234" }),
         )
         .await;
     assert_eq!(by_phone.status(), StatusCode::OK);
+    // The wire takes exact forms; the app normalizes what people type.
+    let lower = app
+        .post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": numbers[0].to_lowercase(), "contact": WANG }),
+        )
+        .await;
+    assert_eq!(
+        problem_code(lower).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_order_number".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_gift_opens_with_the_buyers_email_or_phone_and_the_recipients_phone() {
+    let app = spawn().await;
+    let (number, buyer_email, buyer_phone, recipient_phone): (String, String, String, String) =
+        sqlx::query_as(
+            "SELECT o.number, o.contact_email, c.phone, o.recipient_phone FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.recipient_phone <> c.phone ORDER BY o.id LIMIT 1",
+        )
+        .fetch_one(&app.state.db)
+        .await
+        .expect("the demo data has a gift");
+    for contact in [&buyer_email, &buyer_phone, &recipient_phone] {
+        let found = app
+            .post(
+                &client(),
+                "/api/guest/lookup",
+                json!({ "order_number": number, "contact": contact }),
+            )
+            .await;
+        assert_eq!(found.status(), StatusCode::OK, "{contact}");
+        let detail: Value = found.json().await.unwrap();
+        assert_eq!(detail["masked"], true);
+    }
+    let someone_else = app
+        .post(
+            &client(),
+            "/api/guest/lookup",
+            json!({ "order_number": number, "contact": "13700000000" }),
+        )
+        .await;
+    assert_eq!(someone_else.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_strangers_wrong_lookups_do_not_lock_the_owner_out() {
+    let app = spawn_with(|config| config.trust_proxy = true).await;
+    let stranger = client_at("198.51.100.9");
+    let mut refused = None;
+    for _ in 0..12 {
+        let tried = app
+            .post(
+                &stranger,
+                "/api/guest/lookup",
+                json!({ "order_number": "PT20261001", "contact": "guess@example.com" }),
+            )
+            .await;
+        if tried.status() != StatusCode::NOT_FOUND {
+            refused = Some(problem_code(tried).await);
+            break;
+        }
+    }
+    assert_eq!(
+        refused,
+        Some((StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()))
+    );
+    let (contact,): (String,) =
+        sqlx::query_as("SELECT contact_email FROM orders WHERE number = 'PT20261001'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let owner = app
+        .post(
+            &client_at("203.0.113.7"),
+            "/api/guest/lookup",
+            json!({ "order_number": "PT20261001", "contact": contact }),
+        )
+        .await;
+    assert_eq!(owner.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -244,7 +326,7 @@ async fn a_wrong_contact_and_a_missing_order_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn lookups_are_limited_per_order_and_per_address() {
+async fn lookups_are_limited_per_requester_and_per_address() {
     let app = spawn().await;
     for _ in 0..10 {
         let tried = app
@@ -384,7 +466,7 @@ async fn the_app_is_served_with_a_fallback_and_a_cache_policy() {
     std::fs::write(dist.path().join("index.html"), "<html>app</html>").unwrap();
     std::fs::write(dist.path().join("portico-0123456789abcdef.js"), "js").unwrap();
     let static_dir = dist.path().to_path_buf();
-    let app = common::spawn_with(move |config| config.static_dir = static_dir).await;
+    let app = spawn_with(move |config| config.static_dir = static_dir).await;
     let route = app.get(&client(), "/orders/PT20261001").await;
     assert_eq!(route.status(), StatusCode::OK);
     assert_eq!(route.headers()["cache-control"], "no-cache");

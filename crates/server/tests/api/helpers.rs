@@ -1,11 +1,10 @@
 //! Starts the real service on a random port with a fresh database, and a cookie-keeping client.
+//! Helpers that act return the response; the few that assert say so (`expect_*`).
 
-#![allow(dead_code)]
-
-use portico_server::{app, build_state, config::Config, AppState};
+use portico_server::{app, build_state, config::Config, serve::serve, AppState};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
-use std::net::SocketAddr;
+use std::time::Duration;
 
 pub struct TestApp {
     pub base: String,
@@ -25,14 +24,13 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = app(state.clone());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let header_timeout = Duration::from_secs(state.config.header_timeout_secs);
+    tokio::spawn(serve(
+        listener,
+        router,
+        header_timeout,
+        std::future::pending(),
+    ));
     TestApp {
         base: format!("http://{addr}"),
         state,
@@ -42,6 +40,18 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 
 pub fn client() -> Client {
     Client::builder().cookie_store(true).build().unwrap()
+}
+
+/// A browser at another client address: the service trusts `X-Forwarded-For` when the test
+/// spawns it with `trust_proxy` (as behind a load balancer).
+pub fn client_at(ip: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", ip.parse().unwrap());
+    Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
@@ -84,34 +94,51 @@ impl TestApp {
         self.get(client, path).await.json().await.unwrap()
     }
 
-    /// The newest code in the demo outbox for this contact.
-    pub async fn code_for(&self, contact: &str) -> String {
-        let messages: Vec<Value> = client()
-            .get(self.url("/api/dev/outbox"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let message = messages
-            .iter()
-            .find(|m| m["to"] == contact)
-            .expect("a message for this contact");
-        let body = message["body"].as_str().unwrap();
-        body.split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
-            .expect("a 6-digit code")
-            .to_string()
+    /// The demo outbox, newest first.
+    pub async fn outbox(&self) -> Vec<Value> {
+        self.get_json(&client(), "/api/dev/outbox").await
     }
 
-    /// Asks for a code for `contact` and reads it from the demo outbox.
-    pub async fn request_code(&self, client: &Client, contact: &str) -> String {
-        let sent = self
-            .post(client, "/api/auth/code", json!({ "contact": contact }))
-            .await;
+    /// The id of the newest message in the demo outbox (0 when empty).
+    pub async fn newest_message(&self) -> i64 {
+        self.outbox()
+            .await
+            .first()
+            .map_or(0, |m| m["id"].as_i64().unwrap())
+    }
+
+    /// The code in the first message to `contact` newer than message `after`, waiting up to 5 s
+    /// for it (codes are delivered off the request path). Panics when none comes.
+    pub async fn expect_code_for(&self, contact: &str, after: i64) -> String {
+        for _ in 0..100 {
+            let messages = self.outbox().await;
+            let newer = messages
+                .iter()
+                .find(|m| m["to"] == contact && m["id"].as_i64().unwrap() > after);
+            if let Some(message) = newer {
+                let body = message["body"].as_str().unwrap();
+                return body
+                    .split(|c: char| !c.is_ascii_digit())
+                    .find(|w| w.len() == 6)
+                    .expect("a 6-digit code")
+                    .to_string();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no message for {contact} in the outbox");
+    }
+
+    pub async fn request_code(&self, client: &Client, contact: &str) -> Response {
+        self.post(client, "/api/auth/code", json!({ "contact": contact }))
+            .await
+    }
+
+    /// Asks for a code for `contact` and reads it from the demo outbox; panics unless it is sent.
+    pub async fn expect_code(&self, client: &Client, contact: &str) -> String {
+        let after = self.newest_message().await;
+        let sent = self.request_code(client, contact).await;
         assert_eq!(sent.status(), StatusCode::ACCEPTED);
-        self.code_for(contact).await
+        self.expect_code_for(contact, after).await
     }
 
     pub async fn verify(&self, client: &Client, contact: &str, code: &str) -> Response {
@@ -123,8 +150,9 @@ impl TestApp {
         .await
     }
 
+    /// Signs `client` in through the code in the outbox; panics unless it works.
     pub async fn sign_in(&self, client: &Client, email: &str) {
-        let code = self.request_code(client, email).await;
+        let code = self.expect_code(client, email).await;
         assert_eq!(
             self.verify(client, email, &code).await.status(),
             StatusCode::OK
@@ -154,6 +182,7 @@ pub async fn answer(response: Response) -> (StatusCode, String) {
     (status, response.text().await.unwrap())
 }
 
+/// Status and `code` of a problem document; panics unless the answer is `application/problem+json`.
 pub async fn problem_code(response: Response) -> (StatusCode, String) {
     let status = response.status();
     let content_type = response

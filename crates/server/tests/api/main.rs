@@ -1,0 +1,8 @@
+//! The reference service's integration tests, one binary: each module starts the real service on
+//! a random port with a fresh database (see `helpers`) and speaks HTTP to it.
+
+mod helpers;
+mod openapi;
+mod orders;
+mod sign_in;
+mod web;

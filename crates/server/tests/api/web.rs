@@ -1,0 +1,257 @@
+//! What every answer carries (security headers, cache policy), what the API answers for paths
+//! that are not operations, who may write, cookies over https, and the time limits.
+
+use crate::helpers::{client, problem_code, spawn, spawn_with};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const WANG: &str = "wang.wei@example.com";
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        r#"<html><head><script type="module">start()</script></head></html>"#,
+    )
+    .unwrap();
+    let static_dir = dist.path().to_path_buf();
+    let app = spawn_with(move |config| config.static_dir = static_dir).await;
+    let browser = client();
+    app.sign_in(&browser, WANG).await;
+    for (path, cache) in [
+        ("/", "no-cache"),
+        ("/orders", "no-cache"),
+        ("/api/auth/session", "no-store"),
+        ("/api/orders", "no-store"),
+        ("/api/nope", "no-store"),
+        ("/api/openapi.json", "no-store"),
+    ] {
+        let answer = app.get(&browser, path).await;
+        let headers = answer.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(
+            csp.contains("'sha256-"),
+            "{path}: the start-up script's hash: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(!csp.contains("'unsafe-eval'"), "{path}: {csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["cache-control"], cache, "{path}");
+        assert!(headers.get("strict-transport-security").is_none(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn paths_under_api_that_are_not_operations_are_problem_404s() {
+    let app = spawn().await;
+    for path in [
+        "/api/nope",
+        "/api",
+        "/api/",
+        "/API/orders",
+        "/Api",
+        "/api/orders/x/y",
+    ] {
+        let answer = app.get(&client(), path).await;
+        assert_eq!(
+            problem_code(answer).await,
+            (StatusCode::NOT_FOUND, "not_found".into()),
+            "{path}"
+        );
+    }
+    // The app's own routes that merely start with the letters stay the app's.
+    let route = app.get(&client(), "/apiary").await;
+    assert_ne!(
+        route
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap()),
+        Some("application/problem+json")
+    );
+}
+
+#[tokio::test]
+async fn a_write_to_a_file_or_an_operation_that_only_reads_is_a_problem_405() {
+    let app = spawn().await;
+    for path in ["/index.html", "/orders", "/api/orders"] {
+        let answer = app.post(&client(), path, json!({})).await;
+        let allow = answer.headers().get("allow").cloned();
+        assert_eq!(
+            problem_code(answer).await,
+            (StatusCode::METHOD_NOT_ALLOWED, "bad_request".into()),
+            "{path}"
+        );
+        assert!(
+            allow.is_some_and(|a| a.to_str().unwrap().contains("GET")),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn writes_from_another_site_are_refused() {
+    let app = spawn().await;
+    let browser = client();
+    app.sign_in(&browser, WANG).await;
+    let host = app.base.trim_start_matches("http://").to_string();
+    for (path, origin) in [
+        ("/api/auth/sign-out", "https://evil.example"),
+        ("/api/auth/sign-out", "null"),
+        ("/api/dev/advance-shipments", "https://evil.example"),
+        ("/api/auth/code", "http://127.0.0.1:1"),
+    ] {
+        let refused = browser
+            .post(app.url(path))
+            .header("origin", origin)
+            .json(&json!({ "contact": WANG }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            problem_code(refused).await,
+            (StatusCode::FORBIDDEN, "forbidden".into()),
+            "{path} from {origin}"
+        );
+    }
+    // A form posted from another site says so in Sec-Fetch-Site even without Origin.
+    let cross = browser
+        .post(app.url("/api/auth/sign-out"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    // Still signed in; the same request from this site signs out.
+    let session: Value = app.get_json(&browser, "/api/auth/session").await;
+    assert_eq!(session["customer"]["name"], "王伟");
+    let ours = browser
+        .post(app.url("/api/auth/sign-out"))
+        .header("origin", format!("http://{host}"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ours.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_host_bound_and_secure() {
+    let app = spawn_with(|config| {
+        config.public_url =
+            Some(portico_server::config::PublicUrl::parse("https://portal.example.com").unwrap());
+    })
+    .await;
+    let browser = client();
+    let code = app.expect_code(&browser, WANG).await;
+    let verified = app.verify(&browser, WANG, &code).await;
+    assert!(verified
+        .headers()
+        .get("strict-transport-security")
+        .is_some());
+    let cookie = verified.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("__Host-portico_session="), "{cookie}");
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    // The browser sends it back (over https, through the proxy in front): it is the session.
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let session: Value = reqwest::Client::new()
+        .get(app.url("/api/auth/session"))
+        .header("cookie", pair)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["customer"]["name"], "王伟");
+    // Writes must come from the public origin.
+    let elsewhere = browser
+        .post(app.url("/api/auth/sign-out"))
+        .header("origin", app.base.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::FORBIDDEN);
+}
+
+/// Reads until the server closes the connection; how long that took.
+async fn time_until_closed(stream: &mut TcpStream, within: Duration) -> Duration {
+    let started = Instant::now();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(within, stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return started.elapsed(),
+            Ok(Ok(_)) => continue,
+            Err(_) => panic!("the connection was still open after {within:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_stops_halfway_through_its_headers_is_disconnected() {
+    let app = spawn_with(|config| config.header_timeout_secs = 1).await;
+    let mut stream = TcpStream::connect(app.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    stream.write_all(b"GET /api/auth/sess").await.unwrap();
+    time_until_closed(&mut stream, Duration::from_secs(10)).await;
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed() {
+    let app = spawn_with(|config| config.header_timeout_secs = 1).await;
+    let mut stream = TcpStream::connect(app.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /api/auth/session HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut first = [0u8; 12];
+    stream.read_exact(&mut first).await.unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    time_until_closed(&mut stream, Duration::from_secs(10)).await;
+}
+
+#[tokio::test]
+async fn a_request_whose_body_never_comes_is_answered_within_the_time_limit() {
+    let app = spawn_with(|config| config.request_timeout_secs = 1).await;
+    let mut stream = TcpStream::connect(app.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    stream
+        .write_all(
+            b"POST /api/auth/code HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !String::from_utf8_lossy(&answer).contains("\"code\"") {
+        let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer))
+            .await
+            .expect("an answer within the time limit")
+            .unwrap();
+        assert!(read > 0, "closed without an answer");
+        answer.extend_from_slice(&buffer[..read]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(answer.contains("\"unavailable\""), "{answer}");
+}
