@@ -9,7 +9,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORTICO_ADDR ?= 127.0.0.1:8080
 PORTICO_DATA_DIR ?= ./data
 
-.PHONY: run test setup setup-test app server fmt-check clippy rust-test wasm-test e2e bench openapi clean-data
+.PHONY: run test setup setup-test app server debug-server fmt-check clippy rust-test wasm-test contract e2e bench openapi clean-data
 
 setup:
 	@scripts/setup.sh build
@@ -29,8 +29,9 @@ run: app server
 	PORTICO_ADDR=$(PORTICO_ADDR) PORTICO_DATA_DIR=$(PORTICO_DATA_DIR) PORTICO_DEMO=1 \
 		target/server/portico-server --static-dir dist
 
-## Every check: format, clippy, Rust tests, wasm tests and end-to-end tests in headless Chromium.
-test: setup-test fmt-check clippy rust-test wasm-test e2e
+## Every check: format, clippy, Rust tests, wasm tests, the contract (Schemathesis against the
+## served OpenAPI document) and end-to-end tests in headless Chromium.
+test: setup-test fmt-check clippy rust-test wasm-test contract e2e
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -45,8 +46,14 @@ rust-test:
 wasm-test:
 	cargo test -p portico --target wasm32-unknown-unknown
 
-e2e: app
+## The server the contract and e2e checks run (a debug build: quick to build, same behaviour).
+debug-server:
 	cargo build -p portico-server
+
+contract: setup-test debug-server
+	scripts/contract.sh
+
+e2e: app debug-server
 	npx playwright test --config tests/e2e/playwright.config.ts
 
 ## Sizes of the release app and the order-detail API under load, into bench/results.md.

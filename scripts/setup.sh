@@ -2,7 +2,8 @@
 # Installs whatever this machine is missing to build and test Portico.
 # Idempotent: a second run installs nothing. Never downloads a prebuilt binary.
 #   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, wasm-opt (npm), npm packages
-#   scripts/setup.sh test    -> the above plus Debian's Chromium and chromedriver
+#   scripts/setup.sh test    -> the above plus Debian's Chromium and chromedriver, and Schemathesis
+#                               (PyPI) in .venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,12 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.
 fi
 
 if [ "${1:-build}" = test ]; then
+  if [ ! -x .venv/bin/st ] || ! cmp -s tests/contract/requirements.txt .venv/requirements.txt; then
+    say "installing Schemathesis (PyPI, versions pinned in tests/contract/requirements.txt) into .venv"
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -r tests/contract/requirements.txt
+    cp tests/contract/requirements.txt .venv/requirements.txt
+  fi
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing Chromium and chromedriver from Debian"
     export DEBIAN_FRONTEND=noninteractive
