@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: sizes of the release app (raw, gzip, brotli), and the order-detail and
-# order-list APIs under a bounded loopback load. Appends a dated section to bench/results.md.
+# `make bench`: sizes of the release app (raw, gzip, brotli), the order-detail and order-list APIs
+# under a bounded loopback load, and what asking for a sign-in code costs a customer and a stranger. Appends a dated section to bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +49,28 @@ block() { # title path figures
 detail_load=$(measure "/api/orders/$number")
 list_load=$(measure "/api/orders")
 
+# Asking for a sign-in code must cost the same for a customer and a stranger (delivery happens off
+# the request path). 200 requests each, interleaved so both share the machine's noise.
+code_cost=$(python3 - "$port" <<'PY'
+import http.client, json, statistics, sys, time
+connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+times = {"customer": [], "stranger": []}
+contacts = {"customer": "wang.wei@example.com", "stranger": "nobody.here@example.com"}
+for _ in range(200):
+    for who, contact in contacts.items():
+        started = time.perf_counter()
+        connection.request("POST", "/api/auth/code", json.dumps({"contact": contact}),
+                           {"content-type": "application/json"})
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 202, answer.status
+        times[who].append((time.perf_counter() - started) * 1000)
+for who, ms in times.items():
+    ms.sort()
+    print(f"{who:<9} median {statistics.median(ms):.3f} ms, p90 {ms[int(len(ms) * 0.9)]:.3f} ms")
+PY
+)
+
 {
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
@@ -65,6 +87,7 @@ list_load=$(measure "/api/orders")
   echo
   block "order detail" "/api/orders/$number" "$detail_load"
   block "order list, first page" "/api/orders" "$list_load"
+  printf '`POST /api/auth/code`, 200 sequential requests each, interleaved, one keep-alive connection:\n\n```\n%s\n```\n\n' "$code_cost"
 } | tee -a "$results"
 
 # Over budget is a failure, stated after the figures are written.

@@ -324,14 +324,29 @@ pub async fn session(
     Ok(Json(SessionInfo { customer }))
 }
 
+/// Adds a pass for one order (proved as a guest) to the caller's session, keeping whoever is
+/// signed in on it.
+pub async fn grant_guest_pass(
+    state: &AppState,
+    session_token_hash: &str,
+    order_id: i64,
+) -> ApiResult<()> {
+    sqlx::query("UPDATE sessions SET guest_order_id = ? WHERE token_hash = ?")
+        .bind(order_id)
+        .bind(session_token_hash)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
 /// Who is asking: the signed-in customer, if any, and the one order they proved as a guest
 /// (order number + contact), if any. A browser can hold both.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Caller {
     pub customer: Option<i64>,
     pub guest_order: Option<i64>,
-    /// The session this came from, to add a guest pass to it.
-    pub session: Option<String>,
+    /// The hash of the session token this came from, to add a guest pass to it.
+    pub session_token_hash: Option<String>,
 }
 
 impl Caller {
@@ -360,7 +375,7 @@ impl FromRequestParts<AppState> for Caller {
             Some((customer, guest_order)) => Caller {
                 customer,
                 guest_order,
-                session: Some(token_hash),
+                session_token_hash: Some(token_hash),
             },
             None => Caller::default(),
         })

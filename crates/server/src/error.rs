@@ -20,6 +20,9 @@ pub enum ApiError {
     BadRequest(StatusCode, String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// Stored data the service cannot read back: its fault, never the client's.
+    #[error("stored data: {0}")]
+    Corrupt(&'static str),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -102,6 +105,10 @@ impl IntoResponse for ApiError {
             }
             ApiError::Database(error) => {
                 tracing::error!(%error, "database error");
+                problem(ErrorCode::Internal, None, None)
+            }
+            ApiError::Corrupt(what) => {
+                tracing::error!(what, "stored data cannot be read");
                 problem(ErrorCode::Internal, None, None)
             }
         }

@@ -3,7 +3,7 @@
 //! The buyer's email or phone opens it, and so does the recipient's phone: a gift's recipient
 //! may track the parcel coming to them.
 
-use crate::auth::{start_session, Caller, GUEST_SESSION_SECS};
+use crate::auth::{grant_guest_pass, start_session, Caller, GUEST_SESSION_SECS};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::orders::{find_order, load_detail};
 use crate::rate_limit::{self, limit, ClientIp};
@@ -74,13 +74,9 @@ pub async fn lookup(
     let detail = load_detail(&state.db, order, true, state.clock.now()).await?;
     // A signed-in customer keeps their session and it carries the guest pass too; anyone else
     // gets a guest session for this one order.
-    let jar = match (caller.customer, &caller.session) {
+    let jar = match (caller.customer, &caller.session_token_hash) {
         (Some(_), Some(session)) => {
-            sqlx::query("UPDATE sessions SET guest_order_id = ? WHERE token_hash = ?")
-                .bind(order_id)
-                .bind(session)
-                .execute(&state.db)
-                .await?;
+            grant_guest_pass(&state, session, order_id).await?;
             jar
         }
         _ => start_session(&state, jar, None, Some(order_id), GUEST_SESSION_SECS).await?,

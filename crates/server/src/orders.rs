@@ -100,7 +100,7 @@ pub async fn list(
             .collect();
         orders.push(OrderSummary {
             number: OrderNumber::parse(&row.number)
-                .map_err(|_| ApiError::bad_request("stored order number"))?,
+                .map_err(|_| ApiError::Corrupt("an order number"))?,
             placed_at: rfc3339(row.placed_at),
             total: Money::fen(row.total_fen),
             item_count: row.item_count as u32,
@@ -278,7 +278,7 @@ pub async fn load_detail(
     }
     Ok(OrderDetail {
         number: OrderNumber::parse(&order.number)
-            .map_err(|_| ApiError::bad_request("stored order number"))?,
+            .map_err(|_| ApiError::Corrupt("an order number"))?,
         placed_at: rfc3339(order.placed_at),
         payment_state: PaymentState::parse(&order.payment_state).unwrap_or(PaymentState::Paid),
         amounts: Amounts {
