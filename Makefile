@@ -17,9 +17,10 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-## The release app (wasm + JS + CSS) into dist/.
+## The release app (wasm + JS + CSS) into dist/, each file also brotli- and gzip-compressed.
 app: setup
 	trunk build --release --offline
+	scripts/compress.sh dist
 
 server:
 	cargo build --profile server -p portico-server

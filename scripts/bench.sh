@@ -21,7 +21,6 @@ wasm=$(ls dist/*_bg.wasm) js=$(ls dist/portico-*.js) css=$(ls dist/*.css)
 total_br=$(( $(brotli -c -q 11 "$wasm" | wc -c) + $(brotli -c -q 11 "$js" | wc -c) + $(brotli -c -q 11 "$css" | wc -c) ))
 
 budget=204800
-if (( total_br <= budget )); then verdict=within; else verdict=OVER; fi
 
 data=$(mktemp -d)
 PORTICO_ADDR=127.0.0.1:$port PORTICO_DATA_DIR=$data PORTICO_DEMO=1 PORTICO_DEMO_ADVANCE_SECS=0 \
@@ -46,6 +45,21 @@ block() { # title path figures
   printf '`GET %s` (%s, signed in), wrk %ss, %s connections, loopback, server profile:\n\n```\n%s\n```\n\n' \
     "$2" "$1" "$duration" "$connections" "$3"
 }
+# What the server actually sends (the build's precompressed files), per encoding; a served brotli
+# body must be the very bytes of the .br file on disk.
+served_rows= served_br=0 served_gz=0
+for file in "$wasm" "$js" "$css"; do
+  name=$(basename "$file")
+  [[ -f $file.br && -f $file.gz ]] || { echo "$file has no .br/.gz beside it: build with make app" >&2; exit 1; }
+  curl -sf -H 'Accept-Encoding: br' "http://127.0.0.1:$port/$name" -o "$data/served.br"
+  cmp -s "$data/served.br" "$file.br" || { echo "the server's brotli answer for $name is not $file.br" >&2; exit 1; }
+  br=$(stat -c %s "$data/served.br")
+  gz=$(curl -sf -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/$name" | wc -c)
+  served_rows+=$(printf '| %s | %d | %d |' "$name" "$br" "$gz")$'\n'
+  served_br=$((served_br + br)) served_gz=$((served_gz + gz))
+done
+if (( served_br <= budget )); then verdict=within; else verdict=OVER; fi
+
 detail_load=$(measure "/api/orders/$number")
 list_load=$(measure "/api/orders")
 
@@ -85,7 +99,13 @@ PY
   size_row js "$js"
   size_row css "$css"
   echo
-  echo "App total, brotli: **$total_br bytes** — $verdict the 200 KB budget ($budget bytes)."
+  echo "As the server sends them (\`Accept-Encoding: br\` / \`gzip\`, precompressed by the build):"
+  echo
+  echo "| file | br | gzip |"
+  echo "| --- | ---: | ---: |"
+  printf '%s' "$served_rows"
+  echo
+  echo "App as served: **$served_br bytes brotli** ($served_gz gzip; files at brotli -q 11: $total_br) — $verdict the 200 KB budget ($budget bytes)."
   echo
   block "order detail" "/api/orders/$number" "$detail_load"
   block "order list, first page" "/api/orders" "$list_load"
@@ -93,4 +113,4 @@ PY
 } | tee -a "$results"
 
 # Over budget is a failure, stated after the figures are written.
-[[ $verdict == within ]] || { echo "app is $total_br bytes brotli, over the $budget byte budget" >&2; exit 1; }
+[[ $verdict == within ]] || { echo "the app is served as $served_br bytes brotli, over the $budget byte budget" >&2; exit 1; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs whatever this machine is missing to build and test Portico.
 # Idempotent: a second run installs nothing. Never downloads a prebuilt binary.
-#   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, wasm-opt (npm), npm packages
-#   scripts/setup.sh test    -> the above plus Debian's Chromium and chromedriver, and Schemathesis
+#   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, brotli (Debian), wasm-opt (npm),
+#                               npm packages
+#   scripts/setup.sh test    -> the above plus Debian's Chromium, chromedriver and fonts-noto-cjk, and Schemathesis
 #                               (PyPI) in .venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,13 @@ if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q "$
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+if ! command -v brotli >/dev/null; then
+  say "installing brotli from Debian (the build writes precompressed files)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq brotli >/dev/null
+fi
+
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (binaryen's wasm-opt, Playwright, axe-core)"
   npm ci --no-audit --no-fund
@@ -41,10 +49,11 @@ if [ "${1:-build}" = test ]; then
     .venv/bin/pip install -q --disable-pip-version-check -r tests/contract/requirements.txt
     cp tests/contract/requirements.txt .venv/requirements.txt
   fi
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    say "installing Chromium and chromedriver from Debian"
+  # A CJK font too: without it every zh-CN screenshot shows boxes instead of Chinese.
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+    say "installing Chromium, chromedriver and a CJK font from Debian"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
   fi
 fi

@@ -143,9 +143,15 @@ impl<T: DeserializeOwned> Submit<T> {
         }
     }
 
+    /// Sends `body` as JSON. A body that cannot be serialized is never sent (not even empty):
+    /// the answer is `Unexpected`, which the page shows as an error.
     pub fn post(&self, url: String, body: &impl Serialize) {
-        let body = serde_json::to_string(body).ok();
-        self.action.dispatch((url, body));
+        match serde_json::to_string(body) {
+            Ok(body) => {
+                self.action.dispatch((url, Some(body)));
+            }
+            Err(_) => self.action.value().set(Some(Err(ApiError::Unexpected))),
+        }
     }
 
     /// A POST without a body (signing out).

@@ -183,11 +183,16 @@ fn CopyButton(
 ) -> impl IntoView {
     let i18n = use_locale();
     let copied = RwSignal::new(false);
+    // "Copied" only once the browser says the write succeeded (it refuses in insecure contexts,
+    // some frames, or without permission).
     let copy = move |_| {
-        let clipboard = window().navigator().clipboard();
-        let _ = clipboard.write_text(&text);
-        copied.set(true);
-        set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
+        let written = window().navigator().clipboard().write_text(&text);
+        leptos::task::spawn_local(async move {
+            if wasm_bindgen_futures::JsFuture::from(written).await.is_ok() {
+                copied.set(true);
+                set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
+            }
+        });
     };
     view! {
         <button

@@ -2,9 +2,10 @@ import { expect, type APIRequestContext } from '@playwright/test';
 import { codeSentAfter, newestMessage } from './fixtures';
 
 export type Summary = { number: string; status: string | null; shipment_count: number };
+export type Checkpoint = { at: string; event: string; location: string };
 export type Detail = {
   number: string;
-  shipments: { status: string; tracking_number: string; checkpoints: unknown[] }[];
+  shipments: { status: string; tracking_number: string; checkpoints: Checkpoint[] }[];
   address: { phone: string; street: string | null };
 };
 

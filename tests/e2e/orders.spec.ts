@@ -1,5 +1,5 @@
 import { test, expect, DEMO, signIn, completeSignIn, expectAccessible } from './fixtures';
-import { signInApi, allOrders, orderDetail } from './api';
+import { signInApi, allOrders, orderDetail, type Checkpoint, type Detail } from './api';
 
 test('the order list is newest first and paged', async ({ page, request, t }) => {
   await signInApi(request, DEMO.chen);
@@ -71,14 +71,26 @@ test('a moving parcel updates by itself and says a new checkpoint came', async (
   const moving = orders.find((o) => ['in_transit', 'info_received', 'out_for_delivery'].includes(o.status ?? ''));
   expect(moving, 'wang.wei has a moving parcel').toBeTruthy();
 
+  // Each parcel's timeline shows its newest three checkpoints until "show more".
+  const shownRows = (detail: Detail) => detail.shipments.reduce((n, s) => n + Math.min(s.checkpoints.length, 3), 0);
+
   await signIn(page, t, DEMO.wang);
   await page.goto(`/orders/${moving!.number}`);
   await expect(page.getByText(t('shipment.live_note'))).toBeVisible();
-  const before = await page.locator('.timeline li').count();
+  await expect(page.locator('.timeline li')).toHaveCount(shownRows(await orderDetail(request, moving!.number)));
   expect((await request.post('/api/dev/advance-shipments')).ok()).toBeTruthy();
-  await expect(page.getByTestId('new-checkpoint')).toContainText(t('shipment.new_checkpoint', { what: '' }).trim(), { timeout: 20_000 });
-  await expect(page.locator('.timeline li').first()).toBeVisible();
-  expect(await page.locator('.timeline li').count()).toBeGreaterThanOrEqual(Math.min(before, 3));
+
+  // The notice names the newest checkpoint, as the service now has it.
+  const after = await orderDetail(request, moving!.number);
+  const newest = after.shipments
+    .map((s) => s.checkpoints[0])
+    .reduce<Checkpoint | undefined>((best, c) => (c && (!best || c.at >= best.at) ? c : best), undefined);
+  expect(newest, 'the advanced order has a checkpoint').toBeTruthy();
+  await expect(page.getByTestId('new-checkpoint')).toHaveText(
+    t('shipment.new_checkpoint', { what: t(`event.${newest!.event}`) }),
+    { timeout: 20_000 },
+  );
+  await expect(page.locator('.timeline li')).toHaveCount(shownRows(after));
   await expectAccessible(page);
 });
 
@@ -94,4 +106,18 @@ test('a signed-out customer opening an order link signs in and lands on that ord
   await completeSignIn(page, t, DEMO.li);
   await expect(page).toHaveURL(new RegExp(`/orders/${order.number}$`));
   await expect(page.getByRole('heading', { name: t('order.title', { number: order.number }), level: 1 })).toBeVisible();
+});
+
+test('copying a tracking number says "copied" once it is on the clipboard', async ({ page, context, request, t }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signInApi(request, DEMO.li);
+  const [first] = await allOrders(request);
+  const detail = await orderDetail(request, first.number);
+  expect(detail.shipments.length, 'the newest order has a parcel').toBeGreaterThan(0);
+
+  await signIn(page, t, DEMO.li);
+  await page.goto(`/orders/${first.number}`);
+  await page.getByRole('button', { name: t('shipment.copy'), exact: true }).first().click();
+  await expect(page.getByRole('button', { name: t('shipment.copied'), exact: true }).first()).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(detail.shipments[0].tracking_number);
 });

@@ -1,4 +1,4 @@
-import { test, expect, DEMO, codeSentAfter, newestMessage, signIn, expectAccessible } from './fixtures';
+import { test, expect, DEMO, codeSentAfter, newestMessage, signIn, completeSignIn, expectAccessible } from './fixtures';
 
 test('a customer signs in with the code from the outbox and sees their orders', async ({ page, t }) => {
   await page.goto('/');
@@ -66,7 +66,13 @@ test('a wrong code is refused and what was typed stays', async ({ page, t }) => 
   await expect(page).toHaveURL(/\/orders$/);
 });
 
-test('signing in twice in a row works from a fresh page', async ({ page, t }) => {
+test('signing out and in again on the same page works', async ({ page, t }) => {
   await signIn(page, t, DEMO.wang);
   await expect(page.getByText(t('nav.hello', { name: '王伟' }))).toBeVisible();
+  await page.getByRole('button', { name: t('nav.sign_out') }).click();
+  await expect(page.getByRole('link', { name: t('nav.sign_in') }).first()).toBeVisible();
+  await page.getByRole('link', { name: t('nav.sign_in') }).first().click();
+  await completeSignIn(page, t, DEMO.chen);
+  await expect(page).toHaveURL(/\/orders$/);
+  await expect(page.getByText(t('nav.hello', { name: '陈杰' }))).toBeVisible();
 });

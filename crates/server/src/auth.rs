@@ -65,19 +65,20 @@ async fn find_customer(state: &AppState, contact: &Contact) -> ApiResult<Option<
     Ok(row)
 }
 
-fn profile(row: CustomerRow) -> CustomerProfile {
+fn profile(row: CustomerRow) -> ApiResult<CustomerProfile> {
     let tier = match row.tier.as_str() {
+        "regular" => TierName::Regular,
         "silver" => TierName::Silver,
         "gold" => TierName::Gold,
         "diamond" => TierName::Diamond,
-        _ => TierName::Regular,
+        _ => return Err(ApiError::Corrupt("a customer's tier")),
     };
-    CustomerProfile {
+    Ok(CustomerProfile {
         name: row.name,
         email: row.email,
         phone: row.phone,
         tier,
-    }
+    })
 }
 
 /// Sends a one-time code to the contact if it belongs to a customer. The answer is the same
@@ -244,7 +245,7 @@ pub async fn verify_code(
     Ok((
         jar,
         Json(SessionInfo {
-            customer: Some(profile(customer)),
+            customer: Some(profile(customer)?),
         }),
     ))
 }
@@ -318,7 +319,8 @@ pub async fn session(
         .bind(id)
         .fetch_optional(&state.db)
         .await?
-        .map(profile),
+        .map(profile)
+        .transpose()?,
         None => None,
     };
     Ok(Json(SessionInfo { customer }))

@@ -80,37 +80,38 @@ pub async fn advance_shipments(db: &SqlitePool, now: i64) -> Result<u32, ApiErro
         let route: Vec<&str> = parcel.route.split('|').filter(|s| !s.is_empty()).collect();
         let step = parcel.route_step.max(0) as usize;
         let local = format!("{}{} 营业部", parcel.city, parcel.district);
-        let (status, event, location, step) =
-            match ShipmentStatus::parse(&parcel.status).unwrap_or(ShipmentStatus::InTransit) {
-                ShipmentStatus::InfoReceived => (
-                    ShipmentStatus::InTransit,
-                    CheckpointEvent::PickedUp,
-                    route.first().copied().unwrap_or("发货仓").to_string(),
-                    step,
-                ),
-                ShipmentStatus::InTransit if step < route.len() => (
-                    ShipmentStatus::InTransit,
-                    if step.is_multiple_of(2) {
-                        CheckpointEvent::ArrivedFacility
-                    } else {
-                        CheckpointEvent::DepartedFacility
-                    },
-                    route[step].to_string(),
-                    step + 1,
-                ),
-                ShipmentStatus::InTransit => (
-                    ShipmentStatus::OutForDelivery,
-                    CheckpointEvent::OutForDelivery,
-                    local,
-                    step,
-                ),
-                _ => (
-                    ShipmentStatus::Delivered,
-                    CheckpointEvent::Delivered,
-                    local,
-                    step,
-                ),
-            };
+        let (status, event, location, step) = match ShipmentStatus::parse(&parcel.status)
+            .ok_or(ApiError::Corrupt("a shipment status"))?
+        {
+            ShipmentStatus::InfoReceived => (
+                ShipmentStatus::InTransit,
+                CheckpointEvent::PickedUp,
+                route.first().copied().unwrap_or("发货仓").to_string(),
+                step,
+            ),
+            ShipmentStatus::InTransit if step < route.len() => (
+                ShipmentStatus::InTransit,
+                if step.is_multiple_of(2) {
+                    CheckpointEvent::ArrivedFacility
+                } else {
+                    CheckpointEvent::DepartedFacility
+                },
+                route[step].to_string(),
+                step + 1,
+            ),
+            ShipmentStatus::InTransit => (
+                ShipmentStatus::OutForDelivery,
+                CheckpointEvent::OutForDelivery,
+                local,
+                step,
+            ),
+            _ => (
+                ShipmentStatus::Delivered,
+                CheckpointEvent::Delivered,
+                local,
+                step,
+            ),
+        };
         sqlx::query(
             "INSERT INTO checkpoints (shipment_id, at, event, location) VALUES (?, ?, ?, ?)",
         )

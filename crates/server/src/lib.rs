@@ -37,7 +37,9 @@ pub fn app(state: AppState) -> Router {
         state.config.https(),
     ));
     let time_limit = Duration::from_secs(state.config.request_timeout_secs);
-    Router::new()
+    // JSON answers are compressed as they go; the app's files never are (they are sent as the
+    // build precompressed them, see `web::app_files`).
+    let api = Router::new()
         .route(paths::SIGN_IN_CODE, post(auth::request_code))
         .route(paths::SIGN_IN_VERIFY, post(auth::verify_code))
         .route(paths::SIGN_OUT, post(auth::sign_out))
@@ -50,12 +52,14 @@ pub fn app(state: AppState) -> Router {
         .route(paths::OPENAPI, get(openapi::document))
         .route("/api/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(CompressionLayer::new());
+    Router::new()
+        .merge(api)
         .route(paths::CONFIG, get(web::runtime_config))
         .fallback(web::app_files)
         .layer(from_fn_with_state(state.clone(), web::same_origin_writes))
         .with_state(state)
         .layer(from_fn_with_state(time_limit, web::time_limit))
         .layer(from_fn_with_state(headers, web::security_headers))
-        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

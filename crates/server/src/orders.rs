@@ -93,11 +93,11 @@ pub async fn list(
     .await?;
     let mut orders = Vec::with_capacity(rows.len());
     for row in rows {
-        let statuses: Vec<ShipmentStatus> = statuses
+        let statuses = statuses
             .iter()
             .filter(|(order, _)| *order == row.id)
-            .filter_map(|(_, s)| ShipmentStatus::parse(s))
-            .collect();
+            .map(|(_, s)| ShipmentStatus::parse(s).ok_or(ApiError::Corrupt("a shipment status")))
+            .collect::<ApiResult<Vec<_>>>()?;
         orders.push(OrderSummary {
             number: OrderNumber::parse(&row.number)
                 .map_err(|_| ApiError::Corrupt("an order number"))?,
@@ -239,7 +239,8 @@ pub async fn load_detail(
             .iter()
             .filter(|(shipment, ..)| *shipment == row.id)
             .map(|(_, at, event, location)| (*at, event.clone(), location.clone()));
-        let status = ShipmentStatus::parse(&row.status).unwrap_or(ShipmentStatus::InTransit);
+        let status =
+            ShipmentStatus::parse(&row.status).ok_or(ApiError::Corrupt("a shipment status"))?;
         let delivered = status == ShipmentStatus::Delivered;
         let delayed = !delivered
             && match (&row.estimated_delivery, &row.first_estimate) {
@@ -260,15 +261,15 @@ pub async fn load_detail(
             delayed,
             delivered_at: row.delivered_at.map(rfc3339),
             checkpoints: checkpoints
-                .into_iter()
-                .filter_map(|(at, event, location)| {
-                    Some(Checkpoint {
+                .map(|(at, event, location)| {
+                    Ok(Checkpoint {
                         at: rfc3339(at),
-                        event: CheckpointEvent::parse(&event)?,
+                        event: CheckpointEvent::parse(&event)
+                            .ok_or(ApiError::Corrupt("a checkpoint event"))?,
                         location,
                     })
                 })
-                .collect(),
+                .collect::<ApiResult<_>>()?,
             items: items
                 .iter()
                 .filter(|i| i.shipment_position == Some(row.position))
@@ -280,7 +281,8 @@ pub async fn load_detail(
         number: OrderNumber::parse(&order.number)
             .map_err(|_| ApiError::Corrupt("an order number"))?,
         placed_at: rfc3339(order.placed_at),
-        payment_state: PaymentState::parse(&order.payment_state).unwrap_or(PaymentState::Paid),
+        payment_state: PaymentState::parse(&order.payment_state)
+            .ok_or(ApiError::Corrupt("a payment state"))?,
         amounts: Amounts {
             subtotal: Money::fen(order.subtotal_fen),
             shipping: Money::fen(order.shipping_fen),

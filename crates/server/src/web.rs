@@ -41,9 +41,16 @@ pub async fn app_files(State(state): State<AppState>, request: Request) -> Respo
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return refused;
     }
+    // The build holds NAME.br and NAME.gz beside each file (scripts/compress.sh): those exact
+    // bytes go out for the encoding asked; nothing is compressed per request.
     let dir = &state.config.static_dir;
+    let index = ServeFile::new(dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     match ServeDir::new(dir)
-        .fallback(ServeFile::new(dir.join("index.html")))
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(index)
         .oneshot(request)
         .await
     {
@@ -150,10 +157,12 @@ pub async fn security_headers(
     response
 }
 
+/// `portico-7e9dcdddfbe45e3_bg.wasm`: a name, a dash, then Trunk's content hash (a 64-bit hash in
+/// hex without leading zeros, so usually 15 or 16 digits; 12 is a safe floor for "hashed").
 fn is_hashed_asset(path: &str) -> bool {
     path.rsplit_once('/').is_some_and(|(_, file)| {
         file.split_once('-')
-            .is_some_and(|(_, rest)| rest.chars().take_while(char::is_ascii_hexdigit).count() >= 16)
+            .is_some_and(|(_, rest)| rest.chars().take_while(char::is_ascii_hexdigit).count() >= 12)
     })
 }
 
