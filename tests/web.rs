@@ -1,6 +1,7 @@
 //! The app's pieces in a real browser (wasm-bindgen-test in headless Chromium).
 
 use leptos::prelude::*;
+use portico::components::labels;
 use portico::components::shipment::ShipmentCard;
 use portico::format;
 use portico::locale::i18n::Locale;
@@ -113,7 +114,13 @@ fn a_parcel_in_trouble_says_what_to_do_next() {
         .query_selector(".notice-warn")
         .unwrap()
         .expect("a next-action notice");
-    assert!(!note.text_content().unwrap_or_default().trim().is_empty());
+    let expected = labels::next_action(Locale::zh_CN, ShipmentStatus::Exception)
+        .expect("an exception has a next action");
+    assert!(
+        note.text_content().unwrap_or_default().contains(&expected),
+        "{:?} should say {expected}",
+        note.text_content()
+    );
     assert!(host
         .query_selector("button[aria-expanded]")
         .unwrap()

@@ -111,13 +111,36 @@ test('a signed-out customer opening an order link signs in and lands on that ord
 test('copying a tracking number says "copied" once it is on the clipboard', async ({ page, context, request, t }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await signInApi(request, DEMO.li);
-  const [first] = await allOrders(request);
+  const shipped = (await allOrders(request)).find((o) => o.shipment_count > 0);
+  expect(shipped, 'li.na has an order with a parcel').toBeTruthy();
+  const first = shipped!;
   const detail = await orderDetail(request, first.number);
-  expect(detail.shipments.length, 'the newest order has a parcel').toBeGreaterThan(0);
 
   await signIn(page, t, DEMO.li);
   await page.goto(`/orders/${first.number}`);
   await page.getByRole('button', { name: t('shipment.copy'), exact: true }).first().click();
   await expect(page.getByRole('button', { name: t('shipment.copied'), exact: true }).first()).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(detail.shipments[0].tracking_number);
+});
+
+test('a clipboard that refuses the write never shows "copied"', async ({ page, request, t }) => {
+  await page.addInitScript(() => {
+    const refuse = () => {
+      (window as unknown as { refused: number }).refused = ((window as unknown as { refused?: number }).refused ?? 0) + 1;
+      return Promise.reject(new DOMException('not allowed here', 'NotAllowedError'));
+    };
+    Object.defineProperty(navigator.clipboard, 'writeText', { value: refuse });
+  });
+  await signInApi(request, DEMO.li);
+  const shipped = (await allOrders(request)).find((o) => o.shipment_count > 0);
+  expect(shipped, 'li.na has an order with a parcel').toBeTruthy();
+
+  await signIn(page, t, DEMO.li);
+  await page.goto(`/orders/${shipped!.number}`);
+  await page.getByRole('button', { name: t('shipment.copy'), exact: true }).first().click();
+  await page.waitForFunction(() => (window as unknown as { refused?: number }).refused === 1);
+  // The refusal has been handled (a macrotask later): the button still offers to copy.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  await expect(page.getByRole('button', { name: t('shipment.copied'), exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: t('shipment.copy'), exact: true }).first()).toBeVisible();
 });
