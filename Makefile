@@ -39,13 +39,13 @@ fmt-check:
 
 clippy:
 	cargo clippy -p portico-api -p portico-server --all-targets -- -D warnings
-	cargo clippy -p portico --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p portico -p portico-client --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 rust-test:
 	cargo test -p portico-api -p portico-server
 
 wasm-test:
-	cargo test -p portico --target wasm32-unknown-unknown
+	cargo test -p portico -p portico-client --target wasm32-unknown-unknown
 
 ## The server the contract and e2e checks run (a debug build: quick to build, same behaviour).
 debug-server:

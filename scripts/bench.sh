@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: sizes of the release app (raw, gzip, brotli), the order-detail and order-list APIs
+# `make bench`: sizes of the release app (raw, gzip, brotli; as files and as served), where the
+# wasm bytes go (twiggy), the order-detail and order-list APIs
 # under a bounded loopback load, and what asking for a sign-in code costs a customer and a stranger. Appends a dated section to bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ duration=${PORTICO_BENCH_SECONDS:-10}
 connections=${PORTICO_BENCH_CONNECTIONS:-16}
 
 command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq wrk brotli >/dev/null; }
+command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
 command -v brotli >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq brotli >/dev/null; }
 
 size_row() { # name file
@@ -21,6 +23,11 @@ wasm=$(ls dist/*_bg.wasm) js=$(ls dist/portico-*.js) css=$(ls dist/*.css)
 total_br=$(( $(brotli -c -q 11 "$wasm" | wc -c) + $(brotli -c -q 11 "$js" | wc -c) + $(brotli -c -q 11 "$css" | wc -c) ))
 
 budget=204800
+
+# Where the wasm bytes go: the release wasm as rustc left it (names kept, before wasm-bindgen and
+# wasm-opt), grouped by scripts/wasm-breakdown.py.
+breakdown=$(twiggy top -f csv -n 1000000 target/wasm32-unknown-unknown/release/portico.wasm |
+  python3 scripts/wasm-breakdown.py)
 
 data=$(mktemp -d)
 PORTICO_ADDR=127.0.0.1:$port PORTICO_DATA_DIR=$data PORTICO_DEMO=1 PORTICO_DEMO_ADVANCE_SECS=0 \
@@ -106,6 +113,10 @@ PY
   printf '%s' "$served_rows"
   echo
   echo "App as served: **$served_br bytes brotli** ($served_gz gzip; files at brotli -q 11: $total_br) — $verdict the 200 KB budget ($budget bytes)."
+  echo
+  echo "Where the portal's wasm bytes go (twiggy on the release wasm before wasm-opt):"
+  echo
+  echo "$breakdown"
   echo
   block "order detail" "/api/orders/$number" "$detail_load"
   block "order list, first page" "/api/orders" "$list_load"

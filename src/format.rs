@@ -1,8 +1,8 @@
 //! Showing wire values to a person: money in fen becomes `¥1,234.50`, UTC instants become dates
 //! and times in the customer's language and time zone (the browser's `Intl`).
 
-use crate::config::locale_tag;
 use crate::locale::i18n::Locale;
+use crate::locale::locale_tag;
 use js_sys::{Date, Object, Reflect};
 use portico_api::{CalendarDate, Money, UtcTime};
 use wasm_bindgen::JsValue;

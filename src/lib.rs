@@ -2,15 +2,17 @@
 //!
 //! `start` reads `portico.config.json`, then mounts [`App`]. Pages live in `pages/` (one file per
 //! route, composing only), reusable pieces in `components/`, every call to a service goes through
-//! `api`, and every user-visible string through `locale::i18n`, generated from `locales/`.
+//! `portico_client` (endpoints from `services`), every page-wide effect lives in `shell`, and
+//! every user-visible string goes through `locale::i18n`, generated from `locales/`.
 
-pub mod api;
 pub mod components;
 pub mod config;
 pub mod format;
 pub mod locale;
 pub mod pages;
+pub mod services;
 pub mod session;
+pub mod shell;
 
 use components::header::Header;
 use config::RuntimeConfig;
@@ -18,7 +20,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use locale::i18n::*;
-use locale::{text, use_locale};
+use locale::text;
 use pages::{
     guest_lookup::GuestLookupPage, home::HomePage, not_found::NotFound,
     order_detail::OrderDetailPage, orders::OrdersPage, outbox::OutboxPage, sign_in::SignInPage,
@@ -36,10 +38,10 @@ pub fn start() {
 /// The whole portal: language, session, header and routes.
 #[component]
 pub fn App(config: RuntimeConfig) -> impl IntoView {
-    let initial_locale = config::remembered_locale()
-        .unwrap_or_else(|| config::locale_from_tag(&config.default_locale));
-    config::apply_brand(&config);
-    provide_context(api::Services::from(&config));
+    let initial_locale = shell::remembered_locale()
+        .unwrap_or_else(|| locale::locale_from_tag(&config.default_locale));
+    shell::apply_brand(&config);
+    provide_context(services::Services::from(&config));
     provide_context(config);
     locale::provide_locale(initial_locale);
     view! { <Shell/> }
@@ -47,19 +49,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
 
 #[component]
 fn Shell() -> impl IntoView {
-    let i18n = use_locale();
-    // The <html lang> follows the chosen language (screen readers and CJK fonts depend on it),
-    // and the choice is remembered for the next visit.
-    Effect::new(move |previous: Option<Locale>| {
-        let locale = i18n.get();
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", config::locale_tag(locale));
-        }
-        if previous.is_some_and(|previous| previous != locale) {
-            config::remember_locale(locale);
-        }
-        locale
-    });
+    shell::follow_language();
     session::provide_session();
     view! {
         <Router>

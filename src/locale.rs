@@ -38,6 +38,23 @@ pub fn use_locale() -> CurrentLocale {
     expect_context::<CurrentLocale>()
 }
 
+/// `en...` is English; anything else the default, Chinese.
+pub fn locale_from_tag(tag: &str) -> Locale {
+    if tag.to_ascii_lowercase().starts_with("en") {
+        Locale::en
+    } else {
+        Locale::zh_CN
+    }
+}
+
+/// The BCP 47 tag of a language (`<html lang>`, `Intl`).
+pub fn locale_tag(locale: Locale) -> &'static str {
+    match locale {
+        Locale::en => "en",
+        Locale::zh_CN => "zh-CN",
+    }
+}
+
 /// A translated string that follows the language: `{text(|l| td_string!(l, home.title))}`.
 /// Every such string shares this one closure type, so the app carries its reactive code once.
 pub fn text(key: fn(Locale) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {

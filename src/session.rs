@@ -1,8 +1,9 @@
 //! Who is using the portal: the session the server knows from its cookie, shared by every page.
 
-use crate::api::{Remote, Services};
+use crate::services::Services;
 use leptos::prelude::*;
 use portico_api::{paths, SessionInfo};
+use portico_client::Remote;
 
 /// The current session, loaded once and reloaded after signing in or out.
 #[derive(Clone, Copy)]

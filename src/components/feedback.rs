@@ -1,13 +1,12 @@
 //! Loading, empty and error states, the same everywhere.
 
-use crate::api::ApiError;
 use crate::components::labels;
 use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
 use crate::session::sign_in_href;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 use portico_api::ErrorCode;
+use portico_client::ApiError;
 
 /// Grey placeholder lines while content loads; announced once to screen readers.
 #[component]
@@ -35,12 +34,14 @@ pub fn ErrorNotice(
     retry: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_locale();
-    if error.code() == ErrorCode::Unauthorized {
-        let location = use_location();
+    if error.code() == Some(ErrorCode::Unauthorized) {
+        // Back to this very page after signing in (read from the address bar, not the router,
+        // so a router-less bundle can show this too).
+        let location = window().location();
         let href = sign_in_href(&format!(
             "{}{}",
-            location.pathname.get_untracked(),
-            location.search.get_untracked()
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
         ));
         return view! {
             <div class="notice notice-info">

@@ -1,13 +1,14 @@
 //! The top of every page: brand, navigation, language and sign-in state.
 
-use crate::api::{Services, Submit};
 use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
+use crate::services::Services;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use portico_api::{paths, RuntimeConfig};
+use portico_client::Submit;
 
 #[component]
 pub fn Header() -> impl IntoView {

@@ -1,8 +1,8 @@
 //! Words for the contract's enums and error codes, in the customer's language.
 
-use crate::api::ApiError;
 use crate::locale::i18n::*;
 use portico_api::{Carrier, CheckpointEvent, ErrorCode, ParseError, PaymentState, ShipmentStatus};
+use portico_client::ApiError;
 
 pub fn status(locale: Locale, status: ShipmentStatus) -> String {
     match status {

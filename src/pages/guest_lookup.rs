@@ -1,13 +1,14 @@
 //! `/track`: find one order with its number and the contact given with it, no account needed.
 //! A match opens the order's protected view (personal data masked).
 
-use crate::api::{Services, Submit};
 use crate::components::labels;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
+use crate::services::Services;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use portico_api::{paths, Contact, GuestLookupRequest, OrderDetail, OrderNumber, ParseError};
+use portico_client::Submit;
 
 #[component]
 pub fn GuestLookupPage() -> impl IntoView {

@@ -2,17 +2,18 @@
 //! While a parcel is moving the page refreshes itself (not while the tab is hidden) and says
 //! when a new checkpoint has arrived.
 
-use crate::api::{ApiError, Remote, Services};
 use crate::components::feedback::{ErrorNotice, Skeleton};
 use crate::components::labels;
 use crate::components::shipment::ShipmentCard;
 use crate::format;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
+use crate::services::Services;
 use crate::session::{sign_in_href, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use portico_api::{paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig};
+use portico_client::{ApiError, Remote};
 use std::time::Duration;
 
 #[component]

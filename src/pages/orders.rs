@@ -1,14 +1,15 @@
 //! `/orders?page=N`: the signed-in customer's orders, newest first.
 
-use crate::api::{Remote, Services};
 use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
 use crate::components::labels;
 use crate::format;
 use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
+use crate::services::Services;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use portico_api::{paths, OrderPage, OrderSummary};
+use portico_client::Remote;
 
 const PER_PAGE: u32 = 10;
 
@@ -26,11 +27,11 @@ pub fn OrdersPage() -> impl IntoView {
             .unwrap_or(1)
     });
     let orders = Remote::<OrderPage>::new(move || {
-        format!(
+        services.orders(&format!(
             "{}?page={}&per_page={PER_PAGE}",
-            services.orders(paths::ORDERS),
+            paths::ORDERS,
             page.get()
-        )
+        ))
     });
 
     view! {

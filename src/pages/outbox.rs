@@ -1,13 +1,14 @@
 //! `/dev/outbox` (demo deployments): what the service would have sent, so a newcomer can read
 //! their sign-in code.
 
-use crate::api::{Remote, Services};
 use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
 use crate::format;
 use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
+use crate::services::Services;
 use leptos::prelude::*;
 use portico_api::{paths, OutboxMessage};
+use portico_client::Remote;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {

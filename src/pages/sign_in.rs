@@ -1,9 +1,9 @@
 //! `/sign-in`: a one-time code to an email address or mobile number, then the code.
 
-use crate::api::{ApiError, Services, Submit};
 use crate::components::labels;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
+use crate::services::Services;
 use crate::session::{after_sign_in, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -11,6 +11,7 @@ use portico_api::{
     paths, CodeRequest, CodeSent, Contact, ParseError, RuntimeConfig, SessionInfo, SignInCode,
     VerifyRequest,
 };
+use portico_client::{ApiError, Submit};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

@@ -1,0 +1,61 @@
+//! Every call a Portico bundle makes to a service goes through here: [`Remote`] for what a view
+//! loads, [`Submit`] for what a form sends, [`get`] for a one-off read, all on one small,
+//! non-generic helper over the browser's fetch. It sends the credentials its [`Service`] says,
+//! turns `application/problem+json` into [`ApiError::Problem`], and aborts a request when the
+//! view that asked for it is cleaned up.
+//!
+//! **Invariant:** no router, no i18n, nothing document-wide (no `<html>`, no `:root`, no storage):
+//! the portal, the staff app and the widget each bring their own shell. Where a service is and
+//! whether cookies go with it is passed in, never read from a page-relative file.
+
+mod fetch;
+mod reactive;
+
+pub use fetch::{get, ApiError};
+pub use reactive::{Remote, Submit};
+
+/// Whether requests carry the browser's cookies for the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    /// Cookies go along, also to another origin (the portal, whose session is a cookie).
+    Include,
+    /// Never any cookie (a widget on a partner's page proves who it is otherwise).
+    Omit,
+}
+
+/// One service of a deployment: its base URL ("" is the page's own origin) and credentials mode.
+/// Made once when a bundle starts and kept for the life of the page, so it is `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Service {
+    base: &'static str,
+    credentials: Credentials,
+}
+
+impl Service {
+    pub fn new(base_url: &str, credentials: Credentials) -> Self {
+        // Leaked once per service per page: a handful of bytes that live as long as the page.
+        let base: &'static str = base_url.trim_end_matches('/').to_string().leak();
+        Self { base, credentials }
+    }
+
+    /// The request target for `path` (`/api/orders`) on this service.
+    pub fn endpoint(&self, path: &str) -> Endpoint {
+        Endpoint {
+            url: format!("{}{path}", self.base),
+            credentials: self.credentials,
+        }
+    }
+}
+
+/// Where one request goes, and with which credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    url: String,
+    credentials: Credentials,
+}
+
+impl Endpoint {
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
