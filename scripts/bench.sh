@@ -67,6 +67,10 @@ for file in "$wasm" "$js" "$css"; do
 done
 if (( served_br <= budget )); then verdict=within; else verdict=OVER; fi
 
+# Lighthouse (mobile preset) on each page; over plain http Chrome asks for gzip.
+lighthouse_ok=yes
+lighthouse_table=$(scripts/lighthouse.sh "http://127.0.0.1:$port") || lighthouse_ok=no
+
 detail_load=$(measure "/api/orders/$number")
 list_load=$(measure "/api/orders")
 
@@ -114,6 +118,10 @@ PY
   echo
   echo "App as served: **$served_br bytes brotli** ($served_gz gzip; files at brotli -q 11: $total_br) — $verdict the 200 KB budget ($budget bytes)."
   echo
+  echo "Lighthouse 13, mobile preset, Debian Chromium, over http (gzip), signed in where it applies:"
+  echo
+  echo "$lighthouse_table"
+  echo
   echo "Where the portal's wasm bytes go (twiggy on the release wasm before wasm-opt):"
   echo
   echo "$breakdown"
@@ -125,3 +133,4 @@ PY
 
 # Over budget is a failure, stated after the figures are written.
 [[ $verdict == within ]] || { echo "the app is served as $served_br bytes brotli, over the $budget byte budget" >&2; exit 1; }
+[[ $lighthouse_ok == yes ]] || { echo "a page scores under 95 or shifts more than 0.02 (Lighthouse, above)" >&2; exit 1; }
