@@ -37,11 +37,7 @@ trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/auth/session" >/dev/null && break; sleep 0.2; done
 
 # Sign in as the demo Gold customer and pick their first order.
-jar=$data/cookies
-curl -sf -c "$jar" -H 'content-type: application/json' -d '{"contact":"li.na@example.com"}' "http://127.0.0.1:$port/api/auth/code" >/dev/null
-code=$(curl -sf "http://127.0.0.1:$port/api/dev/outbox" | grep -o '[0-9]\{6\}' | head -1)
-curl -sf -c "$jar" -H 'content-type: application/json' -d "{\"contact\":\"li.na@example.com\",\"code\":\"$code\"}" "http://127.0.0.1:$port/api/auth/verify" >/dev/null
-cookie=$(awk '$6=="portico_session"{print $7}' "$jar")
+cookie=$(scripts/demo-sign-in.sh "http://127.0.0.1:$port" li.na@example.com)
 number=$(curl -sf -b "portico_session=$cookie" "http://127.0.0.1:$port/api/orders?per_page=1" | grep -o 'PT[0-9]\{8\}' | head -1)
 
 measure() { # path

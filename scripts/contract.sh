@@ -20,22 +20,7 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -sf "$base/api/auth/session" >/dev/null && break; sleep 0.1; done
 
 # Sign in as the demo Gold customer through the outbox, as the app would.
-jar=$data/cookies
-after=$(curl -sf "$base/api/dev/outbox" | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m[0]["id"] if m else 0)')
-curl -sf -H 'content-type: application/json' -d '{"contact":"li.na@example.com"}' "$base/api/auth/code" >/dev/null
-code=
-for _ in $(seq 100); do
-  code=$(curl -sf "$base/api/dev/outbox" | python3 -c "
-import json, re, sys
-for m in json.load(sys.stdin):
-    if m['to'] == 'li.na@example.com' and m['id'] > $after:
-        print(re.search(r'\b(\d{6})\b', m['body']).group(1)); break")
-  [[ -n $code ]] && break
-  sleep 0.1
-done
-curl -sf -c "$jar" -H 'content-type: application/json' \
-  -d "{\"contact\":\"li.na@example.com\",\"code\":\"$code\"}" "$base/api/auth/verify" >/dev/null
-export PORTICO_SESSION=$(awk '$6=="portico_session"{print $7}' "$jar")
+export PORTICO_SESSION=$(scripts/demo-sign-in.sh "$base" li.na@example.com)
 export PORTICO_ORDER=$(curl -sf -b "portico_session=$PORTICO_SESSION" "$base/api/orders?per_page=1" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["orders"][0]["number"])')
 

@@ -11,21 +11,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 # A signed-in customer (the demo Gold customer), through the outbox as the app would.
-after=$(curl -sf "$base/api/dev/outbox" | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m[0]["id"] if m else 0)')
-curl -sf -H 'content-type: application/json' -d '{"contact":"li.na@example.com"}' "$base/api/auth/code" >/dev/null
-code=
-for _ in $(seq 100); do
-  code=$(curl -sf "$base/api/dev/outbox" | python3 -c "
-import json, re, sys
-for m in json.load(sys.stdin):
-    if m['to'] == 'li.na@example.com' and m['id'] > $after:
-        print(re.search(r'\b(\d{6})\b', m['body']).group(1)); break")
-  [[ -n $code ]] && break
-  sleep 0.1
-done
-cookie=$(curl -sf -D - -o /dev/null -H 'content-type: application/json' \
-  -d "{\"contact\":\"li.na@example.com\",\"code\":\"$code\"}" "$base/api/auth/verify" |
-  sed -n 's/^set-cookie: \(portico_session=[^;]*\).*/\1/Ip' | tr -d '\r')
+cookie="portico_session=$(scripts/demo-sign-in.sh "$base" li.na@example.com)"
 order=$(curl -sf -b "$cookie" "$base/api/orders?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["orders"][0]["number"])')
 
 echo "| page | signed in | performance | layout shift | largest contentful paint |"
