@@ -2,6 +2,7 @@
 //! styling lives in `style/` under the component's class name.
 
 pub mod feedback;
+pub mod form;
 pub mod header;
 pub mod labels;
 pub mod shipment;

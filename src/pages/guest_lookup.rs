@@ -1,6 +1,7 @@
 //! `/track`: find one order with its number and the contact given with it, no account needed.
 //! A match opens the order's protected view (personal data masked).
 
+use crate::components::form::{SubmitButton, TextField};
 use crate::components::labels;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
@@ -57,50 +58,38 @@ pub fn GuestLookupPage() -> impl IntoView {
                 td_string!(l, errors.empty_contact).to_string()
             })
         });
-        let number_invalid = number_message.is_some();
-        let contact_invalid = contact_message.is_some();
         view! {
             <section class="page narrow">
                 <h1>{td_string!(locale, track.title)}</h1>
                 <p class="lead">{td_string!(locale, track.lead)}</p>
                 <form class="form" on:submit=on_submit novalidate>
-                    <label for="order-number">{td_string!(locale, track.number_label)}</label>
-                    <input
+                    <TextField
                         id="order-number"
                         name="order-number"
-                        type="text"
-                        autocomplete="off"
+                        label=td_string!(locale, track.number_label)
+                        value=number
+                        hint=td_string!(locale, track.number_hint)
+                        error=number_message
                         autocapitalize="characters"
-                        bind:value=number
-                        aria-invalid=number_invalid.to_string()
-                        aria-describedby=if number_invalid { "order-number-error" } else { "order-number-hint" }
                     />
-                    <p id="order-number-hint" class="hint">{td_string!(locale, track.number_hint)}</p>
-                    {number_message.map(|m| view! { <p id="order-number-error" class="field-error" role="alert">{m}</p> })}
-
-                    <label for="lookup-contact">{td_string!(locale, track.contact_label)}</label>
-                    <input
+                    <TextField
                         id="lookup-contact"
                         name="contact"
-                        type="text"
+                        label=td_string!(locale, track.contact_label)
+                        value=contact
+                        error=contact_message
                         inputmode="email"
                         autocomplete="email"
-                        bind:value=contact
-                        aria-invalid=contact_invalid.to_string()
-                        aria-describedby=contact_invalid.then_some("lookup-contact-error")
                     />
-                    {contact_message.map(|m| view! { <p id="lookup-contact-error" class="field-error" role="alert">{m}</p> })}
 
                     {move || lookup.value().and_then(Result::err).map(|e| view! {
                         <div class="notice notice-error" role="alert"><p>{labels::api_error(locale, &e)}</p></div>
                     })}
-                    <button type="submit" class="button" disabled=move || lookup.pending()>
-                        {move || if lookup.pending() {
-                            td_string!(locale, track.submitting)
-                        } else {
-                            td_string!(locale, track.submit)
-                        }}
-                    </button>
+                    <SubmitButton
+                        pending=Signal::derive(move || lookup.pending())
+                        label=td_string!(locale, track.submit)
+                        busy_label=td_string!(locale, track.submitting)
+                    />
                 </form>
             </section>
         }

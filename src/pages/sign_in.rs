@@ -1,5 +1,6 @@
 //! `/sign-in`: a one-time code to an email address or mobile number, then the code.
 
+use crate::components::form::{SubmitButton, TextField};
 use crate::components::labels;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
@@ -101,61 +102,47 @@ pub fn SignInPage() -> impl IntoView {
     move || {
         let locale = i18n.get();
         let message = error(locale);
-        let invalid = message.is_some().to_string();
-        let error_view = message.map(|message| {
-            view! { <p id="sign-in-error" class="field-error" role="alert">{message}</p> }
-        });
         let step = match sent.get() {
             None => view! {
                 <p class="lead">{td_string!(locale, sign_in.lead)}</p>
                 <form class="form" on:submit=on_send novalidate>
-                    <label for="contact">{td_string!(locale, sign_in.contact_label)}</label>
-                    <input
+                    <TextField
                         id="contact"
                         name="contact"
-                        type="text"
+                        label=td_string!(locale, sign_in.contact_label)
+                        value=contact
+                        hint=td_string!(locale, sign_in.contact_hint)
+                        error=message
                         inputmode="email"
                         autocomplete="username"
-                        bind:value=contact
-                        aria-invalid=invalid
-                        aria-describedby=if error_view.is_some() { "sign-in-error" } else { "contact-hint" }
                     />
-                    <p id="contact-hint" class="hint">{td_string!(locale, sign_in.contact_hint)}</p>
-                    {error_view}
-                    <button type="submit" class="button" disabled=move || send_code.pending()>
-                        {move || if send_code.pending() {
-                            td_string!(locale, sign_in.sending)
-                        } else {
-                            td_string!(locale, sign_in.send_code)
-                        }}
-                    </button>
+                    <SubmitButton
+                        pending=Signal::derive(move || send_code.pending())
+                        label=td_string!(locale, sign_in.send_code)
+                        busy_label=td_string!(locale, sign_in.sending)
+                    />
                 </form>
             }
             .into_any(),
             Some(answer) => view! {
                 <p class="lead" role="status">{td!(locale, sign_in.sent_to, to = answer.sent_to.clone())}</p>
                 <form class="form" on:submit=on_verify novalidate>
-                    <label for="code">{td_string!(locale, sign_in.code_label)}</label>
-                    <input
+                    <TextField
                         id="code"
                         name="code"
-                        type="text"
+                        label=td_string!(locale, sign_in.code_label)
+                        value=code
+                        error=message
                         inputmode="numeric"
                         autocomplete="one-time-code"
                         maxlength="6"
                         class="code-input"
-                        bind:value=code
-                        aria-invalid=invalid
-                        aria-describedby=error_view.is_some().then_some("sign-in-error")
                     />
-                    {error_view}
-                    <button type="submit" class="button" disabled=move || verify.pending()>
-                        {move || if verify.pending() {
-                            td_string!(locale, sign_in.verifying)
-                        } else {
-                            td_string!(locale, sign_in.verify)
-                        }}
-                    </button>
+                    <SubmitButton
+                        pending=Signal::derive(move || verify.pending())
+                        label=td_string!(locale, sign_in.verify)
+                        busy_label=td_string!(locale, sign_in.verifying)
+                    />
                     <div class="form-links">
                         <button type="button" class="button button-link" on:click=move |_| {
                             field_error.set(None);
