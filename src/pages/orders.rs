@@ -1,6 +1,6 @@
 //! `/orders?page=N`: the signed-in customer's orders, newest first.
 
-use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
+use crate::components::page_state::{EmptyState, ErrorNotice, Skeleton};
 use crate::components::labels;
 use crate::format;
 use crate::locale::i18n::*;

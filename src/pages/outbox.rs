@@ -1,7 +1,7 @@
 //! `/dev/outbox` (demo deployments): what the service would have sent, so a newcomer can read
 //! their sign-in code.
 
-use crate::components::feedback::{EmptyState, ErrorNotice, Skeleton};
+use crate::components::page_state::{EmptyState, ErrorNotice, Skeleton};
 use crate::format;
 use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
