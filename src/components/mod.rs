@@ -1,8 +1,8 @@
 //! Pieces that several pages use. Each component takes typed props and owns its markup; the
 //! styling lives in `style/` under the component's class name.
 
-pub mod page_state;
 pub mod form;
 pub mod header;
 pub mod labels;
+pub mod page_state;
 pub mod shipment;

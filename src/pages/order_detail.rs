@@ -2,8 +2,8 @@
 //! While a parcel is moving the page refreshes itself (not while the tab is hidden) and says
 //! when a new checkpoint has arrived.
 
-use crate::components::page_state::{ErrorNotice, Skeleton};
 use crate::components::labels;
+use crate::components::page_state::{ErrorNotice, Skeleton};
 use crate::components::shipment::ShipmentCard;
 use crate::format;
 use crate::locale::i18n::*;

@@ -1,7 +1,7 @@
 //! `/orders?page=N`: the signed-in customer's orders, newest first.
 
-use crate::components::page_state::{EmptyState, ErrorNotice, Skeleton};
 use crate::components::labels;
+use crate::components::page_state::{EmptyState, ErrorNotice, Skeleton};
 use crate::format;
 use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
