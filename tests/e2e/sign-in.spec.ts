@@ -70,8 +70,11 @@ test('signing out and in again on the same page works', async ({ page, t }) => {
   await signIn(page, t, DEMO.wang);
   await expect(page.getByText(t('nav.hello', { name: '王伟' }))).toBeVisible();
   await page.getByRole('button', { name: t('nav.sign_out') }).click();
-  await expect(page.getByRole('link', { name: t('nav.sign_in') }).first()).toBeVisible();
-  await page.getByRole('link', { name: t('nav.sign_in') }).first().click();
+  // The header's own link (the home page has links that mention signing in too).
+  const signInLink = page.getByRole('banner').getByRole('link', { name: t('nav.sign_in'), exact: true });
+  await expect(signInLink).toBeVisible();
+  await signInLink.click();
+  await expect(page).toHaveURL(/\/sign-in$/);
   await completeSignIn(page, t, DEMO.chen);
   await expect(page).toHaveURL(/\/orders$/);
   await expect(page.getByText(t('nav.hello', { name: '陈杰' }))).toBeVisible();
