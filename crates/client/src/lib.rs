@@ -53,9 +53,3 @@ pub struct Endpoint {
     url: String,
     credentials: Credentials,
 }
-
-impl Endpoint {
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-}
