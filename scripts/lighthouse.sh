@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Lighthouse (npm, mobile preset, Debian Chromium) on the portal's pages, signed in where a page
 # needs it: performance score and cumulative layout shift per page, as a markdown table on stdout.
-# Fails when a page scores under 95 or shifts more than 0.02. Usage: scripts/lighthouse.sh BASE_URL
+# Each page is measured three times and the median run (by score) is reported, as Lighthouse's own
+# guidance on variability advises: one run on a shared 2-core machine swings by several points.
+# Fails when a page's median scores under 95 or any run shifts more than 0.02. Usage: scripts/lighthouse.sh BASE_URL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=$1
@@ -14,22 +16,28 @@ trap 'rm -rf "$out"' EXIT
 cookie="portico_session=$(scripts/demo-sign-in.sh "$base" li.na@example.com)"
 order=$(curl -sf -b "$cookie" "$base/api/orders?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["orders"][0]["number"])')
 
-echo "| page | signed in | performance | layout shift | largest contentful paint |"
-echo "| --- | --- | ---: | ---: | ---: |"
+echo "| page | signed in | performance (3 runs) | layout shift (worst run) | largest contentful paint | total blocking time |"
+echo "| --- | --- | ---: | ---: | ---: | ---: |"
 status=0
 for page in "/ no" "/track no" "/sign-in no" "/orders yes" "/orders/$order yes"; do
   read -r path signed <<<"$page"
   headers=()
   [[ $signed == yes ]] && headers=(--extra-headers "{\"Cookie\":\"$cookie\"}")
-  npx lighthouse "$base$path" --quiet --only-categories=performance --output=json \
-    --output-path="$out/report.json" --chrome-flags="$flags" "${headers[@]}" >/dev/null 2>&1
-  read -r score cls lcp < <(python3 -c '
+  for run in 1 2 3; do
+    npx lighthouse "$base$path" --quiet --only-categories=performance --output=json \
+      --output-path="$out/report-$run.json" --chrome-flags="$flags" "${headers[@]}" >/dev/null 2>&1
+  done
+  read -r scores score cls lcp tbt < <(python3 -c '
 import json, sys
-r = json.load(open(sys.argv[1]))
-print(round(r["categories"]["performance"]["score"] * 100),
-      r["audits"]["cumulative-layout-shift"]["numericValue"],
-      r["audits"]["largest-contentful-paint"]["displayValue"].replace("\u00a0", " ").replace(" ", ""))' "$out/report.json")
-  printf '| `%s` | %s | %s | %.3f | %s |\n' "$path" "$signed" "$score" "$cls" "$lcp"
+runs = [json.load(open(f)) for f in sys.argv[1:]]
+scores = [round(r["categories"]["performance"]["score"] * 100) for r in runs]
+median = sorted(zip(scores, range(len(runs))))[len(runs) // 2][1]
+r = runs[median]
+ms = lambda key: round(r["audits"][key]["numericValue"])
+worst_shift = max(run["audits"]["cumulative-layout-shift"]["numericValue"] for run in runs)
+print("/".join(map(str, scores)), scores[median], worst_shift,
+      ms("largest-contentful-paint"), ms("total-blocking-time"))' "$out"/report-{1,2,3}.json)
+  printf '| `%s` | %s | **%s** (%s) | %.3f | %s ms | %s ms |\n' "$path" "$signed" "$score" "$scores" "$cls" "$lcp" "$tbt"
   if (( score < 95 )) || python3 -c "import sys; sys.exit(0 if float('$cls') > 0.02 else 1)"; then
     status=1
   fi

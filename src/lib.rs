@@ -23,7 +23,7 @@ use locale::i18n::*;
 use locale::text;
 use pages::{
     guest_lookup::GuestLookupPage, home::HomePage, not_found::NotFound,
-    order_detail::OrderDetailPage, orders::OrdersPage, outbox::OutboxPage, sign_in::SignInPage,
+    order_detail::OrderDetailPage, orders::OrdersPage, sign_in::SignInPage,
 };
 
 /// Loads the runtime configuration, then mounts the app on `<body>`.
@@ -62,7 +62,6 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/orders") view=OrdersPage/>
                     <Route path=path!("/orders/:number") view=OrderDetailPage/>
                     <Route path=path!("/track") view=GuestLookupPage/>
-                    <Route path=path!("/dev/outbox") view=OutboxPage/>
                 </Routes>
             </main>
             <footer class="site-footer">

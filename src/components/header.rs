@@ -1,5 +1,6 @@
 //! The top of every page: brand, navigation, language and sign-in state.
 
+use crate::config::demo_outbox_href;
 use crate::locale::i18n::*;
 use crate::locale::{text, use_locale};
 use crate::services::Services;
@@ -33,7 +34,12 @@ pub fn Header() -> impl IntoView {
                     <A href="/orders">{text(|l| td_string!(l, nav.orders))}</A>
                 })}
                 <A href="/track">{text(|l| td_string!(l, nav.track))}</A>
-                {demo.then(|| view! { <A href="/dev/outbox">{text(|l| td_string!(l, nav.outbox))}</A> })}
+                // The demo outbox is a page the server draws (not part of this bundle): a full load.
+                {demo.then(|| view! {
+                    <a href=move || demo_outbox_href(i18n.get()) rel="external">
+                        {text(|l| td_string!(l, nav.outbox))}
+                    </a>
+                })}
             </nav>
             <div class="header-tools">
                 <LanguageSwitch/>

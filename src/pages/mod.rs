@@ -5,5 +5,4 @@ pub mod home;
 pub mod not_found;
 pub mod order_detail;
 pub mod orders;
-pub mod outbox;
 pub mod sign_in;

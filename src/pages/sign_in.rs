@@ -2,6 +2,7 @@
 
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::labels;
+use crate::config::demo_outbox_href;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use crate::services::Services;
@@ -163,7 +164,7 @@ pub fn SignInPage() -> impl IntoView {
                 {step}
                 {demo.then(|| view! {
                     <aside class="demo-hint">
-                        <p>{td_string!(locale, sign_in.demo_hint)}" "<a href="/dev/outbox">{td_string!(locale, sign_in.demo_link)}</a></p>
+                        <p>{td_string!(locale, sign_in.demo_hint)}" "<a href=demo_outbox_href(locale) target="_blank">{td_string!(locale, sign_in.demo_link)}</a></p>
                         <p class="muted">{td_string!(locale, sign_in.demo_accounts)}</p>
                     </aside>
                 })}

@@ -34,6 +34,8 @@ pub mod paths {
     pub const DEMO_ADVANCE: &str = "/api/dev/advance-shipments";
     pub const OPENAPI: &str = "/api/openapi.json";
     pub const CONFIG: &str = "/portico.config.json";
+    /// The demo outbox as a page (demo mode only; drawn by the server, not the portal).
+    pub const OUTBOX_PAGE: &str = "/dev/outbox";
 
     /// `/api/orders/{number}`
     pub fn order(number: &str) -> String {

@@ -65,6 +65,7 @@ pub(crate) async fn send(method: &str, endpoint: &Endpoint, body: Option<String>
     init.set_method(method);
     init.set_credentials(match endpoint.credentials {
         Credentials::Include => RequestCredentials::Include,
+        Credentials::SameOrigin => RequestCredentials::SameOrigin,
         Credentials::Omit => RequestCredentials::Omit,
     });
     let headers = Headers::new().map_err(|_| ApiError::Unexpected)?;

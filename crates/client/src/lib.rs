@@ -19,6 +19,9 @@ pub use reactive::{Remote, Submit};
 pub enum Credentials {
     /// Cookies go along, also to another origin (the portal, whose session is a cookie).
     Include,
+    /// Cookies go along only to the page's own origin: the browser's default, and what a
+    /// `<link rel=preload crossorigin>` fetches with, so a preloaded file is used, not fetched twice.
+    SameOrigin,
     /// Never any cookie (a widget on a partner's page proves who it is otherwise).
     Omit,
 }

@@ -1,14 +1,19 @@
-//! Demo-only endpoints: the outbox of "sent" messages, and moving parcels along their route.
-//! Both answer `disabled` unless the server runs with `--demo`.
+//! Demo-only endpoints: the outbox of "sent" messages (as JSON, and as the page `/dev/outbox`),
+//! and moving parcels along their route. All answer `disabled` unless the server runs with
+//! `--demo`.
 
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use maud::{html, DOCTYPE};
 use portico_api::{CheckpointEvent, ErrorCode, OutboxMessage, ShipmentStatus};
 use serde::Serialize;
 use sqlx::SqlitePool;
+use std::sync::LazyLock;
 
 fn demo_only(state: &AppState) -> ApiResult<()> {
     if state.config.demo {
@@ -139,4 +144,135 @@ pub async fn advance_shipments(db: &SqlitePool, now: i64) -> Result<u32, ApiErro
     }
     tx.commit().await?;
     Ok(moving.len() as u32)
+}
+
+/// The demo outbox as a page of its own, drawn here rather than in the customer bundle (whose
+/// customers never see it): `/dev/outbox?lang=en|zh-CN`, else the browser's language. Everything
+/// in a message is text (maud escapes it); the page runs no script and uses the build's styles.
+pub async fn outbox_page(
+    State(state): State<AppState>,
+    Query(query): Query<OutboxPageQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let Json(messages) = outbox(State(state.clone())).await?;
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let lang = page_language(query.lang.as_deref(), accept);
+    let text = |key: &str| translation(lang, key);
+    let index =
+        std::fs::read_to_string(state.config.static_dir.join("index.html")).unwrap_or_default();
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (text("outbox.title")) " · Portico" }
+                @if let Some(href) = crate::web::stylesheet(&index) {
+                    link rel="stylesheet" href=(href);
+                }
+            }
+            body {
+                a class="skip-link" href="#main" { (text("app.skip")) }
+                header class="site-header" {
+                    a href="/" class="brand" { "Portico" }
+                }
+                main id="main" tabindex="-1" {
+                    section class="page narrow" {
+                        h1 { (text("outbox.title")) }
+                        p class="lead" { (text("outbox.lead")) }
+                        a class="button button-secondary" href={ "/dev/outbox?lang=" (lang.tag()) } {
+                            (text("outbox.refresh"))
+                        }
+                        @if messages.is_empty() {
+                            div class="empty-state" { h2 { (text("outbox.empty")) } }
+                        } @else {
+                            ol class="outbox" {
+                                @for message in &messages {
+                                    li class="panel" data-testid="outbox-message" {
+                                        p class="muted" {
+                                            (text("outbox.to").replace("{{ to }}", &message.to)) " · "
+                                            time datetime=(message.sent_at.0) { (readable_time(&message.sent_at.0)) }
+                                        }
+                                        h2 class="outbox-subject" { (message.subject) }
+                                        pre class="outbox-body" { (message.body) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(page.into_string()).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct OutboxPageQuery {
+    lang: Option<String>,
+}
+
+/// The two languages the portal speaks, as the outbox page picks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageLanguage {
+    Chinese,
+    English,
+}
+
+impl PageLanguage {
+    fn tag(self) -> &'static str {
+        match self {
+            PageLanguage::Chinese => "zh-CN",
+            PageLanguage::English => "en",
+        }
+    }
+
+    fn of_tag(tag: &str) -> Option<Self> {
+        let primary = tag
+            .trim()
+            .split(['-', '_', ';'])
+            .next()?
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "zh" => Some(PageLanguage::Chinese),
+            "en" => Some(PageLanguage::English),
+            _ => None,
+        }
+    }
+}
+
+/// `?lang=` when it names a language we speak, else the first of the browser's languages we
+/// speak, else Chinese (the portal's default).
+pub fn page_language(asked: Option<&str>, accept_language: &str) -> PageLanguage {
+    asked
+        .and_then(PageLanguage::of_tag)
+        .or_else(|| accept_language.split(',').find_map(PageLanguage::of_tag))
+        .unwrap_or(PageLanguage::Chinese)
+}
+
+/// The portal's own wording (`locales/*.json`), so the page and the app never disagree.
+fn translation(lang: PageLanguage, key: &str) -> String {
+    static LOCALES: LazyLock<[serde_json::Value; 2]> = LazyLock::new(|| {
+        [
+            serde_json::from_str(include_str!("../../../locales/zh-CN.json")).unwrap_or_default(),
+            serde_json::from_str(include_str!("../../../locales/en.json")).unwrap_or_default(),
+        ]
+    });
+    let table = &LOCALES[lang as usize];
+    key.split('.')
+        .try_fold(table, |node, part| node.get(part))
+        .and_then(|value| value.as_str())
+        .unwrap_or(key)
+        .to_string()
+}
+
+/// `2026-11-27T00:40:33Z` as `2026-11-27 00:40 UTC`.
+fn readable_time(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => rfc3339.to_string(),
+    }
 }

@@ -53,9 +53,13 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(CompressionLayer::new());
+    let mut pages = Router::new().route(paths::CONFIG, get(web::runtime_config));
+    if state.config.demo {
+        pages = pages.route(paths::OUTBOX_PAGE, get(dev::outbox_page));
+    }
     Router::new()
         .merge(api)
-        .route(paths::CONFIG, get(web::runtime_config))
+        .merge(pages)
         .fallback(web::app_files)
         .layer(from_fn_with_state(state.clone(), web::same_origin_writes))
         .with_state(state)

@@ -106,6 +106,22 @@ pub fn content_security_policy(index_html: &str) -> String {
 }
 
 /// The bodies of `<script>` elements without a `src`, as the browser hashes them.
+/// The build's stylesheet (`<link ... rel=stylesheet>` in its index.html), for pages the server
+/// draws itself so they look like the app.
+pub fn stylesheet(index_html: &str) -> Option<&str> {
+    index_html.split("<link").skip(1).find_map(|rest| {
+        let (attributes, _) = rest.split_once('>')?;
+        if !attributes.contains("stylesheet") {
+            return None;
+        }
+        let href = attributes
+            .split_once("href=")?
+            .1
+            .trim_start_matches(['"', '\'']);
+        href.split(['"', '\'', ' ', '>']).next()
+    })
+}
+
 fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     html.split("<script").skip(1).filter_map(|rest| {
         let (attributes, rest) = rest.split_once('>')?;
@@ -241,6 +257,16 @@ mod tests {
         assert_eq!(policy.matches("'sha256-").count(), 1, "{policy}");
         assert!(!policy.contains("unsafe-inline"));
         assert!(!policy.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn the_stylesheet_is_found_in_a_minified_or_a_plain_index() {
+        let minified = "<link href=/main-de25e0383584a1f7.css integrity=sha384-x rel=stylesheet><link href=/f.svg rel=icon>";
+        assert_eq!(stylesheet(minified), Some("/main-de25e0383584a1f7.css"));
+        let plain =
+            r#"<link rel="icon" href="/f.svg"><link rel="stylesheet" href="/main-1.css" />"#;
+        assert_eq!(stylesheet(plain), Some("/main-1.css"));
+        assert_eq!(stylesheet("<link rel=icon href=/f.svg>"), None);
     }
 
     #[test]

@@ -255,3 +255,71 @@ async fn a_request_whose_body_never_comes_is_answered_within_the_time_limit() {
     assert!(answer.contains("application/problem+json"), "{answer}");
     assert!(answer.contains("\"unavailable\""), "{answer}");
 }
+
+#[tokio::test]
+async fn the_demo_outbox_is_a_page_in_the_readers_language_with_every_message_as_text() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><head><link href=/main-0123456789abcdef.css rel=stylesheet></head></html>",
+    )
+    .unwrap();
+    let static_dir = dist.path().to_path_buf();
+    let app = spawn_with(move |config| config.static_dir = static_dir).await;
+    sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)")
+        .bind("<b>x</b>@example.com")
+        .bind("Your code <script>alert(1)</script>")
+        .bind("123456 & more")
+        .bind(1_795_000_000_i64)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let page = |accept: &'static str, path: &'static str| {
+        let url = app.url(path);
+        async move {
+            let response = client()
+                .get(url)
+                .header("accept-language", accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert!(response.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src"));
+            response.text().await.unwrap()
+        }
+    };
+
+    let english = page("en-US,en;q=0.9", "/dev/outbox").await;
+    assert!(english.contains(r#"<html lang="en">"#), "{english}");
+    assert!(english.contains("<h1>Demo outbox</h1>"));
+    assert!(english.contains(r#"href="/main-0123456789abcdef.css""#));
+    assert!(english.contains("To &lt;b&gt;x&lt;/b&gt;@example.com"));
+    assert!(english.contains("Your code &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(english.contains("123456 &amp; more"));
+    assert!(!english.contains("<script"), "the page runs no script");
+
+    // The first of the browser's languages that the portal speaks; `?lang=` wins over both.
+    let chinese = page("fr-FR, zh-TW;q=0.8, en;q=0.5", "/dev/outbox").await;
+    assert!(chinese.contains(r#"<html lang="zh-CN">"#));
+    assert!(chinese.contains("<h1>演示发件箱</h1>"));
+    let asked = page("zh-CN", "/dev/outbox?lang=en").await;
+    assert!(asked.contains("<h1>Demo outbox</h1>"));
+
+    // Outside demo mode there is no outbox: the path is just another route of the app.
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html>the app</html>").unwrap();
+    let static_dir = dist.path().to_path_buf();
+    let live = spawn_with(move |config| {
+        config.static_dir = static_dir;
+        config.demo = false;
+    })
+    .await;
+    let (status, body) = crate::helpers::answer(live.get(&client(), "/dev/outbox").await).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>the app</html>")
+    );
+}
