@@ -27,6 +27,18 @@ fn dates_follow_the_language() {
     let en = format::date(Locale::en, &at);
     assert!(zh.contains("2026年3月"), "{zh}");
     assert!(en.contains("Mar") && en.contains("2026"), "{en}");
+    // Noon UTC is 5 March in every time zone from UTC-11 to UTC+11 (the test machines run in UTC).
+    let noon = UtcTime("2026-03-05T12:00:00Z".into());
+    assert_eq!(format::date(Locale::zh_CN, &noon), "2026年3月5日");
+    assert_eq!(format::date(Locale::en, &noon), "5 Mar 2026");
+    let with_time = format::date_time(Locale::en, &noon);
+    assert!(
+        with_time.starts_with("5 Mar 2026, ") && with_time.ends_with(":00"),
+        "{with_time}"
+    );
+    // What `Date` cannot read is shown as it came.
+    let odd = UtcTime("soon".into());
+    assert_eq!(format::date_time(Locale::zh_CN, &odd), "soon");
 }
 
 #[wasm_bindgen_test]
@@ -43,6 +55,7 @@ fn a_calendar_date_is_never_shifted_by_the_time_zone() {
         zh.contains("周五") && zh.contains("27") && !zh.contains('-'),
         "{zh}"
     );
+    assert_eq!((en.as_str(), zh.as_str()), ("Fri, 27 Nov", "11月27日 周五"));
 }
 
 fn shipment(checkpoints: usize, status: ShipmentStatus) -> Shipment {
