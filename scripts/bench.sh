@@ -129,7 +129,7 @@ PY
   echo "| --- | --- | ---: | ---: | --- |"
   echo "$budget_rows"
   echo
-  echo "Lighthouse 13, mobile preset, Debian Chromium, over http, signed in where it applies (median of 3 runs):"
+  echo "Lighthouse 13, mobile preset, Debian Chromium, over http, signed in where it applies (median of 5 runs):"
   echo
   echo "$lighthouse_table"
   echo

@@ -74,6 +74,23 @@ pub enum TierName {
     Diamond,
 }
 
+impl TierName {
+    pub const ALL: [TierName; 4] = [Self::Regular, Self::Silver, Self::Gold, Self::Diamond];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Regular => "regular",
+            Self::Silver => "silver",
+            Self::Gold => "gold",
+            Self::Diamond => "diamond",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|tier| tier.as_str() == s)
+    }
+}
+
 /// `GET /api/auth/session`: who is on the other end of this cookie, if anyone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

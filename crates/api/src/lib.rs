@@ -14,12 +14,14 @@ mod auth;
 mod config;
 mod orders;
 mod problem;
+mod returns;
 mod values;
 
 pub use auth::*;
 pub use config::*;
 pub use orders::*;
 pub use problem::*;
+pub use returns::*;
 pub use values::*;
 
 /// Paths of the JSON API, relative to a service's base URL.
@@ -40,5 +42,10 @@ pub mod paths {
     /// `/api/orders/{number}`
     pub fn order(number: &str) -> String {
         format!("{ORDERS}/{number}")
+    }
+
+    /// `/api/orders/{number}/returnable`
+    pub fn returnable(number: &str) -> String {
+        format!("{ORDERS}/{number}/returnable")
     }
 }

@@ -66,13 +66,7 @@ async fn find_customer(state: &AppState, contact: &Contact) -> ApiResult<Option<
 }
 
 fn profile(row: CustomerRow) -> ApiResult<CustomerProfile> {
-    let tier = match row.tier.as_str() {
-        "regular" => TierName::Regular,
-        "silver" => TierName::Silver,
-        "gold" => TierName::Gold,
-        "diamond" => TierName::Diamond,
-        _ => return Err(ApiError::Corrupt("a customer's tier")),
-    };
+    let tier = TierName::parse(&row.tier).ok_or(ApiError::Corrupt("a customer's tier"))?;
     Ok(CustomerProfile {
         name: row.name,
         email: row.email,

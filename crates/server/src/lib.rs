@@ -12,6 +12,7 @@ pub mod notify;
 pub mod openapi;
 pub mod orders;
 pub mod rate_limit;
+pub mod returns;
 pub mod seed;
 pub mod serve;
 pub mod state;
@@ -46,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .route(paths::SESSION, get(auth::session))
         .route(paths::ORDERS, get(orders::list))
         .route("/api/orders/{number}", get(orders::detail))
+        .route("/api/orders/{number}/returnable", get(returns::returnable))
         .route(paths::GUEST_LOOKUP, post(guest::lookup))
         .route(paths::OUTBOX, get(dev::outbox))
         .route(paths::DEMO_ADVANCE, post(dev::advance))

@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         crate::auth::session,
         crate::orders::list,
         crate::orders::detail,
+        crate::returns::returnable,
         crate::guest::lookup,
         crate::dev::outbox,
         crate::dev::advance,

@@ -34,7 +34,7 @@ pub fn headline_status(statuses: &[ShipmentStatus]) -> Option<ShipmentStatus> {
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
-    number: String,
+    pub number: String,
     placed_at: i64,
     total_fen: i64,
     item_count: i64,
@@ -127,25 +127,35 @@ pub async fn detail(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<OrderDetail>> {
-    if caller.is_anonymous() {
-        return Err(ErrorCode::Unauthorized.into());
-    }
-    // Malformed, unknown and someone else's: one answer.
-    let not_found = || ApiError::from(ErrorCode::NotFound);
-    let number = OrderNumber::from_wire(&number).map_err(|_| not_found())?;
-    let order = find_order(&state.db, &number)
-        .await?
-        .ok_or_else(not_found)?;
-    let masked = if caller.customer == Some(order.customer_id) {
-        false
-    } else if caller.guest_order == Some(order.id) {
-        true
-    } else {
-        return Err(not_found());
-    };
+    let (order, masked) = order_for(&state, &caller, &number).await?;
     Ok(Json(
         load_detail(&state.db, order, masked, state.clock.now()).await?,
     ))
+}
+
+/// The order `number` names, if `caller` may see it: in full (its owner) or masked (a browser
+/// holding a guest pass for it; the `bool`). Nobody signed in is a 401; malformed, unknown and
+/// someone else's are one 404.
+pub async fn order_for(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+) -> ApiResult<(OrderRow, bool)> {
+    if caller.is_anonymous() {
+        return Err(ErrorCode::Unauthorized.into());
+    }
+    let not_found = || ApiError::from(ErrorCode::NotFound);
+    let number = OrderNumber::from_wire(number).map_err(|_| not_found())?;
+    let order = find_order(&state.db, &number)
+        .await?
+        .ok_or_else(not_found)?;
+    if caller.customer == Some(order.customer_id) {
+        Ok((order, false))
+    } else if caller.guest_order == Some(order.id) {
+        Ok((order, true))
+    } else {
+        Err(not_found())
+    }
 }
 
 /// One stored order, as found by its number: enough to decide who may see it, and to draw it.
@@ -156,7 +166,7 @@ pub struct OrderRow {
     pub contact_email: String,
     /// The buyer's own phone (their account's), which proves the order like their email.
     pub buyer_phone: String,
-    number: String,
+    pub number: String,
     placed_at: i64,
     updated_at: i64,
     payment_state: String,

@@ -4,5 +4,6 @@
 mod helpers;
 mod openapi;
 mod orders;
+mod returns;
 mod sign_in;
 mod web;

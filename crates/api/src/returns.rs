@@ -1,0 +1,123 @@
+//! Returns: what of an order can go back, and why not when it cannot.
+
+use crate::{Money, OrderNumber, UtcTime};
+use serde::{Deserialize, Serialize};
+
+/// Why an item (or the rest of its quantity) cannot be returned. The app turns each into a
+/// sentence in the customer's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotReturnable {
+    /// Its parcel has not been delivered yet.
+    NotDelivered,
+    /// The return window (from delivery; longer for higher tiers) has closed.
+    WindowClosed,
+    /// Sold as final sale.
+    FinalSale,
+    /// Every unit has already come back.
+    AlreadyReturned,
+    /// The units not yet back are in a return that is still under way.
+    ReturnInProgress,
+}
+
+/// Where a return is. `requested` → `approved` or `pending_review` → `pickup_scheduled` →
+/// `picked_up` → `received` → `refunded` or `exchanged`; `rejected` and `cancelled` end it early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnStatus {
+    Requested,
+    Approved,
+    PendingReview,
+    PickupScheduled,
+    PickedUp,
+    Received,
+    Refunded,
+    Exchanged,
+    Rejected,
+    Cancelled,
+}
+
+impl ReturnStatus {
+    pub const ALL: [ReturnStatus; 10] = [
+        Self::Requested,
+        Self::Approved,
+        Self::PendingReview,
+        Self::PickupScheduled,
+        Self::PickedUp,
+        Self::Received,
+        Self::Refunded,
+        Self::Exchanged,
+        Self::Rejected,
+        Self::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Approved => "approved",
+            Self::PendingReview => "pending_review",
+            Self::PickupScheduled => "pickup_scheduled",
+            Self::PickedUp => "picked_up",
+            Self::Received => "received",
+            Self::Refunded => "refunded",
+            Self::Exchanged => "exchanged",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+
+    /// The goods are back with the shop (whatever the money is doing).
+    pub fn goods_back(self) -> bool {
+        matches!(self, Self::Received | Self::Refunded | Self::Exchanged)
+    }
+
+    /// Still under way: the goods are on their way back or waiting to be.
+    pub fn under_way(self) -> bool {
+        matches!(
+            self,
+            Self::Requested
+                | Self::Approved
+                | Self::PendingReview
+                | Self::PickupScheduled
+                | Self::PickedUp
+        )
+    }
+}
+
+/// One line of an order, as far as returning it goes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnableItem {
+    /// The line's position in the order (1-based): how a return names it.
+    pub line: u32,
+    pub sku: String,
+    pub name: String,
+    pub variant: String,
+    /// Units bought.
+    pub quantity: u32,
+    /// Units that can be returned now (0 when none).
+    pub returnable_quantity: u32,
+    pub unit_price: Money,
+    /// The last moment a return can be started (set once the item's parcel is delivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_by: Option<UtcTime>,
+    /// Why nothing (more) of this line can be returned; absent when some of it can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_returnable: Option<NotReturnable>,
+}
+
+/// `GET /api/orders/{number}/returnable`: what of the order can be returned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnEligibility {
+    pub order: OrderNumber,
+    /// Days from delivery that this customer has to start a return (their tier's benefit).
+    pub window_days: u32,
+    pub items: Vec<ReturnableItem>,
+}

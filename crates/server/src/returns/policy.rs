@@ -1,0 +1,210 @@
+//! The rules of returning, as pure functions of the facts: no database, no clock.
+
+use portico_api::{NotReturnable, TierName};
+
+const DAY: i64 = 24 * 60 * 60;
+
+/// Days from delivery a customer of `tier` has to start a return (the demo's benefits: 30 by
+/// default, Gold 45, Diamond 60). The tiers issue moves this into the tier's benefits.
+pub fn window_days(tier: TierName) -> u32 {
+    match tier {
+        TierName::Regular | TierName::Silver => 30,
+        TierName::Gold => 45,
+        TierName::Diamond => 60,
+    }
+}
+
+/// What is known about one order line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineFacts {
+    pub quantity: u32,
+    pub final_sale: bool,
+    /// When its parcel was delivered (unix seconds); `None` while it is not.
+    pub delivered_at: Option<i64>,
+    /// Units in returns whose goods are back.
+    pub returned: u32,
+    /// Units in returns still under way.
+    pub in_progress: u32,
+}
+
+/// What can be returned of a line now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    pub returnable: u32,
+    /// The last second a return can be started; set once delivered.
+    pub return_by: Option<i64>,
+    /// Why nothing (more) can be returned; `None` when `returnable > 0`.
+    pub not_returnable: Option<NotReturnable>,
+}
+
+/// The line's verdict at `now` with a window of `window_days`. The window is open up to and
+/// including the second `delivered_at + window_days` days. The reasons, first that applies:
+/// final sale, not delivered, window closed, nothing left (in a return under way, or back).
+pub fn judge(line: LineFacts, window_days: u32, now: i64) -> Verdict {
+    let return_by = line
+        .delivered_at
+        .map(|at| at.saturating_add(i64::from(window_days) * DAY));
+    let left = line
+        .quantity
+        .saturating_sub(line.returned)
+        .saturating_sub(line.in_progress);
+    let reason = if line.final_sale {
+        Some(NotReturnable::FinalSale)
+    } else if return_by.is_none() {
+        Some(NotReturnable::NotDelivered)
+    } else if return_by.is_some_and(|by| now > by) {
+        Some(NotReturnable::WindowClosed)
+    } else if left == 0 && line.in_progress > 0 {
+        Some(NotReturnable::ReturnInProgress)
+    } else if left == 0 {
+        Some(NotReturnable::AlreadyReturned)
+    } else {
+        None
+    };
+    Verdict {
+        returnable: if reason.is_none() { left } else { 0 },
+        return_by,
+        not_returnable: reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DELIVERED: i64 = 1_790_000_000;
+
+    fn line() -> LineFacts {
+        LineFacts {
+            quantity: 3,
+            final_sale: false,
+            delivered_at: Some(DELIVERED),
+            returned: 0,
+            in_progress: 0,
+        }
+    }
+
+    #[test]
+    fn each_tier_has_its_window() {
+        assert_eq!(window_days(TierName::Regular), 30);
+        assert_eq!(window_days(TierName::Silver), 30);
+        assert_eq!(window_days(TierName::Gold), 45);
+        assert_eq!(window_days(TierName::Diamond), 60);
+    }
+
+    #[test]
+    fn the_window_is_open_to_its_last_second_and_closed_after_for_every_tier() {
+        for tier in TierName::ALL {
+            let days = window_days(tier);
+            let last = DELIVERED + i64::from(days) * DAY;
+            let open = judge(line(), days, last);
+            assert_eq!(
+                (open.returnable, open.not_returnable),
+                (3, None),
+                "{tier:?}"
+            );
+            assert_eq!(open.return_by, Some(last));
+            let closed = judge(line(), days, last + 1);
+            assert_eq!(
+                (closed.returnable, closed.not_returnable),
+                (0, Some(NotReturnable::WindowClosed)),
+                "{tier:?}"
+            );
+            // The day of delivery itself is inside.
+            assert_eq!(judge(line(), days, DELIVERED).returnable, 3);
+        }
+        // A Gold customer still can on day 40; a regular one cannot.
+        let day_40 = DELIVERED + 40 * DAY;
+        assert_eq!(judge(line(), 45, day_40).returnable, 3);
+        assert_eq!(
+            judge(line(), 30, day_40).not_returnable,
+            Some(NotReturnable::WindowClosed)
+        );
+    }
+
+    #[test]
+    fn not_delivered_has_no_deadline_yet() {
+        let waiting = LineFacts {
+            delivered_at: None,
+            ..line()
+        };
+        let verdict = judge(waiting, 30, DELIVERED);
+        assert_eq!(verdict.not_returnable, Some(NotReturnable::NotDelivered));
+        assert_eq!((verdict.returnable, verdict.return_by), (0, None));
+    }
+
+    #[test]
+    fn final_sale_is_never_returnable_and_says_so_first() {
+        let sale = LineFacts {
+            final_sale: true,
+            delivered_at: None,
+            ..line()
+        };
+        assert_eq!(
+            judge(sale, 30, DELIVERED).not_returnable,
+            Some(NotReturnable::FinalSale)
+        );
+        let delivered_sale = LineFacts {
+            final_sale: true,
+            ..line()
+        };
+        assert_eq!(judge(delivered_sale, 30, DELIVERED).returnable, 0);
+    }
+
+    #[test]
+    fn partial_quantities_leave_the_rest_returnable() {
+        let one_back = LineFacts {
+            returned: 1,
+            ..line()
+        };
+        assert_eq!(judge(one_back, 30, DELIVERED).returnable, 2);
+        let one_each = LineFacts {
+            returned: 1,
+            in_progress: 1,
+            ..line()
+        };
+        let verdict = judge(one_each, 30, DELIVERED);
+        assert_eq!((verdict.returnable, verdict.not_returnable), (1, None));
+    }
+
+    #[test]
+    fn nothing_left_says_whether_it_is_still_under_way() {
+        let under_way = LineFacts {
+            returned: 1,
+            in_progress: 2,
+            ..line()
+        };
+        assert_eq!(
+            judge(under_way, 30, DELIVERED).not_returnable,
+            Some(NotReturnable::ReturnInProgress)
+        );
+        let all_back = LineFacts {
+            returned: 3,
+            ..line()
+        };
+        assert_eq!(
+            judge(all_back, 30, DELIVERED).not_returnable,
+            Some(NotReturnable::AlreadyReturned)
+        );
+        // More counted than bought (never stored, but never a panic either).
+        let odd = LineFacts {
+            returned: 5,
+            in_progress: 2,
+            ..line()
+        };
+        assert_eq!(judge(odd, 30, DELIVERED).returnable, 0);
+    }
+
+    #[test]
+    fn a_closed_window_is_the_reason_even_when_units_are_left() {
+        let late = LineFacts {
+            returned: 1,
+            ..line()
+        };
+        let verdict = judge(late, 30, DELIVERED + 31 * DAY);
+        assert_eq!(
+            (verdict.returnable, verdict.not_returnable),
+            (0, Some(NotReturnable::WindowClosed))
+        );
+    }
+}

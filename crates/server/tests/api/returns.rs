@@ -1,0 +1,224 @@
+//! What of an order can be returned: every reason, the buyer's tier's window, quantities already
+//! in returns, and who may ask.
+
+use crate::helpers::{client, problem_code, spawn, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const WANG: &str = "wang.wei@example.com"; // regular: 30 days
+const LI: &str = "li.na@example.com"; // gold: 45 days
+const DAY: i64 = 24 * 60 * 60;
+
+/// Gives order `number` one delivered parcel (delivered `days_ago`) carrying every line, and no
+/// final-sale lines; returns the id of its first line.
+async fn delivered_days_ago(app: &TestApp, number: &str, days_ago: i64) -> i64 {
+    let db = &app.state.db;
+    let (order_id,): (i64,) = sqlx::query_as("SELECT id FROM orders WHERE number = ?")
+        .bind(number)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let at = app.state.clock.now() - days_ago * DAY;
+    sqlx::query("UPDATE shipments SET status = 'delivered', delivered_at = ? WHERE order_id = ?")
+        .bind(at)
+        .bind(order_id)
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE order_items SET shipment_position = (SELECT MIN(position) FROM shipments WHERE order_id = ?), final_sale = FALSE, quantity = 3 WHERE order_id = ?")
+        .bind(order_id)
+        .bind(order_id)
+        .execute(db)
+        .await
+        .unwrap();
+    let (line,): (i64,) =
+        sqlx::query_as("SELECT id FROM order_items WHERE order_id = ? ORDER BY position LIMIT 1")
+            .bind(order_id)
+            .fetch_one(db)
+            .await
+            .unwrap();
+    line
+}
+
+/// The newest of `email`'s orders that has a parcel.
+async fn shipped_order(app: &TestApp, email: &str) -> String {
+    let (number,): (String,) = sqlx::query_as(
+        "SELECT o.number FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = ? \
+         AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.placed_at DESC LIMIT 1",
+    )
+    .bind(email)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    number
+}
+
+async fn put_in_return(app: &TestApp, number: &str, line: i64, quantity: i64, status: &str) {
+    let db = &app.state.db;
+    let (return_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO returns (number, order_id, status, created_at, updated_at) \
+         SELECT ?, id, ?, 0, 0 FROM orders WHERE number = ? RETURNING id",
+    )
+    .bind(format!("R-{status}-{line}-{quantity}"))
+    .bind(status)
+    .bind(number)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO return_items (return_id, order_item_id, quantity, reason) VALUES (?, ?, ?, 'changed_mind')")
+        .bind(return_id)
+        .bind(line)
+        .bind(quantity)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+async fn eligibility(app: &TestApp, browser: &reqwest::Client, number: &str) -> Value {
+    let response = app
+        .get(browser, &format!("/api/orders/{number}/returnable"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_window_is_the_buyers_tiers_and_closes_after_its_last_day() {
+    let app = spawn().await;
+    let (wang, li) = (client(), client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&li, LI).await;
+    let his = shipped_order(&app, WANG).await;
+    let hers = shipped_order(&app, LI).await;
+
+    // Day 40 after delivery: closed for a regular customer (30 days), open for Gold (45).
+    delivered_days_ago(&app, &his, 40).await;
+    delivered_days_ago(&app, &hers, 40).await;
+    let his_now = eligibility(&app, &wang, &his).await;
+    assert_eq!(his_now["window_days"], 30);
+    assert_eq!(his_now["items"][0]["returnable_quantity"], 0);
+    assert_eq!(his_now["items"][0]["not_returnable"], "window_closed");
+    let hers_now = eligibility(&app, &li, &hers).await;
+    assert_eq!(hers_now["window_days"], 45);
+    assert_eq!(hers_now["items"][0]["returnable_quantity"], 3);
+    assert!(hers_now["items"][0].get("not_returnable").is_none());
+    assert!(hers_now["items"][0]["return_by"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+
+    // Day 29: open for both.
+    delivered_days_ago(&app, &his, 29).await;
+    assert_eq!(
+        eligibility(&app, &wang, &his).await["items"][0]["returnable_quantity"],
+        3
+    );
+}
+
+#[tokio::test]
+async fn every_reason_is_told_and_partial_quantities_stay_returnable() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    let line = delivered_days_ago(&app, &number, 1).await;
+
+    put_in_return(&app, &number, line, 1, "refunded").await;
+    let one_back = eligibility(&app, &li, &number).await;
+    assert_eq!(one_back["items"][0]["returnable_quantity"], 2);
+    put_in_return(&app, &number, line, 1, "pickup_scheduled").await;
+    // Cancelled and rejected returns give their units back.
+    put_in_return(&app, &number, line, 1, "cancelled").await;
+    put_in_return(&app, &number, line, 1, "rejected").await;
+    assert_eq!(
+        eligibility(&app, &li, &number).await["items"][0]["returnable_quantity"],
+        1
+    );
+    put_in_return(&app, &number, line, 1, "requested").await;
+    let none_left = eligibility(&app, &li, &number).await;
+    assert_eq!(none_left["items"][0]["returnable_quantity"], 0);
+    assert_eq!(
+        none_left["items"][0]["not_returnable"],
+        "return_in_progress"
+    );
+
+    // When every unit is back, it says so.
+    sqlx::query(
+        "UPDATE returns SET status = 'received' WHERE status IN ('pickup_scheduled', 'requested')",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        eligibility(&app, &li, &number).await["items"][0]["not_returnable"],
+        "already_returned"
+    );
+
+    // Final sale and a parcel not yet delivered.
+    sqlx::query("UPDATE order_items SET final_sale = TRUE WHERE id = ?")
+        .bind(line)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        eligibility(&app, &li, &number).await["items"][0]["not_returnable"],
+        "final_sale"
+    );
+    sqlx::query("UPDATE order_items SET final_sale = FALSE WHERE id = ?")
+        .bind(line)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE shipments SET status = 'in_transit', delivered_at = NULL WHERE order_id = (SELECT order_id FROM order_items WHERE id = ?)")
+        .bind(line)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let waiting = eligibility(&app, &li, &number).await;
+    assert_eq!(waiting["items"][0]["not_returnable"], "not_delivered");
+    assert!(waiting["items"][0].get("return_by").is_none());
+}
+
+#[tokio::test]
+async fn only_the_owner_or_a_guest_pass_for_the_order_may_ask() {
+    let app = spawn().await;
+    let (wang, li) = (client(), client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&li, LI).await;
+    let his = app.order_numbers(&wang).await;
+    let hers = app.order_numbers(&li).await[0].clone();
+    let path = |number: &str| format!("/api/orders/{number}/returnable");
+
+    let nobody = app.get(&client(), &path(&hers)).await;
+    assert_eq!(
+        problem_code(nobody).await,
+        (StatusCode::UNAUTHORIZED, "unauthorized".into())
+    );
+    // Someone else's, unknown and malformed: one answer.
+    for number in [hers.as_str(), "PT00000000", "nonsense"] {
+        let refused = app.get(&wang, &path(number)).await;
+        assert_eq!(
+            problem_code(refused).await,
+            (StatusCode::NOT_FOUND, "not_found".into())
+        );
+    }
+    // A guest who proved one of his orders may ask about that one only.
+    let guest = client();
+    let found = app
+        .post(
+            &guest,
+            "/api/guest/lookup",
+            json!({ "order_number": his[0], "contact": WANG }),
+        )
+        .await;
+    assert_eq!(found.status(), StatusCode::OK);
+    assert_eq!(
+        eligibility(&app, &guest, &his[0]).await["order"],
+        his[0].as_str()
+    );
+    let other = app.get(&guest, &path(&his[1])).await;
+    assert_eq!(
+        problem_code(other).await,
+        (StatusCode::NOT_FOUND, "not_found".into())
+    );
+}
