@@ -96,6 +96,10 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         ErrorCode::Forbidden => td_string!(locale, errors.forbidden),
         ErrorCode::Unavailable => td_string!(locale, errors.unavailable),
         ErrorCode::Internal => td_string!(locale, errors.internal),
+        ErrorCode::IdempotencyKeyRequired | ErrorCode::IdempotencyKeyReused => {
+            td_string!(locale, errors.bad_request)
+        }
+        ErrorCode::NotReturnable => td_string!(locale, errors.not_returnable),
     }
     .to_string()
 }

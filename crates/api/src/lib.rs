@@ -32,6 +32,7 @@ pub mod paths {
     pub const SESSION: &str = "/api/auth/session";
     pub const ORDERS: &str = "/api/orders";
     pub const GUEST_LOOKUP: &str = "/api/guest/lookup";
+    pub const RETURNS: &str = "/api/returns";
     pub const OUTBOX: &str = "/api/dev/outbox";
     pub const DEMO_ADVANCE: &str = "/api/dev/advance-shipments";
     pub const OPENAPI: &str = "/api/openapi.json";

@@ -34,6 +34,12 @@ pub enum ErrorCode {
     Forbidden,
     /// The service took too long or is overloaded; the request may be retried.
     Unavailable,
+    /// A write that must not happen twice came without an `Idempotency-Key` header.
+    IdempotencyKeyRequired,
+    /// This `Idempotency-Key` was already used for a different request.
+    IdempotencyKeyReused,
+    /// Something in the return cannot be returned (now); `detail` says which line and why.
+    NotReturnable,
     /// The service failed; the request may be retried.
     Internal,
 }

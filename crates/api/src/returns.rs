@@ -21,6 +21,18 @@ pub enum NotReturnable {
     ReturnInProgress,
 }
 
+impl NotReturnable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotDelivered => "not_delivered",
+            Self::WindowClosed => "window_closed",
+            Self::FinalSale => "final_sale",
+            Self::AlreadyReturned => "already_returned",
+            Self::ReturnInProgress => "return_in_progress",
+        }
+    }
+}
+
 /// Where a return is. `requested` → `approved` or `pending_review` → `pickup_scheduled` →
 /// `picked_up` → `received` → `refunded` or `exchanged`; `rejected` and `cancelled` end it early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -120,4 +132,149 @@ pub struct ReturnEligibility {
     /// Days from delivery that this customer has to start a return (their tier's benefit).
     pub window_days: u32,
     pub items: Vec<ReturnableItem>,
+}
+
+/// Why the customer sends it back: one tap from this list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnReason {
+    ChangedMind,
+    WrongSize,
+    Damaged,
+    NotAsDescribed,
+    ArrivedLate,
+    Other,
+}
+
+impl ReturnReason {
+    pub const ALL: [ReturnReason; 6] = [
+        Self::ChangedMind,
+        Self::WrongSize,
+        Self::Damaged,
+        Self::NotAsDescribed,
+        Self::ArrivedLate,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ChangedMind => "changed_mind",
+            Self::WrongSize => "wrong_size",
+            Self::Damaged => "damaged",
+            Self::NotAsDescribed => "not_as_described",
+            Self::ArrivedLate => "arrived_late",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.as_str() == s)
+    }
+}
+
+/// What the customer gets back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The money, to the original payment.
+    Refund,
+    /// Store credit, with the deployment's bonus on top.
+    StoreCredit,
+}
+
+impl Resolution {
+    pub const ALL: [Resolution; 2] = [Self::Refund, Self::StoreCredit];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Refund => "refund",
+            Self::StoreCredit => "store_credit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|resolution| resolution.as_str() == s)
+    }
+}
+
+/// How the goods go back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Handover {
+    /// Handed in at a drop-off point with the return's QR code.
+    DropOff,
+    /// Sent by the customer themselves.
+    SelfShip,
+}
+
+impl Handover {
+    pub const ALL: [Handover; 2] = [Self::DropOff, Self::SelfShip];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DropOff => "drop_off",
+            Self::SelfShip => "self_ship",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|handover| handover.as_str() == s)
+    }
+}
+
+/// Units of one order line to send back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnLine {
+    /// The order line's position (see [`ReturnableItem::line`]).
+    pub line: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub quantity: u32,
+}
+
+/// `POST /api/returns` (with an `Idempotency-Key` header): start a return.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewReturn {
+    pub order: OrderNumber,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub lines: Vec<ReturnLine>,
+    pub reason: ReturnReason,
+    pub resolution: Resolution,
+    pub handover: Handover,
+}
+
+/// One line of a return, as the customer reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnedLine {
+    pub line: u32,
+    pub name: String,
+    pub variant: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+}
+
+/// A return: what goes back, how, and what comes back for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnDetail {
+    /// `R` + 8 digits.
+    pub number: String,
+    pub order: OrderNumber,
+    pub status: ReturnStatus,
+    pub lines: Vec<ReturnedLine>,
+    pub reason: ReturnReason,
+    pub resolution: Resolution,
+    pub handover: Handover,
+    /// What the customer gets: the goods' price, plus the bonus for store credit.
+    pub refund: Money,
+    pub created_at: UtcTime,
 }

@@ -18,6 +18,9 @@ pub enum ApiError {
     /// chose for a body or query it could not read (413, 415, 422), or 405.
     #[error("bad request ({0}): {1}")]
     BadRequest(StatusCode, String),
+    /// A well-formed request refused for what it asks, with a code and a detail saying why.
+    #[error("refused ({0:?}): {1}")]
+    Refused(ErrorCode, String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     /// Stored data the service cannot read back: its fault, never the client's.
@@ -29,7 +32,10 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 fn status_of(code: ErrorCode) -> StatusCode {
     match code {
-        ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest | ErrorCode::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
+        ErrorCode::IdempotencyKeyReused | ErrorCode::NotReturnable => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
@@ -62,6 +68,9 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::Forbidden => "Not allowed from another site",
         ErrorCode::Unavailable => "Service unavailable",
         ErrorCode::Internal => "Internal error",
+        ErrorCode::IdempotencyKeyRequired => "An Idempotency-Key header is required",
+        ErrorCode::IdempotencyKeyReused => "This Idempotency-Key was used for another request",
+        ErrorCode::NotReturnable => "Not returnable",
     }
 }
 
@@ -100,6 +109,7 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::Client(code) => problem(code, None, None),
             ApiError::RateLimited(secs) => problem(ErrorCode::RateLimited, None, Some(secs)),
+            ApiError::Refused(code, detail) => problem(code, Some(detail), None),
             ApiError::BadRequest(status, detail) => {
                 problem_with_status(status, ErrorCode::BadRequest, Some(detail), None)
             }

@@ -48,6 +48,8 @@ pub fn app(state: AppState) -> Router {
         .route(paths::ORDERS, get(orders::list))
         .route("/api/orders/{number}", get(orders::detail))
         .route("/api/orders/{number}/returnable", get(returns::returnable))
+        .route(paths::RETURNS, post(returns::create))
+        .route("/api/returns/{number}", get(returns::detail))
         .route(paths::GUEST_LOOKUP, post(guest::lookup))
         .route(paths::OUTBOX, get(dev::outbox))
         .route(paths::DEMO_ADVANCE, post(dev::advance))

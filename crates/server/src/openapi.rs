@@ -33,6 +33,8 @@ use utoipa::{Modify, OpenApi};
         crate::orders::list,
         crate::orders::detail,
         crate::returns::returnable,
+        crate::returns::create,
+        crate::returns::detail,
         crate::guest::lookup,
         crate::dev::outbox,
         crate::dev::advance,

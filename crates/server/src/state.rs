@@ -16,6 +16,10 @@ pub struct AppState {
     pub clock: Clock,
     pub limits: Arc<RateLimiter>,
     pub notifier: Notifier,
+    /// Held while a return is created: checking what is still returnable and taking it must be
+    /// one step. One process's lock, as the limits are; several instances need the database's
+    /// own row locks (PostgreSQL).
+    pub return_writes: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Opens (creating, migrating and seeding when new) the database and builds the state.
@@ -31,5 +35,6 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         config: Arc::new(config),
         clock,
         limits,
+        return_writes: Arc::default(),
     })
 }

@@ -1,17 +1,23 @@
 //! Returns: what of an order can go back (and why not), from the order's lines, their parcels,
-//! the returns already made and the buyer's tier. The rules are in `policy`, free of storage.
+//! the returns already made and the buyer's tier; starting one exactly once (`Idempotency-Key`);
+//! reading it back. The rules are in `policy`, free of storage.
 
 pub mod policy;
 
-use crate::auth::Caller;
+use crate::auth::{sha256_hex, Caller};
 use crate::clock::rfc3339;
-use crate::error::{ApiError, ApiResult};
-use crate::orders::order_for;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::orders::{order_for, OrderRow};
 use crate::state::AppState;
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use policy::{judge, window_days, LineFacts};
-use portico_api::{Money, OrderNumber, ReturnEligibility, ReturnStatus, ReturnableItem, TierName};
+use policy::{first_status, judge, refund_for, window_days, LineFacts, Verdict};
+use portico_api::{
+    ErrorCode, Handover, Money, NewReturn, OrderNumber, Resolution, ReturnDetail,
+    ReturnEligibility, ReturnReason, ReturnStatus, ReturnableItem, ReturnedLine, TierName,
+};
+use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
@@ -27,20 +33,15 @@ struct LineRow {
     delivered_at: Option<i64>,
 }
 
-/// What of the order can be returned now, line by line, with the reason where nothing can. Its
-/// owner and a browser with a guest pass for it may ask; the window is the buyer's tier's.
-#[utoipa::path(get, path = "/api/orders/{number}/returnable", tag = "returns", security(("session" = [])),
-    params(("number" = OrderNumber, Path, description = "Order number, PT + 8 digits")),
-    responses((status = 200, description = "Every line of the order.", body = ReturnEligibility), (status = 401), (status = 404)))]
-pub async fn returnable(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(number): Path<String>,
-) -> ApiResult<Json<ReturnEligibility>> {
-    let (order, _masked) = order_for(&state, &caller, &number).await?;
+/// Every line of `order` with its verdict at `now`, and the window (days) they were judged by.
+async fn judged_lines(
+    db: &SqlitePool,
+    order: &OrderRow,
+    now: i64,
+) -> ApiResult<(u32, Vec<(LineRow, Verdict)>)> {
     let (tier,): (String,) = sqlx::query_as("SELECT tier FROM customers WHERE id = ?")
         .bind(order.customer_id)
-        .fetch_one(&state.db)
+        .fetch_one(db)
         .await?;
     let tier = TierName::parse(&tier).ok_or(ApiError::Corrupt("a customer's tier"))?;
     let days = window_days(tier);
@@ -51,17 +52,16 @@ pub async fn returnable(
          WHERE i.order_id = ? ORDER BY i.position",
     )
     .bind(order.id)
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
     let taken: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT ri.order_item_id, r.status, SUM(ri.quantity) FROM return_items ri \
          JOIN returns r ON r.id = ri.return_id WHERE r.order_id = ? GROUP BY ri.order_item_id, r.status",
     )
     .bind(order.id)
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
-    let now = state.clock.now();
-    let mut items = Vec::with_capacity(lines.len());
+    let mut judged = Vec::with_capacity(lines.len());
     for line in lines {
         let (mut returned, mut in_progress) = (0, 0);
         for (_, status, quantity) in taken.iter().filter(|(item, ..)| *item == line.id) {
@@ -73,37 +73,278 @@ pub async fn returnable(
                 in_progress += quantity;
             }
         }
-        let quantity = count(line.quantity, "an item quantity")?;
-        let verdict = judge(
-            LineFacts {
-                quantity,
-                final_sale: line.final_sale,
-                delivered_at: line.delivered_at,
-                returned,
-                in_progress,
-            },
-            days,
-            now,
-        );
+        let facts = LineFacts {
+            quantity: count(line.quantity, "an item quantity")?,
+            final_sale: line.final_sale,
+            delivered_at: line.delivered_at,
+            returned,
+            in_progress,
+        };
+        judged.push((line, judge(facts, days, now)));
+    }
+    Ok((days, judged))
+}
+
+/// What of the order can be returned now, line by line, with the reason where nothing can. Its
+/// owner and a browser with a guest pass for it may ask; the window is the buyer's tier's.
+#[utoipa::path(get, path = "/api/orders/{number}/returnable", tag = "returns", security(("session" = [])),
+    params(("number" = OrderNumber, Path, description = "Order number, PT + 8 digits")),
+    responses((status = 200, description = "Every line of the order.", body = ReturnEligibility), (status = 401), (status = 404)))]
+pub async fn returnable(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<Json<ReturnEligibility>> {
+    let (order, _masked) = order_for(&state, &caller, &number).await?;
+    let (days, judged) = judged_lines(&state.db, &order, state.clock.now()).await?;
+    let mut items = Vec::with_capacity(judged.len());
+    for (line, verdict) in judged {
         items.push(ReturnableItem {
-            line: count(line.position, "an item position")?,
+            line: count(line.position + 1, "an item position")?,
+            quantity: count(line.quantity, "an item quantity")?,
             sku: line.sku,
             name: line.name,
             variant: line.variant,
-            quantity,
             returnable_quantity: verdict.returnable,
             unit_price: Money::fen(line.unit_price_fen),
             return_by: verdict.return_by.map(rfc3339),
             not_returnable: verdict.not_returnable,
         });
     }
-    let order_number =
-        OrderNumber::from_wire(&order.number).map_err(|_| ApiError::Corrupt("an order number"))?;
     Ok(Json(ReturnEligibility {
-        order: order_number,
+        order: stored_order_number(&order)?,
         window_days: days,
         items,
     }))
+}
+
+fn stored_order_number(order: &OrderRow) -> ApiResult<OrderNumber> {
+    OrderNumber::from_wire(&order.number).map_err(|_| ApiError::Corrupt("an order number"))
+}
+
+/// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|value| value.to_str().ok())
+        .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string)
+        .ok_or_else(|| ErrorCode::IdempotencyKeyRequired.into())
+}
+
+/// Starts a return. The same `Idempotency-Key` with the same body gives the same return (also
+/// when twenty arrive at once); with another body it is refused. Every line must be returnable
+/// in the quantity asked, checked and taken in one step. Refunds up to 500 CNY are approved at
+/// once; more waits for review.
+#[utoipa::path(post, path = "/api/returns", tag = "returns", security(("session" = [])),
+    params(("Idempotency-Key" = String, Header, description = "Any unique string the client makes per return it means to start (1-255 visible ASCII)")),
+    request_body = NewReturn,
+    responses((status = 201, description = "The return (also when the same request is sent again with the same key).", body = ReturnDetail),
+        (status = 400), (status = 401), (status = 404),
+        (status = 422, description = "`not_returnable` (which line and why in `detail`), `idempotency_key_reused`, or a body that cannot be read.")))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiJson(asked): ApiJson<NewReturn>,
+) -> ApiResult<(StatusCode, Json<ReturnDetail>)> {
+    if caller.is_anonymous() {
+        return Err(ErrorCode::Unauthorized.into());
+    }
+    let key = idempotency_key(&headers)?;
+    let scope = match (caller.customer, caller.guest_order) {
+        (Some(customer), _) => format!("customer:{customer}"),
+        (None, Some(order)) => format!("guest:{order}"),
+        (None, None) => return Err(ErrorCode::Unauthorized.into()),
+    };
+    let request_hash = sha256_hex(&serde_json::to_string(&asked).unwrap_or_default());
+
+    let _one_at_a_time = state.return_writes.lock().await;
+    let known: Option<(String, i64)> = sqlx::query_as(
+        "SELECT request_hash, return_id FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?",
+    )
+    .bind(&scope)
+    .bind(&key)
+    .fetch_optional(&state.db)
+    .await?;
+    if let Some((hash, return_id)) = known {
+        if hash != request_hash {
+            return Err(ErrorCode::IdempotencyKeyReused.into());
+        }
+        return Ok((
+            StatusCode::CREATED,
+            Json(load_return(&state.db, return_id).await?),
+        ));
+    }
+
+    let (order, _masked) = order_for(&state, &caller, asked.order.as_str()).await?;
+    let now = state.clock.now();
+    let (_, judged) = judged_lines(&state.db, &order, now).await?;
+    if asked.lines.is_empty() {
+        return Err(ApiError::Refused(
+            ErrorCode::NotReturnable,
+            "no lines".into(),
+        ));
+    }
+    let mut taking = Vec::with_capacity(asked.lines.len());
+    let mut goods_fen: i64 = 0;
+    for (index, wanted) in asked.lines.iter().enumerate() {
+        let refuse = |why: &str| {
+            ApiError::Refused(
+                ErrorCode::NotReturnable,
+                format!("line {}: {why}", wanted.line),
+            )
+        };
+        if asked.lines[..index]
+            .iter()
+            .any(|earlier| earlier.line == wanted.line)
+        {
+            return Err(refuse("named twice"));
+        }
+        let (line, verdict) = judged
+            .iter()
+            .find(|(line, _)| line.position + 1 == i64::from(wanted.line))
+            .ok_or_else(|| refuse("no such line"))?;
+        if let Some(reason) = verdict.not_returnable {
+            return Err(refuse(reason.as_str()));
+        }
+        if wanted.quantity == 0 || wanted.quantity > verdict.returnable {
+            return Err(refuse(&format!("{} can be returned", verdict.returnable)));
+        }
+        goods_fen += line.unit_price_fen * i64::from(wanted.quantity);
+        taking.push((line.id, wanted.quantity));
+    }
+
+    let mut tx = state.db.begin().await?;
+    let (return_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO returns (number, order_id, status, reason, resolution, handover, refund_fen, created_at, updated_at) \
+         VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(order.id)
+    .bind(first_status(goods_fen).as_str())
+    .bind(asked.reason.as_str())
+    .bind(asked.resolution.as_str())
+    .bind(asked.handover.as_str())
+    .bind(refund_for(goods_fen, asked.resolution))
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE returns SET number = ? WHERE id = ?")
+        .bind(return_number(return_id))
+        .bind(return_id)
+        .execute(&mut *tx)
+        .await?;
+    for (item, quantity) in taking {
+        sqlx::query(
+            "INSERT INTO return_items (return_id, order_item_id, quantity) VALUES (?, ?, ?)",
+        )
+        .bind(return_id)
+        .bind(item)
+        .bind(i64::from(quantity))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, return_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&scope)
+    .bind(&key)
+    .bind(&request_hash)
+    .bind(return_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(load_return(&state.db, return_id).await?),
+    ))
+}
+
+/// One return, for the owner of its order or a browser with a guest pass for that order.
+#[utoipa::path(get, path = "/api/returns/{number}", tag = "returns", security(("session" = [])),
+    params(("number" = String, Path, description = "Return number, R + 8 digits")),
+    responses((status = 200, description = "The return.", body = ReturnDetail), (status = 401), (status = 404)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<Json<ReturnDetail>> {
+    if caller.is_anonymous() {
+        return Err(ErrorCode::Unauthorized.into());
+    }
+    let found: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT r.id, o.id, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.number = ?",
+    )
+    .bind(&number)
+    .fetch_optional(&state.db)
+    .await?;
+    match found {
+        Some((id, order, customer))
+            if caller.customer == Some(customer) || caller.guest_order == Some(order) =>
+        {
+            Ok(Json(load_return(&state.db, id).await?))
+        }
+        _ => Err(ErrorCode::NotFound.into()),
+    }
+}
+
+/// `R` + 8 digits, from the row's id.
+fn return_number(id: i64) -> String {
+    format!("R{:08}", 20_000_000 + id)
+}
+
+#[derive(sqlx::FromRow)]
+struct ReturnRow {
+    number: String,
+    order_number: String,
+    status: String,
+    reason: String,
+    resolution: String,
+    handover: String,
+    refund_fen: i64,
+    created_at: i64,
+}
+
+async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
+    let row = sqlx::query_as::<_, ReturnRow>(
+        "SELECT r.number, o.number AS order_number, r.status, r.reason, r.resolution, r.handover, r.refund_fen, r.created_at \
+         FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    let lines: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT i.position + 1, i.name, i.variant, ri.quantity, i.unit_price_fen FROM return_items ri \
+         JOIN order_items i ON i.id = ri.order_item_id WHERE ri.return_id = ? ORDER BY i.position",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let corrupt = ApiError::Corrupt;
+    Ok(ReturnDetail {
+        number: row.number,
+        order: OrderNumber::from_wire(&row.order_number).map_err(|_| corrupt("an order number"))?,
+        status: ReturnStatus::parse(&row.status).ok_or(corrupt("a return status"))?,
+        lines: lines
+            .into_iter()
+            .map(|(line, name, variant, quantity, price)| {
+                Ok(ReturnedLine {
+                    line: count(line, "an item position")?,
+                    name,
+                    variant,
+                    quantity: count(quantity, "a returned quantity")?,
+                    unit_price: Money::fen(price),
+                })
+            })
+            .collect::<ApiResult<_>>()?,
+        reason: ReturnReason::parse(&row.reason).ok_or(corrupt("a return reason"))?,
+        resolution: Resolution::parse(&row.resolution).ok_or(corrupt("a resolution"))?,
+        handover: Handover::parse(&row.handover).ok_or(corrupt("a hand-over"))?,
+        refund: Money::fen(row.refund_fen),
+        created_at: rfc3339(row.created_at),
+    })
 }
 
 /// A stored count as the contract's `u32`; a negative or huge one is a corrupt row.

@@ -1,8 +1,31 @@
 //! The rules of returning, as pure functions of the facts: no database, no clock.
 
-use portico_api::{NotReturnable, TierName};
+use portico_api::{NotReturnable, Resolution, ReturnStatus, TierName};
 
 const DAY: i64 = 24 * 60 * 60;
+
+/// Refunds up to this (500 CNY) are approved at once; above it they wait for review.
+pub const AUTO_APPROVE_UP_TO: i64 = 50_000;
+/// Store credit's bonus on top of the goods' value, in percent (the demo's 5%).
+pub const STORE_CREDIT_BONUS_PERCENT: i64 = 5;
+
+/// What the customer gets for goods worth `goods_fen`: the same as a refund, or with the bonus
+/// (rounded down to the fen) as store credit.
+pub fn refund_for(goods_fen: i64, resolution: Resolution) -> i64 {
+    match resolution {
+        Resolution::Refund => goods_fen,
+        Resolution::StoreCredit => goods_fen + goods_fen * STORE_CREDIT_BONUS_PERCENT / 100,
+    }
+}
+
+/// The status a new return starts in.
+pub fn first_status(goods_fen: i64) -> ReturnStatus {
+    if goods_fen <= AUTO_APPROVE_UP_TO {
+        ReturnStatus::Approved
+    } else {
+        ReturnStatus::PendingReview
+    }
+}
 
 /// Days from delivery a customer of `tier` has to start a return (the demo's benefits: 30 by
 /// default, Gold 45, Diamond 60). The tiers issue moves this into the tier's benefits.
@@ -82,6 +105,20 @@ mod tests {
             returned: 0,
             in_progress: 0,
         }
+    }
+
+    #[test]
+    fn up_to_500_yuan_is_approved_at_once_and_more_waits_for_review() {
+        assert_eq!(first_status(1), ReturnStatus::Approved);
+        assert_eq!(first_status(50_000), ReturnStatus::Approved);
+        assert_eq!(first_status(50_001), ReturnStatus::PendingReview);
+    }
+
+    #[test]
+    fn store_credit_adds_its_bonus_rounded_down_to_the_fen() {
+        assert_eq!(refund_for(39_900, Resolution::Refund), 39_900);
+        assert_eq!(refund_for(39_900, Resolution::StoreCredit), 41_895);
+        assert_eq!(refund_for(99, Resolution::StoreCredit), 103);
     }
 
     #[test]

@@ -56,8 +56,8 @@ async fn shipped_order(app: &TestApp, email: &str) -> String {
 async fn put_in_return(app: &TestApp, number: &str, line: i64, quantity: i64, status: &str) {
     let db = &app.state.db;
     let (return_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO returns (number, order_id, status, created_at, updated_at) \
-         SELECT ?, id, ?, 0, 0 FROM orders WHERE number = ? RETURNING id",
+        "INSERT INTO returns (number, order_id, status, reason, resolution, handover, refund_fen, created_at, updated_at) \
+         SELECT ?, id, ?, 'changed_mind', 'refund', 'drop_off', 0, 0, 0 FROM orders WHERE number = ? RETURNING id",
     )
     .bind(format!("R-{status}-{line}-{quantity}"))
     .bind(status)
@@ -65,7 +65,7 @@ async fn put_in_return(app: &TestApp, number: &str, line: i64, quantity: i64, st
     .fetch_one(db)
     .await
     .unwrap();
-    sqlx::query("INSERT INTO return_items (return_id, order_item_id, quantity, reason) VALUES (?, ?, ?, 'changed_mind')")
+    sqlx::query("INSERT INTO return_items (return_id, order_item_id, quantity) VALUES (?, ?, ?)")
         .bind(return_id)
         .bind(line)
         .bind(quantity)
@@ -221,4 +221,232 @@ async fn only_the_owner_or_a_guest_pass_for_the_order_may_ask() {
         problem_code(other).await,
         (StatusCode::NOT_FOUND, "not_found".into())
     );
+}
+
+async fn start_return(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    key: Option<&str>,
+    body: &Value,
+) -> reqwest::Response {
+    let mut request = browser.post(app.url("/api/returns")).json(body);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    request.send().await.unwrap()
+}
+
+fn one_of_line_one(number: &str, quantity: u32) -> Value {
+    json!({
+        "order": number,
+        "lines": [{ "line": 1, "quantity": quantity }],
+        "reason": "wrong_size",
+        "resolution": "refund",
+        "handover": "drop_off",
+    })
+}
+
+/// Sets line 1's price (fen) so a test knows the refund (lines count from 1, stored from 0).
+async fn price_line_one(app: &TestApp, number: &str, fen: i64) {
+    sqlx::query("UPDATE order_items SET unit_price_fen = ? WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = ?)")
+        .bind(fen)
+        .bind(number)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_same_key_gives_the_same_return_and_another_body_is_refused() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    delivered_days_ago(&app, &number, 2).await;
+    price_line_one(&app, &number, 12_000).await;
+
+    let missing = start_return(&app, &li, None, &one_of_line_one(&number, 1)).await;
+    assert_eq!(
+        problem_code(missing).await,
+        (StatusCode::BAD_REQUEST, "idempotency_key_required".into())
+    );
+
+    let first = start_return(&app, &li, Some("k-1"), &one_of_line_one(&number, 1)).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    assert!(first["number"].as_str().unwrap().starts_with('R'));
+    assert_eq!(first["status"], "approved");
+    assert_eq!(first["refund"], 12_000);
+    assert_eq!(first["lines"][0]["quantity"], 1);
+
+    // A retry (double click, second tab, lost answer): the very same return.
+    let again = start_return(&app, &li, Some("k-1"), &one_of_line_one(&number, 1)).await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.json::<Value>().await.unwrap(), first);
+    // The same key for something else is refused, and nothing changes.
+    let other = start_return(&app, &li, Some("k-1"), &one_of_line_one(&number, 2)).await;
+    assert_eq!(
+        problem_code(other).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused".into()
+        )
+    );
+    let left = eligibility(&app, &li, &number).await;
+    assert_eq!(left["items"][0]["returnable_quantity"], 2);
+
+    // The return reads back for its owner, and for nobody else.
+    let path = format!("/api/returns/{}", first["number"].as_str().unwrap());
+    let read: Value = app.get(&li, &path).await.json().await.unwrap();
+    assert_eq!(read, first);
+    let wang = client();
+    app.sign_in(&wang, WANG).await;
+    assert_eq!(
+        problem_code(app.get(&wang, &path).await).await,
+        (StatusCode::NOT_FOUND, "not_found".into())
+    );
+    // Nor can he start one on her order.
+    let his_try = start_return(&app, &wang, Some("k-1"), &one_of_line_one(&number, 1)).await;
+    assert_eq!(
+        problem_code(his_try).await,
+        (StatusCode::NOT_FOUND, "not_found".into())
+    );
+}
+
+#[tokio::test]
+async fn twenty_at_once_make_one_return_with_one_key_and_one_with_twenty_keys() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    delivered_days_ago(&app, &number, 2).await;
+    sqlx::query("UPDATE order_items SET quantity = 1 WHERE order_id = (SELECT id FROM orders WHERE number = ?)")
+        .bind(&number)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let body = one_of_line_one(&number, 1);
+
+    let same_key = futures_util::future::join_all(
+        (0..20).map(|_| start_return(&app, &li, Some("same"), &body)),
+    )
+    .await;
+    let mut numbers = Vec::new();
+    for response in same_key {
+        assert_eq!(response.status(), StatusCode::CREATED);
+        numbers.push(response.json::<Value>().await.unwrap()["number"].clone());
+    }
+    numbers.dedup();
+    assert_eq!(numbers.len(), 1, "one return for one key");
+
+    // The single unit is now in a return: twenty other keys get twenty clear refusals.
+    let keys: Vec<String> = (0..20).map(|i| format!("other-{i}")).collect();
+    let others = futures_util::future::join_all(
+        keys.iter()
+            .map(|key| start_return(&app, &li, Some(key), &body)),
+    )
+    .await;
+    for response in others {
+        let (status, code) = problem_code(response).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "not_returnable")
+        );
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM returns")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn a_fresh_single_unit_raced_by_twenty_keys_goes_to_exactly_one() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    delivered_days_ago(&app, &number, 2).await;
+    sqlx::query("UPDATE order_items SET quantity = 1 WHERE order_id = (SELECT id FROM orders WHERE number = ?)")
+        .bind(&number)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let body = one_of_line_one(&number, 1);
+    let keys: Vec<String> = (0..20).map(|i| format!("race-{i}")).collect();
+    let answers = futures_util::future::join_all(
+        keys.iter()
+            .map(|key| start_return(&app, &li, Some(key), &body)),
+    )
+    .await;
+    let mut created = 0;
+    for response in answers {
+        match response.status() {
+            StatusCode::CREATED => created += 1,
+            _ => assert_eq!(
+                problem_code(response).await,
+                (StatusCode::UNPROCESSABLE_ENTITY, "not_returnable".into())
+            ),
+        }
+    }
+    assert_eq!(created, 1);
+}
+
+#[tokio::test]
+async fn what_cannot_go_back_is_refused_line_by_line_and_big_refunds_wait_for_review() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    let line = delivered_days_ago(&app, &number, 2).await;
+    price_line_one(&app, &number, 30_000).await;
+
+    let refused = |body: Value, key: &'static str| {
+        let (app, li) = (&app, &li);
+        async move {
+            let response = start_return(app, li, Some(key), &body).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let problem: Value = response.json().await.unwrap();
+            assert_eq!(problem["code"], "not_returnable");
+            problem["detail"].as_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(
+        refused(one_of_line_one(&number, 4), "a").await,
+        "line 1: 3 can be returned"
+    );
+    assert_eq!(
+        refused(one_of_line_one(&number, 0), "b").await,
+        "line 1: 3 can be returned"
+    );
+    let mut twice = one_of_line_one(&number, 1);
+    twice["lines"] = json!([{ "line": 1, "quantity": 1 }, { "line": 1, "quantity": 1 }]);
+    assert_eq!(refused(twice, "c").await, "line 1: named twice");
+    let mut unknown = one_of_line_one(&number, 1);
+    unknown["lines"] = json!([{ "line": 99, "quantity": 1 }]);
+    assert_eq!(refused(unknown, "d").await, "line 99: no such line");
+    sqlx::query("UPDATE order_items SET final_sale = TRUE WHERE id = ?")
+        .bind(line)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        refused(one_of_line_one(&number, 1), "e").await,
+        "line 1: final_sale"
+    );
+    sqlx::query("UPDATE order_items SET final_sale = FALSE WHERE id = ?")
+        .bind(line)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+
+    // 2 x 300 CNY = 600 CNY: over 500, so it waits for review; store credit adds 5%.
+    let mut big = one_of_line_one(&number, 2);
+    big["resolution"] = json!("store_credit");
+    let created = start_return(&app, &li, Some("big"), &big).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["status"], "pending_review");
+    assert_eq!(created["refund"], 63_000);
+    assert_eq!(created["resolution"], "store_credit");
 }
