@@ -234,7 +234,9 @@ impl Handover {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnLine {
     /// The order line's position (see [`ReturnableItem::line`]).
+    #[serde(deserialize_with = "crate::values::whole_u32")]
     pub line: u32,
+    #[serde(deserialize_with = "crate::values::whole_u32")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub quantity: u32,
 }
@@ -277,4 +279,20 @@ pub struct ReturnDetail {
     /// What the customer gets: the goods' price, plus the bonus for store credit.
     pub refund: Money,
     pub created_at: UtcTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_may_be_written_as_a_whole_float_but_never_as_a_fraction() {
+        let read = |json: &str| serde_json::from_str::<ReturnLine>(json);
+        let line = read(r#"{"line": 2.0, "quantity": 1}"#).unwrap();
+        assert_eq!((line.line, line.quantity), (2, 1));
+        assert!(read(r#"{"line": 2.5, "quantity": 1}"#).is_err());
+        assert!(read(r#"{"line": -1, "quantity": 1}"#).is_err());
+        assert!(read(r#"{"line": 1, "quantity": 4294967296}"#).is_err());
+        assert!(read(r#"{"line": "1", "quantity": 1}"#).is_err());
+    }
 }

@@ -83,7 +83,11 @@ impl Modify for WireTruths {
 
 fn problem_response(status: &str) -> Response {
     let description = match status {
-        "400" => "The body is not JSON, or a parameter is out of its bounds (`bad_request`).",
+        "400" => {
+            "The body is not JSON, or a parameter is out of its bounds (`bad_request`), or a \
+             write that must happen once came without an `Idempotency-Key` \
+             (`idempotency_key_required`)."
+        }
         "401" => "A session is needed (`unauthorized`).",
         "403" => "A write from a browser on another site (`forbidden`).",
         "404" => "Nothing here, or nothing this caller may see; the two are never told apart.",
@@ -92,7 +96,8 @@ fn problem_response(status: &str) -> Response {
         "422" => {
             "The body does not have the documented shape (`bad_request`), or a value is refused \
              (`invalid_contact`, `invalid_order_number`, `invalid_code`, `code_expired`, \
-             `too_many_attempts`)."
+             `too_many_attempts`, `not_returnable` with the line and why in `detail`, \
+             `idempotency_key_reused`)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "503" => "The request took too long or the service is overloaded (`unavailable`); retry.",

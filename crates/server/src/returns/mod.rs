@@ -87,7 +87,7 @@ async fn judged_lines(
 
 /// What of the order can be returned now, line by line, with the reason where nothing can. Its
 /// owner and a browser with a guest pass for it may ask; the window is the buyer's tier's.
-#[utoipa::path(get, path = "/api/orders/{number}/returnable", tag = "returns", security(("session" = [])),
+#[utoipa::path(get, path = "/api/orders/{number}/returnable", tag = "returns", operation_id = "returnable", security(("session" = [])),
     params(("number" = OrderNumber, Path, description = "Order number, PT + 8 digits")),
     responses((status = 200, description = "Every line of the order.", body = ReturnEligibility), (status = 401), (status = 404)))]
 pub async fn returnable(
@@ -136,12 +136,12 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 /// when twenty arrive at once); with another body it is refused. Every line must be returnable
 /// in the quantity asked, checked and taken in one step. Refunds up to 500 CNY are approved at
 /// once; more waits for review.
-#[utoipa::path(post, path = "/api/returns", tag = "returns", security(("session" = [])),
-    params(("Idempotency-Key" = String, Header, description = "Any unique string the client makes per return it means to start (1-255 visible ASCII)")),
+#[utoipa::path(post, path = "/api/returns", tag = "returns", operation_id = "create_return", security(("session" = [])),
+    params(("Idempotency-Key" = String, Header, pattern = "^[!-~]{1,255}$", min_length = 1, max_length = 255,
+        description = "Any unique string the client makes per return it means to start (1-255 visible ASCII)")),
     request_body = NewReturn,
     responses((status = 201, description = "The return (also when the same request is sent again with the same key).", body = ReturnDetail),
-        (status = 400), (status = 401), (status = 404),
-        (status = 422, description = "`not_returnable` (which line and why in `detail`), `idempotency_key_reused`, or a body that cannot be read.")))]
+        (status = 400), (status = 401), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -263,7 +263,7 @@ pub async fn create(
 }
 
 /// One return, for the owner of its order or a browser with a guest pass for that order.
-#[utoipa::path(get, path = "/api/returns/{number}", tag = "returns", security(("session" = [])),
+#[utoipa::path(get, path = "/api/returns/{number}", tag = "returns", operation_id = "return_detail", security(("session" = [])),
     params(("number" = String, Path, description = "Return number, R + 8 digits")),
     responses((status = 200, description = "The return.", body = ReturnDetail), (status = 401), (status = 404)))]
 pub async fn detail(
