@@ -298,6 +298,34 @@ impl SignInCode {
     }
 }
 
+/// A count in a request body: a JSON integer, or a number without a fraction (`2.0`), as JSON
+/// Schema's `integer` allows; anything else (negative, fractional, too big) is refused.
+pub(crate) fn whole_u32<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<u32, D::Error> {
+    struct Whole;
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = u32;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number from 0 to 4294967295")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::custom("too big"))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::custom("out of range"))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u32, E> {
+            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+                Ok(v as u32)
+            } else {
+                Err(E::custom("not a whole number in range"))
+            }
+        }
+    }
+    deserializer.deserialize_any(Whole)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,32 +422,4 @@ mod tests {
         assert_eq!(SignInCode::parse("12345"), Err(ParseError::InvalidCode));
         assert_eq!(SignInCode::parse("abcdef"), Err(ParseError::InvalidCode));
     }
-}
-
-/// A count in a request body: a JSON integer, or a number without a fraction (`2.0`), as JSON
-/// Schema's `integer` allows; anything else (negative, fractional, too big) is refused.
-pub(crate) fn whole_u32<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<u32, D::Error> {
-    struct Whole;
-    impl serde::de::Visitor<'_> for Whole {
-        type Value = u32;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a whole number from 0 to 4294967295")
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u32, E> {
-            u32::try_from(v).map_err(|_| E::custom("too big"))
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u32, E> {
-            u32::try_from(v).map_err(|_| E::custom("out of range"))
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u32, E> {
-            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
-                Ok(v as u32)
-            } else {
-                Err(E::custom("not a whole number in range"))
-            }
-        }
-    }
-    deserializer.deserialize_any(Whole)
 }
