@@ -24,17 +24,31 @@ for page in "/ no" "/track no" "/sign-in no" "/orders yes" "/orders/$order yes";
   headers=()
   [[ $signed == yes ]] && headers=(--extra-headers "{\"Cookie\":\"$cookie\"}")
   for run in 1 2 3 4 5; do
+    rm -f "$out/report-$run.json"
     npx lighthouse "$base$path" --quiet --only-categories=performance --output=json \
-      --output-path="$out/report-$run.json" --chrome-flags="$flags" "${headers[@]}" >/dev/null 2>&1
+      --output-path="$out/report-$run.json" --chrome-flags="$flags" "${headers[@]}" >/dev/null 2>&1 || true
   done
+  # A run Lighthouse could not finish (it says why in runtimeError) counts as a score of 0.
   read -r scores score cls lcp tbt < <(python3 -c '
 import json, sys
-runs = [json.load(open(f)) for f in sys.argv[1:]]
-scores = [round(r["categories"]["performance"]["score"] * 100) for r in runs]
+runs = []
+for name in sys.argv[1:]:
+    try:
+        report = json.load(open(name))
+    except (OSError, ValueError):
+        report = {"runtimeError": {"code": "NO_REPORT"}}
+    runs.append(report)
+def score(r):
+    return 0 if r.get("runtimeError") else round(r["categories"]["performance"]["score"] * 100)
+scores = [score(r) for r in runs]
 median = sorted(zip(scores, range(len(runs))))[len(runs) // 2][1]
 r = runs[median]
+if r.get("runtimeError"):
+    print("/".join(map(str, scores)), 0, 1, 0, 0)
+    sys.exit()
+done = [run for run in runs if not run.get("runtimeError")]
+worst_shift = max(run["audits"]["cumulative-layout-shift"]["numericValue"] for run in done)
 ms = lambda key: round(r["audits"][key]["numericValue"])
-worst_shift = max(run["audits"]["cumulative-layout-shift"]["numericValue"] for run in runs)
 print("/".join(map(str, scores)), scores[median], worst_shift,
       ms("largest-contentful-paint"), ms("total-blocking-time"))' "$out"/report-{1,2,3,4,5}.json)
   printf '| `%s` | %s | **%s** (%s) | %.3f | %s ms | %s ms |\n' "$path" "$signed" "$score" "$scores" "$cls" "$lcp" "$tbt"
