@@ -100,6 +100,7 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
             td_string!(locale, errors.bad_request)
         }
         ErrorCode::NotReturnable => td_string!(locale, errors.not_returnable),
+        ErrorCode::ReturnLocked => td_string!(locale, errors.return_locked),
     }
     .to_string()
 }

@@ -40,6 +40,8 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// Something in the return cannot be returned (now); `detail` says which line and why.
     NotReturnable,
+    /// The return has gone too far for this (e.g. cancelling after the hand-over).
+    ReturnLocked,
     /// The service failed; the request may be retried.
     Internal,
 }

@@ -47,6 +47,7 @@ fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::ReturnLocked => StatusCode::CONFLICT,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -71,6 +72,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::IdempotencyKeyRequired => "An Idempotency-Key header is required",
         ErrorCode::IdempotencyKeyReused => "This Idempotency-Key was used for another request",
         ErrorCode::NotReturnable => "Not returnable",
+        ErrorCode::ReturnLocked => "The return can no longer change this way",
     }
 }
 

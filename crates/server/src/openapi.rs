@@ -35,6 +35,8 @@ use utoipa::{Modify, OpenApi};
         crate::returns::returnable,
         crate::returns::create,
         crate::returns::detail,
+        crate::returns::list,
+        crate::returns::cancel,
         crate::guest::lookup,
         crate::dev::outbox,
         crate::dev::advance,
@@ -91,6 +93,7 @@ fn problem_response(status: &str) -> Response {
         "401" => "A session is needed (`unauthorized`).",
         "403" => "A write from a browser on another site (`forbidden`).",
         "404" => "Nothing here, or nothing this caller may see; the two are never told apart.",
+        "409" => "The return has gone too far for this, e.g. it was handed over (`return_locked`).",
         "413" => "The body is larger than 2 MB (`bad_request`).",
         "415" => "The body is not `application/json` (`bad_request`).",
         "422" => {

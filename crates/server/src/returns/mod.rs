@@ -12,7 +12,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use policy::{first_status, judge, refund_for, window_days, LineFacts, Verdict};
+use policy::{first_status, judge, may_move, refund_for, window_days, LineFacts, Verdict};
 use portico_api::{
     ErrorCode, Handover, Money, NewReturn, OrderNumber, Resolution, ReturnDetail,
     ReturnEligibility, ReturnReason, ReturnStatus, ReturnableItem, ReturnedLine, TierName,
@@ -262,6 +262,28 @@ pub async fn create(
     ))
 }
 
+/// The id of return `number` if `caller` may see it (the owner of its order, or a browser with a
+/// guest pass for that order); nobody signed in is a 401, anything else one 404.
+async fn return_for(state: &AppState, caller: &Caller, number: &str) -> ApiResult<i64> {
+    if caller.is_anonymous() {
+        return Err(ErrorCode::Unauthorized.into());
+    }
+    let found: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT r.id, o.id, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.number = ?",
+    )
+    .bind(number)
+    .fetch_optional(&state.db)
+    .await?;
+    match found {
+        Some((id, order, customer))
+            if caller.customer == Some(customer) || caller.guest_order == Some(order) =>
+        {
+            Ok(id)
+        }
+        _ => Err(ErrorCode::NotFound.into()),
+    }
+}
+
 /// One return, for the owner of its order or a browser with a guest pass for that order.
 #[utoipa::path(get, path = "/api/returns/{number}", tag = "returns", operation_id = "return_detail", security(("session" = [])),
     params(("number" = String, Path, description = "Return number, R + 8 digits")),
@@ -271,23 +293,75 @@ pub async fn detail(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<ReturnDetail>> {
-    if caller.is_anonymous() {
-        return Err(ErrorCode::Unauthorized.into());
-    }
-    let found: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT r.id, o.id, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.number = ?",
-    )
-    .bind(&number)
-    .fetch_optional(&state.db)
-    .await?;
-    match found {
-        Some((id, order, customer))
-            if caller.customer == Some(customer) || caller.guest_order == Some(order) =>
-        {
-            Ok(Json(load_return(&state.db, id).await?))
+    let id = return_for(&state, &caller, &number).await?;
+    Ok(Json(load_return(&state.db, id).await?))
+}
+
+/// The caller's returns, newest first: a customer's, or those of the order a guest pass is for.
+#[utoipa::path(get, path = "/api/returns", tag = "returns", operation_id = "list_returns", security(("session" = [])),
+    responses((status = 200, description = "Newest first (at most 100).", body = Vec<ReturnDetail>), (status = 401)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<ReturnDetail>>> {
+    let ids: Vec<(i64,)> = match (caller.customer, caller.guest_order) {
+        (Some(customer), _) => {
+            sqlx::query_as(
+                "SELECT r.id FROM returns r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = ? \
+                 ORDER BY r.created_at DESC, r.id DESC LIMIT 100",
+            )
+            .bind(customer)
+            .fetch_all(&state.db)
+            .await?
         }
-        _ => Err(ErrorCode::NotFound.into()),
+        (None, Some(order)) => {
+            sqlx::query_as(
+                "SELECT id FROM returns WHERE order_id = ? ORDER BY created_at DESC, id DESC LIMIT 100",
+            )
+            .bind(order)
+            .fetch_all(&state.db)
+            .await?
+        }
+        (None, None) => return Err(ErrorCode::Unauthorized.into()),
+    };
+    let mut returns = Vec::with_capacity(ids.len());
+    for (id,) in ids {
+        returns.push(load_return(&state.db, id).await?);
     }
+    Ok(Json(returns))
+}
+
+/// Cancels a return before its goods are handed over. Cancelling a cancelled return answers the
+/// return as it is (a retry after a lost answer is not an error); later than the hand-over, or
+/// once it ended otherwise, it is refused with `return_locked`.
+#[utoipa::path(post, path = "/api/returns/{number}/cancel", tag = "returns", operation_id = "cancel_return", security(("session" = [])),
+    params(("number" = String, Path, description = "Return number, R + 8 digits")),
+    responses((status = 200, description = "The return, cancelled; its units can be returned again.", body = ReturnDetail),
+        (status = 401), (status = 403), (status = 404), (status = 409)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<Json<ReturnDetail>> {
+    let id = return_for(&state, &caller, &number).await?;
+    let _one_at_a_time = state.return_writes.lock().await;
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM returns WHERE id = ?")
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
+    let status = ReturnStatus::parse(&status).ok_or(ApiError::Corrupt("a return status"))?;
+    if status != ReturnStatus::Cancelled {
+        if !may_move(status, ReturnStatus::Cancelled) {
+            return Err(ErrorCode::ReturnLocked.into());
+        }
+        sqlx::query("UPDATE returns SET status = ?, updated_at = ? WHERE id = ?")
+            .bind(ReturnStatus::Cancelled.as_str())
+            .bind(state.clock.now())
+            .bind(id)
+            .execute(&state.db)
+            .await?;
+    }
+    Ok(Json(load_return(&state.db, id).await?))
 }
 
 /// `R` + 8 digits, from the row's id.

@@ -18,6 +18,21 @@ pub fn refund_for(goods_fen: i64, resolution: Resolution) -> i64 {
     }
 }
 
+/// Whether a return may move from `from` to `to`. Hand-over (`picked_up`) is the courier's
+/// pickup or the drop-off counter's scan; a booked pickup may be booked again (rescheduled).
+pub fn may_move(from: ReturnStatus, to: ReturnStatus) -> bool {
+    use ReturnStatus::*;
+    matches!(
+        (from, to),
+        (Requested, Approved | PendingReview | Rejected | Cancelled)
+            | (PendingReview, Approved | Rejected | Cancelled)
+            | (Approved, PickupScheduled | PickedUp | Cancelled)
+            | (PickupScheduled, PickupScheduled | PickedUp | Cancelled)
+            | (PickedUp, Received)
+            | (Received, Refunded | Exchanged)
+    )
+}
+
 /// The status a new return starts in.
 pub fn first_status(goods_fen: i64) -> ReturnStatus {
     if goods_fen <= AUTO_APPROVE_UP_TO {
@@ -104,6 +119,42 @@ mod tests {
             delivered_at: Some(DELIVERED),
             returned: 0,
             in_progress: 0,
+        }
+    }
+
+    #[test]
+    fn every_legal_move_and_nothing_else() {
+        use ReturnStatus::*;
+        let legal = [
+            (Requested, Approved),
+            (Requested, PendingReview),
+            (Requested, Rejected),
+            (Requested, Cancelled),
+            (PendingReview, Approved),
+            (PendingReview, Rejected),
+            (PendingReview, Cancelled),
+            (Approved, PickupScheduled),
+            (Approved, PickedUp),
+            (Approved, Cancelled),
+            (PickupScheduled, PickupScheduled),
+            (PickupScheduled, PickedUp),
+            (PickupScheduled, Cancelled),
+            (PickedUp, Received),
+            (Received, Refunded),
+            (Received, Exchanged),
+        ];
+        for from in ReturnStatus::ALL {
+            for to in ReturnStatus::ALL {
+                assert_eq!(
+                    may_move(from, to),
+                    legal.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
+            }
+        }
+        // Once the goods are handed over, or it has ended, a return cannot be cancelled.
+        for status in [PickedUp, Received, Refunded, Exchanged, Rejected, Cancelled] {
+            assert!(!may_move(status, Cancelled), "{status:?}");
         }
     }
 

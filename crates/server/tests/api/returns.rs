@@ -450,3 +450,89 @@ async fn what_cannot_go_back_is_refused_line_by_line_and_big_refunds_wait_for_re
     assert_eq!(created["refund"], 63_000);
     assert_eq!(created["resolution"], "store_credit");
 }
+
+#[tokio::test]
+async fn a_return_can_be_cancelled_until_hand_over_and_its_units_come_back() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    delivered_days_ago(&app, &number, 2).await;
+    price_line_one(&app, &number, 10_000).await;
+    let created: Value = start_return(&app, &li, Some("c-1"), &one_of_line_one(&number, 2))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cancel = format!(
+        "/api/returns/{}/cancel",
+        created["number"].as_str().unwrap()
+    );
+    assert_eq!(
+        eligibility(&app, &li, &number).await["items"][0]["returnable_quantity"],
+        1
+    );
+
+    // Someone else cannot cancel it; its owner can, and a retry answers the same.
+    let wang = client();
+    app.sign_in(&wang, WANG).await;
+    let his_try = app.post(&wang, &cancel, json!({})).await;
+    assert_eq!(
+        problem_code(his_try).await,
+        (StatusCode::NOT_FOUND, "not_found".into())
+    );
+    for _ in 0..2 {
+        let cancelled = app.post(&li, &cancel, json!({})).await;
+        assert_eq!(cancelled.status(), StatusCode::OK);
+        assert_eq!(
+            cancelled.json::<Value>().await.unwrap()["status"],
+            "cancelled"
+        );
+    }
+    assert_eq!(
+        eligibility(&app, &li, &number).await["items"][0]["returnable_quantity"],
+        3
+    );
+
+    // Once handed over, it is too late.
+    let second: Value = start_return(&app, &li, Some("c-2"), &one_of_line_one(&number, 1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    sqlx::query("UPDATE returns SET status = 'picked_up' WHERE number = ?")
+        .bind(second["number"].as_str().unwrap())
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let late = app
+        .post(
+            &li,
+            &format!("/api/returns/{}/cancel", second["number"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        problem_code(late).await,
+        (StatusCode::CONFLICT, "return_locked".into())
+    );
+
+    // Her returns, newest first; his list has none of them.
+    let hers: Vec<Value> = app.get_json(&li, "/api/returns").await;
+    let numbers: Vec<&str> = hers.iter().map(|r| r["number"].as_str().unwrap()).collect();
+    assert_eq!(
+        numbers,
+        [
+            second["number"].as_str().unwrap(),
+            created["number"].as_str().unwrap()
+        ]
+    );
+    assert_eq!(hers[0]["status"], "picked_up");
+    let his: Vec<Value> = app.get_json(&wang, "/api/returns").await;
+    assert!(his.is_empty());
+    let nobody = app.get(&client(), "/api/returns").await;
+    assert_eq!(
+        problem_code(nobody).await,
+        (StatusCode::UNAUTHORIZED, "unauthorized".into())
+    );
+}
