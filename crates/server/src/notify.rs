@@ -4,7 +4,7 @@
 //! delivery is a row in the outbox (`/dev/outbox`); a real deployment plugs its email/SMS here.
 
 use crate::clock::Clock;
-use portico_api::Contact;
+use portico_api::{Contact, Money, ReturnStatus};
 use sqlx::SqlitePool;
 use tokio::sync::mpsc;
 
@@ -13,6 +13,8 @@ use tokio::sync::mpsc;
 pub enum Notice {
     /// A one-time sign-in code, delivered only if the contact belongs to a customer.
     SignInCode { contact: Contact, code: String },
+    /// A return started or moved on: its buyer hears where it is now.
+    ReturnUpdate { return_id: i64 },
 }
 
 /// Hands notices to the delivery worker.
@@ -47,8 +49,61 @@ impl Notifier {
     }
 }
 
+/// What a return's status means to its buyer, in Chinese and in English.
+fn return_status_words(status: &str) -> (&'static str, &'static str) {
+    match ReturnStatus::parse(status) {
+        Some(ReturnStatus::Requested) => ("已提交", "has been received"),
+        Some(ReturnStatus::Approved) => (
+            "已批准，请按约定方式交回商品",
+            "is approved: hand the goods over as you chose",
+        ),
+        Some(ReturnStatus::PendingReview) => (
+            "正在审核，我们会尽快答复",
+            "is being reviewed; we will answer soon",
+        ),
+        Some(ReturnStatus::PickupScheduled) => ("已预约上门取件", "has a pickup booked"),
+        Some(ReturnStatus::PickedUp) => ("商品已交出", "has been handed over"),
+        Some(ReturnStatus::Received) => ("商品已到仓", "has arrived at our warehouse"),
+        Some(ReturnStatus::Refunded) => ("已退款", "is refunded"),
+        Some(ReturnStatus::Exchanged) => ("换货已发出", "is exchanged: the new item is on its way"),
+        Some(ReturnStatus::Rejected) => ("未获批准", "was not approved"),
+        Some(ReturnStatus::Cancelled) => ("已取消", "is cancelled"),
+        None => ("状态已更新", "has changed"),
+    }
+}
+
 async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Result<(), sqlx::Error> {
     match notice {
+        Notice::ReturnUpdate { return_id } => {
+            if !demo {
+                tracing::debug!("no delivery channel outside demo mode: return update not sent");
+                return Ok(());
+            }
+            let found: Option<(String, String, i64, String, String)> = sqlx::query_as(
+                "SELECT r.number, r.status, r.refund_fen, c.email, c.name FROM returns r \
+                 JOIN orders o ON o.id = r.order_id JOIN customers c ON c.id = o.customer_id WHERE r.id = ?",
+            )
+            .bind(return_id)
+            .fetch_optional(db)
+            .await?;
+            let Some((number, status, refund_fen, email, name)) = found else {
+                return Ok(());
+            };
+            let (zh, en) = return_status_words(&status);
+            let amount = Money::fen(refund_fen).decimal();
+            sqlx::query(
+                "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&email)
+            .bind(format!("Portico 退货 {number} / Your return {number}"))
+            .bind(format!(
+                "{name}，您好：\n您的退货 {number}{zh}。退款金额 ¥{amount}。\n\nHello {name},\nyour return {number} {en}. Refund: ¥{amount}."
+            ))
+            .bind(now)
+            .execute(db)
+            .await?;
+            Ok(())
+        }
         Notice::SignInCode { contact, code } => {
             let name: Option<String> =
                 sqlx::query_scalar("SELECT name FROM customers WHERE email = ? OR phone = ?")

@@ -7,6 +7,7 @@ pub mod policy;
 use crate::auth::{sha256_hex, Caller};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::notify::Notice;
 use crate::orders::{order_for, OrderRow};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -256,6 +257,7 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    state.notifier.send(Notice::ReturnUpdate { return_id });
     Ok((
         StatusCode::CREATED,
         Json(load_return(&state.db, return_id).await?),
@@ -360,6 +362,7 @@ pub async fn cancel(
             .bind(id)
             .execute(&state.db)
             .await?;
+        state.notifier.send(Notice::ReturnUpdate { return_id: id });
     }
     Ok(Json(load_return(&state.db, id).await?))
 }

@@ -536,3 +536,54 @@ async fn a_return_can_be_cancelled_until_hand_over_and_its_units_come_back() {
         (StatusCode::UNAUTHORIZED, "unauthorized".into())
     );
 }
+
+/// The newest outbox message to `email` whose subject names `number`, waiting for delivery.
+async fn message_about(app: &TestApp, email: &str, number: &str, containing: &str) -> Value {
+    for _ in 0..100 {
+        let found = app.outbox().await.into_iter().find(|m| {
+            m["to"] == email
+                && m["subject"].as_str().unwrap().contains(number)
+                && m["body"].as_str().unwrap().contains(containing)
+        });
+        if let Some(message) = found {
+            return message;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no message to {email} about {number} saying {containing:?}");
+}
+
+#[tokio::test]
+async fn each_step_of_a_return_reaches_its_buyer_once() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    delivered_days_ago(&app, &number, 2).await;
+    price_line_one(&app, &number, 12_345).await;
+    let created: Value = start_return(&app, &li, Some("m-1"), &one_of_line_one(&number, 1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let return_number = created["number"].as_str().unwrap();
+    let approved = message_about(&app, LI, return_number, "is approved").await;
+    assert!(approved["body"].as_str().unwrap().contains("¥123.45"));
+    assert!(approved["body"].as_str().unwrap().contains("已批准"));
+    // A replay of the same request tells nobody anything new.
+    start_return(&app, &li, Some("m-1"), &one_of_line_one(&number, 1)).await;
+    app.post(
+        &li,
+        &format!("/api/returns/{return_number}/cancel"),
+        json!({}),
+    )
+    .await;
+    message_about(&app, LI, return_number, "is cancelled").await;
+    let about_it = app
+        .outbox()
+        .await
+        .into_iter()
+        .filter(|m| m["subject"].as_str().unwrap().contains(return_number))
+        .count();
+    assert_eq!(about_it, 2, "one message for starting, one for cancelling");
+}
