@@ -50,15 +50,22 @@ pub async fn outbox(State(state): State<AppState>) -> ApiResult<Json<Vec<OutboxM
 pub struct Advanced {
     /// How many parcels moved one step.
     pub advanced: u32,
+    /// How many returns moved one step.
+    pub returns_advanced: u32,
 }
 
-/// Moves every moving demo parcel one step. Demo mode only.
+/// Moves every moving demo parcel, and every return not waiting on its customer, one step.
+/// Demo mode only.
 #[utoipa::path(post, path = "/api/dev/advance-shipments", tag = "demo",
-    responses((status = 200, description = "How many parcels moved.", body = Advanced), (status = 403), (status = 404)))]
+    responses((status = 200, description = "How many parcels and returns moved.", body = Advanced), (status = 403), (status = 404)))]
 pub async fn advance(State(state): State<AppState>) -> ApiResult<Json<Advanced>> {
     demo_only(&state)?;
     let advanced = advance_shipments(&state.db, state.clock.now()).await?;
-    Ok(Json(Advanced { advanced }))
+    let returns_advanced = crate::returns::advance_demo(&state).await?;
+    Ok(Json(Advanced {
+        advanced,
+        returns_advanced,
+    }))
 }
 
 #[derive(sqlx::FromRow)]

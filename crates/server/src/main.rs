@@ -24,15 +24,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let state = build_state(config.clone()).await?;
     if config.demo && config.demo_advance_secs > 0 {
-        let (db, clock) = (state.db.clone(), state.clock.clone());
+        let demo = state.clone();
         let every = std::time::Duration::from_secs(config.demo_advance_secs);
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
             ticks.tick().await;
             loop {
                 ticks.tick().await;
-                if let Err(error) = dev::advance_shipments(&db, clock.now()).await {
+                if let Err(error) = dev::advance_shipments(&demo.db, demo.clock.now()).await {
                     tracing::warn!(%error, "could not move the demo parcels");
+                }
+                if let Err(error) = portico_server::returns::advance_demo(&demo).await {
+                    tracing::warn!(%error, "could not move the demo returns");
                 }
             }
         });

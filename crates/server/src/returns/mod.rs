@@ -367,6 +367,34 @@ pub async fn cancel(
     Ok(Json(load_return(&state.db, id).await?))
 }
 
+/// Demo mode: moves every return that is not waiting on its customer one step on (see
+/// `policy::demo_next`), telling each buyer. Returns how many moved.
+pub async fn advance_demo(state: &AppState) -> ApiResult<u32> {
+    let _one_at_a_time = state.return_writes.lock().await;
+    let open: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, status FROM returns WHERE status IN ('requested', 'pending_review', 'approved', 'picked_up', 'received')",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let now = state.clock.now();
+    let mut moved = 0;
+    for (id, status) in open {
+        let status = ReturnStatus::parse(&status).ok_or(ApiError::Corrupt("a return status"))?;
+        let Some(next) = policy::demo_next(status) else {
+            continue;
+        };
+        sqlx::query("UPDATE returns SET status = ?, updated_at = ? WHERE id = ?")
+            .bind(next.as_str())
+            .bind(now)
+            .bind(id)
+            .execute(&state.db)
+            .await?;
+        state.notifier.send(Notice::ReturnUpdate { return_id: id });
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 /// `R` + 8 digits, from the row's id.
 fn return_number(id: i64) -> String {
     format!("R{:08}", 20_000_000 + id)

@@ -33,6 +33,22 @@ pub fn may_move(from: ReturnStatus, to: ReturnStatus) -> bool {
     )
 }
 
+/// Where the demo moves a return on its next step, as the shop, courier and warehouse would:
+/// review decided (approved), goods handed over, received, refunded or credited. `None` for a
+/// return that waits on the customer (a booked pickup) or has ended.
+pub fn demo_next(status: ReturnStatus) -> Option<ReturnStatus> {
+    use ReturnStatus::*;
+    let next = match status {
+        Requested | PendingReview => Approved,
+        Approved => PickedUp,
+        PickedUp => Received,
+        Received => Refunded,
+        PickupScheduled | Refunded | Exchanged | Rejected | Cancelled => return None,
+    };
+    debug_assert!(may_move(status, next));
+    Some(next)
+}
+
 /// The status a new return starts in.
 pub fn first_status(goods_fen: i64) -> ReturnStatus {
     if goods_fen <= AUTO_APPROVE_UP_TO {
@@ -156,6 +172,22 @@ mod tests {
         for status in [PickedUp, Received, Refunded, Exchanged, Rejected, Cancelled] {
             assert!(!may_move(status, Cancelled), "{status:?}");
         }
+    }
+
+    #[test]
+    fn the_demo_only_makes_legal_moves_and_stops_at_the_end() {
+        for status in ReturnStatus::ALL {
+            if let Some(next) = demo_next(status) {
+                assert!(may_move(status, next), "{status:?} -> {next:?}");
+            }
+        }
+        let mut status = ReturnStatus::PendingReview;
+        let mut steps = 0;
+        while let Some(next) = demo_next(status) {
+            status = next;
+            steps += 1;
+        }
+        assert_eq!((status, steps), (ReturnStatus::Refunded, 4));
     }
 
     #[test]

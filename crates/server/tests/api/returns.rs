@@ -587,3 +587,44 @@ async fn each_step_of_a_return_reaches_its_buyer_once() {
         .count();
     assert_eq!(about_it, 2, "one message for starting, one for cancelling");
 }
+
+#[tokio::test]
+async fn the_demo_moves_a_return_to_its_refund_step_by_step_and_tells_the_buyer() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    delivered_days_ago(&app, &number, 2).await;
+    price_line_one(&app, &number, 60_000).await;
+    let created: Value = start_return(&app, &li, Some("d-1"), &one_of_line_one(&number, 1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let return_number = created["number"].as_str().unwrap().to_string();
+    assert_eq!(created["status"], "pending_review");
+    let path = format!("/api/returns/{return_number}");
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let moved: Value = app
+            .post(&client(), "/api/dev/advance-shipments", json!({}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let now: Value = app.get_json(&li, &path).await;
+        seen.push((
+            now["status"].as_str().unwrap().to_string(),
+            moved["returns_advanced"].clone(),
+        ));
+    }
+    let statuses: Vec<&str> = seen.iter().map(|(status, _)| status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["approved", "picked_up", "received", "refunded", "refunded"]
+    );
+    // Nothing else moves once it has ended.
+    assert_eq!(seen[4].1, 0);
+    message_about(&app, LI, &return_number, "is refunded").await;
+    message_about(&app, LI, &return_number, "has been handed over").await;
+}
