@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever this machine is missing to build and test Portico.
 # Idempotent: a second run installs nothing. Never downloads a prebuilt binary.
-#   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, brotli (Debian), wasm-opt (npm),
+#   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli, brotli (Debian), wasm-opt (npm),
 #                               npm packages
 #   scripts/setup.sh test    -> the above plus Debian's Chromium, chromedriver and fonts-noto-cjk, and Schemathesis
 #                               (PyPI) in .venv
@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+# Cuts the wasm at the app's lazy routes (scripts/split.py, run by Trunk after each build).
+WASM_SPLIT_VERSION=0.2.4
 # The wasm-bindgen CLI must match the crate exactly: read it from Cargo.lock.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 
@@ -28,6 +30,11 @@ if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q "$
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
   # --locked fails today: a locked dependency is missing from the registry.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (a minute or two, once)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
 fi
 
 if ! command -v brotli >/dev/null; then

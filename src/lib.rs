@@ -19,11 +19,13 @@ use config::RuntimeConfig;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::Lazy;
 use locale::i18n::*;
 use locale::text;
 use pages::{
     guest_lookup::GuestLookupPage, home::HomePage, not_found::NotFound,
     order_detail::OrderDetailPage, orders::OrdersPage, sign_in::SignInPage,
+    start_return::StartReturnRoute,
 };
 
 /// Loads the runtime configuration, then mounts the app on `<body>`.
@@ -61,6 +63,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/orders") view=OrdersPage/>
                     <Route path=path!("/orders/:number") view=OrderDetailPage/>
+                    <Route path=path!("/orders/:number/return") view={Lazy::<StartReturnRoute>::new()}/>
                     <Route path=path!("/track") view=GuestLookupPage/>
                 </Routes>
             </main>

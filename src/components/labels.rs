@@ -1,7 +1,10 @@
 //! Words for the contract's enums and error codes, in the customer's language.
 
 use crate::locale::i18n::*;
-use portico_api::{Carrier, CheckpointEvent, ErrorCode, ParseError, PaymentState, ShipmentStatus};
+use portico_api::{
+    Carrier, CheckpointEvent, ErrorCode, Handover, NotReturnable, ParseError, PaymentState,
+    Resolution, ReturnReason, ReturnStatus, ShipmentStatus,
+};
 use portico_client::ApiError;
 
 pub fn status(locale: Locale, status: ShipmentStatus) -> String {
@@ -63,6 +66,60 @@ pub fn payment(locale: Locale, state: PaymentState) -> String {
         PaymentState::Refunded => td_string!(locale, payment.refunded),
     }
     .to_string()
+}
+
+/// Why an item cannot go back.
+pub fn not_returnable(locale: Locale, why: NotReturnable) -> String {
+    match why {
+        NotReturnable::NotDelivered => td_string!(locale, returns.why_not.not_delivered),
+        NotReturnable::WindowClosed => td_string!(locale, returns.why_not.window_closed),
+        NotReturnable::FinalSale => td_string!(locale, returns.why_not.final_sale),
+        NotReturnable::AlreadyReturned => td_string!(locale, returns.why_not.already_returned),
+        NotReturnable::ReturnInProgress => td_string!(locale, returns.why_not.return_in_progress),
+    }
+    .to_string()
+}
+
+pub fn return_reason(locale: Locale, reason: ReturnReason) -> &'static str {
+    match reason {
+        ReturnReason::ChangedMind => td_string!(locale, returns.reasons.changed_mind),
+        ReturnReason::WrongSize => td_string!(locale, returns.reasons.wrong_size),
+        ReturnReason::Damaged => td_string!(locale, returns.reasons.damaged),
+        ReturnReason::NotAsDescribed => td_string!(locale, returns.reasons.not_as_described),
+        ReturnReason::ArrivedLate => td_string!(locale, returns.reasons.arrived_late),
+        ReturnReason::Other => td_string!(locale, returns.reasons.other),
+    }
+}
+
+/// How the money comes back; store credit says its bonus (`percent`).
+pub fn resolution(locale: Locale, resolution: Resolution, percent: u32) -> String {
+    match resolution {
+        Resolution::Refund => td_string!(locale, returns.resolutions.refund).to_string(),
+        Resolution::StoreCredit => td_string!(locale, returns.resolutions.store_credit)
+            .replace("[percent]", &percent.to_string()),
+    }
+}
+
+pub fn handover(locale: Locale, handover: Handover) -> &'static str {
+    match handover {
+        Handover::DropOff => td_string!(locale, returns.handovers.drop_off),
+        Handover::SelfShip => td_string!(locale, returns.handovers.self_ship),
+    }
+}
+
+pub fn return_status(locale: Locale, status: ReturnStatus) -> &'static str {
+    match status {
+        ReturnStatus::Requested => td_string!(locale, returns.status.requested),
+        ReturnStatus::Approved => td_string!(locale, returns.status.approved),
+        ReturnStatus::PendingReview => td_string!(locale, returns.status.pending_review),
+        ReturnStatus::PickupScheduled => td_string!(locale, returns.status.pickup_scheduled),
+        ReturnStatus::PickedUp => td_string!(locale, returns.status.picked_up),
+        ReturnStatus::Received => td_string!(locale, returns.status.received),
+        ReturnStatus::Refunded => td_string!(locale, returns.status.refunded),
+        ReturnStatus::Exchanged => td_string!(locale, returns.status.exchanged),
+        ReturnStatus::Rejected => td_string!(locale, returns.status.rejected),
+        ReturnStatus::Cancelled => td_string!(locale, returns.status.cancelled),
+    }
 }
 
 /// A failed call, explained.

@@ -6,3 +6,4 @@ pub mod not_found;
 pub mod order_detail;
 pub mod orders;
 pub mod sign_in;
+pub mod start_return;

@@ -12,7 +12,9 @@ use crate::services::Services;
 use crate::session::{sign_in_href, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use portico_api::{paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig};
+use portico_api::{
+    paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig, ShipmentStatus,
+};
 use portico_client::{ApiError, Remote};
 use std::time::Duration;
 
@@ -132,6 +134,11 @@ fn order_view(
     expanded: RwSignal<Vec<i64>>,
 ) -> impl IntoView + use<> {
     let count = detail.shipments.len();
+    // Something has arrived: its items can be returned (the return screen says which, and why not).
+    let delivered = detail
+        .shipments
+        .iter()
+        .any(|s| s.status == ShipmentStatus::Delivered);
     let address = &detail.address;
     let amounts = &detail.amounts;
     view! {
@@ -163,7 +170,7 @@ fn order_view(
                 <section class="panel">
                     <h2>{td_string!(locale, order.items)}</h2>
                     <ul class="items">
-                        {detail.items.iter().map(|item| view! {
+                        {detail.items.iter().zip(1..).map(|(item, line)| view! {
                             <li>
                                 <span class="item-name">{item.name.clone()}</span>
                                 <span class="muted">{item.variant.clone()}</span>
@@ -172,6 +179,11 @@ fn order_view(
                                     <span>{format::money(item.unit_price)}</span>
                                 </span>
                                 {item.final_sale.then(|| view! { <span class="tag">{td_string!(locale, order.final_sale)}</span> })}
+                                {(delivered && !item.final_sale).then(|| view! {
+                                    <a class="item-return" href=format!("/orders/{}/return?line={}", detail.number, line)>
+                                        {td_string!(locale, returns.start)}
+                                    </a>
+                                })}
                             </li>
                         }).collect_view()}
                     </ul>

@@ -33,3 +33,37 @@ export async function orderDetail(request: APIRequestContext, number: string): P
   expect(response.ok()).toBeTruthy();
   return response.json();
 }
+
+export type Returnable = {
+  order: string;
+  items: { line: number; name: string; returnable_quantity: number; unit_price: number }[];
+};
+export type ReturnSummary = { number: string; order: string; status: string; refund: number; lines: { line: number; quantity: number }[] };
+
+/** An order of the signed-in customer with an item that can go back now (a different one each
+ * time a journey has returned the one before), and that item. */
+export async function orderToReturn(request: APIRequestContext) {
+  for (const order of await allOrders(request)) {
+    const response = await request.get(`/api/orders/${order.number}/returnable`);
+    expect(response.ok()).toBeTruthy();
+    const offer: Returnable = await response.json();
+    const item = offer.items.find((i) => i.returnable_quantity > 0);
+    if (item) return { number: order.number, item };
+  }
+  throw new Error('no order with an item that can be returned');
+}
+
+/** The signed-in customer's returns of one order, but those cancelled (earlier journeys'). */
+export async function returnsOf(request: APIRequestContext, order: string): Promise<ReturnSummary[]> {
+  const response = await request.get('/api/returns');
+  expect(response.ok()).toBeTruthy();
+  const all: ReturnSummary[] = await response.json();
+  return all.filter((r) => r.order === order && r.status !== 'cancelled');
+}
+
+/** Cancels the order's returns a journey started, so the next journey finds its items again. */
+export async function cancelReturns(request: APIRequestContext, order: string) {
+  for (const made of await returnsOf(request, order)) {
+    expect((await request.post(`/api/returns/${made.number}/cancel`)).ok()).toBeTruthy();
+  }
+}

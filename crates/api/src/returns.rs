@@ -131,6 +131,8 @@ pub struct ReturnEligibility {
     pub order: OrderNumber,
     /// Days from delivery that this customer has to start a return (their tier's benefit).
     pub window_days: u32,
+    /// What store credit adds on top of the goods' value, in percent (shown before choosing).
+    pub store_credit_bonus_percent: u32,
     pub items: Vec<ReturnableItem>,
 }
 

@@ -72,6 +72,11 @@ pub(crate) async fn send(method: &str, endpoint: &Endpoint, body: Option<String>
     headers
         .set("Accept", "application/json")
         .map_err(|_| ApiError::Unexpected)?;
+    if let Some(key) = &endpoint.idempotency_key {
+        headers
+            .set("Idempotency-Key", key)
+            .map_err(|_| ApiError::Unexpected)?;
+    }
     if let Some(body) = body {
         headers
             .set("Content-Type", "application/json")

@@ -46,6 +46,7 @@ impl Service {
         Endpoint {
             url: format!("{}{path}", self.base),
             credentials: self.credentials,
+            idempotency_key: None,
         }
     }
 }
@@ -55,4 +56,30 @@ impl Service {
 pub struct Endpoint {
     url: String,
     credentials: Credentials,
+    idempotency_key: Option<String>,
+}
+
+impl Endpoint {
+    /// The same request, sent with an `Idempotency-Key`: sent again with the same key (a double
+    /// click, a retry after the network dropped), the service does it once.
+    pub fn once(self, key: &str) -> Self {
+        Self {
+            idempotency_key: Some(key.to_string()),
+            ..self
+        }
+    }
+}
+
+/// A new `Idempotency-Key`: 128 random bits from the browser's cryptographic generator, as hex.
+pub fn idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    if bytes == [0; 16] {
+        // No crypto (never in a browser that runs wasm): the clock still keeps keys apart.
+        bytes[..8].copy_from_slice(&js_sys::Date::now().to_bits().to_le_bytes());
+        bytes[8..].copy_from_slice(&js_sys::Math::random().to_bits().to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

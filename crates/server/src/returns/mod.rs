@@ -111,6 +111,7 @@ pub async fn returnable(
     Ok(Json(ReturnEligibility {
         order: stored_order_number(&order)?,
         window_days: days,
+        store_credit_bonus_percent: policy::STORE_CREDIT_BONUS_PERCENT,
         items,
     }))
 }

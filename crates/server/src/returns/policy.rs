@@ -7,14 +7,16 @@ const DAY: i64 = 24 * 60 * 60;
 /// Refunds up to this (500 CNY) are approved at once; above it they wait for review.
 pub const AUTO_APPROVE_UP_TO: i64 = 50_000;
 /// Store credit's bonus on top of the goods' value, in percent (the demo's 5%).
-pub const STORE_CREDIT_BONUS_PERCENT: i64 = 5;
+pub const STORE_CREDIT_BONUS_PERCENT: u32 = 5;
 
 /// What the customer gets for goods worth `goods_fen`: the same as a refund, or with the bonus
 /// (rounded down to the fen) as store credit.
 pub fn refund_for(goods_fen: i64, resolution: Resolution) -> i64 {
     match resolution {
         Resolution::Refund => goods_fen,
-        Resolution::StoreCredit => goods_fen + goods_fen * STORE_CREDIT_BONUS_PERCENT / 100,
+        Resolution::StoreCredit => {
+            goods_fen + goods_fen * i64::from(STORE_CREDIT_BONUS_PERCENT) / 100
+        }
     }
 }
 

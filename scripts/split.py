@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Trunk post-build hook: cuts the portal's wasm at its lazy routes into a main module and chunks.
+
+Trunk cannot split yet (trunk-rs/trunk#1022), so this does what cargo-leptos does for `--split`:
+the wasm as linked (kept with its relocations: `-Clink-args=--emit-relocs` in .cargo/config.toml)
+goes through `wasm-split-cli` (crate wasm_split_cli_support), the main module through wasm-bindgen,
+every module through `wasm-opt -Oz` (release builds). The results replace Trunk's unsplit
+`portico-HASH.js` / `portico-HASH_bg.wasm` in the staging directory under the same names, the
+chunks and the loader that fetches them (`__wasm_split-HASH.js`) are named with the same build
+hash, and every one of them is fetched with its SRI hash: the loader through a `modulepreload`
+with `integrity` in index.html, each chunk through `fetch(url, {integrity})`.
+"""
+
+import base64
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOADER = "__wasm_split"
+
+
+def tool(name: str, *local: Path) -> str:
+    for candidate in local:
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        sys.exit(f"split.py: {name} is missing (scripts/setup.sh build installs it)")
+    return found
+
+
+def run(*args) -> None:
+    subprocess.run([str(a) for a in args], check=True)
+
+
+def sri(path: Path) -> str:
+    digest = hashlib.sha384(path.read_bytes()).digest()
+    return "sha384-" + base64.b64encode(digest).decode()
+
+
+def main() -> None:
+    staging = Path(os.environ["TRUNK_STAGING_DIR"])
+    release = os.environ.get("TRUNK_PROFILE") == "release"
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    linked = target / "wasm32-unknown-unknown" / ("release" if release else "debug") / "portico.wasm"
+
+    (glue,) = [p for p in staging.glob("portico-*.js")]
+    stem = glue.stem  # portico-<build hash>
+    build_hash = stem.rsplit("-", 1)[1]
+    main_wasm = staging / f"{stem}_bg.wasm"
+
+    split_cli = tool("wasm-split-cli", Path.home() / ".cargo/bin/wasm-split-cli")
+    bindgen = tool("wasm-bindgen", Path.home() / ".cargo/bin/wasm-bindgen")
+    wasm_opt = tool("wasm-opt", ROOT / "node_modules/.bin/wasm-opt")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        run(split_cli, linked, tmp, "--out-name", "portico")
+        run(bindgen, "--target", "web", "--keep-lld-exports", "--no-demangle", "--no-typescript",
+            "--out-dir", tmp / "bound", "--out-name", "portico", tmp / "portico.wasm")
+        chunks = sorted(p for p in tmp.glob("*.wasm") if p.name != "portico.wasm")
+
+        jobs = [(tmp / "bound" / "portico_bg.wasm", main_wasm)]
+        jobs += [(chunk, staging / f"{chunk.stem}-{build_hash}.wasm") for chunk in chunks]
+
+        def finish(job):
+            source, dest = job
+            if release:
+                run(wasm_opt, "-Oz", source, "-o", dest)
+            else:
+                shutil.copyfile(source, dest)
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            list(pool.map(finish, jobs))
+
+        loader = (tmp / f"{LOADER}.js").read_text()
+        loader = loader.replace('from "./portico.js"', f'from "./{stem}.js"')
+        for chunk in chunks:
+            name = f"{chunk.stem}-{build_hash}.wasm"
+            before = f'fetch(new URL("./{chunk.name}", import.meta.url))'
+            after = f'fetch(new URL("./{name}", import.meta.url), {{ integrity: "{sri(staging / name)}" }})'
+            if before not in loader:
+                sys.exit(f"split.py: the loader does not fetch {chunk.name} as expected")
+            loader = loader.replace(before, after)
+        loader_file = staging / f"{LOADER}-{build_hash}.js"
+        loader_file.write_text(loader)
+
+        glue_text = (tmp / "bound" / "portico.js").read_text()
+        # Only the import statements: the wasm still names its import module `./__wasm_split.js`.
+        glue.write_text(glue_text.replace(f'from "./{LOADER}.js"', f'from "./{loader_file.name}"'))
+
+    index = staging / "index.html"
+    html = index.read_text()
+    for asset in (glue, main_wasm):
+        def rehash(tag: re.Match) -> str:
+            if f"/{asset.name}" not in tag.group(0):
+                return tag.group(0)
+            return re.sub(r"sha384-[A-Za-z0-9+/=]+", sri(asset), tag.group(0))
+        html, tags = re.subn(r"<link[^>]*>", rehash, html)
+        if f"/{asset.name}" not in html or sri(asset) not in html:
+            sys.exit(f"split.py: index.html does not preload {asset.name} with its integrity")
+    preload = f'<link crossorigin href=/{loader_file.name} integrity={sri(loader_file)} rel=modulepreload>'
+    html = html.replace("</head>", preload + "</head>", 1)
+    index.write_text(html)
+    print(f"split.py: {len(chunks)} chunks beside {main_wasm.name}")
+
+
+if __name__ == "__main__":
+    main()

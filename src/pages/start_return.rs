@@ -1,0 +1,313 @@
+//! `/orders/:number/return?line=N`: starting a return on one screen. Everything a customer would
+//! choose anyway is chosen for them — the item they came from, a refund to the original payment,
+//! the usual hand-over — so it takes three taps: open, reason, confirm. The request carries an
+//! `Idempotency-Key` that changes only when the form does, so a double click or a retry after
+//! the network dropped starts one return.
+
+use crate::components::labels;
+use crate::components::page_state::{ErrorNotice, Skeleton};
+use crate::format;
+use crate::locale::i18n::*;
+use crate::locale::use_locale;
+use crate::services::Services;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::{lazy_route, LazyRoute};
+use portico_api::{
+    paths, Handover, Money, NewReturn, Resolution, ReturnDetail, ReturnEligibility, ReturnLine,
+    ReturnReason, ReturnableItem,
+};
+use portico_client::{idempotency_key, Remote, Submit};
+
+/// The route. Most visits never start a return, so its view is a wasm chunk of its own (see
+/// scripts/split.py), fetched at the same time as what the order allows.
+pub struct StartReturnRoute {
+    number: Memo<String>,
+    eligibility: Remote<ReturnEligibility>,
+}
+
+#[lazy_route]
+impl LazyRoute for StartReturnRoute {
+    fn data() -> Self {
+        let services = Services::current();
+        let params = use_params_map();
+        let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
+        let eligibility = Remote::<ReturnEligibility>::new(move || {
+            services.orders(&paths::returnable(&number.get()))
+        });
+        Self {
+            number,
+            eligibility,
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        view! { <StartReturnPage number=this.number eligibility=this.eligibility/> }.into_any()
+    }
+}
+
+#[component]
+fn StartReturnPage(number: Memo<String>, eligibility: Remote<ReturnEligibility>) -> impl IntoView {
+    let i18n = use_locale();
+    let query = use_query_map();
+    let created = Submit::<ReturnDetail>::new();
+
+    view! {
+        <section class="page">
+            <p class="back">
+                <a href=move || format!("/orders/{}", number.get())>
+                    {move || td_string!(i18n.get(), returns.back)}
+                </a>
+            </p>
+            {move || match (created.value(), eligibility.get()) {
+                (Some(Ok(done)), _) => view! { <Started done/> }.into_any(),
+                (_, None) => view! { <Skeleton blocks=4/> }.into_any(),
+                (_, Some(Ok(offer))) => {
+                    let wanted = query.read_untracked().get("line").and_then(|l| l.parse().ok());
+                    view! { <ReturnForm offer wanted created/> }.into_any()
+                }
+                (_, Some(Err(error))) => view! {
+                    <ErrorNotice error retry=Callback::new(move |_| eligibility.refetch())/>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The items pre-chosen: the one the customer came from, or the only one that can go back.
+fn preselected(items: &[ReturnableItem], wanted: Option<u32>) -> Vec<ReturnLine> {
+    let open: Vec<&ReturnableItem> = items.iter().filter(|i| i.returnable_quantity > 0).collect();
+    let pick = match wanted {
+        Some(line) => open.iter().find(|i| i.line == line).copied(),
+        None if open.len() == 1 => Some(open[0]),
+        None => None,
+    };
+    pick.map(|item| ReturnLine {
+        line: item.line,
+        quantity: item.returnable_quantity,
+    })
+    .into_iter()
+    .collect()
+}
+
+/// What the customer gets back for `lines`, before any fee: store credit adds its bonus.
+fn expected_back(offer: &ReturnEligibility, lines: &[ReturnLine], resolution: Resolution) -> Money {
+    let goods: i64 = lines
+        .iter()
+        .filter_map(|chosen| {
+            let item = offer.items.iter().find(|i| i.line == chosen.line)?;
+            Some(item.unit_price.fen * i64::from(chosen.quantity))
+        })
+        .sum();
+    match resolution {
+        Resolution::Refund => Money::fen(goods),
+        Resolution::StoreCredit => {
+            Money::fen(goods + goods * i64::from(offer.store_credit_bonus_percent) / 100)
+        }
+    }
+}
+
+#[component]
+fn ReturnForm(
+    offer: ReturnEligibility,
+    wanted: Option<u32>,
+    created: Submit<ReturnDetail>,
+) -> impl IntoView {
+    let i18n = use_locale();
+    let services = Services::current();
+    let lines = RwSignal::new(preselected(&offer.items, wanted));
+    let reason = RwSignal::new(None::<ReturnReason>);
+    let resolution = RwSignal::new(Resolution::Refund);
+    let handover = RwSignal::new(Handover::DropOff);
+    let missing = RwSignal::new(None::<&'static str>);
+    // A new key whenever what would be sent changes; the same one for a repeat of the same.
+    let key = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        lines.track();
+        reason.track();
+        resolution.track();
+        handover.track();
+        key.set_value(idempotency_key());
+    });
+    let offer = StoredValue::new(offer);
+    let any_open = offer.with_value(|o| o.items.iter().any(|i| i.returnable_quantity > 0));
+
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let locale = i18n.get();
+        let chosen = lines.get_untracked();
+        let Some(why) = reason.get_untracked() else {
+            missing.set(Some(td_string!(locale, returns.need_reason)));
+            return;
+        };
+        if chosen.is_empty() {
+            missing.set(Some(td_string!(locale, returns.need_item)));
+            return;
+        }
+        missing.set(None);
+        let asked = NewReturn {
+            order: offer.with_value(|o| o.order.clone()),
+            lines: chosen,
+            reason: why,
+            resolution: resolution.get_untracked(),
+            handover: handover.get_untracked(),
+        };
+        created.post(
+            services.orders(paths::RETURNS).once(&key.get_value()),
+            &asked,
+        );
+    };
+
+    move || {
+        let locale = i18n.get();
+        if !any_open {
+            return view! {
+                <h1>{td_string!(locale, returns.title)}</h1>
+                <div class="notice notice-info"><p>{td_string!(locale, returns.nothing_open)}</p></div>
+                {offer.with_value(|o| item_list(locale, o, lines))}
+            }
+            .into_any();
+        }
+        let percent = offer.with_value(|o| o.store_credit_bonus_percent);
+        view! {
+            <h1>{td_string!(locale, returns.title)}</h1>
+            <p class="lead">{td!(locale, returns.lead, number = offer.with_value(|o| o.order.to_string()))}</p>
+            <form class="return-form" on:submit=confirm novalidate>
+                <fieldset>
+                    <legend>{td_string!(locale, returns.items)}</legend>
+                    {offer.with_value(|o| item_list(locale, o, lines))}
+                </fieldset>
+                <fieldset class="chips" data-testid="reasons">
+                    <legend>{td_string!(locale, returns.reason)}</legend>
+                    {ReturnReason::ALL.into_iter().map(|option| view! {
+                        <label class="chip">
+                            <input type="radio" name="reason" value=option.as_str()
+                                prop:checked=move || reason.get() == Some(option)
+                                on:change=move |_| { reason.set(Some(option)); missing.set(None); }/>
+                            <span>{labels::return_reason(locale, option)}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <fieldset class="choices">
+                    <legend>{td_string!(locale, returns.resolution)}</legend>
+                    {Resolution::ALL.into_iter().map(|option| view! {
+                        <label class="choice">
+                            <input type="radio" name="resolution" value=option.as_str()
+                                prop:checked=move || resolution.get() == option
+                                on:change=move |_| resolution.set(option)/>
+                            <span>{labels::resolution(locale, option, percent)}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <fieldset class="choices">
+                    <legend>{td_string!(locale, returns.handover)}</legend>
+                    {Handover::ALL.into_iter().map(|option| view! {
+                        <label class="choice">
+                            <input type="radio" name="handover" value=option.as_str()
+                                prop:checked=move || handover.get() == option
+                                on:change=move |_| handover.set(option)/>
+                            <span>{labels::handover(locale, option)}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <p class="return-total" data-testid="return-total">
+                    <span>{move || match resolution.get() {
+                        Resolution::Refund => td_string!(locale, returns.total_refund),
+                        Resolution::StoreCredit => td_string!(locale, returns.total_credit),
+                    }}</span>
+                    <strong>{move || offer.with_value(|o| format::money(expected_back(o, &lines.get(), resolution.get())))}</strong>
+                </p>
+                {move || missing.get().map(|why| view! { <p class="field-error" role="alert">{why}</p> })}
+                {move || match created.value() {
+                    Some(Err(error)) => Some(view! { <ErrorNotice error/> }),
+                    _ => None,
+                }}
+                <button type="submit" class="button" disabled=move || created.pending()>
+                    {move || if created.pending() {
+                        td_string!(locale, returns.confirming)
+                    } else {
+                        td_string!(locale, returns.confirm)
+                    }}
+                </button>
+            </form>
+        }
+        .into_any()
+    }
+}
+
+/// Every line of the order: a box to tick (and how many) where it can go back, why not where not.
+fn item_list(
+    locale: Locale,
+    offer: &ReturnEligibility,
+    lines: RwSignal<Vec<ReturnLine>>,
+) -> impl IntoView + use<> {
+    let rows = offer.items.iter().map(|item| {
+        let line = item.line;
+        let most = item.returnable_quantity;
+        let id = format!("return-line-{line}");
+        let chosen = move || lines.with(|l| l.iter().find(|c| c.line == line).map(|c| c.quantity));
+        let set = move |quantity: Option<u32>| {
+            lines.update(|l| {
+                l.retain(|c| c.line != line);
+                if let Some(quantity) = quantity {
+                    l.push(ReturnLine { line, quantity });
+                    l.sort_by_key(|c| c.line);
+                }
+            })
+        };
+        let why = item.not_returnable.map(|why| labels::not_returnable(locale, why));
+        let by = item.return_by.as_ref().filter(|_| most > 0).map(|at| format::date(locale, at));
+        view! {
+            <li class="return-item" class:muted=most == 0>
+                <input type="checkbox" id=id.clone() disabled=most == 0
+                    prop:checked=move || chosen().is_some()
+                    on:change=move |ev| set(event_target_checked(&ev).then_some(most))/>
+                <label for=id>
+                    <span class="item-name">{item.name.clone()}</span>
+                    <span class="muted">{item.variant.clone()}</span>
+                    <span class="muted">{format::money(item.unit_price)}</span>
+                    {by.map(|date| view! { <span class="muted">{td!(locale, returns.return_by, date = date)}</span> })}
+                    {why.map(|why| view! { <span class="tag">{why}</span> })}
+                </label>
+                {(most > 1).then(|| view! {
+                    <select aria-label=td_string!(locale, returns.how_many)
+                        prop:value=move || chosen().unwrap_or(most).to_string()
+                        on:change=move |ev| set(event_target_value(&ev).parse().ok())>
+                        {(1..=most).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                    </select>
+                })}
+            </li>
+        }
+    });
+    view! { <ul class="return-items">{rows.collect_view()}</ul> }
+}
+
+/// The return, started: its number, where it stands, what comes back and what to do next.
+#[component]
+fn Started(done: ReturnDetail) -> impl IntoView {
+    let i18n = use_locale();
+    move || {
+        let locale = i18n.get();
+        view! {
+            <div class="notice notice-success" role="status" data-testid="return-started">
+                <h1>{td!(locale, returns.started, number = done.number.clone())}</h1>
+                <p>{labels::return_status(locale, done.status)}</p>
+            </div>
+            <dl class="amounts">
+                <div>
+                    <dt>{match done.resolution {
+                        Resolution::Refund => td_string!(locale, returns.total_refund),
+                        Resolution::StoreCredit => td_string!(locale, returns.total_credit),
+                    }}</dt>
+                    <dd>{format::money(done.refund)}</dd>
+                </div>
+                <div><dt>{td_string!(locale, returns.handover)}</dt><dd>{labels::handover(locale, done.handover)}</dd></div>
+            </dl>
+            <p>{match done.handover {
+                Handover::DropOff => td_string!(locale, returns.next_drop_off),
+                Handover::SelfShip => td_string!(locale, returns.next_self_ship),
+            }}</p>
+            <a class="button button-secondary" href=format!("/orders/{}", done.order)>{td_string!(locale, returns.back)}</a>
+        }
+    }
+}
