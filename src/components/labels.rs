@@ -101,6 +101,9 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         }
         ErrorCode::NotReturnable => td_string!(locale, errors.not_returnable),
         ErrorCode::ReturnLocked => td_string!(locale, errors.return_locked),
+        ErrorCode::PickupSlotRequired => td_string!(locale, errors.pickup_slot_required),
+        ErrorCode::PickupSlotUnavailable => td_string!(locale, errors.pickup_slot_unavailable),
+        ErrorCode::PickupSlotFull => td_string!(locale, errors.pickup_slot_full),
     }
     .to_string()
 }
