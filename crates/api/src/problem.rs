@@ -44,7 +44,8 @@ pub enum ErrorCode {
     ReturnLocked,
     /// A return handed over by pickup needs `pickup_slot`.
     PickupSlotRequired,
-    /// The `pickup_slot` is not one of the slots offered now.
+    /// The `pickup_slot` is not one of the slots offered now (or came with another hand-over
+    /// than pickup).
     PickupSlotUnavailable,
     /// The pickup slot is fully booked; another one may be chosen.
     PickupSlotFull,

@@ -107,8 +107,11 @@ async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Resul
             let (number, name) = (&row.number, &row.name);
             let (zh, en) = return_status_words(&row.status);
             let amount = Money::fen(row.refund_fen).decimal();
+            // How to hand the goods over, while that is still to come.
+            let before_hand_over = ReturnStatus::parse(&row.status)
+                .is_some_and(|status| status.under_way() && status != ReturnStatus::PickedUp);
             let (mut more_zh, mut more_en) = (String::new(), String::new());
-            if let Some(start) = row.pickup_starts_at {
+            if let Some(start) = row.pickup_starts_at.filter(|_| before_hand_over) {
                 let from = china_date_time(start);
                 let until = china_clock(start.saturating_add(PICKUP_WINDOW_SECS));
                 more_zh.push_str(&format!("\n上门取件时间：{from}–{until}（北京时间）。"));
@@ -121,7 +124,7 @@ async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Resul
                     ));
                 }
             }
-            if let Some(code) = &row.drop_off_code {
+            if let Some(code) = row.drop_off_code.as_ref().filter(|_| before_hand_over) {
                 more_zh.push_str(&format!("\n到店交回时请出示退货码 {code}。"));
                 more_en.push_str(&format!(
                     "\nShow the return code {code} at the drop-off point."

@@ -369,6 +369,11 @@ async fn the_demo_takes_a_pickup_return_from_its_booking_to_its_refund() {
             "refunded"
         ]
     );
+    // The window is told while the pickup is to come, not once the goods are on their way.
+    let number = created["number"].as_str().unwrap();
+    message_about(&app, LI, number, "Pickup: 2027-03-02 09:00–11:00").await;
+    let refunded = message_about(&app, LI, number, "is refunded").await;
+    assert!(!refunded["body"].as_str().unwrap().contains("Pickup:"));
 }
 
 #[tokio::test]
