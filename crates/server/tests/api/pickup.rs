@@ -413,6 +413,20 @@ async fn a_drop_off_return_has_a_signed_code_and_its_qr_code_for_its_owner_only(
     assert_eq!(svg, expected(code));
     assert_ne!(svg, expected(number));
 
+    // A browser with a guest pass for her order may fetch it too, as it may read the return.
+    let guest = client();
+    let pass = app
+        .post(
+            &guest,
+            "/api/guest/lookup",
+            json!({ "order_number": hers, "contact": LI }),
+        )
+        .await;
+    assert_eq!(pass.status(), StatusCode::OK);
+    let as_guest = app.get(&guest, &path).await;
+    assert_eq!(as_guest.status(), StatusCode::OK);
+    assert_eq!(as_guest.text().await.unwrap(), expected(code));
+
     // Someone else's: 404; nobody signed in: 401.
     let wang = client();
     app.sign_in(&wang, WANG).await;
