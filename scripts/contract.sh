@@ -23,6 +23,28 @@ for _ in $(seq 100); do curl -sf "$base/api/auth/session" >/dev/null && break; s
 export PORTICO_SESSION=$(scripts/demo-sign-in.sh "$base" li.na@example.com)
 export PORTICO_ORDER=$(curl -sf -b "portico_session=$PORTICO_SESSION" "$base/api/orders?per_page=1" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["orders"][0]["number"])')
+# A drop-off return of hers (the first order with something returnable), so the drop-off QR code
+# is fetched for real; the run fails here if the demo data has nothing returnable.
+PORTICO_RETURN=$(python3 - "$base" "$PORTICO_SESSION" <<'PY'
+import json, sys, urllib.request
+base, session = sys.argv[1], sys.argv[2]
+def call(path, body=None):
+    request = urllib.request.Request(base + path, data=body and json.dumps(body).encode(),
+        headers={"cookie": f"portico_session={session}", "content-type": "application/json",
+                 "idempotency-key": "contract-drop-off"})
+    return json.load(urllib.request.urlopen(request))
+for order in call("/api/orders?per_page=50")["orders"]:
+    lines = [i for i in call(f"/api/orders/{order['number']}/returnable")["items"] if i["returnable_quantity"]]
+    if lines:
+        made = call("/api/returns", {"order": order["number"], "lines": [{"line": lines[0]["line"], "quantity": 1}],
+                                     "reason": "changed_mind", "resolution": "refund", "handover": "drop_off"})
+        print(made["number"])
+        break
+else:
+    sys.exit("no returnable order in the demo data")
+PY
+)
+export PORTICO_RETURN
 
 status=0
 for pass in anonymous session; do

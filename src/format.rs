@@ -112,21 +112,37 @@ pub fn date(locale: Locale, at: &UtcTime) -> String {
     }
 }
 
+fn weekday_day_month(locale: Locale, parts: &Parts) -> String {
+    let month = nth(td_string!(locale, format.months), parts.month);
+    let weekday = nth(td_string!(locale, format.weekdays), parts.weekday);
+    fill(
+        td_string!(locale, format.calendar_date),
+        &[
+            ("weekday", weekday),
+            ("day", &parts.day.to_string()),
+            ("month", month),
+        ],
+    )
+}
+
 /// A calendar date as it is, without shifting it through a time zone: `11月27日 周五` / `Fri, 27 Nov`.
 pub fn calendar_date(locale: Locale, day: &CalendarDate) -> String {
     match parts(&format!("{}T12:00:00Z", day.0), true) {
-        Some(parts) => {
-            let month = nth(td_string!(locale, format.months), parts.month);
-            let weekday = nth(td_string!(locale, format.weekdays), parts.weekday);
-            fill(
-                td_string!(locale, format.calendar_date),
-                &[
-                    ("weekday", weekday),
-                    ("day", &parts.day.to_string()),
-                    ("month", month),
-                ],
-            )
-        }
+        Some(parts) => weekday_day_month(locale, &parts),
         None => day.0.clone(),
+    }
+}
+
+/// A window of time on one day, in the browser's time zone: `11月28日 周六 09:00–11:00` /
+/// `Sat, 28 Nov 09:00–11:00`.
+pub fn window(locale: Locale, starts: &UtcTime, ends: &UtcTime) -> String {
+    match (parts(&starts.0, false), parts(&ends.0, false)) {
+        (Some(from), Some(to)) => format!(
+            "{} {}–{}",
+            weekday_day_month(locale, &from),
+            from.time,
+            to.time
+        ),
+        _ => format!("{}–{}", starts.0, ends.0),
     }
 }

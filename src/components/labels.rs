@@ -102,6 +102,7 @@ pub fn resolution(locale: Locale, resolution: Resolution, percent: u32) -> Strin
 
 pub fn handover(locale: Locale, handover: Handover) -> &'static str {
     match handover {
+        Handover::Pickup => td_string!(locale, returns.handovers.pickup),
         Handover::DropOff => td_string!(locale, returns.handovers.drop_off),
         Handover::SelfShip => td_string!(locale, returns.handovers.self_ship),
     }
@@ -158,6 +159,9 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         }
         ErrorCode::NotReturnable => td_string!(locale, errors.not_returnable),
         ErrorCode::ReturnLocked => td_string!(locale, errors.return_locked),
+        ErrorCode::PickupSlotRequired => td_string!(locale, errors.pickup_slot_required),
+        ErrorCode::PickupSlotUnavailable => td_string!(locale, errors.pickup_slot_unavailable),
+        ErrorCode::PickupSlotFull => td_string!(locale, errors.pickup_slot_full),
     }
     .to_string()
 }

@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::{lazy_route, LazyRoute};
 use portico_api::{
     paths, Handover, Money, NewReturn, Resolution, ReturnDetail, ReturnEligibility, ReturnLine,
-    ReturnReason, ReturnableItem,
+    ReturnReason, ReturnableItem, UtcTime,
 };
 use portico_client::{idempotency_key, Remote, Submit};
 
@@ -90,8 +90,23 @@ fn preselected(items: &[ReturnableItem], wanted: Option<u32>) -> Vec<ReturnLine>
     .collect()
 }
 
-/// What the customer gets back for `lines`, before any fee: store credit adds its bonus.
-fn expected_back(offer: &ReturnEligibility, lines: &[ReturnLine], resolution: Resolution) -> Money {
+/// What the customer gets back for `lines`: store credit adds its bonus, a paid pickup's fee comes
+/// off (never below nothing), as the service will reckon it.
+fn expected_back(
+    offer: &ReturnEligibility,
+    lines: &[ReturnLine],
+    resolution: Resolution,
+    handover: Handover,
+) -> Money {
+    let before = value_of(offer, lines, resolution).fen;
+    let fee = match handover {
+        Handover::Pickup => offer.pickup.fee.fen,
+        Handover::DropOff | Handover::SelfShip => 0,
+    };
+    Money::fen((before - fee).max(0))
+}
+
+fn value_of(offer: &ReturnEligibility, lines: &[ReturnLine], resolution: Resolution) -> Money {
     let goods: i64 = lines
         .iter()
         .filter_map(|chosen| {
@@ -118,7 +133,19 @@ fn ReturnForm(
     let lines = RwSignal::new(preselected(&offer.items, wanted));
     let reason = RwSignal::new(None::<ReturnReason>);
     let resolution = RwSignal::new(Resolution::Refund);
-    let handover = RwSignal::new(Handover::DropOff);
+    // The earliest slot with room; pickup is the usual choice when it costs this customer nothing.
+    let earliest = offer
+        .pickup
+        .slots
+        .iter()
+        .find(|slot| slot.remaining > 0)
+        .map(|slot| slot.starts_at.clone());
+    let handover = RwSignal::new(match (&earliest, offer.pickup.fee.fen) {
+        (Some(_), 0) => Handover::Pickup,
+        _ => Handover::DropOff,
+    });
+    let slot = RwSignal::new(earliest.clone());
+    let can_pickup = earliest.is_some();
     let missing = RwSignal::new(None::<&'static str>);
     // A new key whenever what would be sent changes; the same one for a repeat of the same.
     let key = StoredValue::new(String::new());
@@ -127,6 +154,7 @@ fn ReturnForm(
         reason.track();
         resolution.track();
         handover.track();
+        slot.track();
         key.set_value(idempotency_key());
     });
     let offer = StoredValue::new(offer);
@@ -151,6 +179,10 @@ fn ReturnForm(
             reason: why,
             resolution: resolution.get_untracked(),
             handover: handover.get_untracked(),
+            pickup_slot: match handover.get_untracked() {
+                Handover::Pickup => slot.get_untracked(),
+                Handover::DropOff | Handover::SelfShip => None,
+            },
         };
         created.post(
             services.orders(paths::RETURNS).once(&key.get_value()),
@@ -201,21 +233,27 @@ fn ReturnForm(
                 </fieldset>
                 <fieldset class="choices">
                     <legend>{td_string!(locale, returns.handover)}</legend>
-                    {Handover::ALL.into_iter().map(|option| view! {
-                        <label class="choice">
-                            <input type="radio" name="handover" value=option.as_str()
-                                prop:checked=move || handover.get() == option
-                                on:change=move |_| handover.set(option)/>
-                            <span>{labels::handover(locale, option)}</span>
-                        </label>
+                    {[Handover::Pickup, Handover::DropOff, Handover::SelfShip].into_iter().map(|option| {
+                        let note = (option == Handover::Pickup).then(|| pickup_note(locale, &offer, can_pickup));
+                        view! {
+                            <label class="choice">
+                                <input type="radio" name="handover" value=option.as_str()
+                                    disabled=option == Handover::Pickup && !can_pickup
+                                    prop:checked=move || handover.get() == option
+                                    on:change=move |_| handover.set(option)/>
+                                <span>{labels::handover(locale, option)}</span>
+                                {note.map(|note| view! { <span class="muted">{note}</span> })}
+                            </label>
+                        }
                     }).collect_view()}
+                    {move || (handover.get() == Handover::Pickup).then(|| slot_picker(locale, &offer, slot))}
                 </fieldset>
                 <p class="return-total" data-testid="return-total">
                     <span>{move || match resolution.get() {
                         Resolution::Refund => td_string!(locale, returns.total_refund),
                         Resolution::StoreCredit => td_string!(locale, returns.total_credit),
                     }}</span>
-                    <strong>{move || offer.with_value(|o| format::money(expected_back(o, &lines.get(), resolution.get())))}</strong>
+                    <strong>{move || offer.with_value(|o| format::money(expected_back(o, &lines.get(), resolution.get(), handover.get())))}</strong>
                 </p>
                 {move || missing.get().map(|why| view! { <p class="field-error" role="alert">{why}</p> })}
                 {move || match created.value() {
@@ -232,6 +270,49 @@ fn ReturnForm(
             </form>
         }
         .into_any()
+    }
+}
+
+/// What pickup costs this customer, said beside the choice before anything is confirmed.
+fn pickup_note(locale: Locale, offer: &StoredValue<ReturnEligibility>, can_pickup: bool) -> String {
+    let fee = offer.with_value(|o| o.pickup.fee);
+    if !can_pickup {
+        td_string!(locale, returns.no_slots).to_string()
+    } else if fee.fen == 0 {
+        td_string!(locale, returns.pickup_free).to_string()
+    } else {
+        td_string!(locale, returns.pickup_fee).replace("[fee]", &format::money(fee))
+    }
+}
+
+/// The pickup slots of the coming week; a full one is shown and cannot be chosen.
+fn slot_picker(
+    locale: Locale,
+    offer: &StoredValue<ReturnEligibility>,
+    slot: RwSignal<Option<UtcTime>>,
+) -> impl IntoView + use<> {
+    let full = td_string!(locale, returns.slot_full);
+    let options =
+        offer.with_value(|o| {
+            o.pickup
+            .slots
+            .iter()
+            .map(|s| {
+                let when = format::window(locale, &s.starts_at, &s.ends_at);
+                let label = if s.remaining == 0 { format!("{when} ({full})") } else { when };
+                view! {
+                    <option value=s.starts_at.0.clone() disabled=s.remaining == 0>{label}</option>
+                }
+            })
+            .collect_view()
+        });
+    view! {
+        <label for="pickup-slot" class="slot-label">{td_string!(locale, returns.slot)}</label>
+        <select id="pickup-slot" class="slot-select"
+            prop:value=move || slot.get().map(|s| s.0).unwrap_or_default()
+            on:change=move |ev| slot.set(Some(UtcTime(event_target_value(&ev))))>
+            {options}
+        </select>
     }
 }
 
@@ -286,8 +367,31 @@ fn item_list(
 #[component]
 fn Started(done: ReturnDetail) -> impl IntoView {
     let i18n = use_locale();
+    let services = Services::current();
+    let qr = services
+        .orders(&format!("{}/{}/drop-off.svg", paths::RETURNS, done.number))
+        .url()
+        .to_string();
     move || {
         let locale = i18n.get();
+        let next = match (&done.handover, &done.pickup, &done.drop_off_code) {
+            (Handover::Pickup, Some(booked), _) => view! {
+                <p>{td!(locale, returns.next_pickup, window = format::window(locale, &booked.starts_at, &booked.ends_at))}</p>
+            }
+            .into_any(),
+            (Handover::DropOff, _, Some(code)) => view! {
+                <figure class="drop-off">
+                    <img src=qr.clone() width="200" height="200" alt=td_string!(locale, returns.qr_alt).replace("[code]", code)/>
+                    <figcaption>
+                        {td_string!(locale, returns.code_label)}
+                        <strong class="mono" data-testid="drop-off-code">{code.clone()}</strong>
+                    </figcaption>
+                </figure>
+            }
+            .into_any(),
+            (Handover::SelfShip, ..) => view! { <p>{td_string!(locale, returns.next_self_ship)}</p> }.into_any(),
+            _ => view! { <p>{td_string!(locale, returns.next_drop_off)}</p> }.into_any(),
+        };
         view! {
             <div class="notice notice-success" role="status" data-testid="return-started">
                 <h1>{td!(locale, returns.started, number = done.number.clone())}</h1>
@@ -301,12 +405,12 @@ fn Started(done: ReturnDetail) -> impl IntoView {
                     }}</dt>
                     <dd>{format::money(done.refund)}</dd>
                 </div>
+                {(done.pickup_fee.fen > 0).then(|| view! {
+                    <div><dt>{td_string!(locale, returns.fee)}</dt><dd>{format::money(done.pickup_fee)}</dd></div>
+                })}
                 <div><dt>{td_string!(locale, returns.handover)}</dt><dd>{labels::handover(locale, done.handover)}</dd></div>
             </dl>
-            <p>{match done.handover {
-                Handover::DropOff => td_string!(locale, returns.next_drop_off),
-                Handover::SelfShip => td_string!(locale, returns.next_self_ship),
-            }}</p>
+            {next}
             <a class="button button-secondary" href=format!("/orders/{}", done.order)>{td_string!(locale, returns.back)}</a>
         }
     }

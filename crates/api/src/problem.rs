@@ -42,6 +42,13 @@ pub enum ErrorCode {
     NotReturnable,
     /// The return has gone too far for this (e.g. cancelling after the hand-over).
     ReturnLocked,
+    /// A return handed over by pickup needs `pickup_slot`.
+    PickupSlotRequired,
+    /// The `pickup_slot` is not one of the slots offered now (or came with another hand-over
+    /// than pickup).
+    PickupSlotUnavailable,
+    /// The pickup slot is fully booked; another one may be chosen.
+    PickupSlotFull,
     /// The service failed; the request may be retried.
     Internal,
 }

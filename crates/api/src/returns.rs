@@ -134,6 +134,37 @@ pub struct ReturnEligibility {
     /// What store credit adds on top of the goods' value, in percent (shown before choosing).
     pub store_credit_bonus_percent: u32,
     pub items: Vec<ReturnableItem>,
+    /// Doorstep pickup: what it costs this customer and the slots that can be booked.
+    pub pickup: PickupOffer,
+}
+
+/// One 2-hour window a courier can come to the door in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PickupSlot {
+    /// The window's start: what a return names in [`NewReturn::pickup_slot`].
+    pub starts_at: UtcTime,
+    pub ends_at: UtcTime,
+    /// Bookings the slot can still take (0 when full; a full slot is still listed).
+    pub remaining: u32,
+}
+
+/// Doorstep pickup as offered for an order: the fee (0 when the buyer's tier includes pickup)
+/// and every slot over the next 7 days, starting tomorrow (shop time, UTC+8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PickupOffer {
+    /// Taken off the refund when a pickup is booked.
+    pub fee: Money,
+    pub slots: Vec<PickupSlot>,
+}
+
+/// The pickup window a return has booked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PickupBooking {
+    pub starts_at: UtcTime,
+    pub ends_at: UtcTime,
 }
 
 /// Why the customer sends it back: one tap from this list.
@@ -212,15 +243,18 @@ pub enum Handover {
     DropOff,
     /// Sent by the customer themselves.
     SelfShip,
+    /// Collected at the door by a courier in a booked slot.
+    Pickup,
 }
 
 impl Handover {
-    pub const ALL: [Handover; 2] = [Self::DropOff, Self::SelfShip];
+    pub const ALL: [Handover; 3] = [Self::DropOff, Self::SelfShip, Self::Pickup];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DropOff => "drop_off",
             Self::SelfShip => "self_ship",
+            Self::Pickup => "pickup",
         }
     }
 
@@ -253,6 +287,10 @@ pub struct NewReturn {
     pub reason: ReturnReason,
     pub resolution: Resolution,
     pub handover: Handover,
+    /// With `handover` `pickup` (and only then): the start of the chosen slot, one of
+    /// [`PickupOffer::slots`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_slot: Option<UtcTime>,
 }
 
 /// One line of a return, as the customer reads it.
@@ -278,8 +316,19 @@ pub struct ReturnDetail {
     pub reason: ReturnReason,
     pub resolution: Resolution,
     pub handover: Handover,
-    /// What the customer gets: the goods' price, plus the bonus for store credit.
+    /// What the customer gets: the goods' price, plus the bonus for store credit, less the
+    /// pickup fee.
     pub refund: Money,
+    /// The pickup fee taken off the refund (0 without pickup, or when the tier includes it; never
+    /// more than the refund before it).
+    pub pickup_fee: Money,
+    /// The booked pickup window (with `handover` `pickup`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup: Option<PickupBooking>,
+    /// What the drop-off point scans (with `handover` `drop_off`): `R` + 8 digits, `-`, 8
+    /// characters. Its QR code is at `/api/returns/{number}/drop-off.svg`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_off_code: Option<String>,
     pub created_at: UtcTime,
 }
 

@@ -60,6 +60,11 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// The URL, for what the browser fetches by itself (an `<img src>`), never for a request.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// The same request, sent with an `Idempotency-Key`: sent again with the same key (a double
     /// click, a retry after the network dropped), the service does it once.
     pub fn once(self, key: &str) -> Self {

@@ -45,6 +45,9 @@ pub struct Config {
     /// Seconds one request may take, body included, before it is answered 503.
     #[arg(long, env = "PORTICO_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Doorstep pickups one 2-hour slot can take (bookings of returns not cancelled or rejected).
+    #[arg(long, env = "PORTICO_PICKUP_SLOT_CAPACITY", default_value_t = 4)]
+    pub pickup_slot_capacity: u32,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     pub print_openapi: bool,
@@ -102,6 +105,7 @@ impl Config {
             public_url: None,
             header_timeout_secs: 10,
             request_timeout_secs: 30,
+            pickup_slot_capacity: 4,
             print_openapi: false,
         }
     }

@@ -20,3 +20,21 @@ pub async fn connect(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
+
+/// The secret named `name`, made (32 random bytes, hex) the first time it is asked for and kept
+/// in the database, so what it signed stays valid across restarts.
+pub async fn server_key(db: &SqlitePool, name: &str) -> Result<String, sqlx::Error> {
+    use rand::Rng;
+    let fresh = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
+    sqlx::query(
+        "INSERT INTO server_keys (name, secret) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(fresh)
+    .execute(db)
+    .await?;
+    sqlx::query_scalar("SELECT secret FROM server_keys WHERE name = ?")
+        .bind(name)
+        .fetch_one(db)
+        .await
+}

@@ -33,9 +33,10 @@ pub type ApiResult<T> = Result<T, ApiError>;
 fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BadRequest | ErrorCode::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
-        ErrorCode::IdempotencyKeyReused | ErrorCode::NotReturnable => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        ErrorCode::IdempotencyKeyReused
+        | ErrorCode::NotReturnable
+        | ErrorCode::PickupSlotRequired
+        | ErrorCode::PickupSlotUnavailable => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
@@ -47,7 +48,7 @@ fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::ReturnLocked => StatusCode::CONFLICT,
+        ErrorCode::ReturnLocked | ErrorCode::PickupSlotFull => StatusCode::CONFLICT,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -73,6 +74,9 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::IdempotencyKeyReused => "This Idempotency-Key was used for another request",
         ErrorCode::NotReturnable => "Not returnable",
         ErrorCode::ReturnLocked => "The return can no longer change this way",
+        ErrorCode::PickupSlotRequired => "A pickup needs a pickup slot",
+        ErrorCode::PickupSlotUnavailable => "This pickup slot is not offered",
+        ErrorCode::PickupSlotFull => "This pickup slot is fully booked",
     }
 }
 

@@ -51,6 +51,10 @@ pub fn app(state: AppState) -> Router {
         .route(paths::RETURNS, post(returns::create).get(returns::list))
         .route("/api/returns/{number}", get(returns::detail))
         .route("/api/returns/{number}/cancel", post(returns::cancel))
+        .route(
+            "/api/returns/{number}/drop-off.svg",
+            get(returns::drop_off::qr),
+        )
         .route(paths::GUEST_LOOKUP, post(guest::lookup))
         .route(paths::OUTBOX, get(dev::outbox))
         .route(paths::DEMO_ADVANCE, post(dev::advance))

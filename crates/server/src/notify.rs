@@ -3,7 +3,8 @@
 //! belongs to a customer. One worker delivers notices in the order they came. In demo mode a
 //! delivery is a row in the outbox (`/dev/outbox`); a real deployment plugs its email/SMS here.
 
-use crate::clock::Clock;
+use crate::clock::{china_clock, china_date_time, Clock};
+use crate::returns::policy::PICKUP_WINDOW_SECS;
 use portico_api::{Contact, Money, ReturnStatus};
 use sqlx::SqlitePool;
 use tokio::sync::mpsc;
@@ -49,6 +50,19 @@ impl Notifier {
     }
 }
 
+/// What a message about a return says.
+#[derive(sqlx::FromRow)]
+struct ReturnMessageRow {
+    number: String,
+    status: String,
+    refund_fen: i64,
+    pickup_starts_at: Option<i64>,
+    pickup_fee_fen: i64,
+    drop_off_code: Option<String>,
+    email: String,
+    name: String,
+}
+
 /// What a return's status means to its buyer, in Chinese and in English.
 fn return_status_words(status: &str) -> (&'static str, &'static str) {
     match ReturnStatus::parse(status) {
@@ -79,25 +93,50 @@ async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Resul
                 tracing::debug!("no delivery channel outside demo mode: return update not sent");
                 return Ok(());
             }
-            let found: Option<(String, String, i64, String, String)> = sqlx::query_as(
-                "SELECT r.number, r.status, r.refund_fen, c.email, c.name FROM returns r \
+            let found: Option<ReturnMessageRow> = sqlx::query_as(
+                "SELECT r.number, r.status, r.refund_fen, r.pickup_starts_at, r.pickup_fee_fen, \
+                 r.drop_off_code, c.email, c.name FROM returns r \
                  JOIN orders o ON o.id = r.order_id JOIN customers c ON c.id = o.customer_id WHERE r.id = ?",
             )
             .bind(return_id)
             .fetch_optional(db)
             .await?;
-            let Some((number, status, refund_fen, email, name)) = found else {
+            let Some(row) = found else {
                 return Ok(());
             };
-            let (zh, en) = return_status_words(&status);
-            let amount = Money::fen(refund_fen).decimal();
+            let (number, name) = (&row.number, &row.name);
+            let (zh, en) = return_status_words(&row.status);
+            let amount = Money::fen(row.refund_fen).decimal();
+            // How to hand the goods over, while that is still to come.
+            let before_hand_over = ReturnStatus::parse(&row.status)
+                .is_some_and(|status| status.under_way() && status != ReturnStatus::PickedUp);
+            let (mut more_zh, mut more_en) = (String::new(), String::new());
+            if let Some(start) = row.pickup_starts_at.filter(|_| before_hand_over) {
+                let from = china_date_time(start);
+                let until = china_clock(start.saturating_add(PICKUP_WINDOW_SECS));
+                more_zh.push_str(&format!("\n上门取件时间：{from}–{until}（北京时间）。"));
+                more_en.push_str(&format!("\nPickup: {from}–{until} (China time)."));
+                if row.pickup_fee_fen > 0 {
+                    let fee = Money::fen(row.pickup_fee_fen).decimal();
+                    more_zh.push_str(&format!("取件费 ¥{fee} 已从退款中扣除。"));
+                    more_en.push_str(&format!(
+                        " The pickup fee of ¥{fee} is taken off the refund."
+                    ));
+                }
+            }
+            if let Some(code) = row.drop_off_code.as_ref().filter(|_| before_hand_over) {
+                more_zh.push_str(&format!("\n到店交回时请出示退货码 {code}。"));
+                more_en.push_str(&format!(
+                    "\nShow the return code {code} at the drop-off point."
+                ));
+            }
             sqlx::query(
                 "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
             )
-            .bind(&email)
+            .bind(&row.email)
             .bind(format!("Portico 退货 {number} / Your return {number}"))
             .bind(format!(
-                "{name}，您好：\n您的退货 {number}{zh}。退款金额 ¥{amount}。\n\nHello {name},\nyour return {number} {en}. Refund: ¥{amount}."
+                "{name}，您好：\n您的退货 {number}{zh}。退款金额 ¥{amount}。{more_zh}\n\nHello {name},\nyour return {number} {en}. Refund: ¥{amount}.{more_en}"
             ))
             .bind(now)
             .execute(db)

@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         crate::returns::detail,
         crate::returns::list,
         crate::returns::cancel,
+        crate::returns::drop_off::qr,
         crate::guest::lookup,
         crate::dev::outbox,
         crate::dev::advance,
@@ -93,14 +94,17 @@ fn problem_response(status: &str) -> Response {
         "401" => "A session is needed (`unauthorized`).",
         "403" => "A write from a browser on another site (`forbidden`).",
         "404" => "Nothing here, or nothing this caller may see; the two are never told apart.",
-        "409" => "The return has gone too far for this, e.g. it was handed over (`return_locked`).",
+        "409" => {
+            "The return has gone too far for this, e.g. it was handed over (`return_locked`), or \
+             the pickup slot asked for is fully booked (`pickup_slot_full`)."
+        }
         "413" => "The body is larger than 2 MB (`bad_request`).",
         "415" => "The body is not `application/json` (`bad_request`).",
         "422" => {
             "The body does not have the documented shape (`bad_request`), or a value is refused \
              (`invalid_contact`, `invalid_order_number`, `invalid_code`, `code_expired`, \
              `too_many_attempts`, `not_returnable` with the line and why in `detail`, \
-             `idempotency_key_reused`)."
+             `idempotency_key_reused`, `pickup_slot_required`, `pickup_slot_unavailable`)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "503" => "The request took too long or the service is overloaded (`unavailable`); retry.",

@@ -4,7 +4,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::notify::Notifier;
 use crate::rate_limit::RateLimiter;
-use crate::{db, seed};
+use crate::{db, returns, seed};
 use sqlx::SqlitePool;
 use std::sync::Arc;
 
@@ -20,6 +20,8 @@ pub struct AppState {
     /// one step. One process's lock, as the limits are; several instances need the database's
     /// own row locks (PostgreSQL).
     pub return_writes: Arc<tokio::sync::Mutex<()>>,
+    /// The key drop-off codes are signed with (made once per database, see `db::server_key`).
+    pub drop_off_key: Arc<str>,
 }
 
 /// Opens (creating, migrating and seeding when new) the database and builds the state.
@@ -27,6 +29,8 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     let clock = Clock::default();
     let db = db::connect(&config.data_dir).await?;
     seed::seed_if_empty(&db, clock.now()).await?;
+    let drop_off_key: Arc<str> = db::server_key(&db, "drop_off").await?.into();
+    returns::drop_off::backfill_codes(&db, &drop_off_key).await?;
     let limits = Arc::new(RateLimiter::new(config.rate_limit_factor));
     let notifier = Notifier::start(db.clone(), clock.clone(), config.demo);
     Ok(AppState {
@@ -36,5 +40,6 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         clock,
         limits,
         return_writes: Arc::default(),
+        drop_off_key,
     })
 }

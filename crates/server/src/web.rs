@@ -159,9 +159,13 @@ pub async fn security_headers(
             HeaderValue::from_static("max-age=31536000"),
         );
     }
-    // API answers hold personal data: never stored. Trunk names the wasm, JS and CSS after
-    // their content (`portico-<hash>.js`): those never change and are kept a year. Everything
-    // else (index.html above all) is revalidated.
+    // API answers hold personal data: never stored, unless the answer itself says it may be
+    // kept by this browser alone (`private`, a return's drop-off QR code). Trunk names the wasm,
+    // JS and CSS after their content (`portico-<hash>.js`): those never change and are kept a
+    // year. Everything else (index.html above all) is revalidated.
+    let private = out
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|value| value.as_bytes().starts_with(b"private,"));
     let cache = if api {
         "no-store"
     } else if hashed {
@@ -169,7 +173,9 @@ pub async fn security_headers(
     } else {
         "no-cache"
     };
-    out.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if !(api && private) {
+        out.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
     response
 }
 

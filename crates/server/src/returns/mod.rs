@@ -2,10 +2,11 @@
 //! the returns already made and the buyer's tier; starting one exactly once (`Idempotency-Key`);
 //! reading it back. The rules are in `policy`, free of storage.
 
+pub mod drop_off;
 pub mod policy;
 
 use crate::auth::{sha256_hex, Caller};
-use crate::clock::rfc3339;
+use crate::clock::{parse_rfc3339, rfc3339};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::notify::Notice;
 use crate::orders::{order_for, OrderRow};
@@ -13,12 +14,20 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use policy::{first_status, judge, may_move, refund_for, window_days, LineFacts, Verdict};
-use portico_api::{
-    ErrorCode, Handover, Money, NewReturn, OrderNumber, Resolution, ReturnDetail,
-    ReturnEligibility, ReturnReason, ReturnStatus, ReturnableItem, ReturnedLine, TierName,
+use policy::{
+    first_status, judge, may_move, pickup_fee, pickup_slots, refund_for, take_fee, window_days,
+    LineFacts, Verdict, PICKUP_WINDOW_SECS,
 };
-use sqlx::SqlitePool;
+use portico_api::{
+    ErrorCode, Handover, Money, NewReturn, OrderNumber, PickupBooking, PickupOffer, PickupSlot,
+    Resolution, ReturnDetail, ReturnEligibility, ReturnReason, ReturnStatus, ReturnableItem,
+    ReturnedLine, TierName,
+};
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// Which returns hold their pickup slot: every one not cancelled or rejected (a slot once picked
+/// up from stays counted; it was used).
+const HOLDS_SLOT: &str = "pickup_starts_at IS NOT NULL AND status NOT IN ('cancelled', 'rejected')";
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
@@ -34,12 +43,13 @@ struct LineRow {
     delivered_at: Option<i64>,
 }
 
-/// Every line of `order` with its verdict at `now`, and the window (days) they were judged by.
+/// Every line of `order` with its verdict at `now`, and the buyer's tier (whose window they were
+/// judged by).
 async fn judged_lines(
     db: &SqlitePool,
     order: &OrderRow,
     now: i64,
-) -> ApiResult<(u32, Vec<(LineRow, Verdict)>)> {
+) -> ApiResult<(TierName, Vec<(LineRow, Verdict)>)> {
     let tier = TierName::parse(&order.buyer_tier).ok_or(ApiError::Corrupt("a customer's tier"))?;
     let days = window_days(tier);
     let lines = sqlx::query_as::<_, LineRow>(
@@ -79,7 +89,50 @@ async fn judged_lines(
         };
         judged.push((line, judge(facts, days, now)));
     }
-    Ok((days, judged))
+    Ok((tier, judged))
+}
+
+/// Doorstep pickup for a buyer of `tier` at `now`: the fee, and every slot offered with what it
+/// can still take (full ones too, at 0).
+async fn pickup_offer(state: &AppState, tier: TierName, now: i64) -> ApiResult<PickupOffer> {
+    let starts = pickup_slots(now);
+    let first = starts.first().copied().unwrap_or(now);
+    let booked: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT pickup_starts_at, COUNT(*) FROM returns WHERE {HOLDS_SLOT} AND pickup_starts_at >= ? \
+         GROUP BY pickup_starts_at"
+    ))
+    .bind(first)
+    .fetch_all(&state.db)
+    .await?;
+    let capacity = i64::from(state.config.pickup_slot_capacity);
+    let slots = starts
+        .into_iter()
+        .map(|start| {
+            let taken = booked
+                .iter()
+                .find(|(at, _)| *at == start)
+                .map_or(0, |(_, count)| *count);
+            PickupSlot {
+                starts_at: rfc3339(start),
+                ends_at: rfc3339(start + PICKUP_WINDOW_SECS),
+                remaining: u32::try_from(capacity.saturating_sub(taken).max(0)).unwrap_or(0),
+            }
+        })
+        .collect();
+    Ok(PickupOffer {
+        fee: pickup_fee(tier),
+        slots,
+    })
+}
+
+/// Bookings holding the slot starting at `start`.
+async fn booked_in(db: &mut SqliteConnection, start: i64) -> ApiResult<i64> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM returns WHERE {HOLDS_SLOT} AND pickup_starts_at = ?"
+    ))
+    .bind(start)
+    .fetch_one(db)
+    .await?)
 }
 
 /// What of the order can be returned now, line by line, with the reason where nothing can. Its
@@ -93,7 +146,8 @@ pub async fn returnable(
     Path(number): Path<String>,
 ) -> ApiResult<Json<ReturnEligibility>> {
     let (order, _masked) = order_for(&state, &caller, &number).await?;
-    let (days, judged) = judged_lines(&state.db, &order, state.clock.now()).await?;
+    let now = state.clock.now();
+    let (tier, judged) = judged_lines(&state.db, &order, now).await?;
     let mut items = Vec::with_capacity(judged.len());
     for (line, verdict) in judged {
         items.push(ReturnableItem {
@@ -110,9 +164,10 @@ pub async fn returnable(
     }
     Ok(Json(ReturnEligibility {
         order: stored_order_number(&order)?,
-        window_days: days,
+        window_days: window_days(tier),
         store_credit_bonus_percent: policy::STORE_CREDIT_BONUS_PERCENT,
         items,
+        pickup: pickup_offer(&state, tier, now).await?,
     }))
 }
 
@@ -133,13 +188,15 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 /// Starts a return. The same `Idempotency-Key` with the same body gives the same return (also
 /// when twenty arrive at once); with another body it is refused. Every line must be returnable
 /// in the quantity asked, checked and taken in one step. Refunds up to 500 CNY are approved at
-/// once; more waits for review.
+/// once (with a pickup: the pickup is booked); more waits for review. A pickup names one of the
+/// offered slots (`pickup_slot_required`, `pickup_slot_unavailable`); a full one is refused
+/// with `pickup_slot_full` (checked and booked in the same step); its fee comes off the refund.
 #[utoipa::path(post, path = "/api/returns", tag = "returns", operation_id = "create_return", security(("session" = [])),
     params(("Idempotency-Key" = String, Header, pattern = "^[!-~]{1,255}$", min_length = 1, max_length = 255,
         description = "Any unique string the client makes per return it means to start (1-255 visible ASCII)")),
     request_body = NewReturn,
     responses((status = 201, description = "The return (also when the same request is sent again with the same key).", body = ReturnDetail),
-        (status = 400), (status = 401), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422)))]
+        (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 415), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -153,6 +210,24 @@ pub async fn create(
         (None, None) => return Err(ErrorCode::Unauthorized.into()),
     };
     let key = idempotency_key(&headers)?;
+    match (asked.handover, &asked.pickup_slot) {
+        (Handover::Pickup, None) => {
+            return Err(ApiError::Refused(
+                ErrorCode::PickupSlotRequired,
+                "handover pickup needs pickup_slot".into(),
+            ))
+        }
+        (Handover::DropOff | Handover::SelfShip, Some(_)) => {
+            return Err(ApiError::Refused(
+                ErrorCode::PickupSlotUnavailable,
+                format!(
+                    "pickup_slot is only for handover pickup, not {}",
+                    asked.handover.as_str()
+                ),
+            ))
+        }
+        _ => {}
+    }
     let request_hash = sha256_hex(&serde_json::to_string(&asked).unwrap_or_default());
 
     let _one_at_a_time = state.return_writes.lock().await;
@@ -175,7 +250,7 @@ pub async fn create(
 
     let (order, _masked) = order_for(&state, &caller, asked.order.as_str()).await?;
     let now = state.clock.now();
-    let (_, judged) = judged_lines(&state.db, &order, now).await?;
+    let (tier, judged) = judged_lines(&state.db, &order, now).await?;
     if asked.lines.is_empty() {
         return Err(ApiError::Refused(
             ErrorCode::NotReturnable,
@@ -211,23 +286,69 @@ pub async fn create(
         taking.push((line.id, wanted.quantity));
     }
 
+    let slot = match &asked.pickup_slot {
+        None => None,
+        Some(wanted) => Some(
+            parse_rfc3339(&wanted.0)
+                .filter(|start| pickup_slots(now).contains(start))
+                .ok_or_else(|| {
+                    ApiError::Refused(
+                        ErrorCode::PickupSlotUnavailable,
+                        format!("{} is not the start of a pickup slot offered now", wanted.0),
+                    )
+                })?,
+        ),
+    };
+    let fee = if slot.is_some() {
+        pickup_fee(tier).fen
+    } else {
+        0
+    };
+    let (refund, fee_charged) = take_fee(refund_for(goods_fen, asked.resolution), fee);
+
     let mut tx = state.db.begin().await?;
     let (return_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO returns (number, order_id, status, reason, resolution, handover, refund_fen, created_at, updated_at) \
-         VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO returns (number, order_id, status, reason, resolution, handover, refund_fen, \
+         pickup_starts_at, pickup_fee_fen, created_at, updated_at) \
+         VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(order.id)
-    .bind(first_status(goods_fen).as_str())
+    .bind(first_status(goods_fen, asked.handover).as_str())
     .bind(asked.reason.as_str())
     .bind(asked.resolution.as_str())
     .bind(asked.handover.as_str())
-    .bind(refund_for(goods_fen, asked.resolution))
+    .bind(refund)
+    .bind(slot)
+    .bind(fee_charged)
     .bind(now)
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("UPDATE returns SET number = ? WHERE id = ?")
-        .bind(return_number(return_id))
+    // The booking is written first, then the slot counted with it, in one transaction still
+    // under `return_writes`: one step, and the transaction holds the write lock from its first
+    // statement (a read first could be overtaken by another connection's write). Over the
+    // capacity, it is all rolled back.
+    if let Some(start) = slot {
+        let capacity = i64::from(state.config.pickup_slot_capacity);
+        if booked_in(&mut tx, start).await? > capacity {
+            tx.rollback().await?;
+            return Err(ApiError::Refused(
+                ErrorCode::PickupSlotFull,
+                format!("the pickup slot at {} is fully booked", rfc3339(start).0),
+            ));
+        }
+    }
+    let number = return_number(return_id);
+    let code = match asked.handover {
+        Handover::DropOff => Some(
+            drop_off::code(&state.drop_off_key, &number)
+                .ok_or(ApiError::Corrupt("the drop-off key"))?,
+        ),
+        Handover::SelfShip | Handover::Pickup => None,
+    };
+    sqlx::query("UPDATE returns SET number = ?, drop_off_code = ? WHERE id = ?")
+        .bind(&number)
+        .bind(code)
         .bind(return_id)
         .execute(&mut *tx)
         .await?;
@@ -261,7 +382,7 @@ pub async fn create(
 
 /// The id of return `number` if `caller` may see it (the owner of its order, or a browser with a
 /// guest pass for that order); nobody signed in is a 401, anything else one 404.
-async fn return_for(state: &AppState, caller: &Caller, number: &str) -> ApiResult<i64> {
+pub(crate) async fn return_for(state: &AppState, caller: &Caller, number: &str) -> ApiResult<i64> {
     if caller.is_anonymous() {
         return Err(ErrorCode::Unauthorized.into());
     }
@@ -360,16 +481,18 @@ pub async fn cancel(
 /// `policy::demo_next`), telling each buyer. Returns how many moved.
 pub async fn advance_demo(state: &AppState) -> ApiResult<u32> {
     let _one_at_a_time = state.return_writes.lock().await;
-    let open: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, status FROM returns WHERE status IN ('requested', 'pending_review', 'approved', 'picked_up', 'received')",
+    let open: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, status, handover FROM returns WHERE status IN \
+         ('requested', 'pending_review', 'approved', 'pickup_scheduled', 'picked_up', 'received')",
     )
     .fetch_all(&state.db)
     .await?;
     let now = state.clock.now();
     let mut moved = 0;
-    for (id, status) in open {
+    for (id, status, handover) in open {
         let status = ReturnStatus::parse(&status).ok_or(ApiError::Corrupt("a return status"))?;
-        let Some(next) = policy::demo_next(status) else {
+        let handover = Handover::parse(&handover).ok_or(ApiError::Corrupt("a hand-over"))?;
+        let Some(next) = policy::demo_next(status, handover) else {
             continue;
         };
         move_return(state, id, next, now).await?;
@@ -404,13 +527,16 @@ struct ReturnRow {
     resolution: String,
     handover: String,
     refund_fen: i64,
+    pickup_starts_at: Option<i64>,
+    pickup_fee_fen: i64,
+    drop_off_code: Option<String>,
     created_at: i64,
 }
 
 async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
     let row = sqlx::query_as::<_, ReturnRow>(
-        "SELECT r.number, o.number AS order_number, r.status, r.reason, r.resolution, r.handover, r.refund_fen, r.created_at \
-         FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
+        "SELECT r.number, o.number AS order_number, r.status, r.reason, r.resolution, r.handover, r.refund_fen, \
+         r.pickup_starts_at, r.pickup_fee_fen, r.drop_off_code, r.created_at FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
     )
     .bind(id)
     .fetch_one(db)
@@ -443,6 +569,12 @@ async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
         resolution: Resolution::parse(&row.resolution).ok_or(corrupt("a resolution"))?,
         handover: Handover::parse(&row.handover).ok_or(corrupt("a hand-over"))?,
         refund: Money::fen(row.refund_fen),
+        pickup_fee: Money::fen(row.pickup_fee_fen),
+        pickup: row.pickup_starts_at.map(|start| PickupBooking {
+            starts_at: rfc3339(start),
+            ends_at: rfc3339(start.saturating_add(PICKUP_WINDOW_SECS)),
+        }),
+        drop_off_code: row.drop_off_code,
         created_at: rfc3339(row.created_at),
     })
 }

@@ -1,8 +1,19 @@
 //! The rules of returning, as pure functions of the facts: no database, no clock.
 
-use portico_api::{NotReturnable, Resolution, ReturnStatus, TierName};
+use portico_api::{Handover, Money, NotReturnable, Resolution, ReturnStatus, TierName};
 
 const DAY: i64 = 24 * 60 * 60;
+const HOUR: i64 = 60 * 60;
+/// The shop's time zone (China, UTC+8), which pickup days and windows are counted in.
+const SHOP_UTC_OFFSET: i64 = 8 * HOUR;
+
+/// Pickup windows start at these hours, shop time, and last [`PICKUP_WINDOW_SECS`].
+pub const PICKUP_WINDOW_HOURS: [i64; 5] = [9, 11, 13, 15, 17];
+pub const PICKUP_WINDOW_SECS: i64 = 2 * HOUR;
+/// Pickup can be booked on this many days, starting tomorrow (shop time).
+pub const PICKUP_DAYS: i64 = 7;
+/// What a pickup costs a customer whose tier does not include it (the demo's ¥8.00).
+pub const PICKUP_FEE_FEN: i64 = 800;
 
 /// Refunds up to this (500 CNY) are approved at once; above it they wait for review.
 pub const AUTO_APPROVE_UP_TO: i64 = 50_000;
@@ -36,28 +47,61 @@ pub fn may_move(from: ReturnStatus, to: ReturnStatus) -> bool {
 }
 
 /// Where the demo moves a return on its next step, as the shop, courier and warehouse would:
-/// review decided (approved), goods handed over, received, refunded or credited. `None` for a
-/// return that waits on the customer (a booked pickup) or has ended.
-pub fn demo_next(status: ReturnStatus) -> Option<ReturnStatus> {
+/// review decided (approved), a pickup booked (when the goods go by pickup), goods handed over,
+/// received, refunded or credited. `None` for a return that has ended.
+pub fn demo_next(status: ReturnStatus, handover: Handover) -> Option<ReturnStatus> {
     use ReturnStatus::*;
     let next = match status {
         Requested | PendingReview => Approved,
-        Approved => PickedUp,
+        Approved if handover == Handover::Pickup => PickupScheduled,
+        Approved | PickupScheduled => PickedUp,
         PickedUp => Received,
         Received => Refunded,
-        PickupScheduled | Refunded | Exchanged | Rejected | Cancelled => return None,
+        Refunded | Exchanged | Rejected | Cancelled => return None,
     };
     debug_assert!(may_move(status, next));
     Some(next)
 }
 
-/// The status a new return starts in.
-pub fn first_status(goods_fen: i64) -> ReturnStatus {
-    if goods_fen <= AUTO_APPROVE_UP_TO {
-        ReturnStatus::Approved
-    } else {
+/// The status a new return starts in: up to the threshold it is approved at once, and with a
+/// pickup that means the pickup is booked.
+pub fn first_status(goods_fen: i64, handover: Handover) -> ReturnStatus {
+    if goods_fen > AUTO_APPROVE_UP_TO {
         ReturnStatus::PendingReview
+    } else if handover == Handover::Pickup {
+        ReturnStatus::PickupScheduled
+    } else {
+        ReturnStatus::Approved
     }
+}
+
+/// The starts (unix seconds) of every pickup slot offered at `now`: each window of each of the
+/// next [`PICKUP_DAYS`] days from tomorrow, shop time, earliest first.
+pub fn pickup_slots(now: i64) -> Vec<i64> {
+    let today = (now + SHOP_UTC_OFFSET).div_euclid(DAY);
+    (1..=PICKUP_DAYS)
+        .flat_map(|day| {
+            PICKUP_WINDOW_HOURS
+                .iter()
+                .map(move |hour| (today + day) * DAY + hour * HOUR - SHOP_UTC_OFFSET)
+        })
+        .collect()
+}
+
+/// What a pickup costs a customer of `tier`: nothing for the tiers whose benefits include it
+/// (the demo's Gold and Diamond), [`PICKUP_FEE_FEN`] for the others.
+pub fn pickup_fee(tier: TierName) -> Money {
+    match tier {
+        TierName::Gold | TierName::Diamond => Money::fen(0),
+        TierName::Regular | TierName::Silver => Money::fen(PICKUP_FEE_FEN),
+    }
+}
+
+/// A fee taken off a refund: `(refund left, fee charged)`. The fee charged is never more than
+/// the refund, so neither is ever negative.
+pub fn take_fee(refund_fen: i64, fee_fen: i64) -> (i64, i64) {
+    let charged = fee_fen.clamp(0, refund_fen.max(0));
+    (refund_fen - charged, charged)
 }
 
 /// Days from delivery a customer of `tier` has to start a return (the demo's benefits: 30 by
@@ -178,25 +222,98 @@ mod tests {
 
     #[test]
     fn the_demo_only_makes_legal_moves_and_stops_at_the_end() {
-        for status in ReturnStatus::ALL {
-            if let Some(next) = demo_next(status) {
-                assert!(may_move(status, next), "{status:?} -> {next:?}");
+        use ReturnStatus::*;
+        for handover in Handover::ALL {
+            for status in ReturnStatus::ALL {
+                if let Some(next) = demo_next(status, handover) {
+                    assert!(may_move(status, next), "{status:?} -> {next:?}");
+                }
             }
         }
-        let mut status = ReturnStatus::PendingReview;
-        let mut steps = 0;
-        while let Some(next) = demo_next(status) {
-            status = next;
-            steps += 1;
-        }
-        assert_eq!((status, steps), (ReturnStatus::Refunded, 4));
+        let walk = |mut status: ReturnStatus, handover: Handover| {
+            let mut seen = vec![status];
+            while let Some(next) = demo_next(status, handover) {
+                status = next;
+                seen.push(status);
+            }
+            seen
+        };
+        assert_eq!(
+            walk(PendingReview, Handover::DropOff),
+            [PendingReview, Approved, PickedUp, Received, Refunded]
+        );
+        assert_eq!(
+            walk(PickupScheduled, Handover::Pickup),
+            [PickupScheduled, PickedUp, Received, Refunded]
+        );
+        assert_eq!(
+            walk(PendingReview, Handover::Pickup),
+            [
+                PendingReview,
+                Approved,
+                PickupScheduled,
+                PickedUp,
+                Received,
+                Refunded
+            ]
+        );
     }
 
     #[test]
     fn up_to_500_yuan_is_approved_at_once_and_more_waits_for_review() {
-        assert_eq!(first_status(1), ReturnStatus::Approved);
-        assert_eq!(first_status(50_000), ReturnStatus::Approved);
-        assert_eq!(first_status(50_001), ReturnStatus::PendingReview);
+        for handover in [Handover::DropOff, Handover::SelfShip] {
+            assert_eq!(first_status(1, handover), ReturnStatus::Approved);
+            assert_eq!(first_status(50_000, handover), ReturnStatus::Approved);
+            assert_eq!(first_status(50_001, handover), ReturnStatus::PendingReview);
+        }
+        // Approved at once with a pickup: the pickup is booked. Review stays review.
+        assert_eq!(
+            first_status(50_000, Handover::Pickup),
+            ReturnStatus::PickupScheduled
+        );
+        assert_eq!(
+            first_status(50_001, Handover::Pickup),
+            ReturnStatus::PendingReview
+        );
+    }
+
+    #[test]
+    fn pickup_slots_are_five_windows_a_day_for_seven_days_from_tomorrow_shop_time() {
+        // 2026-11-27 23:30 in China (15:30 UTC): tomorrow is the 28th there.
+        let now = 1_795_793_400;
+        let slots = pickup_slots(now);
+        assert_eq!(slots.len(), 35);
+        // The 28th to the 4th of December: seven days, the last window ending at 19:00 there.
+        // 2026-11-28 09:00 China time is 01:00 UTC.
+        assert_eq!(slots[0], 1_795_827_600);
+        assert_eq!(crate::clock::rfc3339(slots[0]).0, "2026-11-28T01:00:00Z");
+        assert_eq!(
+            crate::clock::rfc3339(slots[34] + PICKUP_WINDOW_SECS).0,
+            "2026-12-04T11:00:00Z"
+        );
+        assert!(slots.windows(2).all(|pair| pair[0] < pair[1]));
+        // Half an hour later it is the 28th in China: the first day offered is the 29th.
+        assert_eq!(pickup_slots(now + 1800)[0], slots[0] + DAY);
+        // Nothing offered is today or in the past.
+        assert!(pickup_slots(now).iter().all(|&start| start > now));
+    }
+
+    #[test]
+    fn pickup_is_free_for_gold_and_diamond_and_costs_the_fee_otherwise() {
+        assert_eq!(pickup_fee(TierName::Regular), Money::fen(800));
+        assert_eq!(pickup_fee(TierName::Silver), Money::fen(800));
+        assert_eq!(pickup_fee(TierName::Gold), Money::fen(0));
+        assert_eq!(pickup_fee(TierName::Diamond), Money::fen(0));
+    }
+
+    #[test]
+    fn a_fee_is_taken_off_the_refund_but_never_below_zero() {
+        assert_eq!(take_fee(12_000, 800), (11_200, 800));
+        assert_eq!(take_fee(12_000, 0), (12_000, 0));
+        assert_eq!(take_fee(800, 800), (0, 800));
+        assert_eq!(take_fee(500, 800), (0, 500));
+        assert_eq!(take_fee(0, 800), (0, 0));
+        assert_eq!(take_fee(-5, 800), (-5, 0));
     }
 
     #[test]

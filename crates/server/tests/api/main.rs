@@ -4,6 +4,7 @@
 mod helpers;
 mod openapi;
 mod orders;
+mod pickup;
 mod returns;
 mod sign_in;
 mod web;

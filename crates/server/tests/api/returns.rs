@@ -11,7 +11,7 @@ const DAY: i64 = 24 * 60 * 60;
 
 /// Gives order `number` one delivered parcel (delivered `days_ago`) carrying every line, and no
 /// final-sale lines; returns the id of its first line.
-async fn delivered_days_ago(app: &TestApp, number: &str, days_ago: i64) -> i64 {
+pub(crate) async fn delivered_days_ago(app: &TestApp, number: &str, days_ago: i64) -> i64 {
     let db = &app.state.db;
     let (order_id,): (i64,) = sqlx::query_as("SELECT id FROM orders WHERE number = ?")
         .bind(number)
@@ -41,7 +41,7 @@ async fn delivered_days_ago(app: &TestApp, number: &str, days_ago: i64) -> i64 {
 }
 
 /// The newest of `email`'s orders that has a parcel.
-async fn shipped_order(app: &TestApp, email: &str) -> String {
+pub(crate) async fn shipped_order(app: &TestApp, email: &str) -> String {
     let (number,): (String,) = sqlx::query_as(
         "SELECT o.number FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = ? \
          AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.placed_at DESC LIMIT 1",
@@ -74,7 +74,7 @@ async fn put_in_return(app: &TestApp, number: &str, line: i64, quantity: i64, st
         .unwrap();
 }
 
-async fn eligibility(app: &TestApp, browser: &reqwest::Client, number: &str) -> Value {
+pub(crate) async fn eligibility(app: &TestApp, browser: &reqwest::Client, number: &str) -> Value {
     let response = app
         .get(browser, &format!("/api/orders/{number}/returnable"))
         .await;
@@ -223,7 +223,7 @@ async fn only_the_owner_or_a_guest_pass_for_the_order_may_ask() {
     );
 }
 
-async fn start_return(
+pub(crate) async fn start_return(
     app: &TestApp,
     browser: &reqwest::Client,
     key: Option<&str>,
@@ -236,7 +236,7 @@ async fn start_return(
     request.send().await.unwrap()
 }
 
-fn one_of_line_one(number: &str, quantity: u32) -> Value {
+pub(crate) fn one_of_line_one(number: &str, quantity: u32) -> Value {
     json!({
         "order": number,
         "lines": [{ "line": 1, "quantity": quantity }],
@@ -247,7 +247,7 @@ fn one_of_line_one(number: &str, quantity: u32) -> Value {
 }
 
 /// Sets line 1's price (fen) so a test knows the refund (lines count from 1, stored from 0).
-async fn price_line_one(app: &TestApp, number: &str, fen: i64) {
+pub(crate) async fn price_line_one(app: &TestApp, number: &str, fen: i64) {
     sqlx::query("UPDATE order_items SET unit_price_fen = ? WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = ?)")
         .bind(fen)
         .bind(number)
@@ -538,7 +538,12 @@ async fn a_return_can_be_cancelled_until_hand_over_and_its_units_come_back() {
 }
 
 /// The newest outbox message to `email` whose subject names `number`, waiting for delivery.
-async fn message_about(app: &TestApp, email: &str, number: &str, containing: &str) -> Value {
+pub(crate) async fn message_about(
+    app: &TestApp,
+    email: &str,
+    number: &str,
+    containing: &str,
+) -> Value {
     for _ in 0..100 {
         let found = app.outbox().await.into_iter().find(|m| {
             m["to"] == email
