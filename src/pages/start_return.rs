@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::{lazy_route, LazyRoute};
 use portico_api::{
-    paths, Handover, Money, NewReturn, Resolution, ReturnDetail, ReturnEligibility, ReturnLine,
-    ReturnReason, ReturnableItem, UtcTime,
+    paths, ErrorCode, Handover, Money, NewReturn, Resolution, ReturnDetail, ReturnEligibility,
+    ReturnLine, ReturnReason, ReturnableItem, UtcTime,
 };
 use portico_client::{idempotency_key, Remote, Submit};
 
@@ -51,6 +51,8 @@ fn StartReturnPage(number: Memo<String>, eligibility: Remote<ReturnEligibility>)
     let i18n = use_locale();
     let query = use_query_map();
     let created = Submit::<ReturnDetail>::new();
+    // Only a started return replaces the form: a refusal leaves it, and what was chosen, as it is.
+    let started = Memo::new(move |_| created.value().and_then(Result::ok));
 
     view! {
         <section class="page">
@@ -59,8 +61,8 @@ fn StartReturnPage(number: Memo<String>, eligibility: Remote<ReturnEligibility>)
                     {move || td_string!(i18n.get(), returns.back)}
                 </a>
             </p>
-            {move || match (created.value(), eligibility.get()) {
-                (Some(Ok(done)), _) => view! { <Started done/> }.into_any(),
+            {move || match (started.get(), eligibility.get()) {
+                (Some(done), _) => view! { <Started done/> }.into_any(),
                 (_, None) => view! { <Skeleton blocks=4/> }.into_any(),
                 (_, Some(Ok(offer))) => {
                     let wanted = query.read_untracked().get("line").and_then(|l| l.parse().ok());
@@ -145,6 +147,8 @@ fn ReturnForm(
         _ => Handover::DropOff,
     });
     let slot = RwSignal::new(earliest.clone());
+    // Slots that filled up while the customer was deciding (the service said so).
+    let taken = RwSignal::new(Vec::<UtcTime>::new());
     let can_pickup = earliest.is_some();
     let missing = RwSignal::new(None::<&'static str>);
     // A new key whenever what would be sent changes; the same one for a repeat of the same.
@@ -158,6 +162,28 @@ fn ReturnForm(
         key.set_value(idempotency_key());
     });
     let offer = StoredValue::new(offer);
+    // A slot that filled up meanwhile: marked full, the next free one chosen, nothing else touched.
+    Effect::new(move |_| {
+        let Some(Err(error)) = created.value() else {
+            return;
+        };
+        if error.code() != Some(ErrorCode::PickupSlotFull) {
+            return;
+        }
+        if let Some(full) = slot.get_untracked() {
+            taken.update(|t| t.push(full));
+        }
+        let next = offer.with_value(|o| {
+            taken.with_untracked(|taken| {
+                o.pickup
+                    .slots
+                    .iter()
+                    .find(|s| s.remaining > 0 && !taken.contains(&s.starts_at))
+                    .map(|s| s.starts_at.clone())
+            })
+        });
+        slot.set(next);
+    });
     let any_open = offer.with_value(|o| o.items.iter().any(|i| i.returnable_quantity > 0));
 
     let confirm = move |ev: leptos::ev::SubmitEvent| {
@@ -246,7 +272,7 @@ fn ReturnForm(
                             </label>
                         }
                     }).collect_view()}
-                    {move || (handover.get() == Handover::Pickup).then(|| slot_picker(locale, &offer, slot))}
+                    {move || (handover.get() == Handover::Pickup).then(|| slot_picker(locale, &offer, slot, taken))}
                 </fieldset>
                 <p class="return-total" data-testid="return-total">
                     <span>{move || match resolution.get() {
@@ -290,22 +316,27 @@ fn slot_picker(
     locale: Locale,
     offer: &StoredValue<ReturnEligibility>,
     slot: RwSignal<Option<UtcTime>>,
+    taken: RwSignal<Vec<UtcTime>>,
 ) -> impl IntoView + use<> {
-    let full = td_string!(locale, returns.slot_full);
-    let options =
-        offer.with_value(|o| {
+    let full_word = td_string!(locale, returns.slot_full);
+    let options = offer.with_value(|o| {
+        taken.with(|taken| {
             o.pickup
-            .slots
-            .iter()
-            .map(|s| {
-                let when = format::window(locale, &s.starts_at, &s.ends_at);
-                let label = if s.remaining == 0 { format!("{when} ({full})") } else { when };
-                view! {
-                    <option value=s.starts_at.0.clone() disabled=s.remaining == 0>{label}</option>
-                }
-            })
-            .collect_view()
-        });
+                .slots
+                .iter()
+                .map(|s| {
+                    let when = format::window(locale, &s.starts_at, &s.ends_at);
+                    let full = s.remaining == 0 || taken.contains(&s.starts_at);
+                    let label = if full {
+                        format!("{when} ({full_word})")
+                    } else {
+                        when
+                    };
+                    view! { <option value=s.starts_at.0.clone() disabled=full>{label}</option> }
+                })
+                .collect_view()
+        })
+    });
     view! {
         <label for="pickup-slot" class="slot-label">{td_string!(locale, returns.slot)}</label>
         <select id="pickup-slot" class="slot-select"

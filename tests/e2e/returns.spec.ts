@@ -1,6 +1,13 @@
 import { test, expect, DEMO, signIn, expectAccessible, type Translate } from './fixtures';
-import { signInApi, orderToReturn, returnsOf, cancelReturns } from './api';
-import type { Page } from '@playwright/test';
+import { signInApi, orderToReturn, returnsOf, cancelReturns, type Returnable } from './api';
+import type { APIRequestContext, Page } from '@playwright/test';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+
+/** The order's returns started since `before` (the numbers there were): this journey's own. */
+async function startedSince(request: APIRequestContext, order: string, before: string[]) {
+  return (await returnsOf(request, order)).filter((r) => !before.includes(r.number));
+}
 
 /** From the order page, the item's "Return" link. */
 async function openReturn(page: Page, t: Translate, number: string, name: string) {
@@ -12,6 +19,7 @@ async function openReturn(page: Page, t: Translate, number: string, name: string
 test('a return takes three clicks: open, reason, confirm', async ({ page, request, t }) => {
   await signInApi(request, DEMO.li);
   const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
   await signIn(page, t, DEMO.li);
   await page.goto(`/orders/${number}`);
   // Every click the customer makes from here on, counted by the page itself.
@@ -21,11 +29,18 @@ test('a return takes three clicks: open, reason, confirm', async ({ page, reques
   });
 
   await page.locator('.items li', { hasText: item.name }).getByRole('link', { name: t('returns.start'), exact: true }).click();
-  // Pre-filled: the item it came from, a refund to the original payment, the usual hand-over.
+  // Pre-filled: the item it came from, a refund to the original payment, and — free for a Gold
+  // customer — doorstep pickup in the earliest slot.
   const row = page.locator('.return-item', { hasText: item.name });
   await expect(row.getByRole('checkbox')).toBeChecked();
   await expect(page.getByRole('radio', { name: t('returns.resolutions.refund') })).toBeChecked();
-  await expect(page.getByRole('radio', { name: t('returns.handovers.drop_off') })).toBeChecked();
+  await expect(page.getByRole('radio', { name: t('returns.handovers.pickup') })).toBeChecked();
+  await expect(page.getByText(t('returns.pickup_free'))).toBeVisible();
+  const offer: Returnable & { pickup: { fee: number; slots: { starts_at: string; remaining: number }[] } } = await (
+    await request.get(`/api/orders/${number}/returnable`)
+  ).json();
+  const earliest = offer.pickup.slots.find((s) => s.remaining > 0)!.starts_at;
+  await expect(page.getByLabel(t('returns.slot'))).toHaveValue(earliest);
   await expect(page.getByTestId('return-total')).toContainText(
     `¥${((item.unit_price * item.returnable_quantity) / 100).toFixed(2)}`,
   );
@@ -37,10 +52,11 @@ test('a return takes three clicks: open, reason, confirm', async ({ page, reques
   const started = page.getByTestId('return-started');
   await expect(started).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { clicks: number }).clicks)).toBe(3);
-  const made = await returnsOf(request, number);
+  const made = await startedSince(request, number, before);
   expect(made).toHaveLength(1);
   expect(made[0].lines).toEqual([expect.objectContaining({ line: item.line, quantity: item.returnable_quantity })]);
   expect(made[0].refund).toBe(item.unit_price * item.returnable_quantity);
+  expect(made[0]).toMatchObject({ handover: 'pickup', pickup: { starts_at: earliest }, status: 'pickup_scheduled' });
   await expect(started.getByRole('heading', { level: 1 })).toHaveText(t('returns.started', { number: made[0].number }));
   await expectAccessible(page);
   await cancelReturns(request, number);
@@ -49,6 +65,7 @@ test('a return takes three clicks: open, reason, confirm', async ({ page, reques
 test('confirming without a reason asks for one and keeps every choice', async ({ page, request, t }) => {
   await signInApi(request, DEMO.li);
   const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
   await signIn(page, t, DEMO.li);
   await openReturn(page, t, number, item.name);
 
@@ -57,13 +74,14 @@ test('confirming without a reason asks for one and keeps every choice', async ({
   await expect(page.getByRole('alert')).toHaveText(t('returns.need_reason'));
   await expect(page.getByRole('radio', { name: t('returns.resolutions.store_credit').replace('[percent]', '5') })).toBeChecked();
   await expect(page.locator('.return-item', { hasText: item.name }).getByRole('checkbox')).toBeChecked();
-  expect(await returnsOf(request, number)).toHaveLength(0);
+  expect(await startedSince(request, number, before)).toHaveLength(0);
   await expectAccessible(page);
 });
 
 test('a retry after the network dropped the answer starts one return, not two', async ({ page, request, t }) => {
   await signInApi(request, DEMO.li);
   const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
   await signIn(page, t, DEMO.li);
   await openReturn(page, t, number, item.name);
 
@@ -81,7 +99,7 @@ test('a retry after the network dropped the answer starts one return, not two', 
   await page.getByRole('button', { name: t('returns.confirm') }).click();
 
   await expect(page.getByTestId('return-started')).toBeVisible();
-  const made = await returnsOf(request, number);
+  const made = await startedSince(request, number, before);
   expect(made).toHaveLength(1);
   await expect(page.getByTestId('return-started').getByRole('heading', { level: 1 })).toHaveText(
     t('returns.started', { number: made[0].number }),
@@ -92,12 +110,82 @@ test('a retry after the network dropped the answer starts one return, not two', 
 test('a double click starts one return', async ({ page, request, t }) => {
   await signInApi(request, DEMO.li);
   const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
   await signIn(page, t, DEMO.li);
   await openReturn(page, t, number, item.name);
 
   await page.getByRole('radio', { name: t('returns.reasons.changed_mind') }).click();
   await page.getByRole('button', { name: t('returns.confirm') }).dblclick();
   await expect(page.getByTestId('return-started')).toBeVisible();
-  expect(await returnsOf(request, number)).toHaveLength(1);
+  expect(await startedSince(request, number, before)).toHaveLength(1);
   await cancelReturns(request, number);
+});
+
+test('a customer who pays for pickup sees the fee first, drops off by default and gets a QR code that scans', async ({ page, request, t }) => {
+  await signInApi(request, DEMO.wang);
+  const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
+  await signIn(page, t, DEMO.wang);
+  await openReturn(page, t, number, item.name);
+
+  await expect(page.getByRole('radio', { name: t('returns.handovers.drop_off') })).toBeChecked();
+  await expect(page.getByText(t('returns.pickup_fee').replace('[fee]', '¥8.00'))).toBeVisible();
+  await page.getByRole('radio', { name: t('returns.reasons.not_as_described') }).click();
+  await page.getByRole('button', { name: t('returns.confirm') }).click();
+  await expect(page.getByTestId('return-started')).toBeVisible();
+
+  const [made] = await startedSince(request, number, before);
+  const code = (made as unknown as { drop_off_code: string }).drop_off_code;
+  await expect(page.getByTestId('drop-off-code')).toHaveText(code);
+  const qr = page.locator('.drop-off img');
+  await expect(qr).toHaveJSProperty('complete', true);
+  const png = PNG.sync.read(await qr.screenshot());
+  const scanned = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(scanned?.data, 'the QR code on the screen decodes').toBe(code);
+  await expectAccessible(page);
+  await cancelReturns(request, number);
+});
+
+test('a slot that fills up while the customer decides is marked full and the next one offered', async ({ page, request, t, browser }) => {
+  await signInApi(request, DEMO.li);
+  const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
+  await signIn(page, t, DEMO.li);
+  await openReturn(page, t, number, item.name);
+  await page.getByRole('radio', { name: t('returns.reasons.arrived_late') }).click();
+  await page.getByRole('radio', { name: t('returns.resolutions.store_credit').replace('[percent]', '5') }).click();
+  const slot = await page.getByLabel(t('returns.slot')).inputValue();
+
+  // Meanwhile other customers book every place in that slot.
+  const others = await browser.newContext();
+  await signInApi(others.request, DEMO.chen);
+  const booked: string[] = [];
+  for (let i = 0; ; i++) {
+    const { number: order, item: line } = await orderToReturn(others.request);
+    const answer = await others.request.post('/api/returns', {
+      headers: { 'Idempotency-Key': `fill-${slot}-${i}-${Date.now()}` },
+      data: { order, lines: [{ line: line.line, quantity: 1 }], reason: 'other', resolution: 'refund', handover: 'pickup', pickup_slot: slot },
+    });
+    if (answer.status() === 409) break;
+    expect(answer.status()).toBe(201);
+    booked.push(order);
+  }
+
+  await page.getByRole('button', { name: t('returns.confirm') }).click();
+  await expect(page.getByRole('alert')).toHaveText(t('errors.pickup_slot_full'));
+  const picker = page.getByLabel(t('returns.slot'));
+  await expect(picker).not.toHaveValue(slot);
+  await expect(picker.locator(`option[value="${slot}"]`)).toBeDisabled();
+  // Every other choice is as it was.
+  await expect(page.getByRole('radio', { name: t('returns.reasons.arrived_late') })).toBeChecked();
+  await expect(page.getByRole('radio', { name: t('returns.resolutions.store_credit').replace('[percent]', '5') })).toBeChecked();
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: t('returns.confirm') }).click();
+  await expect(page.getByTestId('return-started')).toBeVisible();
+  const [made] = await startedSince(request, number, before);
+  expect((made as unknown as { pickup: { starts_at: string } }).pickup.starts_at).not.toBe(slot);
+  await cancelReturns(request, number);
+  for (const order of booked) await cancelReturns(others.request, order);
+  await others.close();
 });
