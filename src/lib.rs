@@ -23,9 +23,9 @@ use leptos_router::Lazy;
 use locale::i18n::*;
 use locale::text;
 use pages::{
-    guest_lookup::GuestLookupPage, home::HomePage, not_found::NotFound,
-    order_detail::OrderDetailPage, orders::OrdersPage, sign_in::SignInPage,
-    start_return::StartReturnRoute,
+    guest_lookup::GuestLookupPage, home::HomePage, my_returns::MyReturnsRoute, not_found::NotFound,
+    order_detail::OrderDetailPage, orders::OrdersPage, return_detail::ReturnDetailRoute,
+    sign_in::SignInPage, start_return::StartReturnRoute,
 };
 
 /// Loads the runtime configuration, then mounts the app on `<body>`.
@@ -64,6 +64,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/orders") view=OrdersPage/>
                     <Route path=path!("/orders/:number") view=OrderDetailPage/>
                     <Route path=path!("/orders/:number/return") view={Lazy::<StartReturnRoute>::new()}/>
+                    <Route path=path!("/returns") view={Lazy::<MyReturnsRoute>::new()}/>
+                    <Route path=path!("/returns/:number") view={Lazy::<ReturnDetailRoute>::new()}/>
                     <Route path=path!("/track") view=GuestLookupPage/>
                 </Routes>
             </main>

@@ -188,3 +188,27 @@ fn signing_in_leads_back_to_a_page_of_this_site_only() {
         "/sign-in?next=%2Forders%3Fpage%3D2"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_pickup_window_is_one_day_and_two_times() {
+    // Two hours from 11:00 UTC: the same day in every time zone from UTC-11 to UTC+10.
+    let starts = UtcTime("2026-11-28T11:00:00Z".into());
+    let ends = UtcTime("2026-11-28T13:00:00Z".into());
+    let en = format::window(Locale::en, &starts, &ends);
+    let zh = format::window(Locale::zh_CN, &starts, &ends);
+    let minutes = |text: &str| text.matches(":00").count();
+    assert!(
+        en.starts_with("Sat, 28 Nov ") && en.contains('–') && minutes(&en) == 2,
+        "{en}"
+    );
+    assert!(
+        zh.starts_with("11月28日 周六 ") && zh.contains('–') && minutes(&zh) == 2,
+        "{zh}"
+    );
+    // Unreadable times are shown as they came.
+    let odd = UtcTime("soon".into());
+    assert_eq!(
+        format::window(Locale::en, &odd, &ends),
+        format!("soon–{}", ends.0)
+    );
+}

@@ -5,4 +5,5 @@ pub mod form;
 pub mod header;
 pub mod labels;
 pub mod page_state;
+pub mod returns;
 pub mod shipment;

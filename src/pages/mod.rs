@@ -2,8 +2,10 @@
 
 pub mod guest_lookup;
 pub mod home;
+pub mod my_returns;
 pub mod not_found;
 pub mod order_detail;
 pub mod orders;
+pub mod return_detail;
 pub mod sign_in;
 pub mod start_return;

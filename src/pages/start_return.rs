@@ -6,6 +6,7 @@
 
 use crate::components::labels;
 use crate::components::page_state::{ErrorNotice, Skeleton};
+use crate::components::returns::{slot_picker, ReturnFacts};
 use crate::format;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
@@ -272,7 +273,7 @@ fn ReturnForm(
                             </label>
                         }
                     }).collect_view()}
-                    {move || (handover.get() == Handover::Pickup).then(|| slot_picker(locale, &offer, slot, taken))}
+                    {move || (handover.get() == Handover::Pickup).then(|| offer.with_value(|o| slot_picker(locale, &o.pickup.slots, slot, taken)))}
                 </fieldset>
                 <p class="return-total" data-testid="return-total">
                     <span>{move || match resolution.get() {
@@ -308,42 +309,6 @@ fn pickup_note(locale: Locale, offer: &StoredValue<ReturnEligibility>, can_picku
         td_string!(locale, returns.pickup_free).to_string()
     } else {
         td_string!(locale, returns.pickup_fee).replace("[fee]", &format::money(fee))
-    }
-}
-
-/// The pickup slots of the coming week; a full one is shown and cannot be chosen.
-fn slot_picker(
-    locale: Locale,
-    offer: &StoredValue<ReturnEligibility>,
-    slot: RwSignal<Option<UtcTime>>,
-    taken: RwSignal<Vec<UtcTime>>,
-) -> impl IntoView + use<> {
-    let full_word = td_string!(locale, returns.slot_full);
-    let options = offer.with_value(|o| {
-        taken.with(|taken| {
-            o.pickup
-                .slots
-                .iter()
-                .map(|s| {
-                    let when = format::window(locale, &s.starts_at, &s.ends_at);
-                    let full = s.remaining == 0 || taken.contains(&s.starts_at);
-                    let label = if full {
-                        format!("{when} ({full_word})")
-                    } else {
-                        when
-                    };
-                    view! { <option value=s.starts_at.0.clone() disabled=full>{label}</option> }
-                })
-                .collect_view()
-        })
-    });
-    view! {
-        <label for="pickup-slot" class="slot-label">{td_string!(locale, returns.slot)}</label>
-        <select id="pickup-slot" class="slot-select"
-            prop:value=move || slot.get().map(|s| s.0).unwrap_or_default()
-            on:change=move |ev| slot.set(Some(UtcTime(event_target_value(&ev))))>
-            {options}
-        </select>
     }
 }
 
@@ -398,51 +363,17 @@ fn item_list(
 #[component]
 fn Started(done: ReturnDetail) -> impl IntoView {
     let i18n = use_locale();
-    let services = Services::current();
-    let qr = services
-        .orders(&format!("{}/{}/drop-off.svg", paths::RETURNS, done.number))
-        .url()
-        .to_string();
-    move || {
-        let locale = i18n.get();
-        let next = match (&done.handover, &done.pickup, &done.drop_off_code) {
-            (Handover::Pickup, Some(booked), _) => view! {
-                <p>{td!(locale, returns.next_pickup, window = format::window(locale, &booked.starts_at, &booked.ends_at))}</p>
-            }
-            .into_any(),
-            (Handover::DropOff, _, Some(code)) => view! {
-                <figure class="drop-off">
-                    <img src=qr.clone() width="200" height="200" alt=td_string!(locale, returns.qr_alt).replace("[code]", code)/>
-                    <figcaption>
-                        {td_string!(locale, returns.code_label)}
-                        <strong class="mono" data-testid="drop-off-code">{code.clone()}</strong>
-                    </figcaption>
-                </figure>
-            }
-            .into_any(),
-            (Handover::SelfShip, ..) => view! { <p>{td_string!(locale, returns.next_self_ship)}</p> }.into_any(),
-            _ => view! { <p>{td_string!(locale, returns.next_drop_off)}</p> }.into_any(),
-        };
-        view! {
-            <div class="notice notice-success" role="status" data-testid="return-started">
-                <h1>{td!(locale, returns.started, number = done.number.clone())}</h1>
-                <p>{labels::return_status(locale, done.status)}</p>
-            </div>
-            <dl class="amounts">
-                <div>
-                    <dt>{match done.resolution {
-                        Resolution::Refund => td_string!(locale, returns.total_refund),
-                        Resolution::StoreCredit => td_string!(locale, returns.total_credit),
-                    }}</dt>
-                    <dd>{format::money(done.refund)}</dd>
-                </div>
-                {(done.pickup_fee.fen > 0).then(|| view! {
-                    <div><dt>{td_string!(locale, returns.fee)}</dt><dd>{format::money(done.pickup_fee)}</dd></div>
-                })}
-                <div><dt>{td_string!(locale, returns.handover)}</dt><dd>{labels::handover(locale, done.handover)}</dd></div>
-            </dl>
-            {next}
-            <a class="button button-secondary" href=format!("/orders/{}", done.order)>{td_string!(locale, returns.back)}</a>
-        }
+    let order = done.order.to_string();
+    let number = done.number.clone();
+    view! {
+        <div class="notice notice-success" role="status" data-testid="return-started">
+            <h1>{move || td!(i18n.get(), returns.started, number = number.clone())}</h1>
+            <p>{move || labels::return_status(i18n.get(), done.status)}</p>
+        </div>
+        <ReturnFacts detail=done.clone()/>
+        <p class="form-links">
+            <a class="button button-secondary" href=format!("/returns/{}", done.number)>{move || td_string!(i18n.get(), returns.follow)}</a>
+            <a href=format!("/orders/{order}")>{move || td_string!(i18n.get(), returns.back)}</a>
+        </p>
     }
 }

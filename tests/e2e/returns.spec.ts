@@ -9,6 +9,11 @@ async function startedSince(request: APIRequestContext, order: string, before: s
   return (await returnsOf(request, order)).filter((r) => !before.includes(r.number));
 }
 
+/** Fen as the app writes money: `¥1,299.00`. */
+function yuan(fen: number) {
+  return `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 /** From the order page, the item's "Return" link. */
 async function openReturn(page: Page, t: Translate, number: string, name: string) {
   await page.goto(`/orders/${number}`);
@@ -42,7 +47,7 @@ test('a return takes three clicks: open, reason, confirm', async ({ page, reques
   const earliest = offer.pickup.slots.find((s) => s.remaining > 0)!.starts_at;
   await expect(page.getByLabel(t('returns.slot'))).toHaveValue(earliest);
   await expect(page.getByTestId('return-total')).toContainText(
-    `¥${((item.unit_price * item.returnable_quantity) / 100).toFixed(2)}`,
+    yuan(item.unit_price * item.returnable_quantity),
   );
   await expectAccessible(page);
 
@@ -188,4 +193,40 @@ test('a slot that fills up while the customer decides is marked full and the nex
   await cancelReturns(request, number);
   for (const order of booked) await cancelReturns(others.request, order);
   await others.close();
+});
+
+test('a customer follows a return step by step and can cancel it before the pickup', async ({ page, request, t }) => {
+  await signInApi(request, DEMO.li);
+  const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
+  await signIn(page, t, DEMO.li);
+  await openReturn(page, t, number, item.name);
+  await page.getByRole('radio', { name: t('returns.reasons.other') }).click();
+  await page.getByRole('button', { name: t('returns.confirm') }).click();
+  await page.getByRole('link', { name: t('returns.follow') }).click();
+
+  const [made] = await startedSince(request, number, before);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('returns.detail_title', { number: made.number }));
+  const steps = page.locator('.return-steps li');
+  await expect(steps.first()).toHaveClass('done');
+  await expect(page.locator('.return-steps li[aria-current="step"]')).toHaveText(t('returns.steps.pickup_scheduled'));
+  await expect(page.getByTestId('pickup-window')).toBeVisible();
+  await expectAccessible(page);
+
+  // "My returns" lists it and leads back to it.
+  await page.getByRole('link', { name: t('nav.returns') }).click();
+  await expect(page.getByRole('heading', { name: t('returns.list_title'), level: 1 })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: t('returns.detail_title', { number: made.number }) }).click();
+
+  await page.getByRole('button', { name: t('returns.cancel') }).click();
+  await expect(page.getByText(t('returns.cancel_question'))).toBeVisible();
+  await page.getByRole('button', { name: t('returns.cancel_keep') }).click();
+  expect((await startedSince(request, number, before))[0].status).toBe('pickup_scheduled');
+  await page.getByRole('button', { name: t('returns.cancel') }).click();
+  await page.getByRole('button', { name: t('returns.cancel_yes') }).click();
+  await expect(page.getByTestId('return-status')).toHaveText(t('returns.status.cancelled'));
+  await expect(page.getByRole('button', { name: t('returns.cancel') })).toHaveCount(0);
+  expect(await startedSince(request, number, before)).toHaveLength(0);
+  await expectAccessible(page);
 });

@@ -45,6 +45,21 @@ pub mod paths {
         format!("{ORDERS}/{number}")
     }
 
+    /// `/api/returns/{number}`
+    pub fn return_detail(number: &str) -> String {
+        format!("{RETURNS}/{number}")
+    }
+
+    /// `/api/returns/{number}/cancel`
+    pub fn return_cancel(number: &str) -> String {
+        format!("{RETURNS}/{number}/cancel")
+    }
+
+    /// `/api/returns/{number}/drop-off.svg`: the drop-off code as a QR code.
+    pub fn return_drop_off_qr(number: &str) -> String {
+        format!("{RETURNS}/{number}/drop-off.svg")
+    }
+
     /// `/api/orders/{number}/returnable`
     pub fn returnable(number: &str) -> String {
         format!("{ORDERS}/{number}/returnable")

@@ -1,0 +1,96 @@
+//! Pieces of a return that the screens starting and following one both draw: what comes back and
+//! how the goods get to us (the booked window, the drop-off code with its QR), and the pickup slot
+//! picker.
+
+use crate::components::labels;
+use crate::format;
+use crate::locale::i18n::*;
+use crate::locale::use_locale;
+use crate::services::Services;
+use leptos::prelude::*;
+use portico_api::{paths, Handover, PickupSlot, Resolution, ReturnDetail, UtcTime};
+
+/// What comes back (refund or store credit, any pickup fee), the hand-over and what to do next.
+#[component]
+pub fn ReturnFacts(detail: ReturnDetail) -> impl IntoView {
+    let i18n = use_locale();
+    let qr = Services::current()
+        .orders(&paths::return_drop_off_qr(&detail.number))
+        .url()
+        .to_string();
+    move || {
+        let locale = i18n.get();
+        let done = &detail;
+        let next = match (&done.handover, &done.pickup, &done.drop_off_code) {
+            (Handover::Pickup, Some(booked), _) => view! {
+                <p data-testid="pickup-window">{td!(locale, returns.next_pickup, window = format::window(locale, &booked.starts_at, &booked.ends_at))}</p>
+            }
+            .into_any(),
+            (Handover::DropOff, _, Some(code)) => view! {
+                <figure class="drop-off">
+                    <img src=qr.clone() width="200" height="200" alt=td_string!(locale, returns.qr_alt).replace("[code]", code)/>
+                    <figcaption>
+                        {td_string!(locale, returns.code_label)}
+                        <strong class="mono" data-testid="drop-off-code">{code.clone()}</strong>
+                    </figcaption>
+                </figure>
+            }
+            .into_any(),
+            (Handover::SelfShip, ..) => view! { <p>{td_string!(locale, returns.next_self_ship)}</p> }.into_any(),
+            _ => view! { <p>{td_string!(locale, returns.next_drop_off)}</p> }.into_any(),
+        };
+        let handed_over =
+            !done.status.under_way() || done.status == portico_api::ReturnStatus::PickedUp;
+        view! {
+            <dl class="amounts">
+                <div>
+                    <dt>{match done.resolution {
+                        Resolution::Refund => td_string!(locale, returns.total_refund),
+                        Resolution::StoreCredit => td_string!(locale, returns.total_credit),
+                    }}</dt>
+                    <dd>{format::money(done.refund)}</dd>
+                </div>
+                {(done.pickup_fee.fen > 0).then(|| view! {
+                    <div><dt>{td_string!(locale, returns.fee)}</dt><dd>{format::money(done.pickup_fee)}</dd></div>
+                })}
+                <div><dt>{td_string!(locale, returns.handover)}</dt><dd>{labels::handover(locale, done.handover)}</dd></div>
+            </dl>
+            {(!handed_over).then_some(next)}
+        }
+    }
+}
+
+/// The pickup slots of the coming week; a full one is shown and cannot be chosen.
+pub fn slot_picker(
+    locale: Locale,
+    slots: &[PickupSlot],
+    slot: RwSignal<Option<UtcTime>>,
+    taken: RwSignal<Vec<UtcTime>>,
+) -> impl IntoView + use<> {
+    let full_word = td_string!(locale, returns.slot_full);
+    let options = {
+        taken.with(|taken| {
+            slots
+                .iter()
+                .map(|s| {
+                    let when = format::window(locale, &s.starts_at, &s.ends_at);
+                    let full = s.remaining == 0 || taken.contains(&s.starts_at);
+                    let label = if full {
+                        format!("{when} ({full_word})")
+                    } else {
+                        when
+                    };
+                    view! { <option value=s.starts_at.0.clone() disabled=full>{label}</option> }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <label for="pickup-slot" class="slot-label">{td_string!(locale, returns.slot)}</label>
+        <select id="pickup-slot" class="slot-select"
+            prop:value=move || slot.get().map(|s| s.0).unwrap_or_default()
+            on:change=move |ev| slot.set(Some(UtcTime(event_target_value(&ev))))>
+            {options}
+        </select>
+    }
+}

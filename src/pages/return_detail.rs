@@ -1,0 +1,166 @@
+//! `/returns/:number`: one return — where it stands on its way, what comes back, how the goods get
+//! to us — and, while nothing has been handed over, cancelling it.
+
+use crate::components::labels;
+use crate::components::page_state::{ErrorNotice, Skeleton};
+use crate::components::returns::ReturnFacts;
+use crate::locale::i18n::*;
+use crate::locale::use_locale;
+use crate::services::Services;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
+use portico_api::{paths, Handover, ReturnDetail, ReturnStatus};
+use portico_client::{Remote, Submit};
+
+/// The route: a wasm chunk of its own, fetched at the same time as the return.
+pub struct ReturnDetailRoute {
+    detail: Remote<ReturnDetail>,
+}
+
+#[lazy_route]
+impl LazyRoute for ReturnDetailRoute {
+    fn data() -> Self {
+        let services = Services::current();
+        let params = use_params_map();
+        let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
+        Self {
+            detail: Remote::new(move || services.orders(&paths::return_detail(&number.get()))),
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        view! { <ReturnDetailPage detail=this.detail/> }.into_any()
+    }
+}
+
+#[component]
+fn ReturnDetailPage(detail: Remote<ReturnDetail>) -> impl IntoView {
+    view! {
+        <section class="page">
+            {move || match detail.get() {
+                None => view! { <Skeleton blocks=4/> }.into_any(),
+                Some(Ok(current)) => view! { <ReturnView current reload=Callback::new(move |_| detail.refetch())/> }.into_any(),
+                Some(Err(error)) => view! {
+                    <ErrorNotice error retry=Callback::new(move |_| detail.refetch())/>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The steps this return goes through, in order: a pickup is booked and picked up, other goods are
+/// approved and then arrive; a large refund is reviewed first.
+fn steps(detail: &ReturnDetail) -> Vec<ReturnStatus> {
+    let mut steps = vec![ReturnStatus::Requested];
+    if detail.status == ReturnStatus::PendingReview || detail.refund.fen > 50_000 {
+        steps.push(ReturnStatus::PendingReview);
+    }
+    match detail.handover {
+        Handover::Pickup => steps.extend([ReturnStatus::PickupScheduled, ReturnStatus::PickedUp]),
+        Handover::DropOff | Handover::SelfShip => steps.push(ReturnStatus::Approved),
+    }
+    steps.extend([ReturnStatus::Received, ReturnStatus::Refunded]);
+    steps
+}
+
+fn step_label(locale: Locale, status: ReturnStatus) -> &'static str {
+    match status {
+        ReturnStatus::Requested => td_string!(locale, returns.steps.requested),
+        ReturnStatus::PendingReview => td_string!(locale, returns.steps.pending_review),
+        ReturnStatus::Approved => td_string!(locale, returns.steps.approved),
+        ReturnStatus::PickupScheduled => td_string!(locale, returns.steps.pickup_scheduled),
+        ReturnStatus::PickedUp => td_string!(locale, returns.steps.picked_up),
+        ReturnStatus::Received => td_string!(locale, returns.steps.received),
+        ReturnStatus::Exchanged => td_string!(locale, returns.steps.exchanged),
+        ReturnStatus::Refunded | ReturnStatus::Rejected | ReturnStatus::Cancelled => {
+            td_string!(locale, returns.steps.refunded)
+        }
+    }
+}
+
+#[component]
+fn ReturnView(current: ReturnDetail, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_locale();
+    let services = Services::current();
+    let cancel = Submit::<ReturnDetail>::new();
+    let asking = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = cancel.value() {
+            reload.run(());
+        }
+    });
+    let number = current.number.clone();
+    let may_cancel = matches!(
+        current.status,
+        ReturnStatus::Requested
+            | ReturnStatus::Approved
+            | ReturnStatus::PendingReview
+            | ReturnStatus::PickupScheduled
+    );
+    let path = steps(&current);
+    let reached = path.iter().position(|s| *s == current.status);
+    let current = StoredValue::new(current);
+
+    move || {
+        let locale = i18n.get();
+        let detail = current.get_value();
+        let ended = matches!(
+            detail.status,
+            ReturnStatus::Cancelled | ReturnStatus::Rejected
+        );
+        let number = number.clone();
+        view! {
+            <p class="back"><a href=format!("/orders/{}", detail.order)>{td!(locale, returns.for_order, number = detail.order.to_string())}</a></p>
+            <h1>{td!(locale, returns.detail_title, number = detail.number.clone())}</h1>
+            <p class="lead" data-testid="return-status">{labels::return_status(locale, detail.status)}</p>
+            {(!ended).then(|| view! {
+                <ol class="return-steps">
+                    {path.iter().enumerate().map(|(i, step)| {
+                        let state = match reached {
+                            Some(at) if i < at => "done",
+                            Some(at) if i == at => "current",
+                            _ => "todo",
+                        };
+                        view! {
+                            <li class=state aria-current=(state == "current").then_some("step")>
+                                {step_label(locale, *step)}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            })}
+            <ReturnFacts detail=detail.clone()/>
+            {move || match cancel.value() {
+                Some(Err(error)) => Some(view! { <ErrorNotice error/> }),
+                _ => None,
+            }}
+            {may_cancel.then(|| {
+                let number = number.clone();
+                move || if asking.get() {
+                    let number = number.clone();
+                    view! {
+                        <div class="notice notice-warn" role="alertdialog" aria-labelledby="cancel-question">
+                            <p id="cancel-question">{td_string!(locale, returns.cancel_question)}</p>
+                            <p class="form-links">
+                                <button type="button" class="button" disabled=move || cancel.pending()
+                                    on:click=move |_| cancel.post_empty(services.orders(&paths::return_cancel(&number)))>
+                                    {move || if cancel.pending() { td_string!(locale, returns.cancelling) } else { td_string!(locale, returns.cancel_yes) }}
+                                </button>
+                                <button type="button" class="button button-secondary" on:click=move |_| asking.set(false)>
+                                    {td_string!(locale, returns.cancel_keep)}
+                                </button>
+                            </p>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="button button-secondary" on:click=move |_| asking.set(true)>
+                            {td_string!(locale, returns.cancel)}
+                        </button>
+                    }.into_any()
+                }
+            })}
+        }
+    }
+}
