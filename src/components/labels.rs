@@ -97,6 +97,7 @@ pub fn resolution(locale: Locale, resolution: Resolution, percent: u32) -> Strin
         Resolution::Refund => td_string!(locale, returns.resolutions.refund).to_string(),
         Resolution::StoreCredit => td_string!(locale, returns.resolutions.store_credit)
             .replace("[percent]", &percent.to_string()),
+        Resolution::Exchange => td_string!(locale, returns.resolutions.exchange).to_string(),
     }
 }
 
@@ -162,6 +163,8 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         ErrorCode::PickupSlotRequired => td_string!(locale, errors.pickup_slot_required),
         ErrorCode::PickupSlotUnavailable => td_string!(locale, errors.pickup_slot_unavailable),
         ErrorCode::PickupSlotFull => td_string!(locale, errors.pickup_slot_full),
+        ErrorCode::ExchangeNotOffered => td_string!(locale, errors.exchange_not_offered),
+        ErrorCode::OutOfStock => td_string!(locale, errors.out_of_stock),
     }
     .to_string()
 }

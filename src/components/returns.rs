@@ -47,6 +47,7 @@ pub fn ReturnFacts(detail: ReturnDetail) -> impl IntoView {
                     <dt>{match done.resolution {
                         Resolution::Refund => td_string!(locale, returns.total_refund),
                         Resolution::StoreCredit => td_string!(locale, returns.total_credit),
+                        Resolution::Exchange => td_string!(locale, returns.resolutions.exchange),
                     }}</dt>
                     <dd>{format::money(done.refund)}</dd>
                 </div>

@@ -88,6 +88,7 @@ fn preselected(items: &[ReturnableItem], wanted: Option<u32>) -> Vec<ReturnLine>
     pick.map(|item| ReturnLine {
         line: item.line,
         quantity: item.returnable_quantity,
+        exchange_for: None,
     })
     .into_iter()
     .collect()
@@ -122,6 +123,8 @@ fn value_of(offer: &ReturnEligibility, lines: &[ReturnLine], resolution: Resolut
         Resolution::StoreCredit => {
             Money::fen(goods + goods * i64::from(offer.store_credit_bonus_percent) / 100)
         }
+        // A product's variants sell at one price: an exchange gives no money back.
+        Resolution::Exchange => Money::fen(0),
     }
 }
 
@@ -249,7 +252,7 @@ fn ReturnForm(
                 </fieldset>
                 <fieldset class="choices">
                     <legend>{td_string!(locale, returns.resolution)}</legend>
-                    {Resolution::ALL.into_iter().map(|option| view! {
+                    {[Resolution::Refund, Resolution::StoreCredit].into_iter().map(|option| view! {
                         <label class="choice">
                             <input type="radio" name="resolution" value=option.as_str()
                                 prop:checked=move || resolution.get() == option
@@ -279,6 +282,7 @@ fn ReturnForm(
                     <span>{move || match resolution.get() {
                         Resolution::Refund => td_string!(locale, returns.total_refund),
                         Resolution::StoreCredit => td_string!(locale, returns.total_credit),
+                        Resolution::Exchange => td_string!(locale, returns.resolutions.exchange),
                     }}</span>
                     <strong>{move || offer.with_value(|o| format::money(expected_back(o, &lines.get(), resolution.get(), handover.get())))}</strong>
                 </p>
@@ -327,7 +331,11 @@ fn item_list(
             lines.update(|l| {
                 l.retain(|c| c.line != line);
                 if let Some(quantity) = quantity {
-                    l.push(ReturnLine { line, quantity });
+                    l.push(ReturnLine {
+                        line,
+                        quantity,
+                        exchange_for: None,
+                    });
                     l.sort_by_key(|c| c.line);
                 }
             })

@@ -49,6 +49,13 @@ pub enum ErrorCode {
     PickupSlotUnavailable,
     /// The pickup slot is fully booked; another one may be chosen.
     PickupSlotFull,
+    /// An exchange that cannot be made as asked: a line without `exchange_for` in an exchange,
+    /// `exchange_for` with another resolution, or a sku that is not another variant of the
+    /// line's product; `detail` says which line.
+    ExchangeNotOffered,
+    /// The variant asked for in exchange has fewer units in stock than asked; another may be
+    /// chosen.
+    OutOfStock,
     /// The service failed; the request may be retried.
     Internal,
 }

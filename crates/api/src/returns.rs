@@ -122,6 +122,22 @@ pub struct ReturnableItem {
     /// Why nothing (more) of this line can be returned; absent when some of it can.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_returnable: Option<NotReturnable>,
+    /// The other variants (size, colour) of the same product this line can be exchanged for,
+    /// those out of stock included (with `in_stock` false, so they can be shown disabled).
+    /// Empty when the product has no other variant.
+    #[serde(default)]
+    pub exchange_options: Vec<ExchangeOption>,
+}
+
+/// Another variant of an item's product, offered in exchange for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExchangeOption {
+    /// What [`ReturnLine::exchange_for`] names to ask for it.
+    pub sku: String,
+    pub variant: String,
+    /// At least one unit is in stock now (a unit is reserved when a return asks for it).
+    pub in_stock: bool,
 }
 
 /// `GET /api/orders/{number}/returnable`: what of the order can be returned.
@@ -215,15 +231,20 @@ pub enum Resolution {
     Refund,
     /// Store credit, with the deployment's bonus on top.
     StoreCredit,
+    /// Another variant (size, colour) of the same product, in stock, for each line (its
+    /// [`ReturnLine::exchange_for`]); reserved when the return starts, given back if it is
+    /// cancelled. The variants of a product sell at one price, so nothing is refunded.
+    Exchange,
 }
 
 impl Resolution {
-    pub const ALL: [Resolution; 2] = [Self::Refund, Self::StoreCredit];
+    pub const ALL: [Resolution; 3] = [Self::Refund, Self::StoreCredit, Self::Exchange];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Refund => "refund",
             Self::StoreCredit => "store_credit",
+            Self::Exchange => "exchange",
         }
     }
 
@@ -266,7 +287,7 @@ impl Handover {
 }
 
 /// Units of one order line to send back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnLine {
     /// The order line's position (see [`ReturnableItem::line`]).
@@ -275,6 +296,10 @@ pub struct ReturnLine {
     #[serde(deserialize_with = "crate::values::whole_u32")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub quantity: u32,
+    /// With resolution `exchange` (and only then, required for every line): the sku of the
+    /// variant wanted instead, one of [`ReturnableItem::exchange_options`] in stock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_for: Option<String>,
 }
 
 /// `POST /api/returns` (with an `Idempotency-Key` header): start a return.
@@ -302,6 +327,17 @@ pub struct ReturnedLine {
     pub variant: String,
     pub quantity: u32,
     pub unit_price: Money,
+    /// With resolution `exchange`: the variant that comes back instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_for: Option<ReturnedVariant>,
+}
+
+/// The variant an exchange sends in place of the one returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnedVariant {
+    pub sku: String,
+    pub variant: String,
 }
 
 /// A return: what goes back, how, and what comes back for it.
@@ -317,7 +353,7 @@ pub struct ReturnDetail {
     pub resolution: Resolution,
     pub handover: Handover,
     /// What the customer gets: the goods' price, plus the bonus for store credit, less the
-    /// pickup fee.
+    /// pickup fee; 0 for an exchange (the new variant costs what the returned one did).
     pub refund: Money,
     /// The pickup fee taken off the refund (0 without pickup, or when the tier includes it; never
     /// more than the refund before it).
@@ -345,5 +381,37 @@ mod tests {
         assert!(read(r#"{"line": -1, "quantity": 1}"#).is_err());
         assert!(read(r#"{"line": 1, "quantity": 4294967296}"#).is_err());
         assert!(read(r#"{"line": "1", "quantity": 1}"#).is_err());
+    }
+
+    #[test]
+    fn every_resolution_reads_back_from_its_name() {
+        for resolution in Resolution::ALL {
+            assert_eq!(Resolution::parse(resolution.as_str()), Some(resolution));
+            let wire = serde_json::to_value(resolution).unwrap();
+            assert_eq!(wire, resolution.as_str());
+        }
+        assert_eq!(Resolution::parse("exchange"), Some(Resolution::Exchange));
+    }
+
+    #[test]
+    fn exchange_for_is_left_out_unless_set_and_older_payloads_still_read() {
+        let line = ReturnLine {
+            line: 1,
+            quantity: 1,
+            exchange_for: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&line).unwrap(),
+            r#"{"line":1,"quantity":1}"#
+        );
+        let wanted: ReturnLine =
+            serde_json::from_str(r#"{"line": 1, "quantity": 1, "exchange_for": "SKU-1"}"#).unwrap();
+        assert_eq!(wanted.exchange_for.as_deref(), Some("SKU-1"));
+        let older: ReturnableItem = serde_json::from_str(
+            r#"{"line": 1, "sku": "S", "name": "N", "variant": "V", "quantity": 1,
+                "returnable_quantity": 1, "unit_price": 100}"#,
+        )
+        .unwrap();
+        assert!(older.exchange_options.is_empty());
     }
 }

@@ -36,7 +36,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::IdempotencyKeyReused
         | ErrorCode::NotReturnable
         | ErrorCode::PickupSlotRequired
-        | ErrorCode::PickupSlotUnavailable => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::PickupSlotUnavailable
+        | ErrorCode::ExchangeNotOffered => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
@@ -48,7 +49,9 @@ fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::ReturnLocked | ErrorCode::PickupSlotFull => StatusCode::CONFLICT,
+        ErrorCode::ReturnLocked | ErrorCode::PickupSlotFull | ErrorCode::OutOfStock => {
+            StatusCode::CONFLICT
+        }
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -77,6 +80,8 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::PickupSlotRequired => "A pickup needs a pickup slot",
         ErrorCode::PickupSlotUnavailable => "This pickup slot is not offered",
         ErrorCode::PickupSlotFull => "This pickup slot is fully booked",
+        ErrorCode::ExchangeNotOffered => "This exchange is not offered",
+        ErrorCode::OutOfStock => "The variant asked for is out of stock",
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::clock::{china_clock, china_date_time, Clock};
 use crate::returns::policy::PICKUP_WINDOW_SECS;
-use portico_api::{Contact, Money, ReturnStatus};
+use portico_api::{Contact, Money, Resolution, ReturnStatus};
 use sqlx::SqlitePool;
 use tokio::sync::mpsc;
 
@@ -56,6 +56,7 @@ struct ReturnMessageRow {
     number: String,
     status: String,
     refund_fen: i64,
+    resolution: String,
     pickup_starts_at: Option<i64>,
     pickup_fee_fen: i64,
     drop_off_code: Option<String>,
@@ -94,7 +95,7 @@ async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Resul
                 return Ok(());
             }
             let found: Option<ReturnMessageRow> = sqlx::query_as(
-                "SELECT r.number, r.status, r.refund_fen, r.pickup_starts_at, r.pickup_fee_fen, \
+                "SELECT r.number, r.status, r.refund_fen, r.resolution, r.pickup_starts_at, r.pickup_fee_fen, \
                  r.drop_off_code, c.email, c.name FROM returns r \
                  JOIN orders o ON o.id = r.order_id JOIN customers c ON c.id = o.customer_id WHERE r.id = ?",
             )
@@ -107,6 +108,31 @@ async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Resul
             let (number, name) = (&row.number, &row.name);
             let (zh, en) = return_status_words(&row.status);
             let amount = Money::fen(row.refund_fen).decimal();
+            // What comes back: the money, or for an exchange the variants sent instead.
+            let (outcome_zh, outcome_en) = if row.resolution == Resolution::Exchange.as_str() {
+                let wanted: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT i.name, v.variant FROM return_items ri \
+                     JOIN order_items i ON i.id = ri.order_item_id \
+                     JOIN variants v ON v.sku = ri.exchange_sku WHERE ri.return_id = ? ORDER BY i.position",
+                )
+                .bind(return_id)
+                .fetch_all(db)
+                .await?;
+                let named = wanted
+                    .iter()
+                    .map(|(name, variant)| format!("{name}（{variant}）"))
+                    .collect::<Vec<_>>()
+                    .join("、");
+                (
+                    format!("换货：{named}。"),
+                    format!("Exchange for: {named}."),
+                )
+            } else {
+                (
+                    format!("退款金额 ¥{amount}。"),
+                    format!("Refund: ¥{amount}."),
+                )
+            };
             // How to hand the goods over, while that is still to come.
             let before_hand_over = ReturnStatus::parse(&row.status)
                 .is_some_and(|status| status.under_way() && status != ReturnStatus::PickedUp);
@@ -136,7 +162,7 @@ async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Resul
             .bind(&row.email)
             .bind(format!("Portico 退货 {number} / Your return {number}"))
             .bind(format!(
-                "{name}，您好：\n您的退货 {number}{zh}。退款金额 ¥{amount}。{more_zh}\n\nHello {name},\nyour return {number} {en}. Refund: ¥{amount}.{more_en}"
+                "{name}，您好：\n您的退货 {number}{zh}。{outcome_zh}{more_zh}\n\nHello {name},\nyour return {number} {en}. {outcome_en}{more_en}"
             ))
             .bind(now)
             .execute(db)

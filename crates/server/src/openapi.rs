@@ -95,8 +95,9 @@ fn problem_response(status: &str) -> Response {
         "403" => "A write from a browser on another site (`forbidden`).",
         "404" => "Nothing here, or nothing this caller may see; the two are never told apart.",
         "409" => {
-            "The return has gone too far for this, e.g. it was handed over (`return_locked`), or \
-             the pickup slot asked for is fully booked (`pickup_slot_full`)."
+            "The return has gone too far for this, e.g. it was handed over (`return_locked`), \
+             the pickup slot asked for is fully booked (`pickup_slot_full`), or the variant asked \
+             for in exchange has too few units in stock (`out_of_stock`)."
         }
         "413" => "The body is larger than 2 MB (`bad_request`).",
         "415" => "The body is not `application/json` (`bad_request`).",
@@ -104,7 +105,8 @@ fn problem_response(status: &str) -> Response {
             "The body does not have the documented shape (`bad_request`), or a value is refused \
              (`invalid_contact`, `invalid_order_number`, `invalid_code`, `code_expired`, \
              `too_many_attempts`, `not_returnable` with the line and why in `detail`, \
-             `idempotency_key_reused`, `pickup_slot_required`, `pickup_slot_unavailable`)."
+             `idempotency_key_reused`, `pickup_slot_required`, `pickup_slot_unavailable`, \
+             `exchange_not_offered` with the line and why in `detail`)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "503" => "The request took too long or the service is overloaded (`unavailable`); retry.",

@@ -73,6 +73,47 @@ const PRODUCTS: [(&str, &str, i64, bool); 20] = [
     ("蓝牙音箱", "便携款 森林绿", 34_900, false),
 ];
 
+/// Each product's other variants (size, colour) with their stock, in the order of [`PRODUCTS`]
+/// (whose own variant, the one the demo orders sell, has [`ORDERED_STOCK`]). Every variant of a
+/// product sells at the product's price. Some are out of stock (the down jacket's XL, the running
+/// shoes' all-black) and the headphones' mist blue has exactly one unit left.
+const OTHER_VARIANTS: [&[(&str, i64)]; 20] = [
+    &[("藏青色 M", 5), ("藏青色 XL", 0), ("黑色 L", 3)],
+    &[("午夜黑", 4), ("雾霾蓝", 1)],
+    &[("500ml 樱花粉", 12), ("500ml 燕麦色", 6)],
+    &[("1.5 米床 燕麦色", 4), ("1.8 米床 雾灰色", 3)],
+    &[("41 码 黑白", 2), ("43 码 黑白", 2), ("42 码 全黑", 0)],
+    &[("燕麦色", 6), ("酒红色", 3)],
+    &[("珍珠白", 8)],
+    &[("香槟色 L", 2)],
+    &[],
+    &[("星空蓝", 5)],
+    &[("4.5L 薄荷绿", 3), ("4.5L 雾灰", 2)],
+    &[("87 键 红轴", 4), ("87 键 青轴", 2)],
+    &[("15.6 英寸 黑色", 5), ("15.6 英寸 藏青", 3)],
+    &[],
+    &[],
+    &[("6mm 樱花粉", 7), ("6mm 午夜蓝", 4)],
+    &[("无花果 200g", 5)],
+    &[("16 件 雾蓝", 3)],
+    &[("藏青", 9), ("墨绿", 4), ("酒红", 2)],
+    &[("便携款 曜石黑", 6), ("便携款 珊瑚橙", 3)],
+];
+
+/// Units in stock of the variant each demo order sold.
+const ORDERED_STOCK: i64 = 10;
+
+/// The product key of `PRODUCTS[index]`.
+pub fn product_key(index: usize) -> String {
+    format!("P{:02}", index + 1)
+}
+
+/// The sku of variant `variant` of `PRODUCTS[index]`: 0 is the one the demo orders sell, then
+/// [`OTHER_VARIANTS`] in order.
+pub fn variant_sku(index: usize, variant: usize) -> String {
+    format!("SKU-{:02}-{}", index + 1, variant)
+}
+
 const WAREHOUSES: [&str; 4] = [
     "广州市 白云区 华南仓",
     "上海市 青浦区 华东仓",
@@ -327,6 +368,20 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
             .execute(&mut *tx)
             .await?;
     }
+    // The catalogue: every product's variants, the one sold first.
+    for (index, product) in PRODUCTS.iter().enumerate() {
+        let variants = std::iter::once((product.1, ORDERED_STOCK))
+            .chain(OTHER_VARIANTS[index].iter().copied());
+        for (variant, (label, stock)) in variants.enumerate() {
+            sqlx::query("INSERT INTO variants (sku, product, variant, stock) VALUES (?, ?, ?, ?)")
+                .bind(variant_sku(index, variant))
+                .bind(product_key(index))
+                .bind(label)
+                .bind(stock)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
     let mut drafts: Vec<DraftOrder> = Vec::new();
     for (customer, scenarios) in [&WANG[..], &LI[..], &CHEN[..]].into_iter().enumerate() {
         for scenario in scenarios {
@@ -368,16 +423,17 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
         let item_count = rng.gen_range(1..=3).max(draft.scenario.journeys.len());
         let mut items = Vec::new();
         for position in 0..item_count {
-            let product = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
+            let index = rng.gen_range(0..PRODUCTS.len());
+            let product = PRODUCTS[index];
             let quantity = if product.2 < 10_000 {
                 rng.gen_range(1..=3)
             } else {
                 1
             };
             let shipment = (position % draft.scenario.journeys.len()) as i64;
-            items.push((position as i64, shipment, product, quantity as i64));
+            items.push((position as i64, shipment, index, product, quantity as i64));
         }
-        let subtotal: i64 = items.iter().map(|(_, _, p, q)| p.2 * q).sum();
+        let subtotal: i64 = items.iter().map(|(_, _, _, p, q)| p.2 * q).sum();
         let shipping = if subtotal >= 9_900 { 0 } else { 1_000 };
         let discount = if subtotal > 50_000 { 5_000 } else { 0 };
         let total = subtotal + shipping - discount;
@@ -412,14 +468,14 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
         .bind(street)
         .fetch_one(&mut *tx)
         .await?;
-        for (position, shipment, product, quantity) in &items {
+        for (position, shipment, index, product, quantity) in &items {
             sqlx::query(
                 "INSERT INTO order_items (order_id, position, shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(order_id)
             .bind(position)
             .bind((!journeys.contains(&Preparing)).then_some(*shipment))
-            .bind(format!("SKU-{:05}", product.2 / 100 + position))
+            .bind(variant_sku(*index, 0))
             .bind(product.0)
             .bind(product.1)
             .bind(quantity)

@@ -15,13 +15,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use policy::{
-    first_status, judge, may_move, pickup_fee, pickup_slots, refund_for, take_fee, window_days,
-    LineFacts, Verdict, PICKUP_WINDOW_SECS,
+    first_status, judge, may_move, pickup_fee, pickup_slots, refund_for, releases_stock, take_fee,
+    window_days, LineFacts, Verdict, PICKUP_WINDOW_SECS,
 };
 use portico_api::{
-    ErrorCode, Handover, Money, NewReturn, OrderNumber, PickupBooking, PickupOffer, PickupSlot,
-    Resolution, ReturnDetail, ReturnEligibility, ReturnReason, ReturnStatus, ReturnableItem,
-    ReturnedLine, TierName,
+    ErrorCode, ExchangeOption, Handover, Money, NewReturn, OrderNumber, PickupBooking, PickupOffer,
+    PickupSlot, Resolution, ReturnDetail, ReturnEligibility, ReturnReason, ReturnStatus,
+    ReturnableItem, ReturnedLine, ReturnedVariant, TierName,
 };
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -125,6 +125,24 @@ async fn pickup_offer(state: &AppState, tier: TierName, now: i64) -> ApiResult<P
     })
 }
 
+/// The other variants of each line's product (see migration 0004: a line's sku is a variant of
+/// the catalogue, which names its product), as `(order item id, sku, variant, stock)` ordered by
+/// line and sku.
+async fn exchange_options(
+    db: &SqlitePool,
+    order_id: i64,
+) -> ApiResult<Vec<(i64, String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, v.sku, v.variant, v.stock FROM order_items i \
+         JOIN variants sold ON sold.sku = i.sku \
+         JOIN variants v ON v.product = sold.product AND v.sku <> sold.sku \
+         WHERE i.order_id = ? ORDER BY i.position, v.sku",
+    )
+    .bind(order_id)
+    .fetch_all(db)
+    .await?)
+}
+
 /// Bookings holding the slot starting at `start`.
 async fn booked_in(db: &mut SqliteConnection, start: i64) -> ApiResult<i64> {
     Ok(sqlx::query_scalar(&format!(
@@ -148,8 +166,23 @@ pub async fn returnable(
     let (order, _masked) = order_for(&state, &caller, &number).await?;
     let now = state.clock.now();
     let (tier, judged) = judged_lines(&state.db, &order, now).await?;
+    let options = exchange_options(&state.db, order.id).await?;
     let mut items = Vec::with_capacity(judged.len());
     for (line, verdict) in judged {
+        let exchange_options = options
+            .iter()
+            .filter(|(item, ..)| *item == line.id)
+            .map(|(_, sku, variant, stock)| {
+                if *stock < 0 {
+                    return Err(ApiError::Corrupt("a variant's stock"));
+                }
+                Ok(ExchangeOption {
+                    sku: sku.clone(),
+                    variant: variant.clone(),
+                    in_stock: *stock > 0,
+                })
+            })
+            .collect::<ApiResult<_>>()?;
         items.push(ReturnableItem {
             line: count(line.position + 1, "an item position")?,
             quantity: count(line.quantity, "an item quantity")?,
@@ -160,6 +193,7 @@ pub async fn returnable(
             unit_price: Money::fen(line.unit_price_fen),
             return_by: verdict.return_by.map(rfc3339),
             not_returnable: verdict.not_returnable,
+            exchange_options,
         });
     }
     Ok(Json(ReturnEligibility {
@@ -191,6 +225,10 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 /// once (with a pickup: the pickup is booked); more waits for review. A pickup names one of the
 /// offered slots (`pickup_slot_required`, `pickup_slot_unavailable`); a full one is refused
 /// with `pickup_slot_full` (checked and booked in the same step); its fee comes off the refund.
+/// An exchange names, for every line, another variant of the line's product in `exchange_for`
+/// (`exchange_not_offered` otherwise, also for `exchange_for` with another resolution); its
+/// units are reserved from stock in the same step, or it is refused with `out_of_stock`. An
+/// exchange refunds nothing (a product's variants sell at one price), so no fee is charged.
 #[utoipa::path(post, path = "/api/returns", tag = "returns", operation_id = "create_return", security(("session" = [])),
     params(("Idempotency-Key" = String, Header, pattern = "^[!-~]{1,255}$", min_length = 1, max_length = 255,
         description = "Any unique string the client makes per return it means to start (1-255 visible ASCII)")),
@@ -227,6 +265,18 @@ pub async fn create(
             ))
         }
         _ => {}
+    }
+    let exchanging = asked.resolution == Resolution::Exchange;
+    for line in &asked.lines {
+        let why = match (exchanging, &line.exchange_for) {
+            (true, None) => "resolution exchange needs exchange_for on every line",
+            (false, Some(_)) => "exchange_for is only for resolution exchange",
+            _ => continue,
+        };
+        return Err(ApiError::Refused(
+            ErrorCode::ExchangeNotOffered,
+            format!("line {}: {why}", line.line),
+        ));
     }
     let request_hash = sha256_hex(&serde_json::to_string(&asked).unwrap_or_default());
 
@@ -283,7 +333,32 @@ pub async fn create(
             return Err(refuse(&format!("{} can be returned", verdict.returnable)));
         }
         goods_fen += line.unit_price_fen * i64::from(wanted.quantity);
-        taking.push((line.id, wanted.quantity));
+        let exchange_sku = match &wanted.exchange_for {
+            None => None,
+            Some(sku) => {
+                // Another variant of the line's product; its stock is only judged when it is
+                // taken, below (one guarded statement, right under concurrency).
+                let offered: Option<(String,)> = sqlx::query_as(
+                    "SELECT v.sku FROM variants v JOIN variants sold ON sold.product = v.product \
+                     WHERE sold.sku = ? AND v.sku = ? AND v.sku <> sold.sku",
+                )
+                .bind(&line.sku)
+                .bind(sku)
+                .fetch_optional(&state.db)
+                .await?;
+                if offered.is_none() {
+                    return Err(ApiError::Refused(
+                        ErrorCode::ExchangeNotOffered,
+                        format!(
+                            "line {}: {sku} is not another variant of this item's product",
+                            wanted.line
+                        ),
+                    ));
+                }
+                Some(sku.clone())
+            }
+        };
+        taking.push((line.id, wanted.quantity, exchange_sku));
     }
 
     let slot = match &asked.pickup_slot {
@@ -352,15 +427,35 @@ pub async fn create(
         .bind(return_id)
         .execute(&mut *tx)
         .await?;
-    for (item, quantity) in taking {
+    for (item, quantity, exchange_sku) in taking {
         sqlx::query(
-            "INSERT INTO return_items (return_id, order_item_id, quantity) VALUES (?, ?, ?)",
+            "INSERT INTO return_items (return_id, order_item_id, quantity, exchange_sku) VALUES (?, ?, ?, ?)",
         )
         .bind(return_id)
         .bind(item)
         .bind(i64::from(quantity))
+        .bind(&exchange_sku)
         .execute(&mut *tx)
         .await?;
+        // The exchange's units are reserved here: taken only if that many are in stock, decided
+        // by this one statement (never read first, then written), rolled back with the rest.
+        if let Some(sku) = exchange_sku {
+            let taken =
+                sqlx::query("UPDATE variants SET stock = stock - ? WHERE sku = ? AND stock >= ?")
+                    .bind(i64::from(quantity))
+                    .bind(&sku)
+                    .bind(i64::from(quantity))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if taken != 1 {
+                tx.rollback().await?;
+                return Err(ApiError::Refused(
+                    ErrorCode::OutOfStock,
+                    format!("{sku}: fewer than {quantity} in stock"),
+                ));
+            }
+        }
     }
     sqlx::query(
         "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, return_id, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -472,7 +567,14 @@ pub async fn cancel(
         if !may_move(status, ReturnStatus::Cancelled) {
             return Err(ErrorCode::ReturnLocked.into());
         }
-        move_return(&state, id, ReturnStatus::Cancelled, state.clock.now()).await?;
+        move_return(
+            &state,
+            id,
+            status,
+            ReturnStatus::Cancelled,
+            state.clock.now(),
+        )
+        .await?;
     }
     Ok(Json(load_return(&state.db, id).await?))
 }
@@ -481,36 +583,68 @@ pub async fn cancel(
 /// `policy::demo_next`), telling each buyer. Returns how many moved.
 pub async fn advance_demo(state: &AppState) -> ApiResult<u32> {
     let _one_at_a_time = state.return_writes.lock().await;
-    let open: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, status, handover FROM returns WHERE status IN \
+    let open: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, status, handover, resolution FROM returns WHERE status IN \
          ('requested', 'pending_review', 'approved', 'pickup_scheduled', 'picked_up', 'received')",
     )
     .fetch_all(&state.db)
     .await?;
     let now = state.clock.now();
     let mut moved = 0;
-    for (id, status, handover) in open {
+    for (id, status, handover, resolution) in open {
         let status = ReturnStatus::parse(&status).ok_or(ApiError::Corrupt("a return status"))?;
         let handover = Handover::parse(&handover).ok_or(ApiError::Corrupt("a hand-over"))?;
-        let Some(next) = policy::demo_next(status, handover) else {
+        let resolution = Resolution::parse(&resolution).ok_or(ApiError::Corrupt("a resolution"))?;
+        let Some(next) = policy::demo_next(status, handover, resolution) else {
             continue;
         };
-        move_return(state, id, next, now).await?;
-        moved += 1;
+        if move_return(state, id, status, next, now).await? {
+            moved += 1;
+        }
     }
     Ok(moved)
 }
 
-/// Moves return `id` to `to` (the caller has checked that it may) and tells its buyer.
-async fn move_return(state: &AppState, id: i64, to: ReturnStatus, now: i64) -> ApiResult<()> {
-    sqlx::query("UPDATE returns SET status = ?, updated_at = ? WHERE id = ?")
-        .bind(to.as_str())
-        .bind(now)
+/// Moves return `id` from `from` to `to` (the caller has checked that it may) and tells its
+/// buyer; `false` when it was no longer in `from` (nothing changed). Ending it early
+/// (cancelled, rejected) gives back the stock its exchange reserved, in the same transaction as
+/// the move and only with it, so a return gives its stock back once however often it is asked.
+async fn move_return(
+    state: &AppState,
+    id: i64,
+    from: ReturnStatus,
+    to: ReturnStatus,
+    now: i64,
+) -> ApiResult<bool> {
+    let mut tx = state.db.begin().await?;
+    let moved =
+        sqlx::query("UPDATE returns SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
+            .bind(to.as_str())
+            .bind(now)
+            .bind(id)
+            .bind(from.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+    if !moved {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    if releases_stock(to) && !releases_stock(from) {
+        sqlx::query(
+            "UPDATE variants SET stock = stock + (SELECT SUM(ri.quantity) FROM return_items ri \
+             WHERE ri.return_id = ? AND ri.exchange_sku = variants.sku) \
+             WHERE sku IN (SELECT exchange_sku FROM return_items WHERE return_id = ?)",
+        )
         .bind(id)
-        .execute(&state.db)
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
+    }
+    tx.commit().await?;
     state.notifier.send(Notice::ReturnUpdate { return_id: id });
-    Ok(())
+    Ok(true)
 }
 
 /// `R` + 8 digits, from the row's id.
@@ -541,9 +675,11 @@ async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
     .bind(id)
     .fetch_one(db)
     .await?;
-    let lines: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT i.position + 1, i.name, i.variant, ri.quantity, i.unit_price_fen FROM return_items ri \
-         JOIN order_items i ON i.id = ri.order_item_id WHERE ri.return_id = ? ORDER BY i.position",
+    #[allow(clippy::type_complexity)]
+    let lines: Vec<(i64, String, String, i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT i.position + 1, i.name, i.variant, ri.quantity, i.unit_price_fen, ri.exchange_sku, v.variant \
+         FROM return_items ri JOIN order_items i ON i.id = ri.order_item_id \
+         LEFT JOIN variants v ON v.sku = ri.exchange_sku WHERE ri.return_id = ? ORDER BY i.position",
     )
     .bind(id)
     .fetch_all(db)
@@ -555,15 +691,23 @@ async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
         status: ReturnStatus::parse(&row.status).ok_or(corrupt("a return status"))?,
         lines: lines
             .into_iter()
-            .map(|(line, name, variant, quantity, price)| {
-                Ok(ReturnedLine {
-                    line: count(line, "an item position")?,
-                    name,
-                    variant,
-                    quantity: count(quantity, "a returned quantity")?,
-                    unit_price: Money::fen(price),
-                })
-            })
+            .map(
+                |(line, name, variant, quantity, price, exchange_sku, exchange_variant)| {
+                    let exchange_for = match (exchange_sku, exchange_variant) {
+                        (None, _) => None,
+                        (Some(sku), Some(variant)) => Some(ReturnedVariant { sku, variant }),
+                        (Some(_), None) => return Err(corrupt("an exchange's variant")),
+                    };
+                    Ok(ReturnedLine {
+                        line: count(line, "an item position")?,
+                        name,
+                        variant,
+                        quantity: count(quantity, "a returned quantity")?,
+                        unit_price: Money::fen(price),
+                        exchange_for,
+                    })
+                },
+            )
             .collect::<ApiResult<_>>()?,
         reason: ReturnReason::parse(&row.reason).ok_or(corrupt("a return reason"))?,
         resolution: Resolution::parse(&row.resolution).ok_or(corrupt("a resolution"))?,

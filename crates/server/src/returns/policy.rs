@@ -21,14 +21,22 @@ pub const AUTO_APPROVE_UP_TO: i64 = 50_000;
 pub const STORE_CREDIT_BONUS_PERCENT: u32 = 5;
 
 /// What the customer gets for goods worth `goods_fen`: the same as a refund, or with the bonus
-/// (rounded down to the fen) as store credit.
+/// (rounded down to the fen) as store credit, or nothing for an exchange (the variant that comes
+/// back costs what the returned one did: a product's variants sell at one price).
 pub fn refund_for(goods_fen: i64, resolution: Resolution) -> i64 {
     match resolution {
+        Resolution::Exchange => 0,
         Resolution::Refund => goods_fen,
         Resolution::StoreCredit => {
             goods_fen + goods_fen * i64::from(STORE_CREDIT_BONUS_PERCENT) / 100
         }
     }
+}
+
+/// Whether a return that ends in `status` gives back the stock its exchange reserved (it was
+/// cancelled or rejected before anything was sent).
+pub fn releases_stock(status: ReturnStatus) -> bool {
+    matches!(status, ReturnStatus::Cancelled | ReturnStatus::Rejected)
 }
 
 /// Whether a return may move from `from` to `to`. Hand-over (`picked_up`) is the courier's
@@ -48,14 +56,20 @@ pub fn may_move(from: ReturnStatus, to: ReturnStatus) -> bool {
 
 /// Where the demo moves a return on its next step, as the shop, courier and warehouse would:
 /// review decided (approved), a pickup booked (when the goods go by pickup), goods handed over,
-/// received, refunded or credited. `None` for a return that has ended.
-pub fn demo_next(status: ReturnStatus, handover: Handover) -> Option<ReturnStatus> {
+/// received, then refunded or credited — or, for an exchange, the new variant sent
+/// (`exchanged`). `None` for a return that has ended.
+pub fn demo_next(
+    status: ReturnStatus,
+    handover: Handover,
+    resolution: Resolution,
+) -> Option<ReturnStatus> {
     use ReturnStatus::*;
     let next = match status {
         Requested | PendingReview => Approved,
         Approved if handover == Handover::Pickup => PickupScheduled,
         Approved | PickupScheduled => PickedUp,
         PickedUp => Received,
+        Received if resolution == Resolution::Exchange => Exchanged,
         Received => Refunded,
         Refunded | Exchanged | Rejected | Cancelled => return None,
     };
@@ -223,31 +237,33 @@ mod tests {
     #[test]
     fn the_demo_only_makes_legal_moves_and_stops_at_the_end() {
         use ReturnStatus::*;
-        for handover in Handover::ALL {
-            for status in ReturnStatus::ALL {
-                if let Some(next) = demo_next(status, handover) {
-                    assert!(may_move(status, next), "{status:?} -> {next:?}");
+        for resolution in Resolution::ALL {
+            for handover in Handover::ALL {
+                for status in ReturnStatus::ALL {
+                    if let Some(next) = demo_next(status, handover, resolution) {
+                        assert!(may_move(status, next), "{status:?} -> {next:?}");
+                    }
                 }
             }
         }
-        let walk = |mut status: ReturnStatus, handover: Handover| {
+        let walk = |mut status: ReturnStatus, handover: Handover, resolution: Resolution| {
             let mut seen = vec![status];
-            while let Some(next) = demo_next(status, handover) {
+            while let Some(next) = demo_next(status, handover, resolution) {
                 status = next;
                 seen.push(status);
             }
             seen
         };
         assert_eq!(
-            walk(PendingReview, Handover::DropOff),
+            walk(PendingReview, Handover::DropOff, Resolution::Refund),
             [PendingReview, Approved, PickedUp, Received, Refunded]
         );
         assert_eq!(
-            walk(PickupScheduled, Handover::Pickup),
+            walk(PickupScheduled, Handover::Pickup, Resolution::StoreCredit),
             [PickupScheduled, PickedUp, Received, Refunded]
         );
         assert_eq!(
-            walk(PendingReview, Handover::Pickup),
+            walk(PendingReview, Handover::Pickup, Resolution::Refund),
             [
                 PendingReview,
                 Approved,
@@ -257,6 +273,68 @@ mod tests {
                 Refunded
             ]
         );
+    }
+
+    #[test]
+    fn an_exchange_follows_the_refunds_path_and_ends_exchanged() {
+        use ReturnStatus::*;
+        let walk = |mut status: ReturnStatus, handover: Handover| {
+            let mut seen = vec![status];
+            while let Some(next) = demo_next(status, handover, Resolution::Exchange) {
+                status = next;
+                seen.push(status);
+            }
+            seen
+        };
+        assert_eq!(
+            walk(Approved, Handover::DropOff),
+            [Approved, PickedUp, Received, Exchanged]
+        );
+        assert_eq!(
+            walk(PendingReview, Handover::Pickup),
+            [
+                PendingReview,
+                Approved,
+                PickupScheduled,
+                PickedUp,
+                Received,
+                Exchanged
+            ]
+        );
+        // Nothing moves on from an ended exchange, nor does a refund end as an exchange.
+        assert_eq!(
+            demo_next(Exchanged, Handover::SelfShip, Resolution::Exchange),
+            None
+        );
+        assert_eq!(
+            demo_next(Received, Handover::SelfShip, Resolution::Refund),
+            Some(Refunded)
+        );
+    }
+
+    #[test]
+    fn an_exchange_refunds_nothing_and_only_an_early_end_gives_its_stock_back() {
+        assert_eq!(refund_for(39_900, Resolution::Exchange), 0);
+        assert_eq!(
+            take_fee(refund_for(39_900, Resolution::Exchange), 800),
+            (0, 0)
+        );
+        for status in ReturnStatus::ALL {
+            assert_eq!(
+                releases_stock(status),
+                matches!(status, ReturnStatus::Cancelled | ReturnStatus::Rejected),
+                "{status:?}"
+            );
+        }
+        // Only a return that can still be cancelled or rejected can give stock back: once the
+        // goods are back, the exchange is a sale.
+        for from in ReturnStatus::ALL {
+            for to in ReturnStatus::ALL {
+                if may_move(from, to) && releases_stock(to) {
+                    assert!(from.under_way(), "{from:?} -> {to:?}");
+                }
+            }
+        }
     }
 
     #[test]
