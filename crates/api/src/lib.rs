@@ -45,6 +45,21 @@ pub mod paths {
         format!("{ORDERS}/{number}")
     }
 
+    /// `/api/returns/{number}`
+    pub fn return_detail(number: &str) -> String {
+        format!("{RETURNS}/{number}")
+    }
+
+    /// `/api/returns/{number}/reschedule`
+    pub fn reschedule_pickup(number: &str) -> String {
+        format!("{RETURNS}/{number}/reschedule")
+    }
+
+    /// `/api/returns/{number}/pass`
+    pub fn return_pass(number: &str) -> String {
+        format!("{RETURNS}/{number}/pass")
+    }
+
     /// `/api/orders/{number}/returnable`
     pub fn returnable(number: &str) -> String {
         format!("{ORDERS}/{number}/returnable")
