@@ -110,6 +110,85 @@ for who, ms in times.items():
 PY
 )
 
+# Starting returns under load: the demo customers' every returnable line (one unit each, drop-off,
+# refund), one `POST /api/returns` per line with a fresh Idempotency-Key, as fast as 4 keep-alive
+# connections allow; then 20 concurrent identical requests with one key, which must make exactly
+# one return (the bench fails otherwise).
+returns_sessions=()
+for email in wang.wei@example.com li.na@example.com chen.jie@example.com; do
+  returns_sessions+=("$(scripts/demo-sign-in.sh "http://127.0.0.1:$port" "$email")")
+done
+returns_load=$(python3 - "$port" "${returns_sessions[@]}" <<'PY'
+import collections, http.client, json, statistics, sys, threading, time, uuid
+port, sessions = int(sys.argv[1]), sys.argv[2:]
+def call(connection, cookie, method, path, body=None, key=None):
+    headers = {"cookie": f"portico_session={cookie}", "content-type": "application/json"}
+    if key:
+        headers["idempotency-key"] = key
+    connection.request(method, path, body and json.dumps(body), headers)
+    answer = connection.getresponse()
+    return answer.status, answer.read()
+def new_return(order, line):
+    return {"order": order, "lines": [{"line": line, "quantity": 1}], "reason": "changed_mind",
+            "resolution": "refund", "handover": "drop_off"}
+lines = []
+setup = http.client.HTTPConnection("127.0.0.1", port)
+for cookie in sessions:
+    for order in json.loads(call(setup, cookie, "GET", "/api/orders?per_page=50")[1])["orders"]:
+        items = json.loads(call(setup, cookie, "GET", f"/api/orders/{order['number']}/returnable")[1])["items"]
+        lines += [(cookie, order["number"], i["line"]) for i in items if i["returnable_quantity"]]
+assert len(lines) >= 2, f"the demo data has {len(lines)} returnable lines; 2 are needed"
+race_line, lines = lines[-1], lines[:-1]
+
+work, lock, times, statuses = list(lines), threading.Lock(), [], collections.Counter()
+def worker():
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    while True:
+        with lock:
+            if not work:
+                return
+            cookie, order, line = work.pop()
+        started = time.perf_counter()
+        status, _ = call(connection, cookie, "POST", "/api/returns", new_return(order, line), str(uuid.uuid4()))
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            times.append(elapsed)
+            statuses[status] += 1
+connections = 4
+threads = [threading.Thread(target=worker) for _ in range(connections)]
+started = time.perf_counter()
+for t in threads: t.start()
+for t in threads: t.join()
+wall = time.perf_counter() - started
+times.sort()
+print(f"{len(times)} requests (every returnable line of the demo customers), {connections} connections: "
+      f"{len(times) / wall:.1f} req/s, median {statistics.median(times):.2f} ms, "
+      f"p90 {times[int(len(times) * 0.9)]:.2f} ms, statuses {dict(sorted(statuses.items()))}")
+
+cookie, order, line = race_line
+def my_returns():
+    return {r["number"] for r in json.loads(call(setup, cookie, "GET", "/api/returns")[1])}
+before, key, barrier = my_returns(), str(uuid.uuid4()), threading.Barrier(20)
+answers = []
+def racer():
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.connect()
+    barrier.wait()
+    status, body = call(connection, cookie, "POST", "/api/returns", new_return(order, line), key)
+    with lock:
+        answers.append((status, json.loads(body).get("number")))
+racers = [threading.Thread(target=racer) for _ in range(20)]
+for t in racers: t.start()
+for t in racers: t.join()
+made = my_returns() - before
+race_statuses = dict(sorted(collections.Counter(s for s, _ in answers).items()))
+print(f"one Idempotency-Key, 20 concurrent identical requests: statuses {race_statuses}, "
+      f"return numbers answered {len({n for _, n in answers})}, returns made {len(made)}")
+assert len(made) == 1 and {n for _, n in answers} == made and race_statuses == {201: 20}, \
+    "20 requests with one key must make exactly one return"
+PY
+)
+
 {
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
@@ -147,6 +226,7 @@ PY
   block "order detail" "/api/orders/$number" "$detail_load"
   block "order list, first page" "/api/orders" "$list_load"
   printf '`POST /api/auth/code`, 200 requests each, interleaved, 20 ms apart, one keep-alive connection:\n\n```\n%s\n```\n\n' "$code_cost"
+  printf '`POST /api/returns` (signed in, a fresh Idempotency-Key each; drop-off, refund), loopback, server profile:\n\n```\n%s\n```\n\n' "$returns_load"
 } | tee -a "$results"
 
 # Over budget is a failure, stated after the figures are written.

@@ -60,6 +60,16 @@ pub mod paths {
         format!("{RETURNS}/{number}/drop-off.svg")
     }
 
+    /// `/api/returns/{number}/reschedule`
+    pub fn reschedule_pickup(number: &str) -> String {
+        format!("{RETURNS}/{number}/reschedule")
+    }
+
+    /// `/api/returns/{number}/pass`
+    pub fn return_pass(number: &str) -> String {
+        format!("{RETURNS}/{number}/pass")
+    }
+
     /// `/api/orders/{number}/returnable`
     pub fn returnable(number: &str) -> String {
         format!("{ORDERS}/{number}/returnable")

@@ -318,6 +318,24 @@ pub struct NewReturn {
     pub pickup_slot: Option<UtcTime>,
 }
 
+/// `POST /api/returns/{number}/reschedule`: move a booked pickup to another slot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPickupSlot {
+    /// The start of the new slot, one of [`PickupOffer::slots`] (the same slot as booked changes
+    /// nothing).
+    pub pickup_slot: UtcTime,
+}
+
+/// `POST /api/returns/{number}/pass`: the token of a return's link (`/returns/{number}?t=TOKEN`,
+/// sent in the messages about it), traded for a guest pass to the return's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnPassRequest {
+    /// The `t` of the link, as it was sent.
+    pub token: String,
+}
+
 /// One line of a return, as the customer reads it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -72,14 +72,24 @@ pub async fn lookup(
     };
     let order_id = order.id;
     let detail = load_detail(&state.db, order, true, state.clock.now()).await?;
-    // A signed-in customer keeps their session and it carries the guest pass too; anyone else
-    // gets a guest session for this one order.
-    let jar = match (caller.customer, &caller.session_token_hash) {
-        (Some(_), Some(session)) => {
-            grant_guest_pass(&state, session, order_id).await?;
-            jar
-        }
-        _ => start_session(&state, jar, None, Some(order_id), GUEST_SESSION_SECS).await?,
-    };
+    let jar = open_order(&state, &caller, jar, order_id).await?;
     Ok((jar, Json(detail)))
+}
+
+/// Gives this browser a guest pass for order `order_id` (proved by the caller: a lookup, or a
+/// return's link). A signed-in customer keeps their session and it carries the pass too; anyone
+/// else gets a guest session for this one order.
+pub(crate) async fn open_order(
+    state: &AppState,
+    caller: &Caller,
+    jar: CookieJar,
+    order_id: i64,
+) -> ApiResult<CookieJar> {
+    match (caller.customer, &caller.session_token_hash) {
+        (Some(_), Some(session)) => {
+            grant_guest_pass(state, session, order_id).await?;
+            Ok(jar)
+        }
+        _ => start_session(state, jar, None, Some(order_id), GUEST_SESSION_SECS).await,
+    }
 }

@@ -52,6 +52,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/returns/{number}", get(returns::detail))
         .route("/api/returns/{number}/cancel", post(returns::cancel))
         .route(
+            "/api/returns/{number}/reschedule",
+            post(returns::reschedule),
+        )
+        .route("/api/returns/{number}/pass", post(returns::pass::pass))
+        .route(
             "/api/returns/{number}/drop-off.svg",
             get(returns::drop_off::qr),
         )

@@ -4,6 +4,7 @@
 //! delivery is a row in the outbox (`/dev/outbox`); a real deployment plugs its email/SMS here.
 
 use crate::clock::{china_clock, china_date_time, Clock};
+use crate::returns::pass::ReturnLinks;
 use crate::returns::policy::PICKUP_WINDOW_SECS;
 use portico_api::{Contact, Money, Resolution, ReturnStatus};
 use sqlx::SqlitePool;
@@ -16,6 +17,8 @@ pub enum Notice {
     SignInCode { contact: Contact, code: String },
     /// A return started or moved on: its buyer hears where it is now.
     ReturnUpdate { return_id: i64 },
+    /// A return's pickup was moved to another slot: its buyer hears the new window.
+    PickupRescheduled { return_id: i64 },
 }
 
 /// Hands notices to the delivery worker.
@@ -30,11 +33,12 @@ const QUEUE: usize = 4096;
 
 impl Notifier {
     /// Starts the delivery worker on the current runtime.
-    pub fn start(db: SqlitePool, clock: Clock, demo: bool) -> Self {
+    /// Messages about a return carry its link (`links`).
+    pub fn start(db: SqlitePool, clock: Clock, demo: bool, links: ReturnLinks) -> Self {
         let (queue, mut notices) = mpsc::channel(QUEUE);
         tokio::spawn(async move {
             while let Some(notice) = notices.recv().await {
-                if let Err(error) = deliver(&db, clock.now(), demo, notice).await {
+                if let Err(error) = deliver(&db, clock.now(), demo, &links, notice).await {
                     tracing::warn!(%error, "could not deliver a notice");
                 }
             }
@@ -87,9 +91,16 @@ fn return_status_words(status: &str) -> (&'static str, &'static str) {
     }
 }
 
-async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Result<(), sqlx::Error> {
+async fn deliver(
+    db: &SqlitePool,
+    now: i64,
+    demo: bool,
+    links: &ReturnLinks,
+    notice: Notice,
+) -> Result<(), sqlx::Error> {
     match notice {
-        Notice::ReturnUpdate { return_id } => {
+        Notice::ReturnUpdate { return_id } | Notice::PickupRescheduled { return_id } => {
+            let moved = matches!(notice, Notice::PickupRescheduled { .. });
             if !demo {
                 tracing::debug!("no delivery channel outside demo mode: return update not sent");
                 return Ok(());
@@ -106,7 +117,11 @@ async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Resul
                 return Ok(());
             };
             let (number, name) = (&row.number, &row.name);
-            let (zh, en) = return_status_words(&row.status);
+            let (zh, en) = if moved {
+                ("的上门取件已改期", "has its pickup moved")
+            } else {
+                return_status_words(&row.status)
+            };
             let amount = Money::fen(row.refund_fen).decimal();
             // What comes back: the money, or for an exchange the variants sent instead.
             let (outcome_zh, outcome_en) = if row.resolution == Resolution::Exchange.as_str() {
@@ -155,6 +170,11 @@ async fn deliver(db: &SqlitePool, now: i64, demo: bool, notice: Notice) -> Resul
                 more_en.push_str(&format!(
                     "\nShow the return code {code} at the drop-off point."
                 ));
+            }
+            // Whoever holds the message can follow the return, signed in or not.
+            if let Some(link) = links.link(number, now) {
+                more_zh.push_str(&format!("\n查看退货进度：{link}"));
+                more_en.push_str(&format!("\nFollow your return: {link}"));
             }
             sqlx::query(
                 "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",

@@ -37,6 +37,8 @@ use utoipa::{Modify, OpenApi};
         crate::returns::detail,
         crate::returns::list,
         crate::returns::cancel,
+        crate::returns::reschedule,
+        crate::returns::pass::pass,
         crate::returns::drop_off::qr,
         crate::guest::lookup,
         crate::dev::outbox,

@@ -69,6 +69,14 @@ pub const LOOKUP_PER_ORDER: Rule = Rule {
     window_secs: 15 * 60,
 };
 
+/// Return links traded for a pass by one client address, right or wrong (a wrong token is a
+/// guess at a signature: as many as the lookups one address may make).
+pub const RETURN_PASS_PER_IP: Rule = Rule {
+    name: "return-pass-ip",
+    limit: 20,
+    window_secs: 15 * 60,
+};
+
 /// Counts one hit of `rule` for `key`; a full window is a 429 saying when to come back.
 pub fn limit(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
     state

@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::notify::Notifier;
 use crate::rate_limit::RateLimiter;
+use crate::returns::pass::ReturnLinks;
 use crate::{db, returns, seed};
 use sqlx::SqlitePool;
 use std::sync::Arc;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub return_writes: Arc<tokio::sync::Mutex<()>>,
     /// The key drop-off codes are signed with (made once per database, see `db::server_key`).
     pub drop_off_key: Arc<str>,
+    /// The key return links are signed with (see `returns::pass`).
+    pub return_pass_key: Arc<str>,
 }
 
 /// Opens (creating, migrating and seeding when new) the database and builds the state.
@@ -31,8 +34,17 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     seed::seed_if_empty(&db, clock.now()).await?;
     let drop_off_key: Arc<str> = db::server_key(&db, "drop_off").await?.into();
     returns::drop_off::backfill_codes(&db, &drop_off_key).await?;
+    let return_pass_key: Arc<str> = db::server_key(&db, "return_pass").await?.into();
     let limits = Arc::new(RateLimiter::new(config.rate_limit_factor));
-    let notifier = Notifier::start(db.clone(), clock.clone(), config.demo);
+    let links = ReturnLinks {
+        key: return_pass_key.clone(),
+        origin: config
+            .public_url
+            .as_ref()
+            .map(|url| url.origin.clone())
+            .unwrap_or_default(),
+    };
+    let notifier = Notifier::start(db.clone(), clock.clone(), config.demo, links);
     Ok(AppState {
         notifier,
         db,
@@ -41,5 +53,6 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         limits,
         return_writes: Arc::default(),
         drop_off_key,
+        return_pass_key,
     })
 }

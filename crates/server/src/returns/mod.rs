@@ -3,6 +3,7 @@
 //! reading it back. The rules are in `policy`, free of storage.
 
 pub mod drop_off;
+pub mod pass;
 pub mod policy;
 
 use crate::auth::{sha256_hex, Caller};
@@ -19,9 +20,9 @@ use policy::{
     window_days, LineFacts, Verdict, PICKUP_WINDOW_SECS,
 };
 use portico_api::{
-    ErrorCode, ExchangeOption, Handover, Money, NewReturn, OrderNumber, PickupBooking, PickupOffer,
-    PickupSlot, Resolution, ReturnDetail, ReturnEligibility, ReturnReason, ReturnStatus,
-    ReturnableItem, ReturnedLine, ReturnedVariant, TierName,
+    ErrorCode, ExchangeOption, Handover, Money, NewPickupSlot, NewReturn, OrderNumber,
+    PickupBooking, PickupOffer, PickupSlot, Resolution, ReturnDetail, ReturnEligibility,
+    ReturnReason, ReturnStatus, ReturnableItem, ReturnedLine, ReturnedVariant, TierName,
 };
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -576,6 +577,78 @@ pub async fn cancel(
         )
         .await?;
     }
+    Ok(Json(load_return(&state.db, id).await?))
+}
+
+/// Moves a booked pickup to another slot, while the goods are still to be collected: the return
+/// is a pickup, `pickup_scheduled`, or `pending_review`/`approved` with its booking (else
+/// `return_locked`). The new slot must be offered now (`pickup_slot_unavailable`) and have room
+/// besides this return's own booking (`pickup_slot_full`, checked and booked in one step, as a
+/// new return's). The slot already booked changes nothing, so sending it again is harmless. The
+/// buyer is told the new window.
+#[utoipa::path(post, path = "/api/returns/{number}/reschedule", tag = "returns", operation_id = "reschedule_pickup", security(("session" = [])),
+    params(("number" = String, Path, description = "Return number, R + 8 digits")),
+    request_body = NewPickupSlot,
+    responses((status = 200, description = "The return with its new pickup window (as it was, when that slot was booked already).", body = ReturnDetail),
+        (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 413), (status = 415), (status = 422)))]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    ApiJson(asked): ApiJson<NewPickupSlot>,
+) -> ApiResult<Json<ReturnDetail>> {
+    let id = return_for(&state, &caller, &number).await?;
+    let _one_at_a_time = state.return_writes.lock().await;
+    let (status, handover, booked): (String, String, Option<i64>) =
+        sqlx::query_as("SELECT status, handover, pickup_starts_at FROM returns WHERE id = ?")
+            .bind(id)
+            .fetch_one(&state.db)
+            .await?;
+    let status = ReturnStatus::parse(&status).ok_or(ApiError::Corrupt("a return status"))?;
+    let handover = Handover::parse(&handover).ok_or(ApiError::Corrupt("a hand-over"))?;
+    let still_to_collect = matches!(
+        status,
+        ReturnStatus::PickupScheduled | ReturnStatus::PendingReview | ReturnStatus::Approved
+    );
+    let Some(booked) = booked.filter(|_| handover == Handover::Pickup && still_to_collect) else {
+        return Err(ErrorCode::ReturnLocked.into());
+    };
+    let wanted = parse_rfc3339(&asked.pickup_slot.0);
+    if wanted == Some(booked) {
+        return Ok(Json(load_return(&state.db, id).await?));
+    }
+    let now = state.clock.now();
+    let start = wanted
+        .filter(|start| pickup_slots(now).contains(start))
+        .ok_or_else(|| {
+            ApiError::Refused(
+                ErrorCode::PickupSlotUnavailable,
+                format!(
+                    "{} is not the start of a pickup slot offered now",
+                    asked.pickup_slot.0
+                ),
+            )
+        })?;
+    // As when a return is created: the booking is moved first, then the new slot counted with
+    // it (this return's old booking no longer counts), in one transaction under `return_writes`.
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE returns SET pickup_starts_at = ?, updated_at = ? WHERE id = ?")
+        .bind(start)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if booked_in(&mut tx, start).await? > i64::from(state.config.pickup_slot_capacity) {
+        tx.rollback().await?;
+        return Err(ApiError::Refused(
+            ErrorCode::PickupSlotFull,
+            format!("the pickup slot at {} is fully booked", rfc3339(start).0),
+        ));
+    }
+    tx.commit().await?;
+    state
+        .notifier
+        .send(Notice::PickupRescheduled { return_id: id });
     Ok(Json(load_return(&state.db, id).await?))
 }
 

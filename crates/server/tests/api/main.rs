@@ -6,6 +6,7 @@ mod helpers;
 mod openapi;
 mod orders;
 mod pickup;
+mod return_links;
 mod returns;
 mod sign_in;
 mod web;

@@ -461,3 +461,258 @@ async fn a_drop_off_return_has_a_signed_code_and_its_qr_code_for_its_owner_only(
         (StatusCode::NOT_FOUND, "not_found".into())
     );
 }
+
+/// Asks for return `number`'s pickup to move to the slot starting at `slot`.
+async fn reschedule(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    number: &str,
+    slot: &str,
+) -> reqwest::Response {
+    app.post(
+        browser,
+        &format!("/api/returns/{number}/reschedule"),
+        json!({ "pickup_slot": slot }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn rescheduling_moves_the_booking_tells_the_buyer_and_is_safe_to_send_again() {
+    let app = spawn().await;
+    let (wang, his) = ready(&app, WANG, 12_000, 3).await;
+    let created: Value = start_return(
+        &app,
+        &wang,
+        Some("m-1"),
+        &pickup_of_line_one(&his, FIRST_SLOT),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let number = created["number"].as_str().unwrap();
+    assert_eq!(remaining(&app, &wang, &his, FIRST_SLOT).await, 3);
+
+    let moved = reschedule(&app, &wang, number, SECOND_SLOT).await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let moved: Value = moved.json().await.unwrap();
+    assert_eq!(
+        moved["pickup"],
+        json!({ "starts_at": SECOND_SLOT, "ends_at": "2027-03-02T05:00:00Z" })
+    );
+    // Nothing else about the return changes.
+    let mut expected = created.clone();
+    expected["pickup"] = moved["pickup"].clone();
+    assert_eq!(moved, expected);
+    assert_eq!(
+        app.get_json::<Value>(&wang, &format!("/api/returns/{number}"))
+            .await,
+        moved
+    );
+    // The old slot is free again, the new one taken.
+    assert_eq!(remaining(&app, &wang, &his, FIRST_SLOT).await, 4);
+    assert_eq!(remaining(&app, &wang, &his, SECOND_SLOT).await, 3);
+
+    // The buyer hears the new window, in both languages.
+    let told = message_about(&app, WANG, number, "has its pickup moved").await;
+    let body = told["body"].as_str().unwrap();
+    assert!(body.contains("的上门取件已改期"), "{body}");
+    assert!(
+        body.contains("上门取件时间：2027-03-02 11:00–13:00（北京时间）"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Pickup: 2027-03-02 11:00–13:00 (China time)"),
+        "{body}"
+    );
+    let messages = app.outbox().await.len();
+
+    // Sent again (also written with China's offset): the same return, nothing more booked or told.
+    for slot in [SECOND_SLOT, "2027-03-02T11:00:00+08:00"] {
+        let again = reschedule(&app, &wang, number, slot).await;
+        assert_eq!(again.status(), StatusCode::OK);
+        assert_eq!(again.json::<Value>().await.unwrap(), moved);
+    }
+    assert_eq!(remaining(&app, &wang, &his, SECOND_SLOT).await, 3);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(app.outbox().await.len(), messages);
+
+    // A slot that is not offered.
+    for slot in ["2027-03-01T05:00:00Z", "2027-03-02T02:00:00Z", "not a time"] {
+        assert_eq!(
+            problem_code(reschedule(&app, &wang, number, slot).await).await,
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "pickup_slot_unavailable".into()
+            ),
+            "{slot}"
+        );
+    }
+    assert_eq!(remaining(&app, &wang, &his, SECOND_SLOT).await, 3);
+}
+
+#[tokio::test]
+async fn a_full_slot_refuses_a_reschedule_and_changes_nothing() {
+    let app = spawn_with(|config| config.pickup_slot_capacity = 1).await;
+    let (li, hers) = ready(&app, LI, 1_000, 3).await;
+    let first: Value = start_return(
+        &app,
+        &li,
+        Some("f-1"),
+        &pickup_of_line_one(&hers, FIRST_SLOT),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let second: Value = start_return(
+        &app,
+        &li,
+        Some("f-2"),
+        &pickup_of_line_one(&hers, SECOND_SLOT),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let number = second["number"].as_str().unwrap();
+    assert_eq!(
+        problem_code(reschedule(&app, &li, number, FIRST_SLOT).await).await,
+        (StatusCode::CONFLICT, "pickup_slot_full".into())
+    );
+    let path = format!("/api/returns/{number}");
+    assert_eq!(app.get_json::<Value>(&li, &path).await, second);
+    assert_eq!(remaining(&app, &li, &hers, FIRST_SLOT).await, 0);
+    assert_eq!(remaining(&app, &li, &hers, SECOND_SLOT).await, 0);
+    // Its own booking does not count against it: staying put is fine, and once the first is
+    // cancelled its slot can be taken.
+    assert_eq!(
+        reschedule(&app, &li, number, SECOND_SLOT).await.status(),
+        StatusCode::OK
+    );
+    let cancel = format!("/api/returns/{}/cancel", first["number"].as_str().unwrap());
+    assert_eq!(
+        app.post(&li, &cancel, json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        reschedule(&app, &li, number, FIRST_SLOT).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(remaining(&app, &li, &hers, FIRST_SLOT).await, 0);
+    assert_eq!(remaining(&app, &li, &hers, SECOND_SLOT).await, 1);
+}
+
+#[tokio::test]
+async fn only_a_pickup_still_to_come_can_be_rescheduled_and_only_by_whoever_may_cancel_it() {
+    let app = spawn().await;
+    let (li, hers) = ready(&app, LI, 1_000, 3).await;
+    // Not a pickup: locked.
+    let dropped: Value = start_return(&app, &li, Some("l-1"), &one_of_line_one(&hers, 1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem_code(reschedule(&app, &li, dropped["number"].as_str().unwrap(), SECOND_SLOT).await)
+            .await,
+        (StatusCode::CONFLICT, "return_locked".into())
+    );
+    // Waiting for review with its booking: may move.
+    sqlx::query("UPDATE order_items SET unit_price_fen = 60000 WHERE position = 0")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let big: Value = start_return(
+        &app,
+        &li,
+        Some("l-2"),
+        &pickup_of_line_one(&hers, FIRST_SLOT),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(big["status"], "pending_review");
+    let big_number = big["number"].as_str().unwrap();
+    assert_eq!(
+        reschedule(&app, &li, big_number, SECOND_SLOT)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // Someone else's: 404; nobody signed in: 401; a guest pass for the order: allowed.
+    let wang = client();
+    app.sign_in(&wang, WANG).await;
+    assert_eq!(
+        problem_code(reschedule(&app, &wang, big_number, FIRST_SLOT).await).await,
+        (StatusCode::NOT_FOUND, "not_found".into())
+    );
+    assert_eq!(
+        problem_code(reschedule(&app, &client(), big_number, FIRST_SLOT).await).await,
+        (StatusCode::UNAUTHORIZED, "unauthorized".into())
+    );
+    let guest = client();
+    let pass = app
+        .post(
+            &guest,
+            "/api/guest/lookup",
+            json!({ "order_number": hers, "contact": LI }),
+        )
+        .await;
+    assert_eq!(pass.status(), StatusCode::OK);
+    assert_eq!(
+        reschedule(&app, &guest, big_number, FIRST_SLOT)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // Approved (after review), then picked up: locked from then on, and cancelled too.
+    let demo = client();
+    let advance = || app.post(&demo, "/api/dev/advance-shipments", json!({}));
+    advance().await; // pending_review -> approved
+    let path = format!("/api/returns/{big_number}");
+    assert_eq!(
+        app.get_json::<Value>(&li, &path).await["status"],
+        "approved"
+    );
+    assert_eq!(
+        reschedule(&app, &li, big_number, SECOND_SLOT)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    advance().await; // approved -> pickup_scheduled
+    advance().await; // pickup_scheduled -> picked_up
+    assert_eq!(
+        app.get_json::<Value>(&li, &path).await["status"],
+        "picked_up"
+    );
+    assert_eq!(
+        problem_code(reschedule(&app, &li, big_number, FIRST_SLOT).await).await,
+        (StatusCode::CONFLICT, "return_locked".into())
+    );
+    let small: Value = start_return(
+        &app,
+        &li,
+        Some("l-3"),
+        &pickup_of_line_one(&hers, FIRST_SLOT),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let small_number = small["number"].as_str().unwrap();
+    let cancel = format!("/api/returns/{small_number}/cancel");
+    assert_eq!(
+        app.post(&li, &cancel, json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        problem_code(reschedule(&app, &li, small_number, SECOND_SLOT).await).await,
+        (StatusCode::CONFLICT, "return_locked".into())
+    );
+}

@@ -1,0 +1,143 @@
+//! A return's link: `/returns/{number}?t=TOKEN`, sent in every message about the return, lets
+//! whoever holds it follow that return without an account. The token is `EXPIRY.TAG`: the unix
+//! second it stops working, and the HMAC-SHA256 (hex) of `return-pass:{number}:{EXPIRY}` under
+//! the server's `return_pass` key (see `db::server_key`). It cannot be made without the key,
+//! outlived, or moved to another return. Traded at `POST /api/returns/{number}/pass` for a guest
+//! pass to the return's order, as the guest lookup gives one.
+
+use crate::auth::Caller;
+use crate::error::{ApiJson, ApiResult};
+use crate::guest::open_order;
+use crate::rate_limit::{self, limit, ClientIp};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum_extra::extract::cookie::CookieJar;
+use hmac::{Hmac, Mac};
+use portico_api::{ErrorCode, ReturnPassRequest};
+use std::sync::Arc;
+
+/// How long a link works from the message that carries it.
+pub const LINK_TTL_SECS: i64 = 30 * 24 * 3600;
+/// Longer than any token this server makes (10 + 1 + 64 characters); anything longer is refused
+/// unread.
+const MAX_TOKEN_LEN: usize = 128;
+
+fn mac(key: &str, number: &str, expires_at: i64) -> Option<Hmac<sha2::Sha256>> {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).ok()?;
+    mac.update(format!("return-pass:{number}:{expires_at}").as_bytes());
+    Some(mac)
+}
+
+/// The token for return `number`, working until `expires_at` (unix seconds). `None` only if HMAC
+/// refused the key, which it never does.
+pub fn token(key: &str, number: &str, expires_at: i64) -> Option<String> {
+    let tag = mac(key, number, expires_at)?.finalize().into_bytes();
+    Some(format!("{expires_at}.{}", hex::encode(tag)))
+}
+
+/// Whether `token` is one this server made for return `number` and still works at `now`. The
+/// tag is compared in constant time.
+pub fn check(key: &str, number: &str, token: &str, now: i64) -> bool {
+    if token.len() > MAX_TOKEN_LEN {
+        return false;
+    }
+    let Some((expiry, tag)) = token.split_once('.') else {
+        return false;
+    };
+    if expiry.is_empty() || expiry.len() > 12 || !expiry.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Ok(expires_at) = expiry.parse::<i64>() else {
+        return false;
+    };
+    // Only the lower-case hex this server writes: one token, one spelling.
+    if tag.bytes().any(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
+    let Ok(tag) = hex::decode(tag) else {
+        return false;
+    };
+    expires_at > now
+        && mac(key, number, expires_at).is_some_and(|mac| mac.verify_slice(&tag).is_ok())
+}
+
+/// What the messages about returns link to: where customers reach Portico (its public URL, or
+/// nothing for a relative link) and the key the tokens are signed with.
+#[derive(Clone)]
+pub struct ReturnLinks {
+    pub key: Arc<str>,
+    /// `https://portal.example.com`, or empty.
+    pub origin: String,
+}
+
+impl ReturnLinks {
+    /// The link to return `number`, working for [`LINK_TTL_SECS`] from `now`.
+    pub fn link(&self, number: &str, now: i64) -> Option<String> {
+        let token = token(&self.key, number, now.saturating_add(LINK_TTL_SECS))?;
+        Some(format!("{}/returns/{number}?t={token}", self.origin))
+    }
+}
+
+/// Trades the token of a return's link for a guest pass to the return's order (the browser's
+/// session gets it, as with the guest lookup), so the return and its order can then be read. A
+/// token that is not this return's, altered or expired is one 404, whichever it is. Every try
+/// counts against the address's limit.
+#[utoipa::path(post, path = "/api/returns/{number}/pass", tag = "returns", operation_id = "return_pass",
+    security((), ("session" = [])),
+    params(("number" = String, Path, description = "Return number, R + 8 digits")),
+    request_body = ReturnPassRequest,
+    responses((status = 204, description = "The browser holds a pass for the return's order.",
+            headers(("set-cookie" = String, description = "A guest session for the return's order, unless the browser is signed in."))),
+        (status = 400), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422), (status = 429)))]
+pub async fn pass(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    caller: Caller,
+    jar: CookieJar,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<ReturnPassRequest>,
+) -> ApiResult<impl IntoResponse> {
+    limit(&state, rate_limit::RETURN_PASS_PER_IP, &ip)?;
+    if !check(
+        &state.return_pass_key,
+        &number,
+        &body.token,
+        state.clock.now(),
+    ) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let order_id: Option<i64> = sqlx::query_scalar("SELECT order_id FROM returns WHERE number = ?")
+        .bind(&number)
+        .fetch_optional(&state.db)
+        .await?;
+    let order_id = order_id.ok_or(ErrorCode::NotFound)?;
+    let jar = open_order(&state, &caller, jar, order_id).await?;
+    Ok((jar, StatusCode::NO_CONTENT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_works_for_its_return_until_it_expires_and_only_as_made() {
+        let made = token("key", "R20000001", 1_000).unwrap();
+        assert!(made.starts_with("1000.") && made.len() == 5 + 64, "{made}");
+        assert!(check("key", "R20000001", &made, 999));
+        assert!(!check("key", "R20000001", &made, 1_000), "expired");
+        assert!(!check("key", "R20000002", &made, 999), "another return");
+        assert!(!check("other", "R20000001", &made, 999), "another key");
+        let later = made.replacen("1000.", "2000.", 1);
+        assert!(!check("key", "R20000001", &later, 999), "expiry moved");
+        let mut flipped = made.clone();
+        let last = if made.ends_with('0') { "1" } else { "0" };
+        flipped.replace_range(made.len() - 1.., last);
+        assert!(!check("key", "R20000001", &flipped, 999), "tag altered");
+        assert!(!check("key", "R20000001", &made.to_uppercase(), 999));
+        for junk in ["", ".", "1000", "1000.", "x.ab", "-1.ab", &"9".repeat(200)] {
+            assert!(!check("key", "R20000001", junk, 0), "{junk}");
+        }
+    }
+}
