@@ -3,19 +3,25 @@
 
 use crate::components::labels;
 use crate::components::page_state::{ErrorNotice, Skeleton};
-use crate::components::returns::ReturnFacts;
+use crate::components::returns::{slot_picker, ReturnFacts};
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use crate::services::Services;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::{lazy_route, LazyRoute};
-use portico_api::{paths, Handover, ReturnDetail, ReturnStatus};
+use portico_api::{
+    paths, Handover, NewPickupSlot, ReturnDetail, ReturnEligibility, ReturnPassRequest,
+    ReturnStatus, UtcTime,
+};
 use portico_client::{Remote, Submit};
 
-/// The route: a wasm chunk of its own, fetched at the same time as the return.
+/// The route: a wasm chunk of its own, fetched at the same time as the return. Opened from the
+/// link in a message (`?t=`), it first trades the link for a pass to that return's order, so a
+/// customer who is not signed in (or a guest) can follow it.
 pub struct ReturnDetailRoute {
     detail: Remote<ReturnDetail>,
+    link: Option<Submit<()>>,
 }
 
 #[lazy_route]
@@ -24,24 +30,44 @@ impl LazyRoute for ReturnDetailRoute {
         let services = Services::current();
         let params = use_params_map();
         let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
-        Self {
-            detail: Remote::new(move || services.orders(&paths::return_detail(&number.get()))),
-        }
+        let link = use_query_map().read_untracked().get("t").map(|token| {
+            let pass = Submit::<()>::new();
+            pass.post(
+                services.orders(&paths::return_pass(&number.get_untracked())),
+                &ReturnPassRequest { token },
+            );
+            pass
+        });
+        let detail = Remote::new(move || {
+            // Read again once the link has opened the return for this browser.
+            if let Some(pass) = link {
+                pass.value();
+            }
+            services.orders(&paths::return_detail(&number.get()))
+        });
+        Self { detail, link }
     }
 
     fn view(this: Self) -> AnyView {
-        view! { <ReturnDetailPage detail=this.detail/> }.into_any()
+        view! { <ReturnDetailPage detail=this.detail link=this.link/> }.into_any()
     }
 }
 
 #[component]
-fn ReturnDetailPage(detail: Remote<ReturnDetail>) -> impl IntoView {
+fn ReturnDetailPage(detail: Remote<ReturnDetail>, link: Option<Submit<()>>) -> impl IntoView {
+    let i18n = use_locale();
     view! {
         <section class="page">
-            {move || match detail.get() {
-                None => view! { <Skeleton blocks=4/> }.into_any(),
-                Some(Ok(current)) => view! { <ReturnView current reload=Callback::new(move |_| detail.refetch())/> }.into_any(),
-                Some(Err(error)) => view! {
+            {move || match (link.map(|pass| pass.value()), detail.get()) {
+                (Some(None), _) | (_, None) => view! { <Skeleton blocks=4/> }.into_any(),
+                (Some(Some(Err(_))), _) => view! {
+                    <div class="notice notice-info" role="alert">
+                        <p>{td_string!(i18n.get(), returns.link_invalid)}</p>
+                        <a href="/sign-in" class="button">{td_string!(i18n.get(), nav.sign_in)}</a>
+                    </div>
+                }.into_any(),
+                (_, Some(Ok(current))) => view! { <ReturnView current reload=Callback::new(move |_| detail.refetch())/> }.into_any(),
+                (_, Some(Err(error))) => view! {
                     <ErrorNotice error retry=Callback::new(move |_| detail.refetch())/>
                 }.into_any(),
             }}
@@ -91,6 +117,12 @@ fn ReturnView(current: ReturnDetail, reload: Callback<()>) -> impl IntoView {
         }
     });
     let number = current.number.clone();
+    let may_move_pickup = current.handover == Handover::Pickup
+        && current.pickup.is_some()
+        && matches!(
+            current.status,
+            ReturnStatus::PickupScheduled | ReturnStatus::PendingReview | ReturnStatus::Approved
+        );
     let may_cancel = matches!(
         current.status,
         ReturnStatus::Requested
@@ -135,6 +167,10 @@ fn ReturnView(current: ReturnDetail, reload: Callback<()>) -> impl IntoView {
                 Some(Err(error)) => Some(view! { <ErrorNotice error/> }),
                 _ => None,
             }}
+            {may_move_pickup.then(|| view! {
+                <Reschedule number=detail.number.clone() order=detail.order.to_string()
+                    booked=detail.pickup.as_ref().map(|p| p.starts_at.clone()) reload/>
+            })}
             {may_cancel.then(|| {
                 let number = number.clone();
                 move || if asking.get() {
@@ -162,5 +198,68 @@ fn ReturnView(current: ReturnDetail, reload: Callback<()>) -> impl IntoView {
                 }
             })}
         }
+    }
+}
+
+/// Moving a booked pickup to another slot of the coming week.
+#[component]
+fn Reschedule(
+    number: String,
+    order: String,
+    booked: Option<UtcTime>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_locale();
+    let services = Services::current();
+    let open = RwSignal::new(false);
+    let slot = RwSignal::new(booked);
+    let taken = RwSignal::new(Vec::<UtcTime>::new());
+    let save = Submit::<ReturnDetail>::new();
+    let offer =
+        Remote::<ReturnEligibility>::new(move || services.orders(&paths::returnable(&order)));
+    Effect::new(move |_| match save.value() {
+        Some(Ok(_)) => reload.run(()),
+        Some(Err(error)) if error.code() == Some(portico_api::ErrorCode::PickupSlotFull) => {
+            if let Some(full) = slot.get_untracked() {
+                taken.update(|t| t.push(full));
+            }
+        }
+        _ => {}
+    });
+    let number = StoredValue::new(number);
+    move || {
+        let locale = i18n.get();
+        if !open.get() {
+            return view! {
+                <button type="button" class="button button-secondary" on:click=move |_| open.set(true)>
+                    {td_string!(locale, returns.reschedule)}
+                </button>
+            }
+            .into_any();
+        }
+        let send = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if let Some(pickup_slot) = slot.get_untracked() {
+                let path = number.with_value(|n| paths::reschedule_pickup(n));
+                save.post(services.orders(&path), &NewPickupSlot { pickup_slot });
+            }
+        };
+        view! {
+            <form class="return-form" on:submit=send>
+                {move || match offer.get() {
+                    Some(Ok(o)) => slot_picker(locale, &o.pickup.slots, slot, taken).into_any(),
+                    Some(Err(error)) => view! { <ErrorNotice error/> }.into_any(),
+                    None => view! { <Skeleton blocks=1/> }.into_any(),
+                }}
+                {move || match save.value() {
+                    Some(Err(error)) => Some(view! { <ErrorNotice error/> }),
+                    _ => None,
+                }}
+                <button type="submit" class="button" disabled=move || save.pending()>
+                    {move || if save.pending() { td_string!(locale, returns.rescheduling) } else { td_string!(locale, returns.reschedule_save) }}
+                </button>
+            </form>
+        }
+        .into_any()
     }
 }

@@ -38,7 +38,15 @@ export type Returnable = {
   order: string;
   items: { line: number; name: string; returnable_quantity: number; unit_price: number }[];
 };
-export type ReturnSummary = { number: string; order: string; status: string; refund: number; lines: { line: number; quantity: number }[] };
+export type ReturnSummary = {
+  number: string;
+  order: string;
+  status: string;
+  refund: number;
+  lines: { line: number; quantity: number }[];
+  pickup?: { starts_at: string };
+  drop_off_code?: string;
+};
 
 /** An order of the signed-in customer with an item that can go back now (a different one each
  * time a journey has returned the one before), and that item. */

@@ -213,6 +213,18 @@ test('a customer follows a return step by step and can cancel it before the pick
   await expect(page.getByTestId('pickup-window')).toBeVisible();
   await expectAccessible(page);
 
+  // The pickup moves to another free slot of the week.
+  const booked = made.pickup!.starts_at;
+  await page.getByRole('button', { name: t('returns.reschedule') }).click();
+  const picker = page.getByLabel(t('returns.slot'));
+  await expect(picker).toHaveValue(booked);
+  const other = await picker.locator(`option:not([disabled]):not([value="${booked}"])`).first().getAttribute('value');
+  await picker.selectOption(other!);
+  await page.getByRole('button', { name: t('returns.reschedule_save') }).click();
+  await expect(page.getByRole('button', { name: t('returns.reschedule') })).toBeVisible();
+  expect((await startedSince(request, number, before))[0].pickup!.starts_at).toBe(other);
+  await expectAccessible(page);
+
   // "My returns" lists it and leads back to it.
   await page.getByRole('link', { name: t('nav.returns') }).click();
   await expect(page.getByRole('heading', { name: t('returns.list_title'), level: 1 })).toBeVisible();
@@ -229,4 +241,46 @@ test('a customer follows a return step by step and can cancel it before the pick
   await expect(page.getByRole('button', { name: t('returns.cancel') })).toHaveCount(0);
   expect(await startedSince(request, number, before)).toHaveLength(0);
   await expectAccessible(page);
+});
+
+test('a guest starts a return for an order they looked up, and the link in the message opens it anywhere', async ({ page, request, t, browser, lang }) => {
+  await signInApi(request, DEMO.wang);
+  const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
+
+  // No account: the order is found with its number and the buyer's email.
+  await page.goto('/track');
+  await page.getByLabel(t('track.number_label')).fill(number);
+  await page.getByLabel(t('track.contact_label')).fill(DEMO.wang);
+  await page.getByRole('button', { name: t('track.submit'), exact: true }).click();
+  await expect(page.getByTestId('guest-notice')).toBeVisible();
+  await page.locator('.items li', { hasText: item.name }).getByRole('link', { name: t('returns.start'), exact: true }).click();
+  await page.getByRole('radio', { name: t('returns.reasons.changed_mind') }).click();
+  await page.getByRole('button', { name: t('returns.confirm') }).click();
+  await expect(page.getByTestId('return-started')).toBeVisible();
+  const [made] = await startedSince(request, number, before);
+
+  // The message about it carries a link that opens it in a browser that has nothing.
+  let link = '';
+  await expect
+    .poll(async () => {
+      const messages: { to: string; body: string }[] = await (await request.get('/api/dev/outbox')).json();
+      link = messages.map((m) => m.body.match(new RegExp(`/returns/${made.number}\\?t=[^\\s)）]+`))?.[0]).find(Boolean) ?? '';
+      return link;
+    }, { message: 'a message with a link to the return' })
+    .toBeTruthy();
+  const stranger = await browser.newContext();
+  if (lang === 'en') await stranger.addInitScript(() => localStorage.setItem('portico.locale', 'en'));
+  const elsewhere = await stranger.newPage();
+  await elsewhere.goto(link);
+  await expect(elsewhere.getByRole('heading', { level: 1 })).toHaveText(t('returns.detail_title', { number: made.number }));
+  await expect(elsewhere.getByTestId('drop-off-code')).toHaveText((made as unknown as { drop_off_code: string }).drop_off_code);
+
+  // A link that was altered opens nothing, and says so.
+  const broken = await stranger.newPage();
+  await broken.goto(link.replace(/t=(\d+)\./, (_, expiry) => `t=${Number(expiry) + 1}.`));
+  await expect(broken.getByRole('alert')).toBeVisible();
+  await expect(broken.getByTestId('drop-off-code')).toHaveCount(0);
+  await stranger.close();
+  await cancelReturns(request, number);
 });
