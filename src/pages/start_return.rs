@@ -139,6 +139,17 @@ fn ReturnForm(
     let lines = RwSignal::new(preselected(&offer.items, wanted));
     let reason = RwSignal::new(None::<ReturnReason>);
     let resolution = RwSignal::new(Resolution::Refund);
+    // For an exchange, the variant wanted per line: the first one in stock until chosen.
+    let wanted = RwSignal::new(
+        offer
+            .items
+            .iter()
+            .filter_map(|i| {
+                let first = i.exchange_options.iter().find(|x| x.in_stock)?;
+                Some((i.line, first.sku.clone()))
+            })
+            .collect::<Vec<_>>(),
+    );
     // The earliest slot with room; pickup is the usual choice when it costs this customer nothing.
     let earliest = offer
         .pickup
@@ -161,6 +172,7 @@ fn ReturnForm(
         lines.track();
         reason.track();
         resolution.track();
+        wanted.track();
         handover.track();
         slot.track();
         key.set_value(idempotency_key());
@@ -202,6 +214,20 @@ fn ReturnForm(
             missing.set(Some(td_string!(locale, returns.need_item)));
             return;
         }
+        let mut chosen = chosen;
+        if resolution.get_untracked() == Resolution::Exchange {
+            let picks = wanted.get_untracked();
+            for line in &mut chosen {
+                line.exchange_for = picks
+                    .iter()
+                    .find(|(l, _)| *l == line.line)
+                    .map(|(_, sku)| sku.clone());
+            }
+            if chosen.iter().any(|line| line.exchange_for.is_none()) {
+                missing.set(Some(td_string!(locale, returns.need_variant)));
+                return;
+            }
+        }
         missing.set(None);
         let asked = NewReturn {
             order: offer.with_value(|o| o.order.clone()),
@@ -231,6 +257,21 @@ fn ReturnForm(
             .into_any();
         }
         let percent = offer.with_value(|o| o.store_credit_bonus_percent);
+        // Exchange is offered when some item has another size or colour in stock.
+        let exchangeable = offer.with_value(|o| {
+            o.items
+                .iter()
+                .any(|i| i.returnable_quantity > 0 && i.exchange_options.iter().any(|x| x.in_stock))
+        });
+        let resolutions: &[Resolution] = if exchangeable {
+            &[
+                Resolution::Refund,
+                Resolution::StoreCredit,
+                Resolution::Exchange,
+            ]
+        } else {
+            &[Resolution::Refund, Resolution::StoreCredit]
+        };
         view! {
             <h1>{td_string!(locale, returns.title)}</h1>
             <p class="lead">{td!(locale, returns.lead, number = offer.with_value(|o| o.order.to_string()))}</p>
@@ -252,7 +293,7 @@ fn ReturnForm(
                 </fieldset>
                 <fieldset class="choices">
                     <legend>{td_string!(locale, returns.resolution)}</legend>
-                    {[Resolution::Refund, Resolution::StoreCredit].into_iter().map(|option| view! {
+                    {resolutions.iter().copied().map(|option| view! {
                         <label class="choice">
                             <input type="radio" name="resolution" value=option.as_str()
                                 prop:checked=move || resolution.get() == option
@@ -260,6 +301,7 @@ fn ReturnForm(
                             <span>{labels::resolution(locale, option, percent)}</span>
                         </label>
                     }).collect_view()}
+                    {move || (resolution.get() == Resolution::Exchange).then(|| offer.with_value(|o| variant_pickers(locale, o, lines, wanted)))}
                 </fieldset>
                 <fieldset class="choices">
                     <legend>{td_string!(locale, returns.handover)}</legend>
@@ -314,6 +356,48 @@ fn pickup_note(locale: Locale, offer: &StoredValue<ReturnEligibility>, can_picku
     } else {
         td_string!(locale, returns.pickup_fee).replace("[fee]", &format::money(fee))
     }
+}
+
+/// For an exchange: what each chosen item comes back as (a variant sold out is shown, not offered).
+fn variant_pickers(
+    locale: Locale,
+    offer: &ReturnEligibility,
+    lines: RwSignal<Vec<ReturnLine>>,
+    wanted: RwSignal<Vec<(u32, String)>>,
+) -> impl IntoView + use<> {
+    let sold_out = td_string!(locale, returns.sold_out);
+    let chosen = lines.get();
+    offer
+        .items
+        .iter()
+        .filter(|i| chosen.iter().any(|c| c.line == i.line) && !i.exchange_options.is_empty())
+        .map(|item| {
+            let line = item.line;
+            let id = format!("exchange-{line}");
+            let options = item
+                .exchange_options
+                .iter()
+                .map(|x| {
+                    let label = if x.in_stock { x.variant.clone() } else { format!("{} ({sold_out})", x.variant) };
+                    view! { <option value=x.sku.clone() disabled=!x.in_stock>{label}</option> }
+                })
+                .collect_view();
+            view! {
+                <label for=id.clone() class="slot-label">{td!(locale, returns.exchange_for, item = item.name.clone())}</label>
+                <select id=id class="slot-select"
+                    prop:value=move || wanted.with(|w| w.iter().find(|(l, _)| *l == line).map(|(_, s)| s.clone()).unwrap_or_default())
+                    on:change=move |ev| {
+                        let sku = event_target_value(&ev);
+                        wanted.update(|w| {
+                            w.retain(|(l, _)| *l != line);
+                            w.push((line, sku));
+                        });
+                    }>
+                    {options}
+                </select>
+            }
+        })
+        .collect_view()
 }
 
 /// Every line of the order: a box to tick (and how many) where it can go back, why not where not.

@@ -75,3 +75,16 @@ export async function cancelReturns(request: APIRequestContext, order: string) {
     expect((await request.post(`/api/returns/${made.number}/cancel`)).ok()).toBeTruthy();
   }
 }
+
+/** An order of the signed-in customer with an item that can go back now for another size or
+ * colour in stock, that item and the first such variant. */
+export async function orderToExchange(request: APIRequestContext) {
+  for (const order of await allOrders(request)) {
+    const offer = await (await request.get(`/api/orders/${order.number}/returnable`)).json();
+    for (const item of offer.items as (Returnable['items'][number] & { exchange_options: { sku: string; variant: string; in_stock: boolean }[] })[]) {
+      const variant = item.exchange_options.find((x) => x.in_stock);
+      if (item.returnable_quantity > 0 && variant) return { number: order.number as string, item, variant };
+    }
+  }
+  throw new Error('no order with an item that can be exchanged');
+}

@@ -1,5 +1,5 @@
 import { test, expect, DEMO, signIn, expectAccessible, type Translate } from './fixtures';
-import { signInApi, orderToReturn, returnsOf, cancelReturns, type Returnable } from './api';
+import { signInApi, orderToReturn, orderToExchange, returnsOf, cancelReturns, type Returnable } from './api';
 import type { APIRequestContext, Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -282,5 +282,27 @@ test('a guest starts a return for an order they looked up, and the link in the m
   await expect(broken.getByRole('alert')).toBeVisible();
   await expect(broken.getByTestId('drop-off-code')).toHaveCount(0);
   await stranger.close();
+  await cancelReturns(request, number);
+});
+
+test('an item can be exchanged for another size or colour in stock, with nothing to pay', async ({ page, request, t }) => {
+  await signInApi(request, DEMO.chen);
+  const { number, item, variant } = await orderToExchange(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
+  await signIn(page, t, DEMO.chen);
+  await openReturn(page, t, number, item.name);
+
+  await page.getByRole('radio', { name: t('returns.reasons.wrong_size') }).click();
+  await page.getByRole('radio', { name: t('returns.resolutions.exchange') }).click();
+  const picker = page.getByLabel(t('returns.exchange_for', { item: item.name }));
+  await expect(picker).toHaveValue(variant.sku);
+  await expect(page.getByTestId('return-total')).toContainText('¥0.00');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: t('returns.confirm') }).click();
+  await expect(page.getByTestId('return-started')).toBeVisible();
+
+  const [made] = await startedSince(request, number, before);
+  expect(made).toMatchObject({ resolution: 'exchange', refund: 0 });
+  expect(made.lines[0]).toMatchObject({ line: item.line, exchange_for: { sku: variant.sku } });
   await cancelReturns(request, number);
 });
