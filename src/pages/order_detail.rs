@@ -10,12 +10,10 @@ use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use crate::services::Services;
 use crate::session::{sign_in_href, use_session};
-use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use portico_api::{
-    paths, CheckpointEvent, ErrorCode, Money, OrderDetail, ReturnDetail, RuntimeConfig,
-    ShipmentStatus,
+    paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig, ShipmentStatus,
 };
 use portico_client::{ApiError, Remote};
 use std::time::Duration;
@@ -101,10 +99,7 @@ pub fn OrderDetailPage() -> impl IntoView {
             }}
             {move || match order.get() {
                 None => view! { <Skeleton blocks=5/> }.into_any(),
-                Some(Ok(detail)) => view! {
-                    <OrderView detail moving=Signal::derive(moving) expanded/>
-                    {Suspend::new(async move { order_returns(number).await })}
-                }.into_any(),
+                Some(Ok(detail)) => view! { <OrderView detail moving=Signal::derive(moving) expanded/> }.into_any(),
                 Some(Err(ApiError::Problem(p))) if p.code == ErrorCode::NotFound => {
                     let locale = i18n.get();
                     view! {
@@ -218,47 +213,5 @@ fn order_view(
                 </section>
             </aside>
         </div>
-    }
-}
-
-/// This order's returns, each with where it stands, leading to it. Fetched as a wasm chunk of its
-/// own (with the list it reads) after the order is drawn: few orders have returns, every order
-/// page is a first visit for someone.
-#[lazy]
-fn order_returns(order: Memo<String>) -> AnyView {
-    view! { <OrderReturns order/> }.into_any()
-}
-
-#[component]
-fn OrderReturns(order: Memo<String>) -> impl IntoView {
-    let i18n = use_locale();
-    let services = Services::current();
-    // The customer's returns (a guest has no list: then nothing is shown).
-    let returns = Remote::<Vec<ReturnDetail>>::new(move || services.orders(paths::RETURNS));
-    move || {
-        let locale = i18n.get();
-        let number = order.get();
-        let mine: Vec<ReturnDetail> = returns
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| r.order.as_str() == number)
-            .collect();
-        (!mine.is_empty()).then(|| {
-            view! {
-                <section class="panel" data-testid="order-returns">
-                    <h2>{td_string!(locale, returns.list_title)}</h2>
-                    <ul class="items">
-                        {mine.into_iter().map(|r| view! {
-                            <li>
-                                <a href=format!("/returns/{}", r.number)>{td!(locale, returns.detail_title, number = r.number.clone())}</a>
-                                <span class="muted">{labels::return_status(locale, r.status)}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            }
-        })
     }
 }
