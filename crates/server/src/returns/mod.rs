@@ -144,6 +144,19 @@ async fn exchange_options(
     .await?)
 }
 
+/// Refuses (409 `pickup_slot_full`) when the slot starting at `start` holds more bookings than its
+/// capacity, counted inside the caller's transaction after its own booking was written: the
+/// refusal drops the transaction, so that booking is rolled back with it.
+async fn refuse_if_full(tx: &mut SqliteConnection, start: i64, capacity: u32) -> ApiResult<()> {
+    if booked_in(tx, start).await? > i64::from(capacity) {
+        return Err(ApiError::Refused(
+            ErrorCode::PickupSlotFull,
+            format!("the pickup slot at {} is fully booked", rfc3339(start).0),
+        ));
+    }
+    Ok(())
+}
+
 /// Bookings holding the slot starting at `start`.
 async fn booked_in(db: &mut SqliteConnection, start: i64) -> ApiResult<i64> {
     Ok(sqlx::query_scalar(&format!(
@@ -405,14 +418,7 @@ pub async fn create(
     // statement (a read first could be overtaken by another connection's write). Over the
     // capacity, it is all rolled back.
     if let Some(start) = slot {
-        let capacity = i64::from(state.config.pickup_slot_capacity);
-        if booked_in(&mut tx, start).await? > capacity {
-            tx.rollback().await?;
-            return Err(ApiError::Refused(
-                ErrorCode::PickupSlotFull,
-                format!("the pickup slot at {} is fully booked", rfc3339(start).0),
-            ));
-        }
+        refuse_if_full(&mut tx, start, state.config.pickup_slot_capacity).await?;
     }
     let number = return_number(return_id);
     let code = match asked.handover {
@@ -638,13 +644,7 @@ pub async fn reschedule(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    if booked_in(&mut tx, start).await? > i64::from(state.config.pickup_slot_capacity) {
-        tx.rollback().await?;
-        return Err(ApiError::Refused(
-            ErrorCode::PickupSlotFull,
-            format!("the pickup slot at {} is fully booked", rfc3339(start).0),
-        ));
-    }
+    refuse_if_full(&mut tx, start, state.config.pickup_slot_capacity).await?;
     tx.commit().await?;
     state
         .notifier
