@@ -165,6 +165,7 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         ErrorCode::PickupSlotFull => td_string!(locale, errors.pickup_slot_full),
         ErrorCode::ExchangeNotOffered => td_string!(locale, errors.exchange_not_offered),
         ErrorCode::OutOfStock => td_string!(locale, errors.out_of_stock),
+        ErrorCode::ReasonNotOffered => td_string!(locale, errors.reason_not_offered),
     }
     .to_string()
 }

@@ -39,13 +39,31 @@ pub fn ReturnFacts(detail: ReturnDetail) -> impl IntoView {
             (Handover::SelfShip, ..) => view! { <p>{td_string!(locale, returns.next_self_ship)}</p> }.into_any(),
             _ => view! { <p>{td_string!(locale, returns.next_drop_off)}</p> }.into_any(),
         };
+        // When the money (or the new item) is on its way: a day once it can be told, else how
+        // long after the goods reach the shop; nothing once the return has ended. English needs
+        // its singular; Chinese says both alike.
+        let settles = match (&done.settles_by, done.settle_days) {
+            (Some(by), _) => Some(
+                td_string!(locale, returns.settle_by).replace("[date]", &format::date(locale, by)),
+            ),
+            (None, _)
+                if !done.status.under_way()
+                    && done.status != portico_api::ReturnStatus::Received =>
+            {
+                None
+            }
+            (None, 1) => Some(td_string!(locale, returns.settle_within_one).to_string()),
+            (None, days) => {
+                Some(td_string!(locale, returns.settle_within).replace("[days]", &days.to_string()))
+            }
+        };
         let handed_over =
             !done.status.under_way() || done.status == portico_api::ReturnStatus::PickedUp;
         view! {
             <dl class="amounts">
                 <div>
                     <dt>{match done.resolution {
-                        Resolution::Refund => td_string!(locale, returns.total_refund),
+                        Resolution::Refund => td_string!(locale, returns.resolutions.refund),
                         Resolution::StoreCredit => td_string!(locale, returns.total_credit),
                         Resolution::Exchange => td_string!(locale, returns.resolutions.exchange),
                     }}</dt>
@@ -55,6 +73,9 @@ pub fn ReturnFacts(detail: ReturnDetail) -> impl IntoView {
                     <div><dt>{td_string!(locale, returns.fee)}</dt><dd>{format::money(done.pickup_fee)}</dd></div>
                 })}
                 <div><dt>{td_string!(locale, returns.handover)}</dt><dd>{labels::handover(locale, done.handover)}</dd></div>
+                {settles.map(|when| view! {
+                    <div><dt>{td_string!(locale, returns.settle)}</dt><dd data-testid="settles">{when}</dd></div>
+                })}
             </dl>
             {(!handed_over).then_some(next)}
         }

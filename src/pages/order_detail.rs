@@ -188,6 +188,21 @@ fn order_view(
                         }).collect_view()}
                     </ul>
                 </section>
+                {(!detail.returns.is_empty()).then(|| view! {
+                    <section class="panel" data-testid="order-returns">
+                        <h2>{td_string!(locale, order.returns)}</h2>
+                        <ul class="order-returns">
+                            {detail.returns.iter().map(|r| view! {
+                                <li>
+                                    <a class="item-name" href=format!("/returns/{}", r.number)>
+                                        {td!(locale, returns.detail_title, number = r.number.clone())}
+                                    </a>
+                                    <span class="muted">{labels::return_status(locale, r.status)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 <section class="panel">
                     <h2>{td_string!(locale, order.amounts)}</h2>
                     <dl class="amounts">

@@ -282,7 +282,7 @@ fn ReturnForm(
                 </fieldset>
                 <fieldset class="chips" data-testid="reasons">
                     <legend>{td_string!(locale, returns.reason)}</legend>
-                    {ReturnReason::ALL.into_iter().map(|option| view! {
+                    {offer.with_value(|o| o.reasons.clone()).into_iter().map(|option| view! {
                         <label class="chip">
                             <input type="radio" name="reason" value=option.as_str()
                                 prop:checked=move || reason.get() == Some(option)

@@ -46,6 +46,7 @@ export type ReturnSummary = {
   lines: { line: number; quantity: number }[];
   pickup?: { starts_at: string };
   drop_off_code?: string;
+  settles_by?: string;
 };
 
 /** An order of the signed-in customer with an item that can go back now (a different one each

@@ -14,6 +14,15 @@ function yuan(fen: number) {
   return `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
+/** A moment as the app writes a date, in the shop's (and the test browsers') time zone, UTC+8. */
+function shopDate(t: Translate, iso: string) {
+  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000);
+  return t('format.date')
+    .replace('{year}', String(at.getUTCFullYear()))
+    .replace('{month}', t('format.months').split(',')[at.getUTCMonth()])
+    .replace('{day}', String(at.getUTCDate()));
+}
+
 /** From the order page, the item's "Return" link. */
 async function openReturn(page: Page, t: Translate, number: string, name: string) {
   await page.goto(`/orders/${number}`);
@@ -65,7 +74,43 @@ test('a return takes three clicks: open, reason, confirm', async ({ page, reques
   const status = made[0].refund <= 50_000 ? 'pickup_scheduled' : 'pending_review';
   expect(made[0]).toMatchObject({ handover: 'pickup', pickup: { starts_at: earliest }, status });
   await expect(started.getByRole('heading', { level: 1 })).toHaveText(t('returns.started', { number: made[0].number }));
+  // What happens next: how much, to where, and — the pickup being booked — by when.
+  await expect(page.locator('.amounts')).toContainText(t('returns.resolutions.refund'));
+  await expect(page.locator('.amounts')).toContainText(yuan(made[0].refund));
+  expect(made[0].settles_by).toBeTruthy();
+  await expect(page.getByTestId('settles')).toHaveText(t('returns.settle_by').replace('[date]', shopDate(t, made[0].settles_by!)));
   await expectAccessible(page);
+
+  // The order's page now lists the return, and leads to it.
+  await page.locator('.form-links').getByRole('link', { name: t('returns.back') }).click();
+  const listed = page.getByTestId('order-returns').locator('li', { hasText: made[0].number });
+  await expect(listed).toContainText(t(`returns.status.${status}`));
+  await listed.getByRole('link', { name: t('returns.detail_title', { number: made[0].number }) }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('returns.detail_title', { number: made[0].number }));
+  await cancelReturns(request, number);
+});
+
+test('two tabs confirming the same item start one return, and the second tab says why not', async ({ page, request, t }) => {
+  await signInApi(request, DEMO.li);
+  const { number, item } = await orderToReturn(request);
+  const before = (await returnsOf(request, number)).map((r) => r.number);
+  await signIn(page, t, DEMO.li);
+  const other = await page.context().newPage();
+  await openReturn(page, t, number, item.name);
+  await openReturn(other, t, number, item.name);
+  for (const tab of [page, other]) {
+    await tab.getByRole('radio', { name: t('returns.reasons.wrong_size') }).click();
+  }
+
+  await page.getByRole('button', { name: t('returns.confirm') }).click();
+  await expect(page.getByTestId('return-started')).toBeVisible();
+  await other.getByRole('button', { name: t('returns.confirm') }).click();
+  await expect(other.getByRole('alert')).toHaveText(t('errors.not_returnable'));
+  // Nothing the customer chose in the second tab is lost.
+  await expect(other.getByRole('radio', { name: t('returns.reasons.wrong_size') })).toBeChecked();
+  await expect(other.locator('.return-item', { hasText: item.name }).getByRole('checkbox')).toBeChecked();
+  expect(await startedSince(request, number, before)).toHaveLength(1);
+  await expectAccessible(other);
   await cancelReturns(request, number);
 });
 

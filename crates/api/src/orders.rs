@@ -1,6 +1,6 @@
 //! Orders, their items and the shipments that carry them.
 
-use crate::{CalendarDate, Money, OrderNumber, UtcTime};
+use crate::{CalendarDate, Money, OrderNumber, OrderReturn, UtcTime};
 use serde::{Deserialize, Serialize};
 
 /// Where a parcel is. A parcel is "moving" until it is delivered or back with the sender.
@@ -266,6 +266,9 @@ pub struct OrderDetail {
     pub masked: bool,
     /// When anything in this order last changed.
     pub updated_at: UtcTime,
+    /// The order's returns, newest first (cancelled ones too).
+    #[serde(default)]
+    pub returns: Vec<OrderReturn>,
 }
 
 /// `GET /api/orders?page=1&per_page=10`

@@ -56,6 +56,8 @@ pub enum ErrorCode {
     /// The variant asked for in exchange has fewer units in stock than asked; another may be
     /// chosen.
     OutOfStock,
+    /// The return's reason is not one of those offered (see `reasons` in the returnable answer).
+    ReasonNotOffered,
     /// The service failed; the request may be retried.
     Internal,
 }

@@ -152,6 +152,9 @@ pub struct ReturnEligibility {
     pub items: Vec<ReturnableItem>,
     /// Doorstep pickup: what it costs this customer and the slots that can be booked.
     pub pickup: PickupOffer,
+    /// The reasons offered, in the order to show them (the deployment chooses them); a return
+    /// names one of these.
+    pub reasons: Vec<ReturnReason>,
 }
 
 /// One 2-hour window a courier can come to the door in.
@@ -383,7 +386,24 @@ pub struct ReturnDetail {
     /// characters. Its QR code is at `/api/returns/{number}/drop-off.svg`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drop_off_code: Option<String>,
+    /// Days from the goods reaching the shop until the refund is paid, the store credit added, or
+    /// the new variant sent.
+    pub settle_days: u32,
+    /// The day that is expected by, when it can be told: with a booked pickup, or once the goods
+    /// are handed over. Absent before a drop-off or a parcel sent by the customer, and once the
+    /// return has ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settles_by: Option<UtcTime>,
     pub created_at: UtcTime,
+}
+
+/// A return of an order, as the order's page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderReturn {
+    /// `R` + 8 digits.
+    pub number: String,
+    pub status: ReturnStatus,
 }
 
 #[cfg(test)]

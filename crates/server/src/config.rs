@@ -1,6 +1,7 @@
 //! The server's configuration: command-line flags, each also an environment variable.
 
 use clap::Parser;
+use portico_api::ReturnReason;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -48,9 +49,38 @@ pub struct Config {
     /// Doorstep pickups one 2-hour slot can take (bookings of returns not cancelled or rejected).
     #[arg(long, env = "PORTICO_PICKUP_SLOT_CAPACITY", default_value_t = 4)]
     pub pickup_slot_capacity: u32,
+    /// The return reasons customers choose from, in order, comma-separated (changed_mind,
+    /// wrong_size, damaged, not_as_described, arrived_late, other).
+    #[arg(long, env = "PORTICO_RETURN_REASONS", value_parser = ReturnReasons::parse,
+        default_value = "changed_mind,wrong_size,damaged,not_as_described,arrived_late,other")]
+    pub return_reasons: ReturnReasons,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     pub print_openapi: bool,
+}
+
+/// The return reasons a deployment offers: at least one, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnReasons(pub Vec<ReturnReason>);
+
+impl ReturnReasons {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let mut reasons = Vec::new();
+        for name in input.split(',').map(str::trim) {
+            let reason = ReturnReason::parse(name).ok_or_else(|| {
+                let known: Vec<&str> = ReturnReason::ALL.iter().map(|r| r.as_str()).collect();
+                format!(
+                    "not a return reason: {name:?} (one of {})",
+                    known.join(", ")
+                )
+            })?;
+            if reasons.contains(&reason) {
+                return Err(format!("{name} is listed twice"));
+            }
+            reasons.push(reason);
+        }
+        Ok(ReturnReasons(reasons))
+    }
 }
 
 /// The origin customers use, as `scheme://host[:port]` (no path).
@@ -106,7 +136,24 @@ impl Config {
             header_timeout_secs: 10,
             request_timeout_secs: 30,
             pickup_slot_capacity: 4,
+            return_reasons: ReturnReasons(ReturnReason::ALL.to_vec()),
             print_openapi: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_reasons_are_read_in_order_and_each_once() {
+        let read = ReturnReasons::parse("damaged, other").unwrap();
+        assert_eq!(read.0, vec![ReturnReason::Damaged, ReturnReason::Other]);
+        assert!(ReturnReasons::parse("damaged,damaged").is_err());
+        assert!(ReturnReasons::parse("broken").is_err());
+        assert!(ReturnReasons::parse("").is_err());
+        let default = Config::try_parse_from(["portico-server"]).unwrap();
+        assert_eq!(default.return_reasons.0, ReturnReason::ALL.to_vec());
     }
 }

@@ -37,7 +37,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::NotReturnable
         | ErrorCode::PickupSlotRequired
         | ErrorCode::PickupSlotUnavailable
-        | ErrorCode::ExchangeNotOffered => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::ExchangeNotOffered
+        | ErrorCode::ReasonNotOffered => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
@@ -82,6 +83,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::PickupSlotFull => "This pickup slot is fully booked",
         ErrorCode::ExchangeNotOffered => "This exchange is not offered",
         ErrorCode::OutOfStock => "The variant asked for is out of stock",
+        ErrorCode::ReasonNotOffered => "This return reason is not offered",
     }
 }
 

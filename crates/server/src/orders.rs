@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use portico_api::{
     mask_name, mask_phone, Amounts, CalendarDate, Carrier, Checkpoint, CheckpointEvent,
-    DeliveryAddress, ErrorCode, Money, OrderDetail, OrderItem, OrderNumber, OrderPage,
-    OrderSummary, PageQuery, PaymentState, Shipment, ShipmentStatus,
+    DeliveryAddress, ErrorCode, Money, OrderDetail, OrderItem, OrderNumber, OrderPage, OrderReturn,
+    OrderSummary, PageQuery, PaymentState, ReturnStatus, Shipment, ShipmentStatus,
 };
 use sqlx::SqlitePool;
 
@@ -237,6 +237,22 @@ pub async fn load_detail(
     .bind(order_id)
     .fetch_all(db)
     .await?;
+    // The order's returns, as far as its page lists them (the returns module writes them).
+    let return_rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT number, status FROM returns WHERE order_id = ? ORDER BY created_at DESC, id DESC",
+    )
+    .bind(order_id)
+    .fetch_all(db)
+    .await?;
+    let returns = return_rows
+        .into_iter()
+        .map(|(number, status)| {
+            Ok(OrderReturn {
+                number,
+                status: ReturnStatus::parse(&status).ok_or(ApiError::Corrupt("a return status"))?,
+            })
+        })
+        .collect::<ApiResult<_>>()?;
     let today = china_date(now);
     // Every checkpoint of the order in one query, newest first, then dealt out per parcel.
     let all_checkpoints: Vec<(i64, i64, String, String)> = sqlx::query_as(
@@ -333,6 +349,7 @@ pub async fn load_detail(
             }
         },
         masked,
+        returns,
         updated_at: rfc3339(order.updated_at),
     })
 }

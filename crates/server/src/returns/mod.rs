@@ -16,8 +16,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use policy::{
-    first_status, judge, may_move, pickup_fee, pickup_slots, refund_for, releases_stock, take_fee,
-    window_days, LineFacts, Verdict, PICKUP_WINDOW_SECS,
+    first_status, judge, may_move, pickup_fee, pickup_slots, refund_for, releases_stock,
+    settle_days, settles_by, take_fee, window_days, LineFacts, Verdict, PICKUP_WINDOW_SECS,
 };
 use portico_api::{
     ErrorCode, ExchangeOption, Handover, Money, NewPickupSlot, NewReturn, OrderNumber,
@@ -216,6 +216,7 @@ pub async fn returnable(
         store_credit_bonus_percent: policy::STORE_CREDIT_BONUS_PERCENT,
         items,
         pickup: pickup_offer(&state, tier, now).await?,
+        reasons: state.config.return_reasons.0.clone(),
     }))
 }
 
@@ -313,6 +314,17 @@ pub async fn create(
     }
 
     let (order, _masked) = order_for(&state, &caller, asked.order.as_str()).await?;
+    // Checked after a replay is answered: a return already made stays what it was, even if the
+    // reasons offered have changed since.
+    if !state.config.return_reasons.0.contains(&asked.reason) {
+        return Err(ApiError::Refused(
+            ErrorCode::ReasonNotOffered,
+            format!(
+                "{} is not one of the reasons offered",
+                asked.reason.as_str()
+            ),
+        ));
+    }
     let now = state.clock.now();
     let (tier, judged) = judged_lines(&state.db, &order, now).await?;
     if asked.lines.is_empty() {
@@ -738,12 +750,13 @@ struct ReturnRow {
     pickup_fee_fen: i64,
     drop_off_code: Option<String>,
     created_at: i64,
+    updated_at: i64,
 }
 
 async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
     let row = sqlx::query_as::<_, ReturnRow>(
         "SELECT r.number, o.number AS order_number, r.status, r.reason, r.resolution, r.handover, r.refund_fen, \
-         r.pickup_starts_at, r.pickup_fee_fen, r.drop_off_code, r.created_at FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
+         r.pickup_starts_at, r.pickup_fee_fen, r.drop_off_code, r.created_at, r.updated_at FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
     )
     .bind(id)
     .fetch_one(db)
@@ -758,10 +771,15 @@ async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
     .fetch_all(db)
     .await?;
     let corrupt = ApiError::Corrupt;
+    let status = ReturnStatus::parse(&row.status).ok_or(corrupt("a return status"))?;
+    let resolution = Resolution::parse(&row.resolution).ok_or(corrupt("a resolution"))?;
+    let pickup_ends_at = row
+        .pickup_starts_at
+        .map(|start| start.saturating_add(PICKUP_WINDOW_SECS));
     Ok(ReturnDetail {
         number: row.number,
         order: OrderNumber::from_wire(&row.order_number).map_err(|_| corrupt("an order number"))?,
-        status: ReturnStatus::parse(&row.status).ok_or(corrupt("a return status"))?,
+        status,
         lines: lines
             .into_iter()
             .map(
@@ -783,15 +801,20 @@ async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
             )
             .collect::<ApiResult<_>>()?,
         reason: ReturnReason::parse(&row.reason).ok_or(corrupt("a return reason"))?,
-        resolution: Resolution::parse(&row.resolution).ok_or(corrupt("a resolution"))?,
+        resolution,
         handover: Handover::parse(&row.handover).ok_or(corrupt("a hand-over"))?,
         refund: Money::fen(row.refund_fen),
         pickup_fee: Money::fen(row.pickup_fee_fen),
-        pickup: row.pickup_starts_at.map(|start| PickupBooking {
-            starts_at: rfc3339(start),
-            ends_at: rfc3339(start.saturating_add(PICKUP_WINDOW_SECS)),
-        }),
+        pickup: row
+            .pickup_starts_at
+            .zip(pickup_ends_at)
+            .map(|(start, end)| PickupBooking {
+                starts_at: rfc3339(start),
+                ends_at: rfc3339(end),
+            }),
         drop_off_code: row.drop_off_code,
+        settle_days: settle_days(resolution),
+        settles_by: settles_by(status, resolution, pickup_ends_at, row.updated_at).map(rfc3339),
         created_at: rfc3339(row.created_at),
     })
 }

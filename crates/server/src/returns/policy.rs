@@ -20,6 +20,40 @@ pub const AUTO_APPROVE_UP_TO: i64 = 50_000;
 /// Store credit's bonus on top of the goods' value, in percent (the demo's 5%).
 pub const STORE_CREDIT_BONUS_PERCENT: u32 = 5;
 
+/// Days goods take from hand-over (the courier's pickup, the drop-off counter) to the shop.
+pub const TRANSIT_DAYS: i64 = 2;
+
+/// Days from the goods reaching the shop until what comes back is on its way: a refund to the
+/// original payment is paid within 3, store credit added and an exchange's variant sent within 1.
+pub fn settle_days(resolution: Resolution) -> u32 {
+    match resolution {
+        Resolution::Refund => 3,
+        Resolution::StoreCredit | Resolution::Exchange => 1,
+    }
+}
+
+/// The moment what comes back is expected by, when it can be told: counted from the last move
+/// (`moved_at`) once the goods are handed over or received, or from the end of a booked pickup
+/// window before that. `None` before a drop-off or a parcel the customer sends (nobody knows when
+/// they will), and once the return has ended.
+pub fn settles_by(
+    status: ReturnStatus,
+    resolution: Resolution,
+    pickup_ends_at: Option<i64>,
+    moved_at: i64,
+) -> Option<i64> {
+    use ReturnStatus::*;
+    let settle = i64::from(settle_days(resolution)) * DAY;
+    match status {
+        Received => Some(moved_at + settle),
+        PickedUp => Some(moved_at + TRANSIT_DAYS * DAY + settle),
+        Requested | Approved | PendingReview | PickupScheduled => {
+            pickup_ends_at.map(|end| end + TRANSIT_DAYS * DAY + settle)
+        }
+        Refunded | Exchanged | Rejected | Cancelled => None,
+    }
+}
+
 /// What the customer gets for goods worth `goods_fen`: the same as a refund, or with the bonus
 /// (rounded down to the fen) as store credit, or nothing for an exchange (the variant that comes
 /// back costs what the returned one did: a product's variants sell at one price).
@@ -523,5 +557,43 @@ mod tests {
             (verdict.returnable, verdict.not_returnable),
             (0, Some(NotReturnable::WindowClosed))
         );
+    }
+
+    #[test]
+    fn the_settling_day_is_told_once_the_goods_are_on_their_way_or_a_pickup_is_booked() {
+        use ReturnStatus::*;
+        let (end, moved) = (1_000 * DAY, 990 * DAY);
+        let refund = Resolution::Refund;
+        // Refund: 2 days in transit, then 3 to pay.
+        assert_eq!(
+            settles_by(PickupScheduled, refund, Some(end), moved),
+            Some(end + 5 * DAY)
+        );
+        assert_eq!(
+            settles_by(PendingReview, refund, Some(end), moved),
+            Some(end + 5 * DAY)
+        );
+        assert_eq!(settles_by(Approved, refund, None, moved), None);
+        assert_eq!(settles_by(Requested, refund, None, moved), None);
+        assert_eq!(
+            settles_by(PickedUp, refund, None, moved),
+            Some(moved + 5 * DAY)
+        );
+        assert_eq!(
+            settles_by(Received, refund, Some(end), moved),
+            Some(moved + 3 * DAY)
+        );
+        // Store credit and exchanges settle a day after arrival.
+        assert_eq!(
+            settles_by(Received, Resolution::StoreCredit, None, moved),
+            Some(moved + DAY)
+        );
+        assert_eq!(
+            settles_by(PickedUp, Resolution::Exchange, None, moved),
+            Some(moved + 3 * DAY)
+        );
+        for ended in [Refunded, Exchanged, Rejected, Cancelled] {
+            assert_eq!(settles_by(ended, refund, Some(end), moved), None);
+        }
     }
 }

@@ -104,6 +104,9 @@ async fn a_pickup_books_its_slot_its_fee_comes_off_the_refund_and_cancelling_fre
         json!({ "starts_at": FIRST_SLOT, "ends_at": FIRST_SLOT_ENDS })
     );
     assert!(created.get("drop_off_code").is_none());
+    // Collected by 03-02 11:00, two days to the shop, three to pay: by 03-07 11:00 China time.
+    assert_eq!(created["settle_days"], 3);
+    assert_eq!(created["settles_by"], "2027-03-07T03:00:00Z");
     assert_eq!(remaining(&app, &wang, &his, FIRST_SLOT).await, 3);
     assert_eq!(remaining(&app, &wang, &his, SECOND_SLOT).await, 4);
 
@@ -501,9 +504,10 @@ async fn rescheduling_moves_the_booking_tells_the_buyer_and_is_safe_to_send_agai
         moved["pickup"],
         json!({ "starts_at": SECOND_SLOT, "ends_at": "2027-03-02T05:00:00Z" })
     );
-    // Nothing else about the return changes.
+    // Nothing else about the return changes but the day the money is expected (two hours on).
     let mut expected = created.clone();
     expected["pickup"] = moved["pickup"].clone();
+    expected["settles_by"] = json!("2027-03-07T05:00:00Z");
     assert_eq!(moved, expected);
     assert_eq!(
         app.get_json::<Value>(&wang, &format!("/api/returns/{number}"))

@@ -1,7 +1,9 @@
 //! What of an order can be returned: every reason, the buyer's tier's window, quantities already
 //! in returns, and who may ask.
 
-use crate::helpers::{client, problem_code, spawn, TestApp};
+use crate::helpers::{client, problem_code, spawn, spawn_with, TestApp};
+use portico_server::clock::parse_rfc3339;
+use portico_server::config::ReturnReasons;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -278,6 +280,15 @@ async fn the_same_key_gives_the_same_return_and_another_body_is_refused() {
     assert_eq!(first["status"], "approved");
     assert_eq!(first["refund"], 12_000);
     assert_eq!(first["lines"][0]["quantity"], 1);
+    // Paid back within three days of arrival; nobody knows yet when she drops it off.
+    assert_eq!(first["settle_days"], 3);
+    assert!(first.get("settles_by").is_none());
+    // The order's page lists it.
+    let order: Value = app.get_json(&li, &format!("/api/orders/{number}")).await;
+    assert_eq!(
+        order["returns"],
+        json!([{ "number": first["number"], "status": "approved" }])
+    );
 
     // A retry (double click, second tab, lost answer): the very same return.
     let again = start_return(&app, &li, Some("k-1"), &one_of_line_one(&number, 1)).await;
@@ -611,6 +622,7 @@ async fn the_demo_moves_a_return_to_its_refund_step_by_step_and_tells_the_buyer(
     let path = format!("/api/returns/{return_number}");
     let mut seen = Vec::new();
     for _ in 0..5 {
+        let before = app.state.clock.now();
         let moved: Value = app
             .post(&client(), "/api/dev/advance-shipments", json!({}))
             .await
@@ -621,15 +633,54 @@ async fn the_demo_moves_a_return_to_its_refund_step_by_step_and_tells_the_buyer(
         seen.push((
             now["status"].as_str().unwrap().to_string(),
             moved["returns_advanced"].clone(),
+            now.get("settles_by")
+                .map(|by| (before, parse_rfc3339(by.as_str().unwrap()).unwrap())),
         ));
     }
-    let statuses: Vec<&str> = seen.iter().map(|(status, _)| status.as_str()).collect();
+    let statuses: Vec<&str> = seen.iter().map(|(status, ..)| status.as_str()).collect();
     assert_eq!(
         statuses,
         ["approved", "picked_up", "received", "refunded", "refunded"]
     );
     // Nothing else moves once it has ended.
     assert_eq!(seen[4].1, 0);
+    // The day the money comes is told once the goods are on their way, and until it has come:
+    // handed over now, two days to the shop and three to pay; received now, three to pay.
+    // (The clock runs: a step is dated between its request and the next read.)
+    let days_after_step: Vec<Option<i64>> = seen
+        .iter()
+        .map(|(.., told)| told.map(|(before, by)| (by - before + DAY / 2) / DAY))
+        .collect();
+    assert_eq!(days_after_step, [None, Some(5), Some(3), None, None]);
     message_about(&app, LI, &return_number, "is refunded").await;
     message_about(&app, LI, &return_number, "has been handed over").await;
+}
+
+#[tokio::test]
+async fn the_reasons_offered_are_the_deployments_and_no_other_is_taken() {
+    let app = spawn_with(|config| {
+        config.return_reasons = ReturnReasons::parse("damaged,not_as_described").unwrap()
+    })
+    .await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = shipped_order(&app, LI).await;
+    delivered_days_ago(&app, &number, 2).await;
+    let offer = eligibility(&app, &li, &number).await;
+    assert_eq!(offer["reasons"], json!(["damaged", "not_as_described"]));
+
+    // "wrong_size" is a reason the contract knows, but not one offered here.
+    let refused = start_return(&app, &li, Some("r-1"), &one_of_line_one(&number, 1)).await;
+    assert_eq!(
+        problem_code(refused).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reason_not_offered".into()
+        )
+    );
+    let mut damaged = one_of_line_one(&number, 1);
+    damaged["reason"] = json!("damaged");
+    let taken = start_return(&app, &li, Some("r-2"), &damaged).await;
+    assert_eq!(taken.status(), StatusCode::CREATED);
+    assert_eq!(taken.json::<Value>().await.unwrap()["reason"], "damaged");
 }
