@@ -82,6 +82,26 @@ pub fn ReturnFacts(detail: ReturnDetail) -> impl IntoView {
     }
 }
 
+/// After the service refused the chosen slot as full (it filled up while the customer decided):
+/// that slot is marked taken and the next one of `slots` with room chosen instead, so nothing
+/// else the customer chose changes.
+pub fn slot_was_full(
+    slots: &[PickupSlot],
+    slot: RwSignal<Option<UtcTime>>,
+    taken: RwSignal<Vec<UtcTime>>,
+) {
+    if let Some(full) = slot.get_untracked() {
+        taken.update(|t| t.push(full));
+    }
+    let next = taken.with_untracked(|taken| {
+        slots
+            .iter()
+            .find(|s| s.remaining > 0 && !taken.contains(&s.starts_at))
+            .map(|s| s.starts_at.clone())
+    });
+    slot.set(next);
+}
+
 /// The pickup slots of the coming week; a full one is shown and cannot be chosen.
 pub fn slot_picker(
     locale: Locale,

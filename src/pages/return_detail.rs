@@ -3,7 +3,7 @@
 
 use crate::components::labels;
 use crate::components::page_state::{ErrorNotice, Skeleton};
-use crate::components::returns::{slot_picker, ReturnFacts};
+use crate::components::returns::{slot_picker, slot_was_full, ReturnFacts};
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use crate::services::Services;
@@ -220,8 +220,8 @@ fn Reschedule(
     Effect::new(move |_| match save.value() {
         Some(Ok(_)) => reload.run(()),
         Some(Err(error)) if error.code() == Some(portico_api::ErrorCode::PickupSlotFull) => {
-            if let Some(full) = slot.get_untracked() {
-                taken.update(|t| t.push(full));
+            if let Some(Ok(o)) = untrack(|| offer.get()) {
+                slot_was_full(&o.pickup.slots, slot, taken);
             }
         }
         _ => {}

@@ -6,7 +6,7 @@
 
 use crate::components::labels;
 use crate::components::page_state::{ErrorNotice, Skeleton};
-use crate::components::returns::{slot_picker, ReturnFacts};
+use crate::components::returns::{slot_picker, slot_was_full, ReturnFacts};
 use crate::format;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
@@ -183,22 +183,9 @@ fn ReturnForm(
         let Some(Err(error)) = created.value() else {
             return;
         };
-        if error.code() != Some(ErrorCode::PickupSlotFull) {
-            return;
+        if error.code() == Some(ErrorCode::PickupSlotFull) {
+            offer.with_value(|o| slot_was_full(&o.pickup.slots, slot, taken));
         }
-        if let Some(full) = slot.get_untracked() {
-            taken.update(|t| t.push(full));
-        }
-        let next = offer.with_value(|o| {
-            taken.with_untracked(|taken| {
-                o.pickup
-                    .slots
-                    .iter()
-                    .find(|s| s.remaining > 0 && !taken.contains(&s.starts_at))
-                    .map(|s| s.starts_at.clone())
-            })
-        });
-        slot.set(next);
     });
     let any_open = offer.with_value(|o| o.items.iter().any(|i| i.returnable_quantity > 0));
 

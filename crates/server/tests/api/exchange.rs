@@ -2,7 +2,9 @@
 //! reserved when the return starts and given back (once) when it is cancelled.
 
 use crate::helpers::{client, problem_code, spawn, TestApp};
-use crate::returns::{delivered_days_ago, eligibility, message_about, shipped_order, start_return};
+use crate::returns::{
+    delivered_days_ago, eligibility, message_about, shipped_order, start_return, started,
+};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -161,16 +163,13 @@ async fn an_exchange_reserves_its_stock_and_cancelling_gives_it_back_once() {
 
     // The last unit of the blue, taken by the third unit: no longer offered in stock.
     assert!(offered_in_stock(&app, &li, &number, HEADPHONES_BLUE).await);
-    let blue: Value = start_return(
+    let blue: Value = started(
         &app,
         &li,
         Some("x-2"),
         &exchange_of_line_one(&number, 1, HEADPHONES_BLUE),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(stock(&app, HEADPHONES_BLUE).await, 0);
     assert!(!offered_in_stock(&app, &li, &number, HEADPHONES_BLUE).await);
 
@@ -329,16 +328,13 @@ async fn twenty_exchanges_racing_for_the_last_unit_make_exactly_one() {
 async fn the_demo_takes_an_exchange_to_exchanged_and_the_stock_stays_sold() {
     let app = spawn().await;
     let (li, number) = ready(&app, LI, HEADPHONES, 1).await;
-    let created: Value = start_return(
+    let created: Value = started(
         &app,
         &li,
         Some("d-1"),
         &exchange_of_line_one(&number, 1, HEADPHONES_BLACK),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let return_number = created["number"].as_str().unwrap().to_string();
     message_about(
         &app,
@@ -380,16 +376,13 @@ async fn the_demo_takes_an_exchange_to_exchanged_and_the_stock_stays_sold() {
 async fn nobody_reaches_another_customers_exchange_or_its_stock() {
     let app = spawn().await;
     let (li, number) = ready(&app, LI, HEADPHONES, 3).await;
-    let created: Value = start_return(
+    let created: Value = started(
         &app,
         &li,
         Some("n-1"),
         &exchange_of_line_one(&number, 1, HEADPHONES_BLACK),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(stock(&app, HEADPHONES_BLACK).await, 3);
     let path = format!("/api/returns/{}", created["number"].as_str().unwrap());
 

@@ -3,7 +3,7 @@
 use crate::helpers::{client, problem_code, spawn, spawn_with, TestApp};
 use crate::returns::{
     delivered_days_ago, eligibility, message_about, one_of_line_one, price_line_one, shipped_order,
-    start_return,
+    start_return, started,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -152,16 +152,13 @@ async fn a_pickup_books_its_slot_its_fee_comes_off_the_refund_and_cancelling_fre
 async fn pickup_is_free_for_gold_and_a_fee_never_makes_a_refund_negative() {
     let app = spawn().await;
     let (li, hers) = ready(&app, LI, 12_000, 3).await;
-    let free: Value = start_return(
+    let free: Value = started(
         &app,
         &li,
         Some("g-1"),
         &pickup_of_line_one(&hers, FIRST_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         (free["refund"].clone(), free["pickup_fee"].clone()),
         (json!(12_000), json!(0))
@@ -169,24 +166,17 @@ async fn pickup_is_free_for_gold_and_a_fee_never_makes_a_refund_negative() {
 
     // ¥5.00 of goods against the ¥8.00 fee: nothing back, and only ¥5.00 charged.
     let (wang, his) = ready(&app, WANG, 500, 3).await;
-    let cheap: Value = start_return(
+    let cheap: Value = started(
         &app,
         &wang,
         Some("c-1"),
         &pickup_of_line_one(&his, FIRST_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(cheap["refund"], 0);
     assert_eq!(cheap["pickup_fee"], 500);
     // Without pickup there is no fee.
-    let dropped: Value = start_return(&app, &wang, Some("c-2"), &one_of_line_one(&his, 1))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let dropped: Value = started(&app, &wang, Some("c-2"), &one_of_line_one(&his, 1)).await;
     assert_eq!(
         (dropped["refund"].clone(), dropped["pickup_fee"].clone()),
         (json!(500), json!(0))
@@ -197,16 +187,13 @@ async fn pickup_is_free_for_gold_and_a_fee_never_makes_a_refund_negative() {
 async fn a_big_pickup_return_waits_for_review_and_still_holds_its_slot() {
     let app = spawn().await;
     let (li, hers) = ready(&app, LI, 60_000, 3).await;
-    let created: Value = start_return(
+    let created: Value = started(
         &app,
         &li,
         Some("r-1"),
         &pickup_of_line_one(&hers, FIRST_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(created["status"], "pending_review");
     assert_eq!(remaining(&app, &li, &hers, FIRST_SLOT).await, 3);
 }
@@ -344,16 +331,13 @@ async fn twenty_concurrent_pickups_for_one_slot_book_exactly_its_capacity() {
 async fn the_demo_takes_a_pickup_return_from_its_booking_to_its_refund() {
     let app = spawn().await;
     let (li, hers) = ready(&app, LI, 12_000, 3).await;
-    let created: Value = start_return(
+    let created: Value = started(
         &app,
         &li,
         Some("d-1"),
         &pickup_of_line_one(&hers, FIRST_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let path = format!("/api/returns/{}", created["number"].as_str().unwrap());
     let mut seen = vec![created["status"].as_str().unwrap().to_string()];
     for _ in 0..4 {
@@ -383,11 +367,7 @@ async fn the_demo_takes_a_pickup_return_from_its_booking_to_its_refund() {
 async fn a_drop_off_return_has_a_signed_code_and_its_qr_code_for_its_owner_only() {
     let app = spawn().await;
     let (li, hers) = ready(&app, LI, 12_000, 3).await;
-    let created: Value = start_return(&app, &li, Some("q-1"), &one_of_line_one(&hers, 1))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created: Value = started(&app, &li, Some("q-1"), &one_of_line_one(&hers, 1)).await;
     let number = created["number"].as_str().unwrap();
     let code = created["drop_off_code"].as_str().unwrap();
     let form = regex::Regex::new(r"^R[0-9]{8}-[0-9A-F]{8}$").unwrap();
@@ -444,11 +424,7 @@ async fn a_drop_off_return_has_a_signed_code_and_its_qr_code_for_its_owner_only(
     // A return not handed in at a drop-off point has no code: 404.
     let mut sent = one_of_line_one(&hers, 1);
     sent["handover"] = json!("self_ship");
-    let shipped: Value = start_return(&app, &li, Some("q-2"), &sent)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let shipped: Value = started(&app, &li, Some("q-2"), &sent).await;
     assert!(shipped.get("drop_off_code").is_none());
     let none = app
         .get(
@@ -484,16 +460,13 @@ async fn reschedule(
 async fn rescheduling_moves_the_booking_tells_the_buyer_and_is_safe_to_send_again() {
     let app = spawn().await;
     let (wang, his) = ready(&app, WANG, 12_000, 3).await;
-    let created: Value = start_return(
+    let created: Value = started(
         &app,
         &wang,
         Some("m-1"),
         &pickup_of_line_one(&his, FIRST_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let number = created["number"].as_str().unwrap();
     assert_eq!(remaining(&app, &wang, &his, FIRST_SLOT).await, 3);
 
@@ -560,26 +533,20 @@ async fn rescheduling_moves_the_booking_tells_the_buyer_and_is_safe_to_send_agai
 async fn a_full_slot_refuses_a_reschedule_and_changes_nothing() {
     let app = spawn_with(|config| config.pickup_slot_capacity = 1).await;
     let (li, hers) = ready(&app, LI, 1_000, 3).await;
-    let first: Value = start_return(
+    let first: Value = started(
         &app,
         &li,
         Some("f-1"),
         &pickup_of_line_one(&hers, FIRST_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let second: Value = start_return(
+    .await;
+    let second: Value = started(
         &app,
         &li,
         Some("f-2"),
         &pickup_of_line_one(&hers, SECOND_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let number = second["number"].as_str().unwrap();
     assert_eq!(
         problem_code(reschedule(&app, &li, number, FIRST_SLOT).await).await,
@@ -613,11 +580,7 @@ async fn only_a_pickup_still_to_come_can_be_rescheduled_and_only_by_whoever_may_
     let app = spawn().await;
     let (li, hers) = ready(&app, LI, 1_000, 3).await;
     // Not a pickup: locked.
-    let dropped: Value = start_return(&app, &li, Some("l-1"), &one_of_line_one(&hers, 1))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let dropped: Value = started(&app, &li, Some("l-1"), &one_of_line_one(&hers, 1)).await;
     assert_eq!(
         problem_code(reschedule(&app, &li, dropped["number"].as_str().unwrap(), SECOND_SLOT).await)
             .await,
@@ -628,16 +591,13 @@ async fn only_a_pickup_still_to_come_can_be_rescheduled_and_only_by_whoever_may_
         .execute(&app.state.db)
         .await
         .unwrap();
-    let big: Value = start_return(
+    let big: Value = started(
         &app,
         &li,
         Some("l-2"),
         &pickup_of_line_one(&hers, FIRST_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(big["status"], "pending_review");
     let big_number = big["number"].as_str().unwrap();
     assert_eq!(
@@ -699,16 +659,13 @@ async fn only_a_pickup_still_to_come_can_be_rescheduled_and_only_by_whoever_may_
         problem_code(reschedule(&app, &li, big_number, FIRST_SLOT).await).await,
         (StatusCode::CONFLICT, "return_locked".into())
     );
-    let small: Value = start_return(
+    let small: Value = started(
         &app,
         &li,
         Some("l-3"),
         &pickup_of_line_one(&hers, FIRST_SLOT),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let small_number = small["number"].as_str().unwrap();
     let cancel = format!("/api/returns/{small_number}/cancel");
     assert_eq!(

@@ -238,6 +238,18 @@ pub(crate) async fn start_return(
     request.send().await.unwrap()
 }
 
+/// Starts a return that must be started (201), and gives it back.
+pub(crate) async fn started(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    key: Option<&str>,
+    body: &Value,
+) -> Value {
+    let response = start_return(app, browser, key, body).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "{body}");
+    response.json().await.unwrap()
+}
+
 pub(crate) fn one_of_line_one(number: &str, quantity: u32) -> Value {
     json!({
         "order": number,
@@ -470,11 +482,7 @@ async fn a_return_can_be_cancelled_until_hand_over_and_its_units_come_back() {
     let number = shipped_order(&app, LI).await;
     delivered_days_ago(&app, &number, 2).await;
     price_line_one(&app, &number, 10_000).await;
-    let created: Value = start_return(&app, &li, Some("c-1"), &one_of_line_one(&number, 2))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created: Value = started(&app, &li, Some("c-1"), &one_of_line_one(&number, 2)).await;
     let cancel = format!(
         "/api/returns/{}/cancel",
         created["number"].as_str().unwrap()
@@ -506,11 +514,7 @@ async fn a_return_can_be_cancelled_until_hand_over_and_its_units_come_back() {
     );
 
     // Once handed over, it is too late.
-    let second: Value = start_return(&app, &li, Some("c-2"), &one_of_line_one(&number, 1))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second: Value = started(&app, &li, Some("c-2"), &one_of_line_one(&number, 1)).await;
     sqlx::query("UPDATE returns SET status = 'picked_up' WHERE number = ?")
         .bind(second["number"].as_str().unwrap())
         .execute(&app.state.db)
@@ -577,11 +581,7 @@ async fn each_step_of_a_return_reaches_its_buyer_once() {
     let number = shipped_order(&app, LI).await;
     delivered_days_ago(&app, &number, 2).await;
     price_line_one(&app, &number, 12_345).await;
-    let created: Value = start_return(&app, &li, Some("m-1"), &one_of_line_one(&number, 1))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created: Value = started(&app, &li, Some("m-1"), &one_of_line_one(&number, 1)).await;
     let return_number = created["number"].as_str().unwrap();
     let approved = message_about(&app, LI, return_number, "is approved").await;
     assert!(approved["body"].as_str().unwrap().contains("¥123.45"));
@@ -612,11 +612,7 @@ async fn the_demo_moves_a_return_to_its_refund_step_by_step_and_tells_the_buyer(
     let number = shipped_order(&app, LI).await;
     delivered_days_ago(&app, &number, 2).await;
     price_line_one(&app, &number, 60_000).await;
-    let created: Value = start_return(&app, &li, Some("d-1"), &one_of_line_one(&number, 1))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created: Value = started(&app, &li, Some("d-1"), &one_of_line_one(&number, 1)).await;
     let return_number = created["number"].as_str().unwrap().to_string();
     assert_eq!(created["status"], "pending_review");
     let path = format!("/api/returns/{return_number}");
