@@ -12,6 +12,7 @@
 
 mod auth;
 mod config;
+mod loyalty;
 mod orders;
 mod problem;
 mod returns;
@@ -19,6 +20,7 @@ mod values;
 
 pub use auth::*;
 pub use config::*;
+pub use loyalty::*;
 pub use orders::*;
 pub use problem::*;
 pub use returns::*;
@@ -33,6 +35,8 @@ pub mod paths {
     pub const ORDERS: &str = "/api/orders";
     pub const GUEST_LOOKUP: &str = "/api/guest/lookup";
     pub const RETURNS: &str = "/api/returns";
+    pub const LOYALTY: &str = "/api/loyalty/me";
+    pub const TIERS: &str = "/api/loyalty/tiers";
     pub const OUTBOX: &str = "/api/dev/outbox";
     pub const DEMO_ADVANCE: &str = "/api/dev/advance-shipments";
     pub const OPENAPI: &str = "/api/openapi.json";
