@@ -60,35 +60,8 @@ pub struct CustomerProfile {
     pub name: String,
     pub email: String,
     pub phone: String,
-    pub tier: TierName,
-}
-
-/// The default loyalty tiers; a later issue makes them configurable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TierName {
-    Regular,
-    Silver,
-    Gold,
-    Diamond,
-}
-
-impl TierName {
-    pub const ALL: [TierName; 4] = [Self::Regular, Self::Silver, Self::Gold, Self::Diamond];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Regular => "regular",
-            Self::Silver => "silver",
-            Self::Gold => "gold",
-            Self::Diamond => "diamond",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|tier| tier.as_str() == s)
-    }
+    /// The customer's loyalty tier (see `GET /api/loyalty/tiers` for its name and benefits).
+    pub tier: crate::TierCode,
 }
 
 /// `GET /api/auth/session`: who is on the other end of this cookie, if anyone.

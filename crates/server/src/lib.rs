@@ -8,6 +8,7 @@ pub mod db;
 pub mod dev;
 pub mod error;
 pub mod guest;
+pub mod loyalty;
 pub mod notify;
 pub mod openapi;
 pub mod orders;
@@ -60,6 +61,8 @@ pub fn app(state: AppState) -> Router {
             "/api/returns/{number}/drop-off.svg",
             get(returns::drop_off::qr),
         )
+        .route(paths::LOYALTY, get(loyalty::status))
+        .route(paths::TIERS, get(loyalty::list_tiers))
         .route(paths::GUEST_LOOKUP, post(guest::lookup))
         .route(paths::OUTBOX, get(dev::outbox))
         .route(paths::DEMO_ADVANCE, post(dev::advance))

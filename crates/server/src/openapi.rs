@@ -40,6 +40,8 @@ use utoipa::{Modify, OpenApi};
         crate::returns::reschedule,
         crate::returns::pass::pass,
         crate::returns::drop_off::qr,
+        crate::loyalty::list_tiers,
+        crate::loyalty::status,
         crate::guest::lookup,
         crate::dev::outbox,
         crate::dev::advance,

@@ -166,8 +166,6 @@ pub struct OrderRow {
     pub contact_email: String,
     /// The buyer's own phone (their account's), which proves the order like their email.
     pub buyer_phone: String,
-    /// The buyer's loyalty tier (their benefits apply to the order, also for a guest).
-    pub buyer_tier: String,
     pub number: String,
     placed_at: i64,
     updated_at: i64,
@@ -209,7 +207,7 @@ struct ShipmentRow {
 
 pub async fn find_order(db: &SqlitePool, number: &OrderNumber) -> ApiResult<Option<OrderRow>> {
     Ok(sqlx::query_as::<_, OrderRow>(
-        "SELECT o.id, o.customer_id, o.contact_email, c.phone AS buyer_phone, c.tier AS buyer_tier, o.number, o.placed_at, o.updated_at, o.payment_state, o.subtotal_fen, o.shipping_fen, o.discount_fen, o.total_fen, o.recipient, o.recipient_phone, o.province, o.city, o.district, o.street FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.number = ?",
+        "SELECT o.id, o.customer_id, o.contact_email, c.phone AS buyer_phone, o.number, o.placed_at, o.updated_at, o.payment_state, o.subtotal_fen, o.shipping_fen, o.discount_fen, o.total_fen, o.recipient, o.recipient_phone, o.province, o.city, o.district, o.street FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.number = ?",
     )
     .bind(number.as_str())
     .fetch_optional(db)

@@ -2,10 +2,11 @@
 //! every parcel state. Deterministic (fixed seed) and relative to the first start's clock, so
 //! "in transit" parcels are in transit whenever the demo starts.
 
-use portico_api::{CheckpointEvent, ShipmentStatus};
+use portico_api::{CheckpointEvent, ShipmentStatus, TierChangeKind};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::SqlitePool;
+use TierChangeKind::{Joined, Upgraded};
 
 pub struct DemoCustomer {
     pub name: &'static str,
@@ -13,6 +14,10 @@ pub struct DemoCustomer {
     pub phone: &'static str,
     pub tier: &'static str,
     address: (&'static str, &'static str, &'static str, &'static str),
+    /// Their tier history, oldest first: (tier, how, days ago). The last step began the current
+    /// tier year. Wang is a few hundred yuan from Silver; Li's Gold year ends in 20 days with
+    /// less spent than keeps it; Chen climbed to Diamond over four years.
+    history: &'static [(&'static str, TierChangeKind, i64)],
 }
 
 pub const DEMO_CUSTOMERS: [DemoCustomer; 3] = [
@@ -22,6 +27,7 @@ pub const DEMO_CUSTOMERS: [DemoCustomer; 3] = [
         phone: "13812341234",
         tier: "regular",
         address: ("上海市", "上海市", "浦东新区", "张江路 88 弄 6 号 1202 室"),
+        history: &[("regular", Joined, 340)],
     },
     DemoCustomer {
         name: "李娜",
@@ -34,6 +40,11 @@ pub const DEMO_CUSTOMERS: [DemoCustomer; 3] = [
             "西湖区",
             "文三路 478 号华星时代广场 A 座 1506 室",
         ),
+        history: &[
+            ("regular", Joined, 1100),
+            ("silver", Upgraded, 700),
+            ("gold", Upgraded, 345),
+        ],
     },
     DemoCustomer {
         name: "陈杰",
@@ -46,6 +57,12 @@ pub const DEMO_CUSTOMERS: [DemoCustomer; 3] = [
             "南山区",
             "深南大道 9988 号华润置地大厦 2 栋 3301 室",
         ),
+        history: &[
+            ("regular", Joined, 1500),
+            ("silver", Upgraded, 1180),
+            ("gold", Upgraded, 800),
+            ("diamond", Upgraded, 200),
+        ],
     },
 ];
 
@@ -360,13 +377,23 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
     let mut rng = StdRng::seed_from_u64(2026);
     let mut tx = db.begin().await?;
     for customer in &DEMO_CUSTOMERS {
-        sqlx::query("INSERT INTO customers (email, phone, name, tier) VALUES (?, ?, ?, ?)")
-            .bind(customer.email)
-            .bind(customer.phone)
-            .bind(customer.name)
-            .bind(customer.tier)
-            .execute(&mut *tx)
-            .await?;
+        let began = customer
+            .history
+            .last()
+            .map_or(now, |(.., days)| now - days * DAY);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO customers (email, phone, name, tier, tier_evaluated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(customer.email)
+        .bind(customer.phone)
+        .bind(customer.name)
+        .bind(customer.tier)
+        .bind(began)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (tier, kind, days_ago) in customer.history {
+            crate::loyalty::record(&mut tx, id, tier, *kind, now - days_ago * DAY).await?;
+        }
     }
     // The catalogue: every product's variants, the one sold first.
     for (index, product) in PRODUCTS.iter().enumerate() {

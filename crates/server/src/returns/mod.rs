@@ -20,9 +20,9 @@ use policy::{
     settle_days, settles_by, take_fee, window_days, LineFacts, Verdict, PICKUP_WINDOW_SECS,
 };
 use portico_api::{
-    ErrorCode, ExchangeOption, Handover, Money, NewPickupSlot, NewReturn, OrderNumber,
+    Benefit, ErrorCode, ExchangeOption, Handover, Money, NewPickupSlot, NewReturn, OrderNumber,
     PickupBooking, PickupOffer, PickupSlot, Resolution, ReturnDetail, ReturnEligibility,
-    ReturnReason, ReturnStatus, ReturnableItem, ReturnedLine, ReturnedVariant, TierName,
+    ReturnReason, ReturnStatus, ReturnableItem, ReturnedLine, ReturnedVariant,
 };
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -44,15 +44,20 @@ struct LineRow {
     delivered_at: Option<i64>,
 }
 
-/// Every line of `order` with its verdict at `now`, and the buyer's tier (whose window they were
-/// judged by).
+/// Every line of `order` with its verdict at `now`, and the benefits of the buyer's tier (whose
+/// window they were judged by), the tier first brought up to date.
 async fn judged_lines(
     db: &SqlitePool,
     order: &OrderRow,
     now: i64,
-) -> ApiResult<(TierName, Vec<(LineRow, Verdict)>)> {
-    let tier = TierName::parse(&order.buyer_tier).ok_or(ApiError::Corrupt("a customer's tier"))?;
-    let days = window_days(tier);
+) -> ApiResult<(Vec<Benefit>, Vec<(LineRow, Verdict)>)> {
+    crate::loyalty::refresh(db, order.customer_id, now).await?;
+    let (tier,): (String,) = sqlx::query_as("SELECT tier FROM customers WHERE id = ?")
+        .bind(order.customer_id)
+        .fetch_one(db)
+        .await?;
+    let benefits = crate::loyalty::benefits_of(db, &tier).await?;
+    let days = window_days(&benefits);
     let lines = sqlx::query_as::<_, LineRow>(
         "SELECT i.id, i.position, i.sku, i.name, i.variant, i.quantity, i.unit_price_fen, i.final_sale, \
          CASE WHEN s.status = 'delivered' THEN s.delivered_at END AS delivered_at \
@@ -90,12 +95,12 @@ async fn judged_lines(
         };
         judged.push((line, judge(facts, days, now)));
     }
-    Ok((tier, judged))
+    Ok((benefits, judged))
 }
 
 /// Doorstep pickup for a buyer of `tier` at `now`: the fee, and every slot offered with what it
 /// can still take (full ones too, at 0).
-async fn pickup_offer(state: &AppState, tier: TierName, now: i64) -> ApiResult<PickupOffer> {
+async fn pickup_offer(state: &AppState, benefits: &[Benefit], now: i64) -> ApiResult<PickupOffer> {
     let starts = pickup_slots(now);
     let first = starts.first().copied().unwrap_or(now);
     let booked: Vec<(i64, i64)> = sqlx::query_as(&format!(
@@ -121,7 +126,7 @@ async fn pickup_offer(state: &AppState, tier: TierName, now: i64) -> ApiResult<P
         })
         .collect();
     Ok(PickupOffer {
-        fee: pickup_fee(tier),
+        fee: pickup_fee(benefits),
         slots,
     })
 }
@@ -179,7 +184,7 @@ pub async fn returnable(
 ) -> ApiResult<Json<ReturnEligibility>> {
     let (order, _masked) = order_for(&state, &caller, &number).await?;
     let now = state.clock.now();
-    let (tier, judged) = judged_lines(&state.db, &order, now).await?;
+    let (benefits, judged) = judged_lines(&state.db, &order, now).await?;
     let options = exchange_options(&state.db, order.id).await?;
     let mut items = Vec::with_capacity(judged.len());
     for (line, verdict) in judged {
@@ -212,10 +217,10 @@ pub async fn returnable(
     }
     Ok(Json(ReturnEligibility {
         order: stored_order_number(&order)?,
-        window_days: window_days(tier),
+        window_days: window_days(&benefits),
         store_credit_bonus_percent: policy::STORE_CREDIT_BONUS_PERCENT,
         items,
-        pickup: pickup_offer(&state, tier, now).await?,
+        pickup: pickup_offer(&state, &benefits, now).await?,
         reasons: state.config.return_reasons.0.clone(),
     }))
 }
@@ -326,7 +331,7 @@ pub async fn create(
         ));
     }
     let now = state.clock.now();
-    let (tier, judged) = judged_lines(&state.db, &order, now).await?;
+    let (benefits, judged) = judged_lines(&state.db, &order, now).await?;
     if asked.lines.is_empty() {
         return Err(ApiError::Refused(
             ErrorCode::NotReturnable,
@@ -401,7 +406,7 @@ pub async fn create(
         ),
     };
     let fee = if slot.is_some() {
-        pickup_fee(tier).fen
+        pickup_fee(&benefits).fen
     } else {
         0
     };

@@ -1,6 +1,6 @@
 //! The rules of returning, as pure functions of the facts: no database, no clock.
 
-use portico_api::{Handover, Money, NotReturnable, Resolution, ReturnStatus, TierName};
+use portico_api::{Benefit, Handover, Money, NotReturnable, Resolution, ReturnStatus};
 
 const DAY: i64 = 24 * 60 * 60;
 const HOUR: i64 = 60 * 60;
@@ -136,12 +136,13 @@ pub fn pickup_slots(now: i64) -> Vec<i64> {
         .collect()
 }
 
-/// What a pickup costs a customer of `tier`: nothing for the tiers whose benefits include it
-/// (the demo's Gold and Diamond), [`PICKUP_FEE_FEN`] for the others.
-pub fn pickup_fee(tier: TierName) -> Money {
-    match tier {
-        TierName::Gold | TierName::Diamond => Money::fen(0),
-        TierName::Regular | TierName::Silver => Money::fen(PICKUP_FEE_FEN),
+/// What a pickup costs a customer whose tier brings `benefits`: nothing with free pickup (the
+/// demo's Gold and Diamond), [`PICKUP_FEE_FEN`] otherwise.
+pub fn pickup_fee(benefits: &[Benefit]) -> Money {
+    if benefits.contains(&Benefit::FreePickup) {
+        Money::fen(0)
+    } else {
+        Money::fen(PICKUP_FEE_FEN)
     }
 }
 
@@ -152,14 +153,20 @@ pub fn take_fee(refund_fen: i64, fee_fen: i64) -> (i64, i64) {
     (refund_fen - charged, charged)
 }
 
-/// Days from delivery a customer of `tier` has to start a return (the demo's benefits: 30 by
-/// default, Gold 45, Diamond 60). The tiers issue moves this into the tier's benefits.
-pub fn window_days(tier: TierName) -> u32 {
-    match tier {
-        TierName::Regular | TierName::Silver => 30,
-        TierName::Gold => 45,
-        TierName::Diamond => 60,
-    }
+/// Days from delivery to start a return when a tier names none.
+pub const DEFAULT_WINDOW_DAYS: u32 = 30;
+
+/// Days from delivery a customer whose tier brings `benefits` has to start a return (the demo's:
+/// 30, Gold 45, Diamond 60); the longest if a tier names several, [`DEFAULT_WINDOW_DAYS`] if none.
+pub fn window_days(benefits: &[Benefit]) -> u32 {
+    benefits
+        .iter()
+        .filter_map(|benefit| match benefit {
+            Benefit::ReturnWindow { days } => Some(*days),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(DEFAULT_WINDOW_DAYS)
 }
 
 /// What is known about one order line.
@@ -411,11 +418,20 @@ mod tests {
     }
 
     #[test]
-    fn pickup_is_free_for_gold_and_diamond_and_costs_the_fee_otherwise() {
-        assert_eq!(pickup_fee(TierName::Regular), Money::fen(800));
-        assert_eq!(pickup_fee(TierName::Silver), Money::fen(800));
-        assert_eq!(pickup_fee(TierName::Gold), Money::fen(0));
-        assert_eq!(pickup_fee(TierName::Diamond), Money::fen(0));
+    fn pickup_is_free_with_the_benefit_and_costs_the_fee_otherwise() {
+        assert_eq!(pickup_fee(&[]), Money::fen(800));
+        assert_eq!(
+            pickup_fee(&[window(30), Benefit::PriorityLine]),
+            Money::fen(800)
+        );
+        assert_eq!(
+            pickup_fee(&[window(45), Benefit::FreePickup]),
+            Money::fen(0)
+        );
+    }
+
+    fn window(days: u32) -> Benefit {
+        Benefit::ReturnWindow { days }
     }
 
     #[test]
@@ -436,17 +452,16 @@ mod tests {
     }
 
     #[test]
-    fn each_tier_has_its_window() {
-        assert_eq!(window_days(TierName::Regular), 30);
-        assert_eq!(window_days(TierName::Silver), 30);
-        assert_eq!(window_days(TierName::Gold), 45);
-        assert_eq!(window_days(TierName::Diamond), 60);
+    fn the_window_is_the_tiers_benefit_or_thirty_days() {
+        assert_eq!(window_days(&[window(45), Benefit::FreePickup]), 45);
+        assert_eq!(window_days(&[window(60), window(30)]), 60);
+        assert_eq!(window_days(&[Benefit::FreePickup]), DEFAULT_WINDOW_DAYS);
     }
 
     #[test]
-    fn the_window_is_open_to_its_last_second_and_closed_after_for_every_tier() {
-        for tier in TierName::ALL {
-            let days = window_days(tier);
+    fn the_window_is_open_to_its_last_second_and_closed_after_for_every_window() {
+        for days in [30, 45, 60] {
+            let tier = format!("{days} days");
             let last = DELIVERED + i64::from(days) * DAY;
             let open = judge(line(), days, last);
             assert_eq!(

@@ -3,6 +3,7 @@
 
 mod exchange;
 mod helpers;
+mod loyalty;
 mod openapi;
 mod orders;
 mod pickup;
