@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever this machine is missing to build and test Portico.
 # Idempotent: a second run installs nothing. Never downloads a prebuilt binary.
-#   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli, brotli (Debian), wasm-opt (npm),
+#   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli, brotli (Debian), wasm-opt and terser (npm),
 #                               npm packages
 #   scripts/setup.sh test    -> the above plus Debian's Chromium, chromedriver and fonts-noto-cjk, and Schemathesis
 #                               (PyPI) in .venv
@@ -45,7 +45,7 @@ if ! command -v brotli >/dev/null; then
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (binaryen's wasm-opt, Playwright, axe-core)"
+  say "installing npm packages (binaryen's wasm-opt, terser, Playwright, axe-core)"
   npm ci --no-audit --no-fund
 fi
 

@@ -4,7 +4,8 @@
 Trunk cannot split yet (trunk-rs/trunk#1022), so this does what cargo-leptos does for `--split`:
 the wasm as linked (kept with its relocations: `-Clink-args=--emit-relocs` in .cargo/config.toml)
 goes through `wasm-split-cli` (crate wasm_split_cli_support), the main module through wasm-bindgen,
-every module through `wasm-opt -Oz` (release builds). The results replace Trunk's unsplit
+every module through `wasm-opt -Oz` and the JS (wasm-bindgen's glue, the loader) through terser
+(release builds; Trunk's own JS minifier cannot read the glue). The results replace Trunk's unsplit
 `portico-HASH.js` / `portico-HASH_bg.wasm` in the staging directory under the same names, the
 chunks and the loader that fetches them (`__wasm_split-HASH.js`) are named with the same build
 hash, and every one of them is fetched with its SRI hash: the loader through a `modulepreload`
@@ -59,6 +60,12 @@ def main() -> None:
     split_cli = tool("wasm-split-cli", Path.home() / ".cargo/bin/wasm-split-cli")
     bindgen = tool("wasm-bindgen", Path.home() / ".cargo/bin/wasm-bindgen")
     wasm_opt = tool("wasm-opt", ROOT / "node_modules/.bin/wasm-opt")
+    terser = tool("terser", ROOT / "node_modules/.bin/terser")
+
+    def minify(script: Path) -> None:
+        # Names inside the module only: exports and the wasm's import names (properties) stay.
+        if release:
+            run(terser, script, "--module", "--compress", "--mangle", "-o", script)
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -91,10 +98,12 @@ def main() -> None:
             loader = loader.replace(before, after)
         loader_file = staging / f"{LOADER}-{build_hash}.js"
         loader_file.write_text(loader)
+        minify(loader_file)
 
         glue_text = (tmp / "bound" / "portico.js").read_text()
         # Only the import statements: the wasm still names its import module `./__wasm_split.js`.
         glue.write_text(glue_text.replace(f'from "./{LOADER}.js"', f'from "./{loader_file.name}"'))
+        minify(glue)
 
     index = staging / "index.html"
     html = index.read_text()

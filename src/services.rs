@@ -11,6 +11,7 @@ use portico_client::{Credentials, Endpoint, Service};
 pub struct Services {
     auth: Service,
     orders: Service,
+    loyalty: Service,
 }
 
 impl From<&RuntimeConfig> for Services {
@@ -18,6 +19,7 @@ impl From<&RuntimeConfig> for Services {
         Self {
             auth: Service::new(&config.services.auth, Credentials::Include),
             orders: Service::new(&config.services.orders, Credentials::Include),
+            loyalty: Service::new(&config.services.loyalty, Credentials::Include),
         }
     }
 }
@@ -29,6 +31,10 @@ impl Services {
 
     pub fn orders(&self, path: &str) -> Endpoint {
         self.orders.endpoint(path)
+    }
+
+    pub fn loyalty(&self, path: &str) -> Endpoint {
+        self.loyalty.endpoint(path)
     }
 
     /// The services in the current reactive owner's context.

@@ -33,6 +33,7 @@ pub fn Header() -> impl IntoView {
                 {move || session.customer_name().is_some().then(|| view! {
                     <A href="/orders">{text(|l| td_string!(l, nav.orders))}</A>
                     <A href="/returns">{text(|l| td_string!(l, nav.returns))}</A>
+                    <A href="/member">{text(|l| td_string!(l, nav.member))}</A>
                 })}
                 <A href="/track">{text(|l| td_string!(l, nav.track))}</A>
                 // The demo outbox is a page the server draws (not part of this bundle): a full load.

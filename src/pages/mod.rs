@@ -2,6 +2,7 @@
 
 pub mod guest_lookup;
 pub mod home;
+pub mod member;
 pub mod my_returns;
 pub mod not_found;
 pub mod order_detail;

@@ -30,6 +30,20 @@ export const DEMO = {
   chen: 'chen.jie@example.com',
 };
 
+/** Fen as the app writes money: `¥1,299.00`. */
+export function yuan(fen: number) {
+  return `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** A moment as the app writes a date, in the shop's (and the test browsers') time zone, UTC+8. */
+export function shopDate(t: Translate, iso: string) {
+  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000);
+  return t('format.date')
+    .replace('{year}', String(at.getUTCFullYear()))
+    .replace('{month}', t('format.months').split(',')[at.getUTCMonth()])
+    .replace('{day}', String(at.getUTCDate()));
+}
+
 /** The id of the newest message in the demo outbox (0 when it is empty). */
 export async function newestMessage(request: APIRequestContext): Promise<number> {
   const messages: { id: number }[] = await (await request.get('/api/dev/outbox')).json();

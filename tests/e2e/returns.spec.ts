@@ -1,4 +1,4 @@
-import { test, expect, DEMO, signIn, expectAccessible, type Translate } from './fixtures';
+import { test, expect, DEMO, signIn, expectAccessible, yuan, shopDate, type Translate } from './fixtures';
 import { signInApi, orderToReturn, orderToExchange, returnsOf, cancelReturns, type Returnable } from './api';
 import type { APIRequestContext, Page } from '@playwright/test';
 import jsQR from 'jsqr';
@@ -7,20 +7,6 @@ import { PNG } from 'pngjs';
 /** The order's returns started since `before` (the numbers there were): this journey's own. */
 async function startedSince(request: APIRequestContext, order: string, before: string[]) {
   return (await returnsOf(request, order)).filter((r) => !before.includes(r.number));
-}
-
-/** Fen as the app writes money: `¥1,299.00`. */
-function yuan(fen: number) {
-  return `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-/** A moment as the app writes a date, in the shop's (and the test browsers') time zone, UTC+8. */
-function shopDate(t: Translate, iso: string) {
-  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000);
-  return t('format.date')
-    .replace('{year}', String(at.getUTCFullYear()))
-    .replace('{month}', t('format.months').split(',')[at.getUTCMonth()])
-    .replace('{day}', String(at.getUTCDate()));
 }
 
 /** From the order page, the item's "Return" link. */

@@ -20,7 +20,11 @@ pub struct RuntimeConfig {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceUrls {
     pub auth: String,
+    /// Orders and their returns.
     pub orders: String,
+    /// Tiers, a customer's standing and the benefit pages (absent: the app's own origin).
+    #[serde(default)]
+    pub loyalty: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +42,7 @@ impl Default for RuntimeConfig {
             services: ServiceUrls {
                 auth: String::new(),
                 orders: String::new(),
+                loyalty: String::new(),
             },
             default_locale: "zh-CN".into(),
             brand: Brand {
