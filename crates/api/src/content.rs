@@ -33,6 +33,14 @@ impl PageLocale {
     }
 }
 
+/// `GET /api/pages/{slug}?locale=zh-CN`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct BenefitPageQuery {
+    /// The language to read the page in.
+    pub locale: PageLocale,
+}
+
 /// A run of text inside a paragraph, heading or list item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -130,7 +138,9 @@ pub enum Block {
 pub enum Audience {
     Everyone,
     /// Members of one tier.
-    Tier { tier: TierCode },
+    Tier {
+        tier: TierCode,
+    },
 }
 
 /// `GET /api/pages/{slug}`: the published page in one language.

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod dev;
 pub mod error;
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
             "/api/returns/{number}/drop-off.svg",
             get(returns::drop_off::qr),
         )
+        .route("/api/pages/{slug}", get(content::page))
         .route(paths::GUEST_LOOKUP, post(guest::lookup))
         .route(paths::OUTBOX, get(dev::outbox))
         .route(paths::DEMO_ADVANCE, post(dev::advance))
