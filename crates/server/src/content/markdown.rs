@@ -59,6 +59,12 @@ fn excerpt(found: &str) -> String {
 
 /// Rich text from the Markdown subset.
 pub fn parse(text: &str) -> Result<Vec<RichBlock>, ContentError> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(ContentError::ControlCharacter);
+    }
     // Tables are recognized only to be refused by name (left off, they would pass as text).
     let mut events = Parser::new_ext(text, Options::ENABLE_TABLES);
     let mut blocks = Vec::new();
@@ -462,6 +468,14 @@ mod tests {
             Err(ContentError::Link { .. })
         ));
         assert_eq!(parse("[](/empty)").unwrap_err(), ContentError::EmptyLink);
+        assert_eq!(
+            parse("[x](\u{0}javascript:alert(1))").unwrap_err(),
+            ContentError::ControlCharacter
+        );
+        assert_eq!(
+            parse("tabs\tand\r\nlines").unwrap(),
+            vec![paragraph(vec![text("tabs\tand lines")])]
+        );
     }
 
     #[test]

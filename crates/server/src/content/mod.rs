@@ -9,6 +9,8 @@
 
 pub mod demo;
 pub mod markdown;
+#[cfg(test)]
+mod safety;
 
 use crate::auth::Caller;
 use crate::clock::rfc3339;
