@@ -5,7 +5,7 @@
 //! `http(s)://…` or a path on this site (`/…`), so what an editor typed can never become script
 //! in a customer's browser; text nodes are text, whatever characters they hold.
 
-use crate::{Tier, TierCode, UtcTime};
+use crate::{Tier, UtcTime};
 use serde::{Deserialize, Serialize};
 
 /// A language a page is written in.
@@ -137,9 +137,9 @@ pub enum Block {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Audience {
     Everyone,
-    /// Members of one tier.
+    /// Members of one tier (its code).
     Tier {
-        tier: TierCode,
+        tier: String,
     },
 }
 

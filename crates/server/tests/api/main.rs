@@ -5,6 +5,7 @@ mod exchange;
 mod helpers;
 mod openapi;
 mod orders;
+mod pages;
 mod pickup;
 mod return_links;
 mod returns;
