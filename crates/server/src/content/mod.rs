@@ -170,9 +170,9 @@ fn render_block(block: &StoredBlock, tiers: &[Tier]) -> Result<Block, ContentErr
 
 /// Checks one language of a page as it would be saved: what the editor's write API will refuse.
 pub fn check(copy: &PageCopy) -> Result<(), ContentError> {
-    plain_text(&copy.title).map_err(|e| e.at("page title"))?;
-    render(&copy.blocks, &[])
-        .map(drop)
+    plain_text(&copy.title)
+        .map_err(|e| e.at("page title"))
+        .and_then(|()| render(&copy.blocks, &[]).map(drop))
         .map_err(|e| e.at(copy.locale.as_str()))
 }
 

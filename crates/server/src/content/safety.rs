@@ -264,7 +264,14 @@ fn markup_in_markdown_is_refused_by_name() {
         .unwrap_err()
         .to_string();
     assert!(message.contains("raw HTML"), "{message}");
-    assert!(message.contains("block 2 (rich_text)"), "{message}");
+    assert!(
+        message.starts_with("en: block 2 (rich_text): "),
+        "{message}"
+    );
+    let message = check(&page("page title", "<b>Gold</b>"))
+        .unwrap_err()
+        .to_string();
+    assert!(message.starts_with("en: page title: raw HTML"), "{message}");
 }
 
 #[test]
