@@ -195,7 +195,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
                 vec![
                     hero("金卡会员专属", "更长的退货期，免费上门取件"),
                     text(
-                        "## 为您多做一点\n\n\
+                        "# 为您多做一点\n\n\
                          作为金卡会员，退货期更长，上门取件**免费**。\
                          预约取件时选一个方便的时段，快递员会上门收件。",
                     ),
@@ -227,7 +227,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
                         "A longer return window and free doorstep pickup",
                     ),
                     text(
-                        "## A little more, for you\n\n\
+                        "# A little more, for you\n\n\
                          As a Gold member you have longer to return, and doorstep pickup is \
                          **free**. Pick a time that suits you and the courier comes to you.",
                     ),
