@@ -61,7 +61,7 @@ pub struct CustomerProfile {
     pub email: String,
     pub phone: String,
     /// The customer's loyalty tier (see `GET /api/loyalty/tiers` for its name and benefits).
-    pub tier: crate::TierCode,
+    pub tier: String,
 }
 
 /// `GET /api/auth/session`: who is on the other end of this cookie, if anyone.

@@ -12,6 +12,7 @@
 
 mod auth;
 mod config;
+mod content;
 mod loyalty;
 mod orders;
 mod problem;
@@ -20,6 +21,7 @@ mod values;
 
 pub use auth::*;
 pub use config::*;
+pub use content::*;
 pub use loyalty::*;
 pub use orders::*;
 pub use problem::*;
@@ -37,12 +39,18 @@ pub mod paths {
     pub const RETURNS: &str = "/api/returns";
     pub const LOYALTY: &str = "/api/loyalty/me";
     pub const TIERS: &str = "/api/loyalty/tiers";
+    pub const PAGES: &str = "/api/pages";
     pub const OUTBOX: &str = "/api/dev/outbox";
     pub const DEMO_ADVANCE: &str = "/api/dev/advance-shipments";
     pub const OPENAPI: &str = "/api/openapi.json";
     pub const CONFIG: &str = "/portico.config.json";
     /// The demo outbox as a page (demo mode only; drawn by the server, not the portal).
     pub const OUTBOX_PAGE: &str = "/dev/outbox";
+
+    /// `/api/pages/{slug}`: a benefit page (`?locale=zh-CN|en`).
+    pub fn benefit_page(slug: &str) -> String {
+        format!("{PAGES}/{slug}")
+    }
 
     /// `/api/orders/{number}`
     pub fn order(number: &str) -> String {

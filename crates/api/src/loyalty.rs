@@ -5,10 +5,6 @@
 use crate::{Money, UtcTime};
 use serde::{Deserialize, Serialize};
 
-/// A tier's code (`regular`, `gold`, ...): lower-case ASCII letters, digits and `_`. Tiers are
-/// the deployment's own; their names come with them, per language.
-pub type TierCode = String;
-
 /// A text in each language the portal speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -41,7 +37,8 @@ pub enum Benefit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tier {
-    pub code: TierCode,
+    /// `regular`, `gold`, ...: the deployment's own codes; names come with them, per language.
+    pub code: String,
     pub name: Localized,
     /// Qualifying spend over the last 12 months that reaches this tier (0 for the first tier).
     pub reach: Money,
@@ -80,7 +77,7 @@ impl TierChangeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TierChange {
-    pub tier: TierCode,
+    pub tier: String,
     pub kind: TierChangeKind,
     pub at: UtcTime,
 }
@@ -89,7 +86,7 @@ pub struct TierChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NextTier {
-    pub tier: TierCode,
+    pub tier: String,
     /// Spend still needed, counting only what will still be inside the 12 months on `by`.
     pub needed: Money,
     /// The next evaluation: spend made by then (and past its return window) counts there.
@@ -110,7 +107,7 @@ pub struct KeepTier {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoyaltyStatus {
-    pub tier: TierCode,
+    pub tier: String,
     /// Spend over the last 12 months that counts: orders past their return window, less what
     /// was refunded.
     pub qualifying_spend: Money,

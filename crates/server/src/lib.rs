@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod dev;
 pub mod error;
@@ -63,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route(paths::LOYALTY, get(loyalty::status))
         .route(paths::TIERS, get(loyalty::list_tiers))
+        .route("/api/pages/{slug}", get(content::page))
         .route(paths::GUEST_LOOKUP, post(guest::lookup))
         .route(paths::OUTBOX, get(dev::outbox))
         .route(paths::DEMO_ADVANCE, post(dev::advance))

@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         crate::returns::drop_off::qr,
         crate::loyalty::list_tiers,
         crate::loyalty::status,
+        crate::content::page,
         crate::guest::lookup,
         crate::dev::outbox,
         crate::dev::advance,
@@ -113,6 +114,10 @@ fn problem_response(status: &str) -> Response {
              `exchange_not_offered` with the line and why in `detail`)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
+        "500" => {
+            "The service failed (`internal`), e.g. stored content it can no longer read; it is \
+             logged, and nothing of it is shown."
+        }
         "503" => "The request took too long or the service is overloaded (`unavailable`); retry.",
         _ => "A problem document.",
     };

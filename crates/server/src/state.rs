@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::notify::Notifier;
 use crate::rate_limit::RateLimiter;
 use crate::returns::pass::ReturnLinks;
-use crate::{db, returns, seed};
+use crate::{content, db, returns, seed};
 use sqlx::SqlitePool;
 use std::sync::Arc;
 
@@ -32,6 +32,13 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     let clock = Clock::default();
     let db = db::connect(&config.data_dir).await?;
     seed::seed_if_empty(&db, clock.now()).await?;
+    content::demo::seed_pages_if_empty(&db, clock.now())
+        .await
+        .map_err(|error| match error {
+            content::SaveError::Database(error) => error,
+            // The demo's own copy failing its checks is a bug (a unit test reads every page).
+            content::SaveError::Content(error) => sqlx::Error::Configuration(error.into()),
+        })?;
     let drop_off_key: Arc<str> = db::server_key(&db, "drop_off").await?.into();
     returns::drop_off::backfill_codes(&db, &drop_off_key).await?;
     let return_pass_key: Arc<str> = db::server_key(&db, "return_pass").await?.into();

@@ -6,6 +6,7 @@ mod helpers;
 mod loyalty;
 mod openapi;
 mod orders;
+mod pages;
 mod pickup;
 mod return_links;
 mod returns;

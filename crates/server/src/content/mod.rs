@@ -1,0 +1,340 @@
+//! Benefit pages: what the shop tells customers about tiers and campaigns, per language, in
+//! typed blocks. Versions are kept (draft or published, each published one going live at its
+//! publish time), so the staff editor to come only adds the writing side. A page is for everyone
+//! or for one tier's members; anyone else gets the 404 of a page that does not exist.
+//!
+//! Stored content is what the editor typed (Markdown kept as Markdown); it is checked when saved
+//! and parsed again when read, into the contract's tree (see `markdown`). A stored page that no
+//! longer passes is the service's fault: logged and answered 500, never shown.
+
+pub mod demo;
+pub mod markdown;
+#[cfg(test)]
+mod safety;
+
+use crate::auth::Caller;
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ApiQuery, ApiResult};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use markdown::{link_target, plain_text, ContentError};
+use portico_api::{
+    Audience, BenefitCard, BenefitPage, BenefitPageQuery, Block, ErrorCode, FaqItem, PageLocale,
+    Tier,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+
+/// A block as stored: rich text as the Markdown typed, the tier comparison without data (it is
+/// filled from the tiers when read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StoredBlock {
+    Hero {
+        title: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subtitle: Option<String>,
+    },
+    RichText {
+        markdown: String,
+    },
+    BenefitGrid {
+        items: Vec<BenefitCard>,
+    },
+    TierComparison,
+    Faq {
+        items: Vec<StoredFaqItem>,
+    },
+    CallToAction {
+        label: String,
+        href: String,
+    },
+}
+
+impl StoredBlock {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Hero { .. } => "hero",
+            Self::RichText { .. } => "rich_text",
+            Self::BenefitGrid { .. } => "benefit_grid",
+            Self::TierComparison => "tier_comparison",
+            Self::Faq { .. } => "faq",
+            Self::CallToAction { .. } => "call_to_action",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredFaqItem {
+    pub question: String,
+    /// Markdown.
+    pub answer: String,
+}
+
+/// One language of a version, as the editor wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageCopy {
+    pub locale: PageLocale,
+    pub title: String,
+    pub blocks: Vec<StoredBlock>,
+}
+
+/// Whether a saved version is a draft, or published to go live at a unix time (perhaps later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publish {
+    Draft,
+    At(i64),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(transparent)]
+    Content(#[from] ContentError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// A page's slug: 1 to 64 of `a-z`, `0-9` and `-`.
+pub fn valid_slug(slug: &str) -> bool {
+    (1..=64).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The page's blocks as customers get them; `tiers` fills a tier comparison.
+fn render(blocks: &[StoredBlock], tiers: &[Tier]) -> Result<Vec<Block>, ContentError> {
+    blocks
+        .iter()
+        .enumerate()
+        .map(|(index, block)| {
+            render_block(block, tiers)
+                .map_err(|error| error.at(format!("block {} ({})", index + 1, block.kind())))
+        })
+        .collect()
+}
+
+fn render_block(block: &StoredBlock, tiers: &[Tier]) -> Result<Block, ContentError> {
+    Ok(match block {
+        StoredBlock::Hero { title, subtitle } => {
+            plain_text(title).map_err(|e| e.at("title"))?;
+            if let Some(subtitle) = subtitle {
+                plain_text(subtitle).map_err(|e| e.at("subtitle"))?;
+            }
+            Block::Hero {
+                title: title.clone(),
+                subtitle: subtitle.clone(),
+            }
+        }
+        StoredBlock::RichText { markdown: text } => Block::RichText {
+            body: markdown::parse(text)?,
+        },
+        StoredBlock::BenefitGrid { items } => {
+            for (index, item) in items.iter().enumerate() {
+                let place = |field: &str| format!("item {} {field}", index + 1);
+                plain_text(&item.title).map_err(|e| e.at(place("title")))?;
+                plain_text(&item.text).map_err(|e| e.at(place("text")))?;
+            }
+            Block::BenefitGrid {
+                items: items.clone(),
+            }
+        }
+        StoredBlock::TierComparison => Block::TierComparison {
+            tiers: tiers.to_vec(),
+        },
+        StoredBlock::Faq { items } => Block::Faq {
+            items: items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let place = |field: &str| format!("item {} {field}", index + 1);
+                    plain_text(&item.question).map_err(|e| e.at(place("question")))?;
+                    Ok(FaqItem {
+                        question: item.question.clone(),
+                        answer: markdown::parse(&item.answer).map_err(|e| e.at(place("answer")))?,
+                    })
+                })
+                .collect::<Result<_, ContentError>>()?,
+        },
+        StoredBlock::CallToAction { label, href } => {
+            plain_text(label).map_err(|e| e.at("label"))?;
+            Block::CallToAction {
+                label: label.clone(),
+                href: link_target(href).map_err(|e| e.at("href"))?,
+            }
+        }
+    })
+}
+
+/// Checks one language of a page as it would be saved: what the editor's write API will refuse.
+pub fn check(copy: &PageCopy) -> Result<(), ContentError> {
+    plain_text(&copy.title)
+        .map_err(|e| e.at("page title"))
+        .and_then(|()| render(&copy.blocks, &[]).map(drop))
+        .map_err(|e| e.at(copy.locale.as_str()))
+}
+
+/// Makes a page (its slug and who it is for); the id of the page already under `slug` if there
+/// is one (its audience then stays as it is).
+pub async fn create_page(
+    db: &SqlitePool,
+    slug: &str,
+    audience: Option<&str>,
+    now: i64,
+) -> Result<i64, SaveError> {
+    if !valid_slug(slug) {
+        return Err(ContentError::Unsupported(format!("the slug {slug:?}")).into());
+    }
+    sqlx::query(
+        "INSERT INTO pages (slug, audience, created_at) VALUES (?, ?, ?) ON CONFLICT (slug) DO NOTHING",
+    )
+    .bind(slug)
+    .bind(audience)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(sqlx::query_scalar("SELECT id FROM pages WHERE slug = ?")
+        .bind(slug)
+        .fetch_one(db)
+        .await?)
+}
+
+/// Saves a new version of page `page_id` in every language given (each checked first), as a
+/// draft or published from a time on; its version number, one more than the page's newest.
+pub async fn save_version(
+    db: &SqlitePool,
+    page_id: i64,
+    copies: &[PageCopy],
+    publish: Publish,
+    now: i64,
+) -> Result<u32, SaveError> {
+    for copy in copies {
+        check(copy)?;
+    }
+    let (state, publish_at) = match publish {
+        Publish::Draft => ("draft", None),
+        Publish::At(at) => ("published", Some(at)),
+    };
+    let mut tx = db.begin().await?;
+    let version: i64 = sqlx::query_scalar(
+        "INSERT INTO page_versions (page_id, version, state, publish_at, created_at) \
+         SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM page_versions WHERE page_id = ? \
+         RETURNING version",
+    )
+    .bind(page_id)
+    .bind(state)
+    .bind(publish_at)
+    .bind(now)
+    .bind(page_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    for copy in copies {
+        let blocks = serde_json::to_string(&copy.blocks).expect("stored blocks serialize");
+        sqlx::query(
+            "INSERT INTO page_content (version_id, locale, title, blocks) \
+             SELECT id, ?, ?, ? FROM page_versions WHERE page_id = ? AND version = ?",
+        )
+        .bind(copy.locale.as_str())
+        .bind(&copy.title)
+        .bind(blocks)
+        .bind(page_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(u32::try_from(version).unwrap_or(u32::MAX))
+}
+
+#[derive(sqlx::FromRow)]
+struct LiveRow {
+    audience: Option<String>,
+    version: i64,
+    publish_at: i64,
+    title: Option<String>,
+    blocks: Option<String>,
+}
+
+/// A benefit page in one language: the newest version whose publish time has come. A page for
+/// one tier is seen by that tier's signed-in members; unknown, not yet published and someone
+/// else's tier's are the same 404. Its tier comparison holds the tiers as they are now.
+#[utoipa::path(get, path = "/api/pages/{slug}", tag = "pages", operation_id = "benefit_page",
+    security((), ("session" = [])),
+    params(("slug" = String, Path, pattern = "^[a-z0-9-]{1,64}$", description = "The page's slug"), BenefitPageQuery),
+    responses((status = 200, description = "The page, published and for this caller.", body = BenefitPage),
+        (status = 400), (status = 404), (status = 500)))]
+pub async fn page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(slug): Path<String>,
+    ApiQuery(query): ApiQuery<BenefitPageQuery>,
+) -> ApiResult<Json<BenefitPage>> {
+    let not_found = || ApiError::from(ErrorCode::NotFound);
+    if !valid_slug(&slug) {
+        return Err(not_found());
+    }
+    let locale = query.locale;
+    let live = sqlx::query_as::<_, LiveRow>(
+        "SELECT p.audience, v.version, v.publish_at, c.title, c.blocks \
+         FROM pages p JOIN page_versions v ON v.page_id = p.id \
+         LEFT JOIN page_content c ON c.version_id = v.id AND c.locale = ? \
+         WHERE p.slug = ? AND v.state = 'published' AND v.publish_at <= ? \
+         ORDER BY v.version DESC LIMIT 1",
+    )
+    .bind(locale.as_str())
+    .bind(&slug)
+    .bind(state.clock.now())
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(not_found)?;
+    let audience = match live.audience {
+        None => Audience::Everyone,
+        Some(tier) => {
+            if caller_tier(&state.db, &caller).await?.as_deref() != Some(tier.as_str()) {
+                return Err(not_found());
+            }
+            Audience::Tier { tier }
+        }
+    };
+    // The newest live version speaks for the page; without this language it has none yet.
+    let (Some(title), Some(blocks)) = (live.title, live.blocks) else {
+        return Err(not_found());
+    };
+    let corrupt = |error: &dyn std::fmt::Display| {
+        tracing::error!(%slug, version = live.version, locale = locale.as_str(), %error,
+            "a stored benefit page does not pass");
+        ApiError::Corrupt("a benefit page")
+    };
+    let stored: Vec<StoredBlock> = serde_json::from_str(&blocks).map_err(|e| corrupt(&e))?;
+    let tiers = if stored.contains(&StoredBlock::TierComparison) {
+        crate::loyalty::tiers(&state.db).await?
+    } else {
+        Vec::new()
+    };
+    plain_text(&title).map_err(|e| corrupt(&e.at("page title")))?;
+    let blocks = render(&stored, &tiers).map_err(|e| corrupt(&e))?;
+    Ok(Json(BenefitPage {
+        slug,
+        locale,
+        title,
+        blocks,
+        audience,
+        published_at: rfc3339(live.publish_at),
+        version: u32::try_from(live.version).map_err(|_| ApiError::Corrupt("a page version"))?,
+    }))
+}
+
+/// The signed-in customer's tier; none for a guest or nobody.
+async fn caller_tier(db: &SqlitePool, caller: &Caller) -> ApiResult<Option<String>> {
+    let Some(customer) = caller.customer else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_scalar("SELECT tier FROM customers WHERE id = ?")
+            .bind(customer)
+            .fetch_optional(db)
+            .await?,
+    )
+}
