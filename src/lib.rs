@@ -23,9 +23,17 @@ use leptos_router::Lazy;
 use locale::i18n::*;
 use locale::text;
 use pages::{
-    guest_lookup::GuestLookupPage, home::HomePage, member::MemberRoute, my_returns::MyReturnsRoute,
-    not_found::NotFound, order_detail::OrderDetailPage, orders::OrdersPage,
-    return_detail::ReturnDetailRoute, sign_in::SignInPage, start_return::StartReturnRoute,
+    benefits::{BenefitPageRoute, BenefitsRoute},
+    guest_lookup::GuestLookupPage,
+    home::HomePage,
+    member::MemberRoute,
+    my_returns::MyReturnsRoute,
+    not_found::NotFound,
+    order_detail::OrderDetailPage,
+    orders::OrdersPage,
+    return_detail::ReturnDetailRoute,
+    sign_in::SignInPage,
+    start_return::StartReturnRoute,
 };
 
 /// Loads the runtime configuration, then mounts the app on `<body>`.
@@ -68,6 +76,8 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/returns/:number") view={Lazy::<ReturnDetailRoute>::new()}/>
                     <Route path=path!("/track") view=GuestLookupPage/>
                     <Route path=path!("/member") view={Lazy::<MemberRoute>::new()}/>
+                    <Route path=path!("/benefits") view={Lazy::<BenefitsRoute>::new()}/>
+                    <Route path=path!("/benefits/:slug") view={Lazy::<BenefitPageRoute>::new()}/>
                 </Routes>
             </main>
             <footer class="site-footer">

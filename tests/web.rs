@@ -212,3 +212,112 @@ fn a_pickup_window_is_one_day_and_two_times() {
         format!("soon–{}", ends.0)
     );
 }
+
+/// What editors might type to run script, each put in every text of a page's blocks.
+const PAYLOADS: [&str; 8] = [
+    "<script>window.pwned = 1</script>",
+    "<img src=x onerror=\"window.pwned = 1\">",
+    "<svg onload=\"window.pwned = 1\"><script>1</script></svg>",
+    "<math><mi xlink:href=\"javascript:window.pwned=1\">x</mi></math>",
+    "&lt;script&gt;window.pwned = 1&lt;/script&gt;",
+    "<a href=\"javascript:window.pwned = 1\">click</a>",
+    "\"><iframe srcdoc=\"<script>parent.pwned=1</script>\">",
+    "**<b onmouseover=\"window.pwned = 1\">bold</b>**",
+];
+
+#[wasm_bindgen_test]
+fn whatever_an_editor_types_is_drawn_as_text_never_as_markup() {
+    use portico::components::blocks::blocks;
+    use portico_api::{BenefitCard, Block, FaqItem, Inline, RichBlock};
+    let text = |s: &str| Inline::Text { text: s.into() };
+    for payload in PAYLOADS {
+        let page = vec![
+            Block::Hero {
+                title: payload.into(),
+                subtitle: Some(payload.into()),
+            },
+            Block::RichText {
+                body: vec![
+                    RichBlock::Heading {
+                        level: 2,
+                        inlines: vec![text(payload)],
+                    },
+                    RichBlock::Paragraph {
+                        inlines: vec![
+                            Inline::Emphasis {
+                                children: vec![text(payload)],
+                            },
+                            Inline::Link {
+                                href: "/orders".into(),
+                                children: vec![text(payload)],
+                            },
+                        ],
+                    },
+                    RichBlock::List {
+                        ordered: false,
+                        items: vec![vec![text(payload)]],
+                    },
+                ],
+            },
+            Block::BenefitGrid {
+                items: vec![BenefitCard {
+                    title: payload.into(),
+                    text: payload.into(),
+                }],
+            },
+            Block::Faq {
+                items: vec![FaqItem {
+                    question: payload.into(),
+                    answer: vec![RichBlock::Paragraph {
+                        inlines: vec![text(payload)],
+                    }],
+                }],
+            },
+            Block::CallToAction {
+                label: payload.into(),
+                href: "/benefits".into(),
+            },
+        ];
+        let document = document();
+        let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+        document.body().unwrap().append_child(&host).unwrap();
+        let drawn = page.clone();
+        leptos::mount::mount_to(host.clone(), move || {
+            provide_locale(Locale::en);
+            blocks(Locale::en, &drawn, None)
+        })
+        .forget();
+
+        for tag in ["script", "img", "svg", "math", "iframe", "b"] {
+            assert!(
+                host.query_selector(tag).unwrap().is_none(),
+                "{tag} from {payload}"
+            );
+        }
+        let every = host.query_selector_all("*").unwrap();
+        for i in 0..every.length() {
+            let element: web_sys::Element = every.item(i).unwrap().unchecked_into();
+            let names = element.get_attribute_names();
+            for n in 0..names.length() {
+                let name = names.get(n).as_string().unwrap();
+                assert!(
+                    !name.starts_with("on"),
+                    "{name} on <{}> from {payload}",
+                    element.tag_name()
+                );
+            }
+            if let Some(href) = element.get_attribute("href") {
+                assert!(
+                    href == "/orders" || href == "/benefits",
+                    "{href} from {payload}"
+                );
+            }
+        }
+        // Every one of the 11 texts is there, as the editor typed it.
+        let shown = host.text_content().unwrap_or_default();
+        assert_eq!(shown.matches(payload).count(), 11, "{payload} in {shown}");
+        let pwned = js_sys::Reflect::get(&window(), &"pwned".into()).unwrap();
+        assert!(pwned.is_undefined(), "{payload} ran");
+        host.remove();
+    }
+}

@@ -36,6 +36,7 @@ pub fn Header() -> impl IntoView {
                     <A href="/member">{text(|l| td_string!(l, nav.member))}</A>
                 })}
                 <A href="/track">{text(|l| td_string!(l, nav.track))}</A>
+                <A href="/benefits">{text(|l| td_string!(l, nav.benefits))}</A>
                 // The demo outbox is a page the server draws (not part of this bundle): a full load.
                 {demo.then(|| view! {
                     <a href=move || demo_outbox_href(i18n.get()) rel="external">

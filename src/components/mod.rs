@@ -1,9 +1,11 @@
 //! Pieces that several pages use. Each component takes typed props and owns its markup; the
 //! styling lives in `style/` under the component's class name.
 
+pub mod blocks;
 pub mod form;
 pub mod header;
 pub mod labels;
 pub mod page_state;
 pub mod returns;
 pub mod shipment;
+pub mod tiers;

@@ -4,13 +4,14 @@
 //! for the customer, never as what they lack.
 
 use crate::components::page_state::{ErrorNotice, Skeleton};
+use crate::components::tiers::{benefit_list, tier_grid, tier_name};
 use crate::format;
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
 use crate::services::Services;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
-use portico_api::{paths, Benefit, LoyaltyStatus, Tier, TierChangeKind};
+use portico_api::{paths, LoyaltyStatus, TierChangeKind};
 use portico_client::Remote;
 
 /// The route: a wasm chunk of its own, fetched at the same time as the customer's standing.
@@ -44,38 +45,6 @@ impl LazyRoute for MemberRoute {
             </section>
         }
         .into_any()
-    }
-}
-
-/// A tier's name in `locale` (the deployment writes them), or its code if it is not listed.
-fn tier_name(locale: Locale, tiers: &[Tier], code: &str) -> String {
-    tiers
-        .iter()
-        .find(|tier| tier.code == code)
-        .map(|tier| match locale {
-            Locale::zh_CN => tier.name.zh_cn.clone(),
-            Locale::en => tier.name.en.clone(),
-        })
-        .unwrap_or_else(|| code.to_string())
-}
-
-/// One benefit in words, with its parameter.
-fn benefit(locale: Locale, benefit: &Benefit) -> String {
-    match benefit {
-        Benefit::ReturnWindow { days } => {
-            td_string!(locale, member.benefits.return_window).replace("[days]", &days.to_string())
-        }
-        Benefit::FreePickup => td_string!(locale, member.benefits.free_pickup).to_string(),
-        Benefit::PriorityLine => td_string!(locale, member.benefits.priority_line).to_string(),
-        Benefit::BirthdayGift { value } => td_string!(locale, member.benefits.birthday_gift)
-            .replace("[value]", &format::money(*value)),
-        Benefit::ExtendedWarranty { months } => {
-            td_string!(locale, member.benefits.extended_warranty)
-                .replace("[months]", &months.to_string())
-        }
-        Benefit::DedicatedAdvisor => {
-            td_string!(locale, member.benefits.dedicated_advisor).to_string()
-        }
     }
 }
 
@@ -134,33 +103,14 @@ fn member_view(locale: Locale, standing: &LoyaltyStatus) -> impl IntoView + use<
                 <p>{fill(td_string!(locale, member.keep), keep.needed, &keep.by, &name(&standing.tier), locale)}</p>
             </div>
         })}
-        <section class="panel">
+        <section class="panel" data-testid="own-benefits">
             <h2>{td_string!(locale, member.your_benefits)}</h2>
-            <ul class="benefit-list" data-testid="own-benefits">
-                {own_benefits.iter().map(|b| view! { <li>{benefit(locale, b)}</li> }).collect_view()}
-            </ul>
+            {benefit_list(locale, &own_benefits)}
+            <p><a href="/benefits">{td_string!(locale, member.see_benefits)}</a></p>
         </section>
         <section>
             <h2>{td_string!(locale, member.compare)}</h2>
-            <ul class="tier-grid" data-testid="tiers">
-                {tiers.iter().map(|tier| {
-                    let own = tier.code == standing.tier;
-                    view! {
-                        <li class="panel" class:tier-own=own aria-current=own.then_some("true")>
-                            <h3>{name(&tier.code)}</h3>
-                            {own.then(|| view! { <span class="tag tag-own">{td_string!(locale, member.your_tier)}</span> })}
-                            <p class="muted">{if tier.reach.fen == 0 {
-                                td_string!(locale, member.entry).to_string()
-                            } else {
-                                td_string!(locale, member.reach).replace("[amount]", &format::money(tier.reach))
-                            }}</p>
-                            <ul class="benefit-list">
-                                {tier.benefits.iter().map(|b| view! { <li>{benefit(locale, b)}</li> }).collect_view()}
-                            </ul>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            {tier_grid(locale, tiers, Some(&standing.tier))}
         </section>
         <section class="panel">
             <h2>{td_string!(locale, member.history)}</h2>

@@ -1,5 +1,6 @@
 //! One file per route. Pages load data and compose components; they hold no shared logic.
 
+pub mod benefits;
 pub mod guest_lookup;
 pub mod home;
 pub mod member;

@@ -143,6 +143,15 @@ pub enum Audience {
     },
 }
 
+/// `GET /api/pages`: one of the pages the caller may read, in the language asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PageSummary {
+    pub slug: String,
+    pub title: String,
+    pub audience: Audience,
+}
+
 /// `GET /api/pages/{slug}`: the published page in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

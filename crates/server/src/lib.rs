@@ -64,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route(paths::LOYALTY, get(loyalty::status))
         .route(paths::TIERS, get(loyalty::list_tiers))
+        .route(paths::PAGES, get(content::pages))
         .route("/api/pages/{slug}", get(content::page))
         .route(paths::GUEST_LOOKUP, post(guest::lookup))
         .route(paths::OUTBOX, get(dev::outbox))

@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         crate::returns::drop_off::qr,
         crate::loyalty::list_tiers,
         crate::loyalty::status,
+        crate::content::pages,
         crate::content::page,
         crate::guest::lookup,
         crate::dev::outbox,

@@ -21,7 +21,7 @@ use axum::Json;
 use markdown::{link_target, plain_text, ContentError};
 use portico_api::{
     Audience, BenefitCard, BenefitPage, BenefitPageQuery, Block, ErrorCode, FaqItem, PageLocale,
-    Tier,
+    PageSummary, Tier,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
@@ -324,6 +324,50 @@ pub async fn page(
         published_at: rfc3339(live.publish_at),
         version: u32::try_from(live.version).map_err(|_| ApiError::Corrupt("a page version"))?,
     }))
+}
+
+/// The pages the caller may read now, in the language asked: their tier's first, then those for
+/// everyone, each by its newest live version (a page without this language yet is left out).
+#[utoipa::path(get, path = "/api/pages", tag = "pages", operation_id = "benefit_pages",
+    security((), ("session" = [])),
+    params(BenefitPageQuery),
+    responses((status = 200, description = "The pages for this caller, their tier's first.", body = Vec<PageSummary>),
+        (status = 400), (status = 500)))]
+pub async fn pages(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<BenefitPageQuery>,
+) -> ApiResult<Json<Vec<PageSummary>>> {
+    let tier = caller_tier(&state.db, &caller).await?;
+    let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT p.slug, p.audience, c.title FROM pages p \
+         JOIN page_content c ON c.locale = ? AND c.version_id = (SELECT v.id FROM page_versions v \
+           WHERE v.page_id = p.id AND v.state = 'published' AND v.publish_at <= ? \
+           ORDER BY v.version DESC LIMIT 1) \
+         WHERE p.audience IS NULL OR p.audience = ? ORDER BY p.audience IS NULL, p.slug",
+    )
+    .bind(query.locale.as_str())
+    .bind(state.clock.now())
+    .bind(tier)
+    .fetch_all(&state.db)
+    .await?;
+    rows.into_iter()
+        .map(|(slug, audience, title)| {
+            plain_text(&title).map_err(|error| {
+                tracing::error!(%slug, %error, "a stored benefit page's title does not pass");
+                ApiError::Corrupt("a benefit page")
+            })?;
+            Ok(PageSummary {
+                slug,
+                title,
+                audience: match audience {
+                    None => Audience::Everyone,
+                    Some(tier) => Audience::Tier { tier },
+                },
+            })
+        })
+        .collect::<ApiResult<_>>()
+        .map(Json)
 }
 
 /// The signed-in customer's tier; none for a guest or nobody.

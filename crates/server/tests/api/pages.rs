@@ -296,3 +296,37 @@ async fn a_stored_page_that_no_longer_passes_is_never_shown() {
         "Fine"
     );
 }
+
+#[tokio::test]
+async fn the_list_holds_the_callers_tier_page_first_then_those_for_everyone() {
+    let app = spawn().await;
+    let slugs = |pages: serde_json::Value| -> Vec<String> {
+        pages
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["slug"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let hers: serde_json::Value = app.get_json(&li, "/api/pages?locale=en").await;
+    assert_eq!(slugs(hers.clone()), ["gold-benefits", "member-week"]);
+    assert_eq!(
+        hers[0]["audience"],
+        serde_json::json!({ "kind": "tier", "tier": "gold" })
+    );
+    assert!(!hers[0]["title"].as_str().unwrap().is_empty());
+    let chen = client();
+    app.sign_in(&chen, CHEN).await;
+    let his: serde_json::Value = app.get_json(&chen, "/api/pages?locale=zh-CN").await;
+    assert_eq!(slugs(his), ["diamond-benefits", "member-week"]);
+    // Nobody signed in: the pages for everyone.
+    let anyone: serde_json::Value = app.get_json(&client(), "/api/pages?locale=en").await;
+    assert_eq!(slugs(anyone), ["member-week"]);
+    // A language the pages are not written in is refused.
+    assert_eq!(
+        app.get(&client(), "/api/pages?locale=fr").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+}
