@@ -71,9 +71,9 @@ pub fn blocks(locale: Locale, blocks: &[Block], own: Option<&str>) -> impl IntoV
         .iter()
         .map(|block| match block {
             Block::Hero { title, subtitle } => view! {
-                <div class="hero" data-block="hero">
-                    <p class="hero-title">{title.clone()}</p>
-                    {subtitle.clone().map(|s| view! { <p class="hero-subtitle">{s}</p> })}
+                <div class="banner" data-block="hero">
+                    <p class="banner-title">{title.clone()}</p>
+                    {subtitle.clone().map(|s| view! { <p class="banner-subtitle">{s}</p> })}
                 </div>
             }
             .into_any(),

@@ -22,7 +22,7 @@ async function expectDrawn(page: Page, served: BenefitPage) {
     await expect(here).toHaveAttribute('data-block', block.kind);
     switch (block.kind) {
       case 'hero':
-        await expect(here.locator('.hero-title')).toHaveText(block.title as string);
+        await expect(here.locator('.banner-title')).toHaveText(block.title as string);
         break;
       case 'benefit_grid':
         await expect(here.locator('h3')).toHaveText((block.items as { title: string }[]).map((c) => c.title));
