@@ -69,18 +69,6 @@ fn benefit(kind: &str, amount: Option<i64>) -> ApiResult<Benefit> {
     })
 }
 
-/// What the tier `code` brings (for returns: the window, free pickup).
-pub async fn benefits_of(db: &SqlitePool, code: &str) -> ApiResult<Vec<Benefit>> {
-    let rows: Vec<(String, Option<i64>)> =
-        sqlx::query_as("SELECT kind, amount FROM tier_benefits WHERE tier = ? ORDER BY position")
-            .bind(code)
-            .fetch_all(db)
-            .await?;
-    rows.iter()
-        .map(|(kind, amount)| benefit(kind, *amount))
-        .collect()
-}
-
 /// The customer's orders as the tiers count them (see `policy`): what is left of each once the
 /// goods that came back for money are taken off (an exchange keeps its spend; a refunded order
 /// counts nothing; an unpaid one is left out), and when its return window closes — the last
@@ -151,14 +139,36 @@ fn thresholds(tiers: &[Tier]) -> Vec<Thresholds> {
         .collect()
 }
 
-/// Brings the customer's tier up to date at `now`: a tier year that has ended is evaluated, and
-/// spend that reaches higher moves them up at once (see `policy::due_change`). The change is
-/// written only if nobody else wrote one meanwhile, with its history row, in one transaction.
-pub async fn refresh(db: &SqlitePool, customer: i64, now: i64) -> ApiResult<()> {
+/// Where a customer stands: every tier, lowest first, their tier's index among them, when its
+/// year began, and their spend.
+pub struct Standing {
+    pub tiers: Vec<Tier>,
+    pub rank: usize,
+    pub since: i64,
+    orders: Vec<Spend>,
+}
+
+impl Standing {
+    /// What the customer's tier brings.
+    pub fn benefits(&self) -> &[Benefit] {
+        &self.tiers[self.rank].benefits
+    }
+}
+
+/// Brings the customer's tier up to date at `now` and says where they stand then: a tier year
+/// that has ended is evaluated, and spend that reaches higher moves them up at once (see
+/// `policy::due_change`). The change is written only if nobody else wrote one meanwhile, with its
+/// history row, in one transaction; if someone did, their change is read back.
+pub async fn refresh(db: &SqlitePool, customer: i64, now: i64) -> ApiResult<Standing> {
     let tiers = tiers(db).await?;
     let (rank, since, orders) = standing(db, &tiers, customer).await?;
     let Some((to, at)) = policy::due_change(&thresholds(&tiers), rank, since, &orders, now) else {
-        return Ok(());
+        return Ok(Standing {
+            tiers,
+            rank,
+            since,
+            orders,
+        });
     };
     let mut tx = db.begin().await?;
     let moved = sqlx::query(
@@ -182,7 +192,28 @@ pub async fn refresh(db: &SqlitePool, customer: i64, now: i64) -> ApiResult<()> 
         record(&mut tx, customer, &tiers[to].code, kind, at).await?;
     }
     tx.commit().await?;
-    Ok(())
+    if !moved {
+        let (rank, since, orders) = standing(db, &tiers, customer).await?;
+        return Ok(Standing {
+            tiers,
+            rank,
+            since,
+            orders,
+        });
+    }
+    // Another tier may have another return window: the spend is then read again by it.
+    let orders = if to == rank {
+        orders
+    } else {
+        let window = crate::returns::policy::window_days(&tiers[to].benefits);
+        spends(db, customer, window).await?
+    };
+    Ok(Standing {
+        tiers,
+        rank: to,
+        since: at,
+        orders,
+    })
 }
 
 /// Writes one step of a customer's tier history.
@@ -221,9 +252,12 @@ pub async fn status(
 ) -> ApiResult<Json<LoyaltyStatus>> {
     let customer = caller.customer.ok_or(ErrorCode::Unauthorized)?;
     let now = state.clock.now();
-    refresh(&state.db, customer, now).await?;
-    let tiers = tiers(&state.db).await?;
-    let (rank, since, orders) = standing(&state.db, &tiers, customer).await?;
+    let Standing {
+        tiers,
+        rank,
+        since,
+        orders,
+    } = refresh(&state.db, customer, now).await?;
     let rules = thresholds(&tiers);
     let history: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT tier, kind, at FROM tier_history WHERE customer_id = ? ORDER BY at DESC, id DESC",

@@ -51,12 +51,10 @@ async fn judged_lines(
     order: &OrderRow,
     now: i64,
 ) -> ApiResult<(Vec<Benefit>, Vec<(LineRow, Verdict)>)> {
-    crate::loyalty::refresh(db, order.customer_id, now).await?;
-    let (tier,): (String,) = sqlx::query_as("SELECT tier FROM customers WHERE id = ?")
-        .bind(order.customer_id)
-        .fetch_one(db)
-        .await?;
-    let benefits = crate::loyalty::benefits_of(db, &tier).await?;
+    let benefits = crate::loyalty::refresh(db, order.customer_id, now)
+        .await?
+        .benefits()
+        .to_vec();
     let days = window_days(&benefits);
     let lines = sqlx::query_as::<_, LineRow>(
         "SELECT i.id, i.position, i.sku, i.name, i.variant, i.quantity, i.unit_price_fen, i.final_sale, \
