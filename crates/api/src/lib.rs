@@ -17,6 +17,7 @@ mod loyalty;
 mod orders;
 mod problem;
 mod returns;
+mod surveys;
 mod values;
 
 pub use auth::*;
@@ -26,6 +27,7 @@ pub use loyalty::*;
 pub use orders::*;
 pub use problem::*;
 pub use returns::*;
+pub use surveys::*;
 pub use values::*;
 
 /// Paths of the JSON API, relative to a service's base URL.
@@ -40,6 +42,8 @@ pub mod paths {
     pub const LOYALTY: &str = "/api/loyalty/me";
     pub const TIERS: &str = "/api/loyalty/tiers";
     pub const PAGES: &str = "/api/pages";
+    pub const SURVEYS: &str = "/api/surveys";
+    pub const FEEDBACK: &str = "/api/feedback";
     pub const OUTBOX: &str = "/api/dev/outbox";
     pub const DEMO_ADVANCE: &str = "/api/dev/advance-shipments";
     pub const OPENAPI: &str = "/api/openapi.json";
@@ -50,6 +54,21 @@ pub mod paths {
     /// `/api/pages/{slug}`: a benefit page (`?locale=zh-CN|en`).
     pub fn benefit_page(slug: &str) -> String {
         format!("{PAGES}/{slug}")
+    }
+
+    /// `/api/surveys/{token}`: what a survey link opens.
+    pub fn survey(token: &str) -> String {
+        format!("{SURVEYS}/{token}")
+    }
+
+    /// `/api/surveys/{token}/response`: saves the answers so far.
+    pub fn survey_response(token: &str) -> String {
+        format!("{SURVEYS}/{token}/response")
+    }
+
+    /// `/api/surveys/{token}/opt-out`: no more survey invitations for this customer.
+    pub fn survey_opt_out(token: &str) -> String {
+        format!("{SURVEYS}/{token}/opt-out")
     }
 
     /// `/api/orders/{number}`

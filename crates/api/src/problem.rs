@@ -58,6 +58,14 @@ pub enum ErrorCode {
     OutOfStock,
     /// The return's reason is not one of those offered (see `reasons` in the returnable answer).
     ReasonNotOffered,
+    /// A link that worked once has expired (a survey link lives 14 days).
+    LinkExpired,
+    /// The survey was finished more than 24 hours ago: it can be read, no longer changed.
+    SurveyClosed,
+    /// An answer does not fit its survey; `detail` names the question.
+    InvalidAnswer,
+    /// This response id already stands for another response or another message.
+    ResponseIdReused,
     /// The service failed; the request may be retried.
     Internal,
 }

@@ -38,7 +38,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::PickupSlotRequired
         | ErrorCode::PickupSlotUnavailable
         | ErrorCode::ExchangeNotOffered
-        | ErrorCode::ReasonNotOffered => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::ReasonNotOffered
+        | ErrorCode::InvalidAnswer => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
@@ -50,9 +51,12 @@ fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::ReturnLocked | ErrorCode::PickupSlotFull | ErrorCode::OutOfStock => {
-            StatusCode::CONFLICT
-        }
+        ErrorCode::ReturnLocked
+        | ErrorCode::PickupSlotFull
+        | ErrorCode::OutOfStock
+        | ErrorCode::SurveyClosed
+        | ErrorCode::ResponseIdReused => StatusCode::CONFLICT,
+        ErrorCode::LinkExpired => StatusCode::GONE,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -84,6 +88,10 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::ExchangeNotOffered => "This exchange is not offered",
         ErrorCode::OutOfStock => "The variant asked for is out of stock",
         ErrorCode::ReasonNotOffered => "This return reason is not offered",
+        ErrorCode::LinkExpired => "This link has expired",
+        ErrorCode::SurveyClosed => "This survey can no longer be changed",
+        ErrorCode::InvalidAnswer => "An answer does not fit its question",
+        ErrorCode::ResponseIdReused => "This response id was used for something else",
     }
 }
 
