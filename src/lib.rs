@@ -10,10 +10,12 @@ pub mod config;
 pub mod format;
 pub mod locale;
 pub mod pages;
+pub mod pending;
 pub mod services;
 pub mod session;
 pub mod shell;
 
+use components::feedback::FeedbackButton;
 use components::header::Header;
 use config::RuntimeConfig;
 use leptos::prelude::*;
@@ -27,13 +29,15 @@ use pages::{
     guest_lookup::GuestLookupPage,
     home::HomePage,
     member::MemberRoute,
+    my_feedback::MyFeedbackRoute,
     my_returns::MyReturnsRoute,
     not_found::NotFound,
     order_detail::OrderDetailPage,
     orders::OrdersPage,
     return_detail::ReturnDetailRoute,
-    sign_in::SignInPage,
+    sign_in::SignInRoute,
     start_return::StartReturnRoute,
+    survey::SurveyRoute,
 };
 
 /// Loads the runtime configuration, then mounts the app on `<body>`.
@@ -51,7 +55,9 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
     let initial_locale = shell::remembered_locale()
         .unwrap_or_else(|| locale::locale_from_tag(&config.default_locale));
     shell::apply_brand(&config);
-    provide_context(services::Services::from(&config));
+    let services = services::Services::from(&config);
+    provide_context(services);
+    pending::send_all_when_online(services);
     provide_context(config);
     locale::provide_locale(initial_locale);
     view! { <Shell/> }
@@ -68,7 +74,7 @@ fn Shell() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()}/>
                     <Route path=path!("/orders") view=OrdersPage/>
                     <Route path=path!("/orders/:number") view=OrderDetailPage/>
                     <Route path=path!("/orders/:number/return") view={Lazy::<StartReturnRoute>::new()}/>
@@ -78,11 +84,14 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/member") view={Lazy::<MemberRoute>::new()}/>
                     <Route path=path!("/benefits") view={Lazy::<BenefitsRoute>::new()}/>
                     <Route path=path!("/benefits/:slug") view={Lazy::<BenefitPageRoute>::new()}/>
+                    <Route path=path!("/feedback") view={Lazy::<MyFeedbackRoute>::new()}/>
+                    <Route path=path!("/s/:token") view={Lazy::<SurveyRoute>::new()}/>
                 </Routes>
             </main>
             <footer class="site-footer">
                 <p>{text(|l| td_string!(l, app.footer))}</p>
             </footer>
+            <FeedbackButton/>
         </Router>
     }
 }

@@ -61,3 +61,11 @@ pub fn text(key: fn(Locale) -> &'static str) -> impl Fn() -> &'static str + Copy
     let current = use_locale();
     move || key(current.get())
 }
+
+/// The text of `text` in `locale` (the deployment or the service wrote both).
+pub fn pick(locale: Locale, text: &portico_api::Localized) -> &str {
+    match locale {
+        Locale::zh_CN => &text.zh_cn,
+        Locale::en => &text.en,
+    }
+}

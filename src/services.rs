@@ -12,6 +12,7 @@ pub struct Services {
     auth: Service,
     orders: Service,
     loyalty: Service,
+    surveys: Service,
 }
 
 impl From<&RuntimeConfig> for Services {
@@ -20,6 +21,7 @@ impl From<&RuntimeConfig> for Services {
             auth: Service::new(&config.services.auth, Credentials::Include),
             orders: Service::new(&config.services.orders, Credentials::Include),
             loyalty: Service::new(&config.services.loyalty, Credentials::Include),
+            surveys: Service::new(&config.services.surveys, Credentials::Include),
         }
     }
 }
@@ -35,6 +37,12 @@ impl Services {
 
     pub fn loyalty(&self, path: &str) -> Endpoint {
         self.loyalty.endpoint(path)
+    }
+
+    /// Surveys and feedback. The cookie goes along so a signed-in customer's feedback is theirs;
+    /// a survey link needs none.
+    pub fn surveys(&self, path: &str) -> Endpoint {
+        self.surveys.endpoint(path)
     }
 
     /// The services in the current reactive owner's context.

@@ -321,3 +321,78 @@ fn whatever_an_editor_types_is_drawn_as_text_never_as_markup() {
         host.remove();
     }
 }
+
+#[wasm_bindgen_test]
+fn a_survey_question_draws_its_options_as_text_and_reports_the_choice() {
+    use portico::components::survey_question::question;
+    use portico_api::{Answer, AnswerValue, Choice, Localized, Question, QuestionKind};
+    let payload = PAYLOADS[0];
+    let words = |s: &str| Localized {
+        zh_cn: s.into(),
+        en: s.into(),
+    };
+    let multiple = Question {
+        id: "reasons".into(),
+        prompt: words(payload),
+        answer: QuestionKind::Multiple {
+            options: vec![
+                Choice {
+                    id: "late".into(),
+                    label: words(payload),
+                },
+                Choice {
+                    id: "damaged".into(),
+                    label: words("damaged"),
+                },
+            ],
+        },
+        required: true,
+        show_if: None,
+    };
+    let nps = Question {
+        id: "score".into(),
+        prompt: words("How likely?"),
+        answer: QuestionKind::Nps,
+        required: true,
+        show_if: None,
+    };
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let answers = RwSignal::new(Vec::<Answer>::new());
+    let reported = RwSignal::new(Vec::<(String, Option<AnswerValue>)>::new());
+    leptos::mount::mount_to(host.clone(), move || {
+        provide_locale(Locale::en);
+        let report = Callback::new(move |answer| reported.update(|all| all.push(answer)));
+        let missing = RwSignal::new(None);
+        view! {
+            {question(multiple.clone(), answers, missing, report, report)}
+            {question(nps.clone(), answers, missing, report, report)}
+        }
+    })
+    .forget();
+
+    for tag in ["script", "img", "b"] {
+        assert!(host.query_selector(tag).unwrap().is_none(), "{tag}");
+    }
+    assert!(host.text_content().unwrap().contains(payload));
+    let boxes = host.query_selector_all("input[type=checkbox]").unwrap();
+    assert_eq!(boxes.length(), 2);
+    let radios = host.query_selector_all("input[type=radio]").unwrap();
+    assert_eq!(radios.length(), 11, "NPS runs 0 to 10");
+
+    let second: web_sys::HtmlElement = boxes.item(1).unwrap().unchecked_into();
+    second.click();
+    let ten: web_sys::HtmlElement = radios.item(10).unwrap().unchecked_into();
+    ten.click();
+    assert_eq!(
+        reported.get_untracked(),
+        vec![
+            (
+                "reasons".to_string(),
+                Some(AnswerValue::Choices(vec!["damaged".into()]))
+            ),
+            ("score".to_string(), Some(AnswerValue::Score(10))),
+        ]
+    );
+}

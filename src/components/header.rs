@@ -34,6 +34,7 @@ pub fn Header() -> impl IntoView {
                     <A href="/orders">{text(|l| td_string!(l, nav.orders))}</A>
                     <A href="/returns">{text(|l| td_string!(l, nav.returns))}</A>
                     <A href="/member">{text(|l| td_string!(l, nav.member))}</A>
+                    <A href="/feedback">{text(|l| td_string!(l, nav.feedback))}</A>
                 })}
                 <A href="/track">{text(|l| td_string!(l, nav.track))}</A>
                 <A href="/benefits">{text(|l| td_string!(l, nav.benefits))}</A>

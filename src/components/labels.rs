@@ -166,10 +166,11 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         ErrorCode::ExchangeNotOffered => td_string!(locale, errors.exchange_not_offered),
         ErrorCode::OutOfStock => td_string!(locale, errors.out_of_stock),
         ErrorCode::ReasonNotOffered => td_string!(locale, errors.reason_not_offered),
-        ErrorCode::LinkExpired => td_string!(locale, errors.link_expired),
+        ErrorCode::LinkExpired => td_string!(locale, survey.expired_body),
         ErrorCode::SurveyClosed => td_string!(locale, errors.survey_closed),
-        ErrorCode::InvalidAnswer => td_string!(locale, errors.invalid_answer),
-        ErrorCode::ResponseIdReused => td_string!(locale, errors.bad_request),
+        ErrorCode::InvalidAnswer | ErrorCode::ResponseIdReused => {
+            td_string!(locale, errors.bad_request)
+        }
     }
     .to_string()
 }

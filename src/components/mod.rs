@@ -2,10 +2,12 @@
 //! styling lives in `style/` under the component's class name.
 
 pub mod blocks;
+pub mod feedback;
 pub mod form;
 pub mod header;
 pub mod labels;
 pub mod page_state;
 pub mod returns;
 pub mod shipment;
+pub mod survey_question;
 pub mod tiers;

@@ -11,10 +11,7 @@ pub fn tier_name(locale: Locale, tiers: &[Tier], code: &str) -> String {
     tiers
         .iter()
         .find(|tier| tier.code == code)
-        .map(|tier| match locale {
-            Locale::zh_CN => tier.name.zh_cn.clone(),
-            Locale::en => tier.name.en.clone(),
-        })
+        .map(|tier| crate::locale::pick(locale, &tier.name).to_string())
         .unwrap_or_else(|| code.to_string())
 }
 

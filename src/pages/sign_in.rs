@@ -9,14 +9,30 @@ use crate::services::Services;
 use crate::session::{after_sign_in, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::{lazy_route, LazyRoute};
 use portico_api::{
     paths, CodeRequest, CodeSent, Contact, ParseError, RuntimeConfig, SessionInfo, SignInCode,
     VerifyRequest,
 };
 use portico_client::{ApiError, Submit};
 
+/// The route: a wasm chunk of its own, fetched when the page is first opened (most visits reach
+/// it by a click, from a page already running).
+pub struct SignInRoute;
+
+#[lazy_route]
+impl LazyRoute for SignInRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SignInPage/> }.into_any()
+    }
+}
+
 #[component]
-pub fn SignInPage() -> impl IntoView {
+fn SignInPage() -> impl IntoView {
     let i18n = use_locale();
     let services = Services::current();
     let session = use_session();

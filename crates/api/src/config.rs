@@ -25,6 +25,9 @@ pub struct ServiceUrls {
     /// Tiers, a customer's standing and the benefit pages (absent: the app's own origin).
     #[serde(default)]
     pub loyalty: String,
+    /// Survey invitations, their answers and feedback (absent: the app's own origin).
+    #[serde(default)]
+    pub surveys: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +46,7 @@ impl Default for RuntimeConfig {
                 auth: String::new(),
                 orders: String::new(),
                 loyalty: String::new(),
+                surveys: String::new(),
             },
             default_locale: "zh-CN".into(),
             brand: Brand {

@@ -35,15 +35,21 @@ impl ApiError {
 /// A service's answer before it is decoded. Every load and every submission shares this one type
 /// (and one future type), so a bundle carries the reactive loading code once rather than once per
 /// kind of answer.
-pub(crate) type Answer = Result<Arc<str>, ApiError>;
+pub type Answer = Result<Arc<str>, ApiError>;
 
 /// Reads `endpoint` once, outside any view (a bundle's start-up configuration).
 pub async fn get<T: DeserializeOwned>(endpoint: &Endpoint) -> Result<T, ApiError> {
     decode(&send("GET", endpoint, None).await?)
 }
 
+/// Sends `body`, JSON written earlier (a bundle may have kept it while the network was gone), with
+/// `method`; the answer's text, to [`decode`] when it is wanted.
+pub async fn send_json(method: &str, endpoint: &Endpoint, body: String) -> Answer {
+    send(method, endpoint, Some(body)).await
+}
+
 /// An empty answer (204 No Content) reads as JSON `null`, which decodes as `()`.
-pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     let text = if text.is_empty() { "null" } else { text };
     serde_json::from_str(text).map_err(|_| ApiError::Unexpected)
 }

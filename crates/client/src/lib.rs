@@ -11,7 +11,7 @@
 mod fetch;
 mod reactive;
 
-pub use fetch::{get, ApiError};
+pub use fetch::{decode, get, send_json, Answer, ApiError};
 pub use reactive::{Remote, Submit};
 
 /// Whether requests carry the browser's cookies for the service.
