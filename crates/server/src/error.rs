@@ -134,6 +134,10 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(status, detail) => {
                 problem_with_status(status, ErrorCode::BadRequest, Some(detail), None)
             }
+            ApiError::Database(error) if busy(&error) => {
+                tracing::warn!(%error, "database busy");
+                problem(ErrorCode::Unavailable, None, Some(1))
+            }
             ApiError::Database(error) => {
                 tracing::error!(%error, "database error");
                 problem(ErrorCode::Internal, None, None)
@@ -143,6 +147,19 @@ impl IntoResponse for ApiError {
                 problem(ErrorCode::Internal, None, None)
             }
         }
+    }
+}
+
+/// SQLite could not take a lock in time (busy, locked), or no connection was free: the request
+/// met a crowd, not a fault, and is told to retry (503 with `Retry-After`), never a 500.
+fn busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(error) => error
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
     }
 }
 

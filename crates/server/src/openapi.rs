@@ -44,9 +44,15 @@ use utoipa::{Modify, OpenApi};
         crate::loyalty::status,
         crate::content::pages,
         crate::content::page,
+        crate::surveys::survey,
+        crate::surveys::save,
+        crate::surveys::opt_out,
+        crate::feedback::send,
+        crate::feedback::list,
         crate::guest::lookup,
         crate::dev::outbox,
         crate::dev::advance,
+        crate::surveys::demo_invitation,
     ),
     components(schemas(portico_api::RuntimeConfig, portico_api::ErrorCode, portico_api::Problem)),
     modifiers(&WireTruths)
@@ -103,8 +109,11 @@ fn problem_response(status: &str) -> Response {
         "409" => {
             "The return has gone too far for this, e.g. it was handed over (`return_locked`), \
              the pickup slot asked for is fully booked (`pickup_slot_full`), or the variant asked \
-             for in exchange has too few units in stock (`out_of_stock`)."
+             for in exchange has too few units in stock (`out_of_stock`); a survey finished more \
+             than 24 hours ago (`survey_closed`); a response or feedback id already used for \
+             another link or another message (`response_id_reused`)."
         }
+        "410" => "The link worked once and has expired (`link_expired`).",
         "413" => "The body is larger than 2 MB (`bad_request`).",
         "415" => "The body is not `application/json` (`bad_request`).",
         "422" => {
@@ -112,7 +121,8 @@ fn problem_response(status: &str) -> Response {
              (`invalid_contact`, `invalid_order_number`, `invalid_code`, `code_expired`, \
              `too_many_attempts`, `not_returnable` with the line and why in `detail`, \
              `idempotency_key_reused`, `pickup_slot_required`, `pickup_slot_unavailable`, \
-             `exchange_not_offered` with the line and why in `detail`)."
+             `exchange_not_offered` with the line and why in `detail`, `invalid_answer` with \
+             the question in `detail`)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "500" => {
