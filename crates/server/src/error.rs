@@ -217,3 +217,21 @@ pub async fn method_not_allowed() -> Response {
     ApiError::BadRequest(StatusCode::METHOD_NOT_ALLOWED, "method not allowed".into())
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crowd_at_the_database_is_a_503_and_a_fault_a_500() {
+        let status = |error: sqlx::Error| ApiError::Database(error).into_response().status();
+        assert_eq!(
+            status(sqlx::Error::PoolTimedOut),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            status(sqlx::Error::RowNotFound),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+}

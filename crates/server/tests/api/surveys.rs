@@ -651,3 +651,41 @@ async fn the_numbers_over_the_seeded_responses_are_plausible_and_match_a_recount
         .sum();
     assert_eq!(counted as usize, scores.len());
 }
+
+#[tokio::test]
+async fn a_completed_return_brings_a_survey_about_its_items() {
+    let app = spawn_with(|c| c.survey_throttle_days = 0).await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let order = crate::returns::shipped_order(&app, LI).await;
+    crate::returns::delivered_days_ago(&app, &order, 1).await;
+    let body = crate::returns::one_of_line_one(&order, 1);
+    let started = crate::returns::start_return(&app, &li, Some("survey-1"), &body).await;
+    assert_eq!(started.status(), StatusCode::CREATED);
+    let number = started.json::<Value>().await.unwrap()["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let about_it = format!(
+        "SELECT COUNT(*) FROM survey_invitations WHERE touchpoint = 'return' AND reference = '{number}'"
+    );
+    for _ in 0..8 {
+        let status: String = sqlx::query_scalar("SELECT status FROM returns WHERE number = ?")
+            .bind(&number)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+        if status == "refunded" {
+            break;
+        }
+        assert_eq!(count(&app, &about_it).await, 0, "only once it is complete");
+        app.post(&client(), "/api/dev/advance-shipments", json!({}))
+            .await;
+    }
+    assert_eq!(count(&app, &about_it).await, 1);
+    // The demo endpoint now finds it too, and the link names its items.
+    let opened = ok(open(&app, &invited(&app, LI, "return").await).await).await;
+    assert_eq!(opened["about"]["reference"], number);
+    assert_eq!(opened["survey"]["questions"][0]["answer"]["kind"], "ces");
+    assert_eq!(opened["about"]["items"].as_array().unwrap().len(), 1);
+}
