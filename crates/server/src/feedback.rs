@@ -21,8 +21,8 @@ use portico_api::{
 /// "My feedback" shows at most this many entries.
 const MAX_ITEMS: usize = 100;
 
-/// Takes a message from the feedback button, from a guest or a signed-in customer. The text is
-/// kept trimmed (1 to 2000 characters, not blank: else 422 `bad_request`). An order it names must
+/// Takes a message from the feedback button, from a guest or a signed-in customer. The text (1 to
+/// 2000 characters, not blank: else 422 `bad_request`) is kept trimmed. An order it names must
 /// be the signed-in customer's, or the one a guest pass was given for (404 otherwise). The same
 /// id with the same message from the same caller is the same message (200, its receipt again,
 /// also when twenty arrive at once); with another message it is `response_id_reused`.
@@ -40,8 +40,9 @@ pub async fn send(
     ApiJson(asked): ApiJson<FeedbackRequest>,
 ) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
     limit(&state, rate_limit::FEEDBACK_PER_IP, &ip)?;
+    // As the document states it: at most 2000 characters as sent, not all white space.
     let text = asked.text.trim();
-    if text.is_empty() || text.chars().count() > FEEDBACK_MAX_CHARS {
+    if text.is_empty() || asked.text.chars().count() > FEEDBACK_MAX_CHARS {
         return Err(ApiError::BadRequest(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("text: 1 to {FEEDBACK_MAX_CHARS} characters, not blank"),

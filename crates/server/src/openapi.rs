@@ -75,6 +75,7 @@ impl Modify for WireTruths {
                  is `__Host-portico_session`.",
             ))),
         );
+        bounds_the_types_leave_out(doc);
         for item in doc.paths.paths.values_mut() {
             let operations = [
                 &mut item.get,
@@ -93,6 +94,38 @@ impl Modify for WireTruths {
                 }
             }
         }
+    }
+}
+
+/// Characters `str::trim` takes away (Unicode White_Space): a text is blank when it has nothing
+/// else, so "not blank" is one character outside this class.
+const NOT_BLANK: &str = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+
+/// Bounds the server enforces that the contract's types do not state: a feedback text's length
+/// and that it is not blank; a score is one byte; an answer's value has exactly one key.
+fn bounds_the_types_leave_out(doc: &mut utoipa::openapi::OpenApi) {
+    let Ok(mut tree) = serde_json::to_value(&*doc) else {
+        return;
+    };
+    let schemas = &mut tree["components"]["schemas"];
+    if let Some(text) = schemas.pointer_mut("/FeedbackRequest/properties/text") {
+        text["minLength"] = 1.into();
+        text["maxLength"] = portico_api::FEEDBACK_MAX_CHARS.into();
+        text["pattern"] = NOT_BLANK.into();
+    }
+    if let Some(variants) = schemas
+        .pointer_mut("/AnswerValue/oneOf")
+        .and_then(|v| v.as_array_mut())
+    {
+        for variant in variants {
+            variant["additionalProperties"] = false.into();
+            if let Some(score) = variant.pointer_mut("/properties/score") {
+                score["maximum"] = u8::MAX.into();
+            }
+        }
+    }
+    if let Ok(tightened) = serde_json::from_value(tree) {
+        *doc = tightened;
     }
 }
 
