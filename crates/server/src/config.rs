@@ -54,6 +54,10 @@ pub struct Config {
     #[arg(long, env = "PORTICO_RETURN_REASONS", value_parser = ReturnReasons::parse,
         default_value = "changed_mind,wrong_size,damaged,not_as_described,arrived_late,other")]
     pub return_reasons: ReturnReasons,
+    /// Days after a survey invitation before the same customer is invited again, whatever
+    /// service comes in between.
+    #[arg(long, env = "PORTICO_SURVEY_THROTTLE_DAYS", default_value_t = 30)]
+    pub survey_throttle_days: u32,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     pub print_openapi: bool,
@@ -137,6 +141,7 @@ impl Config {
             request_timeout_secs: 30,
             pickup_slot_capacity: 4,
             return_reasons: ReturnReasons(ReturnReason::ALL.to_vec()),
+            survey_throttle_days: 30,
             print_openapi: false,
         }
     }

@@ -12,10 +12,9 @@ use axum::Json;
 use maud::{html, DOCTYPE};
 use portico_api::{CheckpointEvent, ErrorCode, OutboxMessage, ShipmentStatus};
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::sync::LazyLock;
 
-fn demo_only(state: &AppState) -> ApiResult<()> {
+pub(crate) fn demo_only(state: &AppState) -> ApiResult<()> {
     if state.config.demo {
         Ok(())
     } else {
@@ -60,7 +59,7 @@ pub struct Advanced {
     responses((status = 200, description = "How many parcels and returns moved.", body = Advanced), (status = 403), (status = 404)))]
 pub async fn advance(State(state): State<AppState>) -> ApiResult<Json<Advanced>> {
     demo_only(&state)?;
-    let advanced = advance_shipments(&state.db, state.clock.now()).await?;
+    let advanced = advance_shipments(&state).await?;
     let returns_advanced = crate::returns::advance_demo(&state).await?;
     Ok(Json(Advanced {
         advanced,
@@ -72,6 +71,8 @@ pub async fn advance(State(state): State<AppState>) -> ApiResult<Json<Advanced>>
 struct Moving {
     id: i64,
     order_id: i64,
+    number: String,
+    customer_id: i64,
     status: String,
     route: String,
     route_step: i64,
@@ -81,13 +82,16 @@ struct Moving {
 
 /// Moves every parcel that is on its way one step: picked up, through the next facility, out
 /// for delivery, delivered. Parcels in trouble stay as they are, so the demo keeps every state.
-pub async fn advance_shipments(db: &SqlitePool, now: i64) -> Result<u32, ApiError> {
+/// A parcel delivered may bring its buyer a survey about the delivery (see `surveys::invite`).
+pub async fn advance_shipments(state: &AppState) -> Result<u32, ApiError> {
+    let (db, now) = (&state.db, state.clock.now());
     let moving = sqlx::query_as::<_, Moving>(
-        "SELECT s.id, s.order_id, s.status, s.route, s.route_step, o.city, o.district FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.status IN ('info_received', 'in_transit', 'out_for_delivery')",
+        "SELECT s.id, s.order_id, o.number, o.customer_id, s.status, s.route, s.route_step, o.city, o.district FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.status IN ('info_received', 'in_transit', 'out_for_delivery')",
     )
     .fetch_all(db)
     .await?;
     let mut tx = db.begin().await?;
+    let mut delivered = Vec::new();
     for parcel in &moving {
         let route: Vec<&str> = parcel.route.split('|').filter(|s| !s.is_empty()).collect();
         let step = parcel.route_step.max(0) as usize;
@@ -134,6 +138,14 @@ pub async fn advance_shipments(db: &SqlitePool, now: i64) -> Result<u32, ApiErro
         .execute(&mut *tx)
         .await?;
         let delivered_at = (status == ShipmentStatus::Delivered).then_some(now);
+        if delivered_at.is_some() {
+            delivered.push(crate::surveys::Service {
+                customer: parcel.customer_id,
+                touchpoint: portico_api::Touchpoint::Delivery,
+                reference: parcel.number.clone(),
+                served_at: now,
+            });
+        }
         sqlx::query(
             "UPDATE shipments SET status = ?, route_step = ?, delivered_at = COALESCE(?, delivered_at) WHERE id = ?",
         )
@@ -150,6 +162,9 @@ pub async fn advance_shipments(db: &SqlitePool, now: i64) -> Result<u32, ApiErro
             .await?;
     }
     tx.commit().await?;
+    for service in delivered {
+        crate::surveys::invite_after(state, service).await;
+    }
     Ok(moving.len() as u32)
 }
 

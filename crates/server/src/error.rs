@@ -134,6 +134,10 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(status, detail) => {
                 problem_with_status(status, ErrorCode::BadRequest, Some(detail), None)
             }
+            ApiError::Database(error) if busy(&error) => {
+                tracing::warn!(%error, "database busy");
+                problem(ErrorCode::Unavailable, None, Some(1))
+            }
             ApiError::Database(error) => {
                 tracing::error!(%error, "database error");
                 problem(ErrorCode::Internal, None, None)
@@ -143,6 +147,19 @@ impl IntoResponse for ApiError {
                 problem(ErrorCode::Internal, None, None)
             }
         }
+    }
+}
+
+/// SQLite could not take a lock in time (busy, locked), or no connection was free: the request
+/// met a crowd, not a fault, and is told to retry (503 with `Retry-After`), never a 500.
+fn busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(error) => error
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
     }
 }
 
@@ -199,4 +216,22 @@ pub async fn api_not_found() -> Response {
 pub async fn method_not_allowed() -> Response {
     ApiError::BadRequest(StatusCode::METHOD_NOT_ALLOWED, "method not allowed".into())
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crowd_at_the_database_is_a_503_and_a_fault_a_500() {
+        let status = |error: sqlx::Error| ApiError::Database(error).into_response().status();
+        assert_eq!(
+            status(sqlx::Error::PoolTimedOut),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            status(sqlx::Error::RowNotFound),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
 }

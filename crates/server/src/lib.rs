@@ -8,6 +8,7 @@ pub mod content;
 pub mod db;
 pub mod dev;
 pub mod error;
+pub mod feedback;
 pub mod guest;
 pub mod loyalty;
 pub mod notify;
@@ -18,12 +19,13 @@ pub mod returns;
 pub mod seed;
 pub mod serve;
 pub mod state;
+pub mod surveys;
 pub mod web;
 
 pub use state::{build_state, AppState};
 
 use axum::middleware::from_fn_with_state;
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, put};
 use axum::Router;
 use portico_api::paths;
 use std::sync::Arc;
@@ -66,9 +68,17 @@ pub fn app(state: AppState) -> Router {
         .route(paths::TIERS, get(loyalty::list_tiers))
         .route(paths::PAGES, get(content::pages))
         .route("/api/pages/{slug}", get(content::page))
+        .route("/api/surveys/{token}", get(surveys::survey))
+        .route("/api/surveys/{token}/response", put(surveys::save))
+        .route("/api/surveys/{token}/opt-out", post(surveys::opt_out))
+        .route(paths::FEEDBACK, post(feedback::send).get(feedback::list))
         .route(paths::GUEST_LOOKUP, post(guest::lookup))
         .route(paths::OUTBOX, get(dev::outbox))
         .route(paths::DEMO_ADVANCE, post(dev::advance))
+        .route(
+            "/api/dev/survey-invitations",
+            post(surveys::demo_invitation),
+        )
         .route(paths::OPENAPI, get(openapi::document))
         .route("/api/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -31,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ticks.tick().await;
             loop {
                 ticks.tick().await;
-                if let Err(error) = dev::advance_shipments(&demo.db, demo.clock.now()).await {
+                if let Err(error) = dev::advance_shipments(&demo).await {
                     tracing::warn!(%error, "could not move the demo parcels");
                 }
                 if let Err(error) = portico_server::returns::advance_demo(&demo).await {

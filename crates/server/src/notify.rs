@@ -6,7 +6,7 @@
 use crate::clock::{china_clock, china_date_time, Clock};
 use crate::returns::pass::ReturnLinks;
 use crate::returns::policy::PICKUP_WINDOW_SECS;
-use portico_api::{Contact, Money, Resolution, ReturnStatus};
+use portico_api::{Contact, Money, Resolution, ReturnStatus, Touchpoint};
 use sqlx::SqlitePool;
 use tokio::sync::mpsc;
 
@@ -19,6 +19,9 @@ pub enum Notice {
     ReturnUpdate { return_id: i64 },
     /// A return's pickup was moved to another slot: its buyer hears the new window.
     PickupRescheduled { return_id: i64 },
+    /// A survey invitation was made: its customer gets the link (`link`, the portal's `/s/TOKEN`)
+    /// and one link per score of its first question.
+    SurveyInvitation { invitation_id: i64, link: String },
 }
 
 /// Hands notices to the delivery worker.
@@ -189,6 +192,18 @@ async fn deliver(
             .await?;
             Ok(())
         }
+        Notice::SurveyInvitation {
+            invitation_id,
+            link,
+        } => {
+            if !demo {
+                tracing::debug!(
+                    "no delivery channel outside demo mode: survey invitation not sent"
+                );
+                return Ok(());
+            }
+            survey_message(db, now, invitation_id, &link).await
+        }
         Notice::SignInCode { contact, code } => {
             let name: Option<String> =
                 sqlx::query_scalar("SELECT name FROM customers WHERE email = ? OR phone = ?")
@@ -216,4 +231,81 @@ async fn deliver(
             Ok(())
         }
     }
+}
+
+/// The message inviting to a survey: what it is about, the link, and for the first (scale)
+/// question one link per score, which answers it with one tap.
+async fn survey_message(
+    db: &SqlitePool,
+    now: i64,
+    invitation_id: i64,
+    link: &str,
+) -> Result<(), sqlx::Error> {
+    let found: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT i.touchpoint, i.reference, c.email, c.name FROM survey_invitations i \
+         JOIN customers c ON c.id = i.customer_id WHERE i.id = ?",
+    )
+    .bind(invitation_id)
+    .fetch_optional(db)
+    .await?;
+    let Some((touchpoint, reference, email, name)) = found else {
+        return Ok(());
+    };
+    let Some(touchpoint) = Touchpoint::parse(&touchpoint) else {
+        tracing::error!(invitation_id, "an invitation's touchpoint cannot be read");
+        return Ok(());
+    };
+    let items = crate::surveys::subject_items(db, touchpoint, &reference).await?;
+    let (what_zh, what_en) = match touchpoint {
+        Touchpoint::Delivery => (
+            format!("您的订单 {reference} 已送达"),
+            format!("your order {reference} was delivered"),
+        ),
+        Touchpoint::Return => (
+            format!("您的退货 {reference} 已办结"),
+            format!("your return {reference} is complete"),
+        ),
+        Touchpoint::Support => (
+            format!("您的服务工单 {reference} 已解决"),
+            format!("your support ticket {reference} was solved"),
+        ),
+    };
+    let (items_zh, items_en) = if items.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!("（{}）", items.join("、")),
+            format!(" ({})", items.join(", ")),
+        )
+    };
+    let survey = crate::surveys::definitions::survey_for(touchpoint);
+    let (low, high) = survey
+        .questions
+        .first()
+        .and_then(|q| q.answer.scale())
+        .unwrap_or((1, 5));
+    let taps: Vec<String> = (low..=high)
+        .map(|score| format!("{score}: {link}?score={score}"))
+        .collect();
+    let taps = taps.join("\n");
+    let (prompt_zh, prompt_en) = survey
+        .questions
+        .first()
+        .map(|q| (q.prompt.zh_cn.as_str(), q.prompt.en.as_str()))
+        .unwrap_or_default();
+    sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)")
+        .bind(&email)
+        .bind(format!("Portico 服务评价 {reference} / How did we do? {reference}"))
+        .bind(format!(
+            "{name}，您好：\n{what_zh}{items_zh}。花一分钟告诉我们您的感受好吗？\n参与评价：{link}\n\
+             {prompt_zh}（{low} 到 {high} 分，点一下分数即可）\n{taps}\n\
+             链接 14 天内有效。不想再收到评价邀请？打开链接即可退订。\n\n\
+             Hello {name},\n{what_en}{items_en}. Could you spare a minute to tell us how it went?\n\
+             Take the survey: {link}\n{prompt_en} ({low} to {high}: one tap on a score answers)\n{taps}\n\
+             The link works for 14 days. No more surveys? The link lets you opt out."
+        ))
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
 }

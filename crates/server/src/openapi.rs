@@ -44,9 +44,15 @@ use utoipa::{Modify, OpenApi};
         crate::loyalty::status,
         crate::content::pages,
         crate::content::page,
+        crate::surveys::survey,
+        crate::surveys::save,
+        crate::surveys::opt_out,
+        crate::feedback::send,
+        crate::feedback::list,
         crate::guest::lookup,
         crate::dev::outbox,
         crate::dev::advance,
+        crate::surveys::demo_invitation,
     ),
     components(schemas(portico_api::RuntimeConfig, portico_api::ErrorCode, portico_api::Problem)),
     modifiers(&WireTruths)
@@ -69,6 +75,7 @@ impl Modify for WireTruths {
                  is `__Host-portico_session`.",
             ))),
         );
+        bounds_the_types_leave_out(doc);
         for item in doc.paths.paths.values_mut() {
             let operations = [
                 &mut item.get,
@@ -90,6 +97,38 @@ impl Modify for WireTruths {
     }
 }
 
+/// Characters `str::trim` takes away (Unicode White_Space): a text is blank when it has nothing
+/// else, so "not blank" is one character outside this class.
+const NOT_BLANK: &str = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+
+/// Bounds the server enforces that the contract's types do not state: a feedback text's length
+/// and that it is not blank; a score is one byte; an answer's value has exactly one key.
+fn bounds_the_types_leave_out(doc: &mut utoipa::openapi::OpenApi) {
+    let Ok(mut tree) = serde_json::to_value(&*doc) else {
+        return;
+    };
+    let schemas = &mut tree["components"]["schemas"];
+    if let Some(text) = schemas.pointer_mut("/FeedbackRequest/properties/text") {
+        text["minLength"] = 1.into();
+        text["maxLength"] = portico_api::FEEDBACK_MAX_CHARS.into();
+        text["pattern"] = NOT_BLANK.into();
+    }
+    if let Some(variants) = schemas
+        .pointer_mut("/AnswerValue/oneOf")
+        .and_then(|v| v.as_array_mut())
+    {
+        for variant in variants {
+            variant["additionalProperties"] = false.into();
+            if let Some(score) = variant.pointer_mut("/properties/score") {
+                score["maximum"] = u8::MAX.into();
+            }
+        }
+    }
+    if let Ok(tightened) = serde_json::from_value(tree) {
+        *doc = tightened;
+    }
+}
+
 fn problem_response(status: &str) -> Response {
     let description = match status {
         "400" => {
@@ -103,8 +142,11 @@ fn problem_response(status: &str) -> Response {
         "409" => {
             "The return has gone too far for this, e.g. it was handed over (`return_locked`), \
              the pickup slot asked for is fully booked (`pickup_slot_full`), or the variant asked \
-             for in exchange has too few units in stock (`out_of_stock`)."
+             for in exchange has too few units in stock (`out_of_stock`); a survey finished more \
+             than 24 hours ago (`survey_closed`); a response or feedback id already used for \
+             another link or another message (`response_id_reused`)."
         }
+        "410" => "The link worked once and has expired (`link_expired`).",
         "413" => "The body is larger than 2 MB (`bad_request`).",
         "415" => "The body is not `application/json` (`bad_request`).",
         "422" => {
@@ -112,7 +154,8 @@ fn problem_response(status: &str) -> Response {
              (`invalid_contact`, `invalid_order_number`, `invalid_code`, `code_expired`, \
              `too_many_attempts`, `not_returnable` with the line and why in `detail`, \
              `idempotency_key_reused`, `pickup_slot_required`, `pickup_slot_unavailable`, \
-             `exchange_not_offered` with the line and why in `detail`)."
+             `exchange_not_offered` with the line and why in `detail`, `invalid_answer` with \
+             the question in `detail`)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "500" => {

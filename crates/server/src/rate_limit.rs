@@ -77,6 +77,21 @@ pub const RETURN_PASS_PER_IP: Rule = Rule {
     window_secs: 15 * 60,
 };
 
+/// Survey links opened, saved or opted out of by one client address: a customer answering
+/// question by question saves often; a wrong token is a guess at a signature.
+pub const SURVEY_PER_IP: Rule = Rule {
+    name: "survey-ip",
+    limit: 120,
+    window_secs: 10 * 60,
+};
+
+/// Messages from the feedback button sent by one client address (guests may send them).
+pub const FEEDBACK_PER_IP: Rule = Rule {
+    name: "feedback-ip",
+    limit: 10,
+    window_secs: 60 * 60,
+};
+
 /// Counts one hit of `rule` for `key`; a full window is a 429 saying when to come back.
 pub fn limit(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
     state

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::notify::Notifier;
 use crate::rate_limit::RateLimiter;
 use crate::returns::pass::ReturnLinks;
-use crate::{content, db, returns, seed};
+use crate::{content, db, returns, seed, surveys};
 use sqlx::SqlitePool;
 use std::sync::Arc;
 
@@ -25,6 +25,8 @@ pub struct AppState {
     pub drop_off_key: Arc<str>,
     /// The key return links are signed with (see `returns::pass`).
     pub return_pass_key: Arc<str>,
+    /// The key survey links are signed with (see `surveys::token`).
+    pub survey_key: Arc<str>,
 }
 
 /// Opens (creating, migrating and seeding when new) the database and builds the state.
@@ -39,9 +41,11 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
             // The demo's own copy failing its checks is a bug (a unit test reads every page).
             content::SaveError::Content(error) => sqlx::Error::Configuration(error.into()),
         })?;
+    surveys::demo::seed_if_empty(&db, clock.now()).await?;
     let drop_off_key: Arc<str> = db::server_key(&db, "drop_off").await?.into();
     returns::drop_off::backfill_codes(&db, &drop_off_key).await?;
     let return_pass_key: Arc<str> = db::server_key(&db, "return_pass").await?.into();
+    let survey_key: Arc<str> = db::server_key(&db, "survey").await?.into();
     let limits = Arc::new(RateLimiter::new(config.rate_limit_factor));
     let links = ReturnLinks {
         key: return_pass_key.clone(),
@@ -61,5 +65,6 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         return_writes: Arc::default(),
         drop_off_key,
         return_pass_key,
+        survey_key,
     })
 }

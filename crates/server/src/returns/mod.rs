@@ -732,6 +732,21 @@ async fn move_return(
     }
     tx.commit().await?;
     state.notifier.send(Notice::ReturnUpdate { return_id: id });
+    if matches!(to, ReturnStatus::Refunded | ReturnStatus::Exchanged) {
+        let (number, customer): (String, i64) = sqlx::query_as(
+            "SELECT r.number, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
+        )
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
+        let service = crate::surveys::Service {
+            customer,
+            touchpoint: portico_api::Touchpoint::Return,
+            reference: number,
+            served_at: now,
+        };
+        crate::surveys::invite_after(state, service).await;
+    }
     Ok(true)
 }
 

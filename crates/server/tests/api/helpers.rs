@@ -68,6 +68,10 @@ impl TestApp {
             .unwrap()
     }
 
+    pub async fn put(&self, client: &Client, path: &str, body: Value) -> Response {
+        client.put(self.url(path)).json(&body).send().await.unwrap()
+    }
+
     /// A POST with any body and content type, for requests a well-behaved client would not send.
     pub async fn post_raw(
         &self,

@@ -2,6 +2,7 @@
 //! a random port with a fresh database (see `helpers`) and speaks HTTP to it.
 
 mod exchange;
+mod feedback;
 mod helpers;
 mod loyalty;
 mod openapi;
@@ -11,4 +12,5 @@ mod pickup;
 mod return_links;
 mod returns;
 mod sign_in;
+mod surveys;
 mod web;

@@ -128,3 +128,36 @@ fn every_operation_has_its_own_id() {
     ids.dedup();
     assert_eq!(ids.len(), count, "operation ids repeat: {ids:?}");
 }
+
+#[test]
+fn a_feedback_text_is_documented_as_the_service_takes_it() {
+    let doc: serde_json::Value = serde_json::from_str(&portico_server::openapi::json()).unwrap();
+    let text = &doc["components"]["schemas"]["FeedbackRequest"]["properties"]["text"];
+    assert_eq!(text["minLength"], 1);
+    assert_eq!(text["maxLength"], portico_api::FEEDBACK_MAX_CHARS);
+    let not_blank = pattern(&doc, "FeedbackRequest", "text");
+    for sample in [
+        "",
+        " ",
+        "\t\n",
+        "\u{85}",
+        "\u{a0}",
+        "\u{3000}",
+        "\u{2028}",
+        "\u{feff}",
+        "\u{200b}",
+        "a",
+        " a ",
+        "好",
+        "\u{3000}好",
+    ] {
+        assert_eq!(
+            not_blank.is_match(sample),
+            !sample.trim().is_empty(),
+            "{sample:?}"
+        );
+    }
+    let score = &doc["components"]["schemas"]["AnswerValue"]["oneOf"][0];
+    assert_eq!(score["properties"]["score"]["maximum"], 255);
+    assert_eq!(score["additionalProperties"], false);
+}

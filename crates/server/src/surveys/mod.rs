@@ -1,0 +1,501 @@
+//! Surveys after a service: invitations made when a parcel is delivered, a return completed or a
+//! ticket solved (throttled per customer, never to one who opted out), each with a signed link
+//! (`token`); what the link opens (`GET /api/surveys/{token}`); saving the answers as they are
+//! given (`PUT .../response`, merged per question, one response per invitation under the id the
+//! client made); opting out. A detractor's finished response opens one follow-up case.
+//! `definitions` holds the surveys, `metrics` the numbers, `demo` the seeded responses.
+
+pub mod definitions;
+pub mod demo;
+pub mod metrics;
+pub mod token;
+
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::notify::Notice;
+use crate::rate_limit::{self, limit, ClientIp};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use definitions::{detractor, scale_of, survey_for};
+use portico_api::{
+    Answer, AnswerError, AnswerValue, ErrorCode, ResponseId, Survey, SurveyAnswers,
+    SurveyInvitation, SurveyResponse, SurveySubject, Touchpoint,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::{SqliteConnection, SqlitePool};
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+/// How long a finished response may still be changed.
+pub const EDIT_WINDOW_SECS: i64 = 24 * HOUR;
+/// When a detractor's follow-up is due, from when it was opened.
+pub const FOLLOW_UP_SECS: i64 = 48 * HOUR;
+
+/// A service a survey can follow.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub customer: i64,
+    pub touchpoint: Touchpoint,
+    /// The order, return or ticket number.
+    pub reference: String,
+    /// When it happened.
+    pub served_at: i64,
+}
+
+/// The path a survey link opens in the portal (`/s/TOKEN`).
+pub fn link_path(token: &str) -> String {
+    format!("/s/{token}")
+}
+
+/// Invites the customer to a survey about `service`, unless they opted out or were invited within
+/// the deployment's throttle (`PORTICO_SURVEY_THROTTLE_DAYS`); the message goes out off the
+/// request path. The invitation's token, when one was made.
+pub async fn invite(state: &AppState, service: &Service) -> ApiResult<Option<String>> {
+    make_invitation(state, service, true).await
+}
+
+/// Makes the invitation and sends its message; with `honour_limits`, only when the customer has
+/// not opted out and had no invitation within the throttle, decided in the same statement that
+/// writes it (two services at once make at most one).
+async fn make_invitation(
+    state: &AppState,
+    service: &Service,
+    honour_limits: bool,
+) -> ApiResult<Option<String>> {
+    let now = state.clock.now();
+    let expires_at = now + token::LINK_TTL_SECS;
+    let since = now - i64::from(state.config.survey_throttle_days) * DAY;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO survey_invitations (customer_id, touchpoint, reference, served_at, created_at, expires_at) \
+         SELECT ?, ?, ?, ?, ?, ? WHERE NOT ? OR (\
+           NOT EXISTS (SELECT 1 FROM customers WHERE id = ? AND surveys_opt_out) \
+           AND NOT EXISTS (SELECT 1 FROM survey_invitations WHERE customer_id = ? AND created_at > ?)) \
+         RETURNING id",
+    )
+    .bind(service.customer)
+    .bind(service.touchpoint.as_str())
+    .bind(&service.reference)
+    .bind(service.served_at)
+    .bind(now)
+    .bind(expires_at)
+    .bind(honour_limits)
+    .bind(service.customer)
+    .bind(service.customer)
+    .bind(since)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some(id) = id else { return Ok(None) };
+    let token = token::token(&state.survey_key, id, expires_at)
+        .ok_or(ApiError::Corrupt("the survey key"))?;
+    let origin = state
+        .config
+        .public_url
+        .as_ref()
+        .map(|url| url.origin.as_str())
+        .unwrap_or_default();
+    state.notifier.send(Notice::SurveyInvitation {
+        invitation_id: id,
+        link: format!("{origin}{}", link_path(&token)),
+    });
+    Ok(Some(token))
+}
+
+/// Invites after a service event without failing the event: a survey is a courtesy.
+pub async fn invite_after(state: &AppState, service: Service) {
+    if let Err(error) = invite(state, &service).await {
+        tracing::warn!(%error, reference = service.reference, "could not invite to a survey");
+    }
+}
+
+/// The names of the items a service concerned: an order's lines, a return's (none for a ticket).
+pub async fn subject_items(
+    db: &SqlitePool,
+    touchpoint: Touchpoint,
+    reference: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let query = match touchpoint {
+        Touchpoint::Delivery => {
+            "SELECT i.name FROM order_items i JOIN orders o ON o.id = i.order_id \
+             WHERE o.number = ? ORDER BY i.position"
+        }
+        Touchpoint::Return => {
+            "SELECT i.name FROM return_items ri JOIN returns r ON r.id = ri.return_id \
+             JOIN order_items i ON i.id = ri.order_item_id WHERE r.number = ? ORDER BY i.position"
+        }
+        Touchpoint::Support => return Ok(Vec::new()),
+    };
+    sqlx::query_scalar(query)
+        .bind(reference)
+        .fetch_all(db)
+        .await
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: i64,
+    customer_id: i64,
+    touchpoint: String,
+    reference: String,
+    served_at: i64,
+    expires_at: i64,
+}
+
+/// The invitation `token` names, if this server signed it: a wrong token, or one whose
+/// invitation is gone, is a 404.
+async fn signed_invitation(state: &AppState, token: &str) -> ApiResult<(InvitationRow, bool)> {
+    let signed = token::verify(&state.survey_key, token).ok_or(ErrorCode::NotFound)?;
+    let row = sqlx::query_as::<_, InvitationRow>(
+        "SELECT id, customer_id, touchpoint, reference, served_at, expires_at FROM survey_invitations WHERE id = ?",
+    )
+    .bind(signed.invitation)
+    .fetch_optional(&state.db)
+    .await?
+    .filter(|row| row.expires_at == signed.expires_at)
+    .ok_or(ErrorCode::NotFound)?;
+    Ok((row, signed.expired(state.clock.now())))
+}
+
+/// The invitation of a link that still works: 404 for a wrong token, 410 once it has expired.
+async fn open_invitation(state: &AppState, token: &str) -> ApiResult<(InvitationRow, Survey)> {
+    let (row, expired) = signed_invitation(state, token).await?;
+    if expired {
+        return Err(ErrorCode::LinkExpired.into());
+    }
+    let touchpoint =
+        Touchpoint::parse(&row.touchpoint).ok_or(ApiError::Corrupt("a survey's touchpoint"))?;
+    Ok((row, survey_for(touchpoint)))
+}
+
+/// A stored answer's value.
+pub fn read_value(json: &str) -> ApiResult<AnswerValue> {
+    serde_json::from_str(json).map_err(|_| ApiError::Corrupt("a survey answer"))
+}
+
+/// The stored answers of response `id`, in the survey's order.
+async fn stored_answers(
+    db: &mut SqliteConnection,
+    survey: &Survey,
+    id: i64,
+) -> ApiResult<Vec<Answer>> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT question, value FROM survey_answers WHERE response_id = ?")
+            .bind(id)
+            .fetch_all(db)
+            .await?;
+    let mut answers = rows
+        .into_iter()
+        .map(|(question, value)| {
+            Ok(Answer {
+                value: read_value(&value)?,
+                question,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    answers.sort_by_key(|a| survey.questions.iter().position(|q| q.id == a.question));
+    Ok(answers)
+}
+
+/// The response to invitation `invitation` as the contract shows it, if there is one.
+async fn load_response(
+    db: &mut SqliteConnection,
+    survey: &Survey,
+    invitation: i64,
+) -> ApiResult<Option<SurveyResponse>> {
+    let row: Option<(i64, String, Option<i64>, bool)> = sqlx::query_as(
+        "SELECT r.id, r.response_id, r.finished_at, \
+         EXISTS (SELECT 1 FROM follow_ups f WHERE f.response_id = r.id) \
+         FROM survey_responses r WHERE r.invitation_id = ?",
+    )
+    .bind(invitation)
+    .fetch_optional(&mut *db)
+    .await?;
+    let Some((id, response_id, finished_at, follow_up)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(SurveyResponse {
+        response_id: ResponseId::from_wire(&response_id)
+            .ok_or(ApiError::Corrupt("a response id"))?,
+        answers: stored_answers(db, survey, id).await?,
+        finished_at: finished_at.map(rfc3339),
+        editable_until: finished_at.map(|at| rfc3339(at + EDIT_WINDOW_SECS)),
+        follow_up,
+    }))
+}
+
+/// What a survey link opens: the survey, what it is about, the response so far (also once it can
+/// no longer be changed) and when the link expires. No sign-in: the token is the right.
+#[utoipa::path(get, path = "/api/surveys/{token}", tag = "surveys", operation_id = "survey",
+    params(("token" = String, Path, max_length = 100, description = "The token of the survey link (`/s/TOKEN`)")),
+    responses((status = 200, description = "The survey and the response so far.", body = SurveyInvitation),
+        (status = 404), (status = 410), (status = 429)))]
+pub async fn survey(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> ApiResult<Json<SurveyInvitation>> {
+    limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
+    let (row, survey) = open_invitation(&state, &token).await?;
+    let response = load_response(&mut *state.db.acquire().await?, &survey, row.id).await?;
+    let about = SurveySubject {
+        touchpoint: survey.touchpoint,
+        items: subject_items(&state.db, survey.touchpoint, &row.reference).await?,
+        reference: row.reference,
+        at: rfc3339(row.served_at),
+    };
+    Ok(Json(SurveyInvitation {
+        survey,
+        about,
+        response,
+        expires_at: rfc3339(row.expires_at),
+    }))
+}
+
+fn invalid(error: AnswerError) -> ApiError {
+    let question = match error {
+        AnswerError::UnknownQuestion(q) | AnswerError::Invalid(q) | AnswerError::Missing(q) => q,
+    };
+    ApiError::Refused(ErrorCode::InvalidAnswer, question)
+}
+
+/// Saves the answers given so far. Each replaces a stored answer to its question; the merged
+/// answers must fit the survey (`invalid_answer`, the question in `detail`), and with
+/// `finished` answer every required question shown. The first save fixes the response id:
+/// another id for this link, or an id used for another link, is `response_id_reused`. Saving
+/// again what was saved changes nothing, so retries (and many at once) are one response. A
+/// finished response can be changed for 24 hours (`survey_closed` after); its `finished_at`
+/// stays the first finish. A finished detractor's response (CSAT 1-2, NPS 0-6) opens one
+/// follow-up case.
+#[utoipa::path(put, path = "/api/surveys/{token}/response", tag = "surveys", operation_id = "save_survey_response",
+    params(("token" = String, Path, max_length = 100, description = "The token of the survey link")),
+    request_body = SurveyAnswers,
+    responses((status = 200, description = "The response as stored now.", body = SurveyResponse),
+        (status = 400), (status = 403), (status = 404), (status = 409), (status = 410), (status = 413),
+        (status = 415), (status = 422), (status = 429)))]
+pub async fn save(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<SurveyAnswers>,
+) -> ApiResult<Json<SurveyResponse>> {
+    limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
+    let (invitation, survey) = open_invitation(&state, &token).await?;
+    survey.check(&body.answers, false).map_err(invalid)?;
+    let now = state.clock.now();
+    // The write lock is taken first (busy_timeout waits for it), so what is read below cannot
+    // change before this transaction writes: concurrent saves queue instead of failing.
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, response_id, finished_at FROM survey_responses WHERE invitation_id = ?",
+    )
+    .bind(invitation.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id, finished_at) = match existing {
+        Some((_, stored, _)) if stored != body.response_id.as_str() => {
+            return Err(ErrorCode::ResponseIdReused.into())
+        }
+        Some((_, _, Some(finished))) if now >= finished + EDIT_WINDOW_SECS => {
+            return Err(ErrorCode::SurveyClosed.into())
+        }
+        Some((id, _, finished_at)) => (id, finished_at),
+        None => {
+            // Unique response id and invitation: a clash is an id already used elsewhere.
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO survey_responses (response_id, invitation_id, survey, touchpoint, customer_id, \
+                 started_at, updated_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'received') \
+                 ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(body.response_id.as_str())
+            .bind(invitation.id)
+            .bind(&survey.id)
+            .bind(survey.touchpoint.as_str())
+            .bind(invitation.customer_id)
+            .bind(now)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            (id.ok_or(ErrorCode::ResponseIdReused)?, None)
+        }
+    };
+    let mut merged = stored_answers(&mut tx, &survey, id).await?;
+    merged.retain(|old| !body.answers.iter().any(|new| new.question == old.question));
+    merged.extend(body.answers.iter().cloned());
+    let finished = body.finished || finished_at.is_some();
+    survey.check(&merged, finished).map_err(invalid)?;
+    for answer in &body.answers {
+        let value =
+            serde_json::to_string(&answer.value).map_err(|_| ApiError::Corrupt("an answer"))?;
+        sqlx::query(
+            "INSERT INTO survey_answers (response_id, question, value, answered_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (response_id, question) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
+        )
+        .bind(id)
+        .bind(&answer.question)
+        .bind(value)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE survey_responses SET updated_at = ?, \
+         finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END WHERE id = ?",
+    )
+    .bind(now)
+    .bind(finished)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if finished && is_detractor(&survey, &merged) {
+        sqlx::query(
+            "INSERT INTO follow_ups (response_id, opened_at, due_at, status) VALUES (?, ?, ?, 'open') \
+             ON CONFLICT (response_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(now + FOLLOW_UP_SECS)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let response = load_response(&mut tx, &survey, invitation.id)
+        .await?
+        .ok_or(ApiError::Corrupt("a response just saved"))?;
+    tx.commit().await?;
+    Ok(Json(response))
+}
+
+/// The score given to the survey's scale question, if any.
+pub fn scale_score(survey: &Survey, answers: &[Answer]) -> Option<u8> {
+    let first = survey.questions.first()?;
+    answers
+        .iter()
+        .find(|a| a.question == first.id)
+        .and_then(|a| match a.value {
+            AnswerValue::Score(score) => Some(score),
+            _ => None,
+        })
+}
+
+fn is_detractor(survey: &Survey, answers: &[Answer]) -> bool {
+    scale_of(survey)
+        .zip(scale_score(survey, answers))
+        .is_some_and(|(kind, score)| detractor(kind, score))
+}
+
+/// No more survey invitations for the customer the link was sent to. A link this server signed
+/// works for this also after it expired (an old message must still be able to stop the next).
+#[utoipa::path(post, path = "/api/surveys/{token}/opt-out", tag = "surveys", operation_id = "survey_opt_out",
+    params(("token" = String, Path, max_length = 100, description = "The token of a survey link")),
+    responses((status = 204, description = "No more invitations go to this customer."),
+        (status = 403), (status = 404), (status = 429)))]
+pub async fn opt_out(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> ApiResult<StatusCode> {
+    limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
+    let (invitation, _expired) = signed_invitation(&state, &token).await?;
+    sqlx::query("UPDATE customers SET surveys_opt_out = TRUE WHERE id = ?")
+        .bind(invitation.customer_id)
+        .execute(&state.db)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A demo customer and the touchpoint to send a survey about now.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DemoInvitationRequest {
+    #[schema(max_length = 254)]
+    pub email: String,
+    pub touchpoint: Touchpoint,
+}
+
+/// The invitation made: its link in the portal and its token.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DemoInvitation {
+    /// `/s/TOKEN`, relative to the portal.
+    pub link: String,
+    pub token: String,
+}
+
+/// The customer's latest service of this kind: the latest delivered order, the latest return
+/// (a completed one first), the latest solved ticket.
+async fn latest_service(
+    db: &SqlitePool,
+    customer: i64,
+    touchpoint: Touchpoint,
+) -> ApiResult<Option<(String, i64)>> {
+    let query = match touchpoint {
+        Touchpoint::Delivery => {
+            "SELECT o.number, MAX(s.delivered_at) AS at FROM orders o JOIN shipments s ON s.order_id = o.id \
+             WHERE o.customer_id = ? AND s.status = 'delivered' AND s.delivered_at IS NOT NULL \
+             GROUP BY o.id ORDER BY at DESC, o.id DESC LIMIT 1"
+        }
+        Touchpoint::Return => {
+            "SELECT r.number, r.updated_at FROM returns r JOIN orders o ON o.id = r.order_id \
+             WHERE o.customer_id = ? ORDER BY r.status IN ('refunded', 'exchanged') DESC, r.updated_at DESC, r.id DESC LIMIT 1"
+        }
+        Touchpoint::Support => {
+            "SELECT number, solved_at FROM tickets WHERE customer_id = ? AND solved_at IS NOT NULL \
+             ORDER BY solved_at DESC, id DESC LIMIT 1"
+        }
+    };
+    Ok(sqlx::query_as(query)
+        .bind(customer)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// Demo only: sends a demo customer a survey about their latest service of the kind asked for,
+/// now, as if the service had just happened: the throttle and an opt-out are not applied (so
+/// tests in parallel each get their own), the message goes to the outbox. A customer without
+/// such a service (no return yet) is a 404.
+#[utoipa::path(post, path = "/api/dev/survey-invitations", tag = "demo", operation_id = "demo_survey_invitation",
+    request_body = DemoInvitationRequest,
+    responses((status = 201, description = "The invitation's link and token.", body = DemoInvitation),
+        (status = 400), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422)))]
+pub async fn demo_invitation(
+    State(state): State<AppState>,
+    ApiJson(asked): ApiJson<DemoInvitationRequest>,
+) -> ApiResult<(StatusCode, Json<DemoInvitation>)> {
+    crate::dev::demo_only(&state)?;
+    let customer: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE email = ?")
+        .bind(&asked.email)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Refused(
+                ErrorCode::NotFound,
+                "no demo customer has this email".into(),
+            )
+        })?;
+    let (reference, served_at) = latest_service(&state.db, customer, asked.touchpoint)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Refused(
+                ErrorCode::NotFound,
+                format!(
+                    "this customer has no {} to ask about yet",
+                    asked.touchpoint.as_str()
+                ),
+            )
+        })?;
+    let service = Service {
+        customer,
+        touchpoint: asked.touchpoint,
+        reference,
+        served_at,
+    };
+    let token = make_invitation(&state, &service, false)
+        .await?
+        .ok_or(ApiError::Corrupt("an invitation made regardless of limits"))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DemoInvitation {
+            link: link_path(&token),
+            token,
+        }),
+    ))
+}
