@@ -189,6 +189,77 @@ assert len(made) == 1 and {n for _, n in answers} == made and race_statuses == {
 PY
 )
 
+# Answering surveys under load: 40 fresh invitations (the demo endpoint), each answered as the
+# survey page does (the score, then a comment, then finished: three PUTs with one client-made
+# response id) over 4 keep-alive connections; then 20 concurrent identical saves of one new
+# response, which must leave exactly one response (the bench fails otherwise).
+survey_load=$(python3 - "$port" <<'PY'
+import collections, http.client, json, statistics, sys, threading, time, uuid
+port = int(sys.argv[1])
+def call(connection, method, path, body=None):
+    connection.request(method, path, body and json.dumps(body), {"content-type": "application/json"})
+    answer = connection.getresponse()
+    return answer.status, answer.read()
+setup = http.client.HTTPConnection("127.0.0.1", port)
+customers = ["wang.wei@example.com", "li.na@example.com", "chen.jie@example.com"]
+def invite(i):
+    status, body = call(setup, "POST", "/api/dev/survey-invitations",
+                        {"email": customers[i % 3], "touchpoint": ["delivery", "support"][i % 2]})
+    assert status == 201, (status, body)
+    return json.loads(body)["token"]
+tokens = [invite(i) for i in range(41)]
+race_token, tokens = tokens[-1], tokens[:-1]
+def saves(token):
+    rid = str(uuid.uuid4())
+    score = {"question": "score", "value": {"score": 4}}
+    text = {"question": "why" if json.loads(call(setup, "GET", f"/api/surveys/{token}")[1])["survey"]["touchpoint"] == "support" else "comment",
+            "value": {"text": "送货很快，包装也好"}}
+    return [(token, {"response_id": rid, "answers": [score], "finished": False}),
+            (token, {"response_id": rid, "answers": [score, text], "finished": False}),
+            (token, {"response_id": rid, "answers": [score, text], "finished": True})]
+per_token = [saves(t) for t in tokens]
+lock, times, statuses = threading.Lock(), [], collections.Counter()
+def worker(mine):
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    for steps in mine:
+        for token, body in steps:
+            started = time.perf_counter()
+            status, _ = call(connection, "PUT", f"/api/surveys/{token}/response", body)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                times.append(elapsed)
+                statuses[status] += 1
+connections = 4
+threads = [threading.Thread(target=worker, args=(per_token[i::connections],)) for i in range(connections)]
+started = time.perf_counter()
+for t in threads: t.start()
+for t in threads: t.join()
+wall = time.perf_counter() - started
+times.sort()
+print(f"{len(times)} saves ({len(tokens)} surveys answered in 3 saves each), {connections} connections: "
+      f"{len(times) / wall:.1f} req/s, median {statistics.median(times):.2f} ms, "
+      f"p90 {times[int(len(times) * 0.9)]:.2f} ms, statuses {dict(sorted(statuses.items()))}")
+assert statuses == {200: len(times)}, "every save must be taken"
+body, barrier, answers = {"response_id": str(uuid.uuid4()), "answers": [{"question": "score", "value": {"score": 5}}], "finished": True}, threading.Barrier(20), []
+def racer():
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.connect()
+    barrier.wait()
+    status, answer = call(connection, "PUT", f"/api/surveys/{race_token}/response", body)
+    with lock:
+        answers.append((status, json.loads(answer).get("response_id")))
+racers = [threading.Thread(target=racer) for _ in range(20)]
+for t in racers: t.start()
+for t in racers: t.join()
+stored = json.loads(call(setup, "GET", f"/api/surveys/{race_token}")[1]).get("response", {})
+race_statuses = dict(sorted(collections.Counter(s for s, _ in answers).items()))
+print(f"one response id, 20 concurrent identical saves: statuses {race_statuses}, "
+      f"stored response {'present' if stored else 'missing'}, answers stored {len(stored.get('answers', []))}")
+assert race_statuses == {200: 20} and stored.get("response_id") == body["response_id"] and len(stored["answers"]) == 1, \
+    "20 identical saves must leave exactly one response with its one answer"
+PY
+)
+
 {
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
@@ -215,6 +286,12 @@ PY
   echo "| --- | --- | ---: | ---: | --- |"
   echo "$budget_rows"
   echo
+  echo "Opening a lazy page: the chunks the loader fetches for it (its own and the shared ones it needs), as served; a customer who arrives on that page from outside (a link in a message) downloads the first visit and these:"
+  echo
+  echo "| lazy page or island | chunks | bytes when opened | first open from outside |"
+  echo "| --- | ---: | ---: | ---: |"
+  python3 scripts/lazy-costs.py dist "$served_br"
+  echo
   echo "Lighthouse 13, mobile preset, Debian Chromium, over http, signed in where it applies (median of 5 runs):"
   echo
   echo "$lighthouse_table"
@@ -227,6 +304,7 @@ PY
   block "order list, first page" "/api/orders" "$list_load"
   printf '`POST /api/auth/code`, 200 requests each, interleaved, 20 ms apart, one keep-alive connection:\n\n```\n%s\n```\n\n' "$code_cost"
   printf '`POST /api/returns` (signed in, a fresh Idempotency-Key each; drop-off, refund), loopback, server profile:\n\n```\n%s\n```\n\n' "$returns_load"
+  printf '`PUT /api/surveys/{token}/response` (no session: the link is the right; score, comment, finish), loopback, server profile:\n\n```\n%s\n```\n\n' "$survey_load"
 } | tee -a "$results"
 
 # Over budget is a failure, stated after the figures are written.

@@ -57,7 +57,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
     shell::apply_brand(&config);
     let services = services::Services::from(&config);
     provide_context(services);
-    pending::send_all_when_online(services);
+    pending::resume(services);
     provide_context(config);
     locale::provide_locale(initial_locale);
     view! { <Shell/> }
@@ -90,8 +90,8 @@ fn Shell() -> impl IntoView {
             </main>
             <footer class="site-footer">
                 <p>{text(|l| td_string!(l, app.footer))}</p>
+                <FeedbackButton/>
             </footer>
-            <FeedbackButton/>
         </Router>
     }
 }

@@ -68,27 +68,52 @@ async fn deliver(services: Services, key: String, body: String) -> Answer {
 /// stays kept for later.
 pub async fn send(services: Services, key: String, body: String) -> Answer {
     keep(&key, &body);
+    listen(services);
     deliver(services, key, body).await
 }
 
-/// Sends everything kept: at start, and whenever the browser comes back online.
-pub fn send_all_when_online(services: Services) {
-    let flush = move || {
-        let Some(storage) = storage() else { return };
-        let count = storage.length().unwrap_or(0);
-        let kept: Vec<(String, String)> = (0..count)
+/// At start: anything kept from an earlier visit is sent (the code that sends it is fetched only
+/// then, most visits have nothing kept).
+pub fn resume(services: Services) {
+    let kept = storage().is_some_and(|storage| {
+        (0..storage.length().unwrap_or(0))
             .filter_map(|i| storage.key(i).ok().flatten())
-            .filter(|key| key.starts_with(PREFIX))
-            .filter_map(|key| Some((key.clone(), storage.get_item(&key).ok().flatten()?)))
-            .collect();
-        for (key, body) in kept {
-            leptos::task::spawn_local(async move {
-                let _ = deliver(services, key, body).await;
-            });
-        }
-    };
-    flush();
-    let handle = window_event_listener(leptos::ev::online, move |_| flush());
+            .any(|key| key.starts_with(PREFIX))
+    });
+    if kept {
+        leptos::task::spawn_local(send_all(services));
+    }
+}
+
+/// Sends everything kept now, and again whenever the browser comes back online.
+#[leptos::lazy]
+fn send_all(services: Services) {
+    listen(services);
+    flush(services);
+}
+
+fn flush(services: Services) {
+    let Some(storage) = storage() else { return };
+    let kept: Vec<(String, String)> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(PREFIX))
+        .filter_map(|key| Some((key.clone(), storage.get_item(&key).ok().flatten()?)))
+        .collect();
+    for (key, body) in kept {
+        leptos::task::spawn_local(async move {
+            let _ = deliver(services, key, body).await;
+        });
+    }
+}
+
+/// From the first thing kept on: whatever is kept is sent when the browser is online again.
+fn listen(services: Services) {
+    thread_local!(static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if LISTENING.with(|on| on.replace(true)) {
+        return;
+    }
     // The listener lives as long as the page.
-    std::mem::forget(handle);
+    std::mem::forget(window_event_listener(leptos::ev::online, move |_| {
+        flush(services)
+    }));
 }

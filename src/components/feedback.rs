@@ -17,31 +17,33 @@ use portico_api::{
     FEEDBACK_MAX_CHARS,
 };
 use portico_client::{ApiError, Remote};
+use serde::{Deserialize, Serialize};
 
-/// What the dialog keeps while it is closed: the message being written and its id.
-#[derive(Clone, Copy)]
-pub struct Draft {
-    category: RwSignal<Option<FeedbackCategory>>,
-    text: RwSignal<String>,
-    order: RwSignal<Option<OrderNumber>>,
-    id: StoredValue<ResponseId>,
+/// What was typed, kept in the tab (`sessionStorage`) while the dialog is closed, and the id the
+/// message will be sent with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Draft {
+    category: Option<FeedbackCategory>,
+    text: String,
+    order: Option<OrderNumber>,
+    id: Option<ResponseId>,
+}
+
+const DRAFT_KEY: &str = "portico.feedback-draft";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
 }
 
 #[component]
 pub fn FeedbackButton() -> impl IntoView {
     let open = RwSignal::new(false);
-    let draft = Draft {
-        category: RwSignal::new(None),
-        text: RwSignal::new(String::new()),
-        order: RwSignal::new(None),
-        id: StoredValue::new(pending::new_id()),
-    };
     let close = Callback::new(move |_| open.set(false));
     view! {
         <button type="button" class="feedback-button" aria-haspopup="dialog" on:click=move |_| open.set(true)>
             {text(|l| td_string!(l, feedback.button))}
         </button>
-        {move || open.get().then(|| Suspend::new(async move { feedback_dialog(draft, close).await }))}
+        {move || open.get().then(|| Suspend::new(async move { feedback_dialog(close).await }))}
     }
 }
 
@@ -61,11 +63,41 @@ enum Sending {
 
 /// The dialog: a modal `<dialog>` (the browser keeps focus inside and Escape closes it).
 #[leptos::lazy]
-fn feedback_dialog(draft: Draft, close: Callback<()>) -> AnyView {
+fn feedback_dialog(close: Callback<()>) -> AnyView {
     let i18n = use_locale();
     let services = Services::current();
     let signed_in = use_session().customer_name().is_some();
     let node = NodeRef::<Dialog>::new();
+    let mut kept: Draft = session_storage()
+        .and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    if kept.order.is_none() {
+        // The order on screen is the one it is about, unless the customer chose otherwise.
+        let here = window().location().pathname().unwrap_or_default();
+        kept.order = here
+            .strip_prefix("/orders/")
+            .and_then(|rest| OrderNumber::from_wire(rest.split('/').next().unwrap_or("")).ok());
+    }
+    let id = StoredValue::new(kept.id.clone().unwrap_or_else(pending::new_id));
+    let draft = Draft {
+        id: Some(id.get_value()),
+        ..kept
+    };
+    let category = RwSignal::new(draft.category);
+    let text = RwSignal::new(draft.text);
+    let order = RwSignal::new(draft.order);
+    Effect::new(move |_| {
+        let draft = Draft {
+            category: category.get(),
+            text: text.get(),
+            order: order.get(),
+            id: Some(id.get_value()),
+        };
+        if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(&draft)) {
+            let _ = storage.set_item(DRAFT_KEY, &json);
+        }
+    });
     Effect::new(move |_| {
         if let Some(dialog) = node.get() {
             let _ = dialog.show_modal();
@@ -74,23 +106,16 @@ fn feedback_dialog(draft: Draft, close: Callback<()>) -> AnyView {
     // The signed-in customer's orders to choose from, the one on screen chosen first.
     let orders =
         signed_in.then(|| Remote::<OrderPage>::new(move || services.orders(paths::ORDERS)));
-    if draft.order.get_untracked().is_none() {
-        let here = window().location().pathname().unwrap_or_default();
-        let on_screen = here
-            .strip_prefix("/orders/")
-            .and_then(|rest| OrderNumber::from_wire(rest.split('/').next().unwrap_or("")).ok());
-        draft.order.set(on_screen);
-    }
     let sending = RwSignal::new(Sending::Writing);
     let done = Memo::new(move |_| matches!(sending.get(), Sending::Sent | Sending::Kept));
     let send = move || {
-        let category = draft.category.get_untracked();
-        let text = draft.text.get_untracked();
-        let problem = if category.is_none() {
+        let chosen = category.get_untracked();
+        let typed = text.get_untracked();
+        let problem = if chosen.is_none() {
             Some(Sending::NoCategory)
-        } else if text.trim().is_empty() {
+        } else if typed.trim().is_empty() {
             Some(Sending::Empty)
-        } else if text.chars().count() > FEEDBACK_MAX_CHARS {
+        } else if typed.chars().count() > FEEDBACK_MAX_CHARS {
             Some(Sending::TooLong)
         } else {
             None
@@ -99,12 +124,12 @@ fn feedback_dialog(draft: Draft, close: Callback<()>) -> AnyView {
             sending.set(problem);
             return;
         }
-        let Some(category) = category else { return };
+        let Some(chosen) = chosen else { return };
         let body = FeedbackRequest {
-            id: draft.id.get_value(),
-            category,
-            text: text.trim().to_string(),
-            order: draft.order.get_untracked().filter(|_| signed_in),
+            id: id.get_value(),
+            category: chosen,
+            text: typed.trim().to_string(),
+            order: order.get_untracked().filter(|_| signed_in),
         };
         let Ok(json) = serde_json::to_string(&body) else {
             sending.set(Sending::Refused(ApiError::Unexpected));
@@ -121,9 +146,9 @@ fn feedback_dialog(draft: Draft, close: Callback<()>) -> AnyView {
             };
             if matches!(done, Sending::Sent | Sending::Kept) {
                 // The next message is a new one.
-                draft.text.set(String::new());
-                draft.category.set(None);
-                draft.id.set_value(pending::new_id());
+                text.set(String::new());
+                category.set(None);
+                id.set_value(pending::new_id());
             }
             sending.set(done);
         });
@@ -133,20 +158,20 @@ fn feedback_dialog(draft: Draft, close: Callback<()>) -> AnyView {
         let options = page
             .orders
             .into_iter()
-            .map(|order| {
-                let number = order.number.clone();
-                let selected = move || draft.order.get().as_ref() == Some(&number);
+            .map(|summary| {
+                let number = summary.number.clone();
+                let selected = move || order.get().as_ref() == Some(&number);
                 view! {
-                    <option value=order.number.as_str().to_string() selected=selected>
-                        {format!("{} · {}", order.number, order.headline)}
+                    <option value=summary.number.as_str().to_string() selected=selected>
+                        {format!("{} · {}", summary.number, summary.headline)}
                     </option>
                 }
             })
             .collect_view();
         Some(view! {
             <label for="feedback-order">{td_string!(i18n.get(), feedback.order)}</label>
-            <select id="feedback-order" on:change=move |ev| draft.order.set(OrderNumber::from_wire(&event_target_value(&ev)).ok())>
-                <option value="" selected=move || draft.order.get().is_none()>{td_string!(i18n.get(), feedback.no_order)}</option>
+            <select id="feedback-order" on:change=move |ev| order.set(OrderNumber::from_wire(&event_target_value(&ev)).ok())>
+                <option value="" selected=move || order.get().is_none()>{td_string!(i18n.get(), feedback.no_order)}</option>
                 {options}
             </select>
         })
@@ -175,13 +200,13 @@ fn feedback_dialog(draft: Draft, close: Callback<()>) -> AnyView {
                     <form class="feedback-form" novalidate on:submit=move |ev| { ev.prevent_default(); send(); }>
                         <fieldset class="survey-question">
                             <legend>{td_string!(i18n.get(), feedback.category)}</legend>
-                            <div class="survey-options">{categories(draft)}</div>
+                            <div class="survey-options">{categories(category)}</div>
                         </fieldset>
                         <label for="feedback-text">{td_string!(i18n.get(), feedback.text)}</label>
                         <textarea id="feedback-text" rows="5" maxlength=FEEDBACK_MAX_CHARS.to_string()
                             aria-describedby="feedback-hint"
-                            prop:value=move || draft.text.get()
-                            on:input=move |ev| draft.text.set(event_target_value(&ev))></textarea>
+                            prop:value=move || text.get()
+                            on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                         <p id="feedback-hint" class="hint">{td_string!(i18n.get(), feedback.text_hint)}</p>
                         {order_choice}
                         {move || {
@@ -212,7 +237,7 @@ fn feedback_dialog(draft: Draft, close: Callback<()>) -> AnyView {
 }
 
 /// The categories as radio buttons.
-fn categories(draft: Draft) -> impl IntoView {
+fn categories(chosen: RwSignal<Option<FeedbackCategory>>) -> impl IntoView {
     let i18n = use_locale();
     FeedbackCategory::ALL
         .into_iter()
@@ -226,8 +251,8 @@ fn categories(draft: Draft) -> impl IntoView {
             view! {
                 <label class="survey-option">
                     <input type="radio" name="feedback-category"
-                        prop:checked=move || draft.category.get() == Some(category)
-                        on:change=move |_| draft.category.set(Some(category))/>
+                        prop:checked=move || chosen.get() == Some(category)
+                        on:change=move |_| chosen.set(Some(category))/>
                     <span>{label}</span>
                 </label>
             }

@@ -299,14 +299,16 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
         } else if editing.get() {
             view! {
                 <form class="survey-form" novalidate on:submit=move |ev| { ev.prevent_default(); finish(); }>
-                    <For
-                        each=move || survey.with_value(|s| {
-                            let given = answers.get();
-                            s.questions.iter().filter(|q| q.shown(&given)).cloned().collect::<Vec<_>>()
-                        })
-                        key=|q| q.id.clone()
-                        children=move |q| survey_question::question(q, answers, missing, answer_now, keep_typing)
-                    />
+                    // Every question is drawn once; a condition only hides or shows it, so what is
+                    // being typed is never redrawn.
+                    {survey.with_value(|s| s.questions.clone()).into_iter().map(|q| {
+                        let rule = q.clone();
+                        view! {
+                            <div hidden=move || !answers.with(|given| rule.shown(given))>
+                                {survey_question::question(q, answers, missing, answer_now, keep_typing)}
+                            </div>
+                        }
+                    }).collect_view()}
                     <SaveState saving/>
                     <button type="submit" class="button" disabled=move || saving.get() == Saving::Busy && finished.get()>
                         {move || td_string!(i18n.get(), survey.finish)}
