@@ -80,6 +80,7 @@ test('a delivery survey from its message: a low score asks why, a detractor hear
   await expect(page.getByText(t('survey.follow_up'))).toBeVisible();
   await expectAccessible(page);
 
+  await expect.poll(async () => (await invitation(request, token)).response?.finished_at ?? null).toBeTruthy();
   const stored = (await invitation(request, token)).response!;
   expect(stored.finished_at).toBeTruthy();
   expect(stored.follow_up).toBe(true);
@@ -128,6 +129,8 @@ test('a support survey (NPS) can be changed after it was sent, within the day', 
   await page.getByRole('button', { name: t('survey.finish') }).click();
   await expect(page.getByRole('heading', { name: t('survey.thanks_title') })).toBeVisible();
   await expect(page.getByText(t('survey.follow_up'))).toHaveCount(0);
+  // The thanks appear as the finishing save goes out: read the response once it has landed.
+  await expect.poll(async () => (await invitation(request, token)).response?.finished_at ?? null).toBeTruthy();
   const first = (await invitation(request, token)).response!;
 
   await page.getByRole('button', { name: t('survey.edit') }).click();
