@@ -43,33 +43,94 @@ pub fn keep(key: &str, body: &str) {
     }
 }
 
-/// Sends what is kept under `key` (`body`) and forgets it once the service has answered, whatever
-/// the answer: only a request that never arrived is worth sending again. A newer body kept in the
-/// meantime stays.
-async fn deliver(services: Services, key: String, body: String) -> Answer {
-    let Some((method, path)) = key
+/// The keys whose request is on its way (one request per key at a time), and the service's answer
+/// to the last body sent under each key. A handful of entries at most: lists will do.
+#[derive(Default)]
+struct Sending {
+    keys: Vec<String>,
+    answers: Vec<(String, Answer)>,
+}
+
+thread_local!(static SENDING: std::cell::RefCell<Sending> = Default::default());
+
+fn on_its_way(key: &str) -> bool {
+    SENDING.with(|s| s.borrow().keys.iter().any(|k| k == key))
+}
+
+/// Whether the service has settled a request for good: it took it, or refused it for a reason
+/// sending it again cannot change. No answer, an unreadable one, "too many requests" and the
+/// service's own failures (5xx) are worth another try, so what was kept stays.
+fn settled(answer: &Answer) -> bool {
+    match answer {
+        Ok(_) => true,
+        Err(ApiError::Problem(problem)) => {
+            (400..500).contains(&problem.status) && !matches!(problem.status, 408 | 429)
+        }
+        Err(ApiError::Network | ApiError::Unexpected) => false,
+    }
+}
+
+/// Sends what is kept under `key`, again while a newer body was kept meanwhile, and forgets it once
+/// settled. `None` when another request for the key is already on its way (it sends the newest).
+async fn deliver(services: Services, key: String) -> Option<Answer> {
+    if on_its_way(&key) {
+        return None;
+    }
+    SENDING.with(|s| s.borrow_mut().keys.push(key.clone()));
+    let mut last = None;
+    if let Some((method, path)) = key
         .strip_prefix(PREFIX)
         .and_then(|rest| rest.split_once(' '))
-    else {
-        return Err(ApiError::Unexpected);
-    };
-    let path = path.split('#').next().unwrap_or(path);
-    let answer = send_json(method, &services.surveys(path), body.clone()).await;
-    if !matches!(answer, Err(ApiError::Network)) && waiting(&key).as_deref() == Some(body.as_str())
     {
-        if let Some(storage) = storage() {
-            let _ = storage.remove_item(&key);
+        let path = path.split('#').next().unwrap_or(path);
+        while let Some(body) = waiting(&key) {
+            let answer = send_json(method, &services.surveys(path), body.clone()).await;
+            let done = settled(&answer);
+            SENDING.with(|s| {
+                let answers = &mut s.borrow_mut().answers;
+                answers.retain(|(k, _)| *k != key);
+                answers.push((key.clone(), answer.clone()));
+            });
+            last = Some(answer);
+            let newer = waiting(&key).filter(|now| *now != body);
+            if !done {
+                break;
+            }
+            if newer.is_none() {
+                if let Some(storage) = storage() {
+                    let _ = storage.remove_item(&key);
+                }
+                break;
+            }
         }
     }
-    answer
+    SENDING.with(|s| s.borrow_mut().keys.retain(|k| *k != key));
+    last
 }
 
 /// Keeps `body` under `key`, then sends it; the service's answer, or [`ApiError::Network`] when it
-/// stays kept for later.
+/// stays kept for later. While another request for the key is on its way, waits for it (it sends
+/// this newer body next) and gives its answer.
 pub async fn send(services: Services, key: String, body: String) -> Answer {
     keep(&key, &body);
     listen(services);
-    deliver(services, key, body).await
+    loop {
+        if let Some(answer) = deliver(services, key.clone()).await {
+            return answer;
+        }
+        if !on_its_way(&key) {
+            return SENDING
+                .with(|s| {
+                    let s = s.borrow();
+                    s.answers
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, a)| a.clone())
+                })
+                .unwrap_or(Err(ApiError::Network));
+        }
+        gloo_timers::future::TimeoutFuture::new(100).await;
+    }
 }
 
 /// At start: anything kept from an earlier visit is sent (the code that sends it is fetched only
@@ -94,14 +155,13 @@ fn send_all(services: Services) {
 
 fn flush(services: Services) {
     let Some(storage) = storage() else { return };
-    let kept: Vec<(String, String)> = (0..storage.length().unwrap_or(0))
+    let kept: Vec<String> = (0..storage.length().unwrap_or(0))
         .filter_map(|i| storage.key(i).ok().flatten())
         .filter(|key| key.starts_with(PREFIX))
-        .filter_map(|key| Some((key.clone(), storage.get_item(&key).ok().flatten()?)))
         .collect();
-    for (key, body) in kept {
+    for key in kept {
         leptos::task::spawn_local(async move {
-            let _ = deliver(services, key, body).await;
+            let _ = deliver(services, key).await;
         });
     }
 }

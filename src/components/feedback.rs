@@ -19,8 +19,8 @@ use portico_api::{
 use portico_client::{ApiError, Remote};
 use serde::{Deserialize, Serialize};
 
-/// What was typed, kept in the tab (`sessionStorage`) while the dialog is closed, and the id the
-/// message will be sent with.
+/// What was typed, kept in the browser (`localStorage`) while the dialog is closed, also when the
+/// tab is closed, and the id the message will be sent with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Draft {
     category: Option<FeedbackCategory>,
@@ -31,8 +31,8 @@ struct Draft {
 
 const DRAFT_KEY: &str = "portico.feedback-draft";
 
-fn session_storage() -> Option<web_sys::Storage> {
-    window().session_storage().ok().flatten()
+fn draft_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
 }
 
 #[component]
@@ -68,17 +68,15 @@ fn feedback_dialog(close: Callback<()>) -> AnyView {
     let services = Services::current();
     let signed_in = use_session().customer_name().is_some();
     let node = NodeRef::<Dialog>::new();
-    let mut kept: Draft = session_storage()
+    let mut kept: Draft = draft_storage()
         .and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default();
-    if kept.order.is_none() {
-        // The order on screen is the one it is about, unless the customer chose otherwise.
-        let here = window().location().pathname().unwrap_or_default();
-        kept.order = here
-            .strip_prefix("/orders/")
-            .and_then(|rest| OrderNumber::from_wire(rest.split('/').next().unwrap_or("")).ok());
-    }
+    // The order on screen is the one it is about (a draft from another page keeps its words only).
+    let here = window().location().pathname().unwrap_or_default();
+    kept.order = here
+        .strip_prefix("/orders/")
+        .and_then(|rest| OrderNumber::from_wire(rest.split('/').next().unwrap_or("")).ok());
     let id = StoredValue::new(kept.id.clone().unwrap_or_else(pending::new_id));
     let draft = Draft {
         id: Some(id.get_value()),
@@ -94,7 +92,7 @@ fn feedback_dialog(close: Callback<()>) -> AnyView {
             order: order.get(),
             id: Some(id.get_value()),
         };
-        if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(&draft)) {
+        if let (Some(storage), Ok(json)) = (draft_storage(), serde_json::to_string(&draft)) {
             let _ = storage.set_item(DRAFT_KEY, &json);
         }
     });

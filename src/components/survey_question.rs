@@ -111,7 +111,13 @@ pub fn question(
         }
     };
     let scale = question.answer.scale().is_some();
+    let (low_end, high_end) = match question.answer.scale() {
+        Some((low, high)) => (Some(low), Some(high)),
+        None => (None, None),
+    };
+    let field = field_id.clone();
     let ends = move || {
+        let field = field.clone();
         let locale = i18n.get();
         let (low, high) = match question.answer {
             QuestionKind::Csat => (
@@ -129,13 +135,15 @@ pub fn question(
             _ => return None,
         };
         Some(view! {
-            <div class="scale-ends" aria-hidden="true"><span>{low}</span><span>{high}</span></div>
+            <div class="scale-ends"><span id=format!("{field}-low")>{low}</span><span id=format!("{field}-high")>{high}</span></div>
         })
     };
     let inputs = options
         .into_iter()
         .map(|(value, code, label)| {
-            let (checked_value, chosen_value) = (value.clone(), value);
+            let (checked_value, chosen_value, chosen_value_for_ends) =
+                (value.clone(), value.clone(), value);
+            let field_id_for_ends = field_id.clone();
             let id = id.clone();
             let code_for_check = code.clone();
             let checked = move || match (current.get(), &checked_value) {
@@ -165,6 +173,16 @@ pub fn question(
                     ));
                 }
             };
+            // A scale's two ends say what they mean (the numbers between speak for themselves).
+            let ends_here = match &chosen_value_for_ends {
+                AnswerValue::Score(n) if Some(*n) == low_end => {
+                    Some(format!("{field_id_for_ends}-low"))
+                }
+                AnswerValue::Score(n) if Some(*n) == high_end => {
+                    Some(format!("{field_id_for_ends}-high"))
+                }
+                _ => None,
+            };
             let text = move || match &label {
                 Some(label) => pick(i18n.get(), label).to_string(),
                 None => code.clone(),
@@ -176,6 +194,7 @@ pub fn question(
                         name=format!("q-{}", question.id)
                         prop:checked=checked
                         on:change=on_change
+                        aria-describedby=ends_here
                     />
                     <span>{text}</span>
                 </label>

@@ -43,12 +43,15 @@ impl LazyRoute for SurveyRoute {
 
     fn view(this: Self) -> AnyView {
         let (token, invitation) = (this.token, this.invitation);
+        // What this device kept for the survey, read as the page opens (while the invitation is
+        // on its way, before anything kept is sent again), so the newest answers are drawn.
+        let kept = pending::waiting(&pending::key("PUT", &paths::survey_response(&token), ""));
         let i18n = use_locale();
         view! {
             <section class="page narrow survey">
                 {move || match invitation.get() {
                     None => view! { <Skeleton blocks=4/> }.into_any(),
-                    Some(Ok(found)) => view! { <SurveyForm token=token.clone() found/> }.into_any(),
+                    Some(Ok(found)) => view! { <SurveyForm token=token.clone() found kept=kept.clone()/> }.into_any(),
                     Some(Err(error)) => match error.code() {
                         Some(ErrorCode::NotFound) => link_notice(
                             td_string!(i18n.get(), survey.invalid_title),
@@ -100,7 +103,7 @@ fn passed(at: &UtcTime) -> bool {
 }
 
 #[component]
-fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
+fn SurveyForm(token: String, found: SurveyInvitation, kept: Option<String>) -> impl IntoView {
     let i18n = use_locale();
     let services = Services::current();
     let SurveyInvitation {
@@ -111,8 +114,8 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
     } = found;
     let path = paths::survey_response(&token);
     let key = pending::key("PUT", &path, "");
-    // What this device still holds for the survey wins over what the service has: it is newer.
-    let kept: Option<SurveyAnswers> = pending::waiting(&key).and_then(|body| decode(&body).ok());
+    // What this device held for the survey wins over what the service has: it is newer.
+    let kept: Option<SurveyAnswers> = kept.and_then(|body| decode(&body).ok());
     let closed = response
         .as_ref()
         .and_then(|r| r.editable_until.as_ref())
@@ -133,26 +136,20 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
             || response.as_ref().is_some_and(|r| r.finished_at.is_some()),
     );
     let stored = RwSignal::new(response);
-    let saving = RwSignal::new(if kept.is_some() {
+    let saving = RwSignal::new(if pending::waiting(&key).is_some() {
         Saving::Kept
     } else {
         Saving::Idle
     });
     let missing = RwSignal::new(None::<String>);
     let survey = StoredValue::new(survey);
+    let resave = StoredValue::new(None::<Callback<()>>);
 
-    // One save at a time, the newest answers last: a change made while one is on its way is sent
-    // when it returns.
-    let in_flight = StoredValue::new(false);
-    let again = StoredValue::new(false);
-    let save = StoredValue::new_local(None::<Box<dyn Fn()>>);
-    let run_save = {
-        let key = key.clone();
+    // Each save sends every answer so far; `pending` sends one request per survey at a time and the
+    // newest answers last, so a quick change never lands before an older one.
+    let save_now = {
+        let (key, token) = (key.clone(), token.clone());
         move || {
-            if in_flight.get_value() {
-                again.set_value(true);
-                return;
-            }
             let body = SurveyAnswers {
                 response_id: response_id.get_value(),
                 answers: answers.get_untracked(),
@@ -162,40 +159,41 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
                 saving.set(Saving::Failed(ApiError::Unexpected));
                 return;
             };
-            in_flight.set_value(true);
             saving.set(Saving::Busy);
-            let key = key.clone();
+            let (key, token) = (key.clone(), token.clone());
             leptos::task::spawn_local(async move {
                 let answer = pending::send(services, key, body).await;
-                in_flight.set_value(false);
-                match answer.and_then(|text| decode::<SurveyResponse>(&text)) {
+                // The page may have been left meanwhile: nothing below may assume it is still there.
+                let state = match answer.and_then(|text| decode::<SurveyResponse>(&text)) {
                     Ok(saved) => {
-                        stored.set(Some(saved));
-                        saving.set(Saving::Saved);
+                        stored.try_set(Some(saved));
+                        Saving::Saved
                     }
-                    Err(ApiError::Network) => saving.set(Saving::Kept),
-                    Err(error) => saving.set(Saving::Failed(error)),
-                }
-                if again.get_value() {
-                    again.set_value(false);
-                    save.with_value(|save| {
-                        if let Some(save) = save {
-                            save()
+                    Err(ApiError::Network) => Saving::Kept,
+                    Err(error) if error.code() == Some(ErrorCode::ResponseIdReused) => {
+                        // Answered in another tab or on another device first: carry on with that
+                        // response (answers merge per question).
+                        let endpoint = services.surveys(&paths::survey(&token));
+                        match portico_client::get::<SurveyInvitation>(&endpoint).await {
+                            Ok(SurveyInvitation {
+                                response: Some(theirs),
+                                ..
+                            }) => {
+                                response_id.try_set_value(theirs.response_id);
+                                if let Some(again) = resave.try_get_value().flatten() {
+                                    again.run(());
+                                }
+                                return;
+                            }
+                            _ => Saving::Failed(error),
                         }
-                    });
-                }
+                    }
+                    Err(error) => Saving::Failed(error),
+                };
+                saving.try_set(state);
             });
         }
     };
-    save.set_value(Some(Box::new(run_save)));
-    let save_now = move || {
-        save.with_value(|save| {
-            if let Some(save) = save {
-                save()
-            }
-        })
-    };
-
     let set_answer = move |question: String, value: Option<AnswerValue>| {
         answers.update(|all| {
             all.retain(|a| a.question != question);
@@ -205,9 +203,11 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
         });
         missing.set(None);
     };
+    let save_now = Callback::new(move |()| save_now());
+    resave.set_value(Some(save_now));
     let answer_now = Callback::new(move |(question, value): (String, Option<AnswerValue>)| {
         set_answer(question, value);
-        save_now();
+        save_now.run(());
     });
     // Typing is kept on the device at every key; it is sent when the field is left.
     let keep_typing = {
@@ -225,7 +225,9 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
         })
     };
 
-    // `?score=N`: the one tap in the message is the first answer.
+    let editing = RwSignal::new(!finished.get_untracked());
+    // `?score=N`: the one tap in the message is the first answer. On a survey already sent, a
+    // different score reopens it with that score chosen, to be sent once the rest still fits.
     let query = use_query_map();
     if let Some(score) = query
         .read_untracked()
@@ -235,8 +237,17 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
         let first = survey.with_value(|s| s.questions.first().cloned());
         if let Some(first) = first.filter(|_| !closed) {
             let value = AnswerValue::Score(score);
-            if value.fits(&first.answer) {
-                answer_now.run((first.id, Some(value)));
+            let same = answers.with_untracked(|all| {
+                all.iter()
+                    .any(|a| a.question == first.id && a.value == value)
+            });
+            if value.fits(&first.answer) && !same {
+                if finished.get_untracked() {
+                    set_answer(first.id, Some(value));
+                    editing.set(true);
+                } else {
+                    answer_now.run((first.id, Some(value)));
+                }
             }
         }
         // The address no longer carries the score, so reloading never undoes a later change.
@@ -249,7 +260,6 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
         );
     }
 
-    let editing = RwSignal::new(!finished.get_untracked());
     let finish = move || {
         let verdict = survey.with_value(|s| s.check(&answers.get_untracked(), true));
         match verdict {
@@ -262,7 +272,7 @@ fn SurveyForm(token: String, found: SurveyInvitation) -> impl IntoView {
             _ => {
                 finished.set(true);
                 editing.set(false);
-                save_now();
+                save_now.run(());
             }
         }
     };
@@ -349,9 +359,18 @@ fn Thanks(
     edit: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_locale();
+    // The button that was pressed is gone: the thanks take the focus, so a keyboard or a screen
+    // reader carries on from here.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
     view! {
-        <div class="notice notice-success survey-thanks" role="status">
-            <h2>{move || td_string!(i18n.get(), survey.thanks_title)}</h2>
+        <div class="notice notice-success survey-thanks">
+            <h2 node_ref=heading tabindex="-1">{move || td_string!(i18n.get(), survey.thanks_title)}</h2>
+            <div role="status">
             <p>{move || td_string!(i18n.get(), survey.thanks_body)}</p>
             {move || match saving.get() {
                 Saving::Kept => Some(view! { <p>{td_string!(i18n.get(), survey.kept_offline)}</p> }.into_any()),
@@ -366,6 +385,7 @@ fn Thanks(
                     {td_string!(i18n.get(), survey.edit_until).replace("[date]", &format::date_time(i18n.get(), &until))}
                 </p>
             })}
+            </div>
             <button type="button" class="button button-secondary" on:click=move |_| edit.run(())>
                 {move || td_string!(i18n.get(), survey.edit)}
             </button>

@@ -154,6 +154,7 @@ test('answers given offline are kept, survive closing the tab, and arrive once',
   await expect(page.getByRole('status').filter({ hasText: t('survey.kept_offline') })).toBeVisible();
   await page.getByLabel(comment.prompt[lang]).fill('offline 写的评价');
   await page.getByRole('button', { name: t('survey.finish') }).click();
+  await expect(page.getByRole('heading', { name: t('survey.thanks_title') })).toBeFocused();
   await expect(page.getByText(t('survey.kept_offline'))).toBeVisible();
   expect((await invitation(request, token)).response).toBeUndefined();
   await page.close();
@@ -176,6 +177,41 @@ test('answers given offline are kept, survive closing the tab, and arrive once',
   await again.goto(link(body, token));
   await expect(again.getByRole('heading', { name: t('survey.thanks_title') })).toBeVisible();
   expect(await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portico.pending:')))).toEqual([]);
+});
+
+test('the same survey open in two tabs: the second carries on with the first one\'s answers', async ({ page, context, request, t, lang }) => {
+  const { token, body } = await invite(request, DEMO.chen, 'delivery');
+  const score = (await invitation(request, token)).survey.questions[0];
+  const other = await context.newPage();
+  await page.goto(link(body, token));
+  await other.goto(link(body, token));
+  await expect(question(other, score, lang)).toBeVisible();
+  await choose(page, score, lang, '4');
+  await expect(page.getByRole('status').filter({ hasText: t('survey.saved') })).toBeVisible();
+  const first = (await invitation(request, token)).response!;
+  // The second tab made its own response id before the first saved: refused, it takes the first's.
+  await choose(other, score, lang, '5');
+  await expect(other.getByRole('status').filter({ hasText: t('survey.saved') })).toBeVisible();
+  const both = (await invitation(request, token)).response!;
+  expect(both.response_id).toBe(first.response_id);
+  expect(both.answers).toEqual([{ question: score.id, value: { score: 5 } }]);
+});
+
+test('a tapped score on a survey already sent reopens it with that score, to be sent again', async ({ page, request, t, lang }) => {
+  const { token, body } = await invite(request, DEMO.li, 'delivery');
+  const score = (await invitation(request, token)).survey.questions[0];
+  await page.goto(link(body, token, 5));
+  await expect(page.getByRole('status').filter({ hasText: t('survey.saved') })).toBeVisible();
+  await page.getByRole('button', { name: t('survey.finish') }).click();
+  await expect(page.getByRole('heading', { name: t('survey.thanks_title') })).toBeFocused();
+  await expect.poll(async () => (await invitation(request, token)).response?.finished_at ?? null).toBeTruthy();
+  // A later tap on another score in the same message: the form opens with it, nothing is sent
+  // until the reasons a low score asks for are given.
+  await page.goto(link(body, token, 2));
+  await expect(question(page, score, lang).getByRole('radio', { name: '2', exact: true })).toBeChecked();
+  expect((await invitation(request, token)).response!.answers).toEqual([{ question: score.id, value: { score: 5 } }]);
+  await page.getByRole('button', { name: t('survey.finish') }).click();
+  await expect(page.getByRole('alert').filter({ hasText: t('survey.required') })).toBeVisible();
 });
 
 test('a tampered survey link gets a clear page, not an error', async ({ page, request, t }) => {

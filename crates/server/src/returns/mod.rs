@@ -733,19 +733,25 @@ async fn move_return(
     tx.commit().await?;
     state.notifier.send(Notice::ReturnUpdate { return_id: id });
     if matches!(to, ReturnStatus::Refunded | ReturnStatus::Exchanged) {
-        let (number, customer): (String, i64) = sqlx::query_as(
+        // The move is done: a survey is a courtesy, and failing to read its subject only skips it.
+        let buyer: Result<(String, i64), sqlx::Error> = sqlx::query_as(
             "SELECT r.number, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
         )
         .bind(id)
         .fetch_one(&state.db)
-        .await?;
-        let service = crate::surveys::Service {
-            customer,
-            touchpoint: portico_api::Touchpoint::Return,
-            reference: number,
-            served_at: now,
-        };
-        crate::surveys::invite_after(state, service).await;
+        .await;
+        match buyer {
+            Ok((number, customer)) => {
+                let service = crate::surveys::Service {
+                    customer,
+                    touchpoint: portico_api::Touchpoint::Return,
+                    reference: number,
+                    served_at: now,
+                };
+                crate::surveys::invite_after(state, service).await;
+            }
+            Err(error) => tracing::warn!(%error, "could not invite to a survey about a return"),
+        }
     }
     Ok(true)
 }
