@@ -136,12 +136,7 @@ pub async fn send(services: Services, key: String, body: String) -> Answer {
 /// At start: anything kept from an earlier visit is sent (the code that sends it is fetched only
 /// then, most visits have nothing kept).
 pub fn resume(services: Services) {
-    let kept = storage().is_some_and(|storage| {
-        (0..storage.length().unwrap_or(0))
-            .filter_map(|i| storage.key(i).ok().flatten())
-            .any(|key| key.starts_with(PREFIX))
-    });
-    if kept {
+    if !kept_keys().is_empty() {
         leptos::task::spawn_local(send_all(services));
     }
 }
@@ -153,13 +148,19 @@ fn send_all(services: Services) {
     flush(services);
 }
 
-fn flush(services: Services) {
-    let Some(storage) = storage() else { return };
-    let kept: Vec<String> = (0..storage.length().unwrap_or(0))
+/// The keys of everything kept.
+fn kept_keys() -> Vec<String> {
+    let Some(storage) = storage() else {
+        return Vec::new();
+    };
+    (0..storage.length().unwrap_or(0))
         .filter_map(|i| storage.key(i).ok().flatten())
         .filter(|key| key.starts_with(PREFIX))
-        .collect();
-    for key in kept {
+        .collect()
+}
+
+fn flush(services: Services) {
+    for key in kept_keys() {
         leptos::task::spawn_local(async move {
             let _ = deliver(services, key).await;
         });

@@ -240,12 +240,7 @@ fn categories(chosen: RwSignal<Option<FeedbackCategory>>) -> impl IntoView {
     FeedbackCategory::ALL
         .into_iter()
         .map(|category| {
-            let label = move || match category {
-                FeedbackCategory::Problem => td_string!(i18n.get(), feedback.problem),
-                FeedbackCategory::Idea => td_string!(i18n.get(), feedback.idea),
-                FeedbackCategory::Praise => td_string!(i18n.get(), feedback.praise),
-                FeedbackCategory::Other => td_string!(i18n.get(), feedback.other),
-            };
+            let label = move || labels::feedback_category(i18n.get(), category);
             view! {
                 <label class="survey-option">
                     <input type="radio" name="feedback-category"

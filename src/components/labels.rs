@@ -2,8 +2,8 @@
 
 use crate::locale::i18n::*;
 use portico_api::{
-    Carrier, CheckpointEvent, ErrorCode, Handover, NotReturnable, ParseError, PaymentState,
-    Resolution, ReturnReason, ReturnStatus, ShipmentStatus,
+    Carrier, CheckpointEvent, ErrorCode, FeedbackCategory, Handover, NotReturnable, ParseError,
+    PaymentState, Resolution, ReturnReason, ReturnStatus, ShipmentStatus,
 };
 use portico_client::ApiError;
 
@@ -106,6 +106,15 @@ pub fn handover(locale: Locale, handover: Handover) -> &'static str {
         Handover::Pickup => td_string!(locale, returns.handovers.pickup),
         Handover::DropOff => td_string!(locale, returns.handovers.drop_off),
         Handover::SelfShip => td_string!(locale, returns.handovers.self_ship),
+    }
+}
+
+pub fn feedback_category(locale: Locale, category: FeedbackCategory) -> &'static str {
+    match category {
+        FeedbackCategory::Problem => td_string!(locale, feedback.problem),
+        FeedbackCategory::Idea => td_string!(locale, feedback.idea),
+        FeedbackCategory::Praise => td_string!(locale, feedback.praise),
+        FeedbackCategory::Other => td_string!(locale, feedback.other),
     }
 }
 

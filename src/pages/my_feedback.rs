@@ -1,6 +1,7 @@
 //! `/feedback`: the signed-in customer's feedback — each survey answered and each message sent,
 //! newest first, with where it stands (received, reviewed, action taken) and what was done.
 
+use crate::components::labels;
 use crate::components::page_state::{EmptyState, ErrorNotice, Skeleton};
 use crate::format;
 use crate::locale::i18n::*;
@@ -8,9 +9,7 @@ use crate::locale::use_locale;
 use crate::services::Services;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
-use portico_api::{
-    paths, FeedbackCategory, FeedbackItem, FeedbackSource, FeedbackStatus, Touchpoint,
-};
+use portico_api::{paths, FeedbackItem, FeedbackSource, FeedbackStatus, Touchpoint};
 use portico_client::Remote;
 
 /// The route: a wasm chunk of its own, fetched at the same time as the list.
@@ -85,12 +84,7 @@ fn entry(locale: Locale, item: FeedbackItem) -> impl IntoView {
             (pattern.replace("[ref]", reference), score)
         }
         FeedbackSource::Message { category, order } => {
-            let category = match category {
-                FeedbackCategory::Problem => td_string!(locale, feedback.problem),
-                FeedbackCategory::Idea => td_string!(locale, feedback.idea),
-                FeedbackCategory::Praise => td_string!(locale, feedback.praise),
-                FeedbackCategory::Other => td_string!(locale, feedback.other),
-            };
+            let category = labels::feedback_category(locale, *category);
             (
                 td_string!(locale, my_feedback.message).replace("[category]", category),
                 order.as_ref().map(|number| {
