@@ -128,6 +128,7 @@ fn feedback_dialog(close: Callback<()>) -> AnyView {
             category: chosen,
             text: typed.trim().to_string(),
             order: order.get_untracked().filter(|_| signed_in),
+            rating: None,
         };
         let Ok(json) = serde_json::to_string(&body) else {
             sending.set(Sending::Refused(ApiError::Unexpected));

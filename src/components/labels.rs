@@ -157,7 +157,10 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         ErrorCode::CodeExpired => td_string!(locale, errors.code_expired),
         ErrorCode::TooManyAttempts => td_string!(locale, errors.too_many_attempts),
         ErrorCode::RateLimited => td_string!(locale, errors.rate_limited_soon),
-        ErrorCode::Unauthorized => td_string!(locale, errors.unauthorized),
+        // The widget's identity token: the portal never sends one.
+        ErrorCode::Unauthorized | ErrorCode::InvalidIdentity => {
+            td_string!(locale, errors.unauthorized)
+        }
         ErrorCode::NotFound => td_string!(locale, errors.not_found),
         ErrorCode::OrderNotFound => td_string!(locale, errors.order_not_found),
         ErrorCode::Disabled => td_string!(locale, errors.disabled),

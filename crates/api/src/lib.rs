@@ -19,6 +19,7 @@ mod problem;
 mod returns;
 mod surveys;
 mod values;
+mod widget;
 
 pub use auth::*;
 pub use config::*;
@@ -29,6 +30,7 @@ pub use problem::*;
 pub use returns::*;
 pub use surveys::*;
 pub use values::*;
+pub use widget::*;
 
 /// Paths of the JSON API, relative to a service's base URL.
 pub mod paths {
@@ -47,6 +49,8 @@ pub mod paths {
     pub const OUTBOX: &str = "/api/dev/outbox";
     pub const DEMO_ADVANCE: &str = "/api/dev/advance-shipments";
     pub const OPENAPI: &str = "/api/openapi.json";
+    /// The widget's API: `/api/widget/{key}/...`, the partner's public key first.
+    pub const WIDGET: &str = "/api/widget";
     pub const CONFIG: &str = "/portico.config.json";
     /// The demo outbox as a page (demo mode only; drawn by the server, not the portal).
     pub const OUTBOX_PAGE: &str = "/dev/outbox";
@@ -69,6 +73,36 @@ pub mod paths {
     /// `/api/surveys/{token}/opt-out`: no more survey invitations for this customer.
     pub fn survey_opt_out(token: &str) -> String {
         format!("{SURVEYS}/{token}/opt-out")
+    }
+
+    /// `/api/widget/{key}`: the partner's widget settings.
+    pub fn widget(key: &str) -> String {
+        format!("{WIDGET}/{key}")
+    }
+
+    /// `/api/widget/{key}/lookup`: an order by its number and contact, masked (no cookie).
+    pub fn widget_lookup(key: &str) -> String {
+        format!("{WIDGET}/{key}/lookup")
+    }
+
+    /// `/api/widget/{key}/feedback`: a message from the widget, once per client-made id.
+    pub fn widget_feedback(key: &str) -> String {
+        format!("{WIDGET}/{key}/feedback")
+    }
+
+    /// `/api/widget/{key}/identity`: the tier badge for a partner-signed identity token.
+    pub fn widget_identity(key: &str) -> String {
+        format!("{WIDGET}/{key}/identity")
+    }
+
+    /// `/api/widget/{key}/surveys/{token}`: a survey link opened in the widget.
+    pub fn widget_survey(key: &str, token: &str) -> String {
+        format!("{WIDGET}/{key}/surveys/{token}")
+    }
+
+    /// `/api/widget/{key}/surveys/{token}/response`: saves the widget's answers so far.
+    pub fn widget_survey_response(key: &str, token: &str) -> String {
+        format!("{WIDGET}/{key}/surveys/{token}/response")
     }
 
     /// `/api/orders/{number}`

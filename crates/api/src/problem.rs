@@ -66,6 +66,9 @@ pub enum ErrorCode {
     InvalidAnswer,
     /// This response id already stands for another response or another message.
     ResponseIdReused,
+    /// An identity token that is forged, expired, lives longer than 24 hours, or names no
+    /// customer (the widget's tier badge).
+    InvalidIdentity,
     /// The service failed; the request may be retried.
     Internal,
 }

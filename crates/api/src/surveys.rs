@@ -364,6 +364,10 @@ pub struct FeedbackRequest {
     /// The order it is about: one of the signed-in customer's (others are refused as 404).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<OrderNumber>,
+    /// How it went, 1 (bad) to 5 (very good), when the sender gave one (the widget asks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    pub rating: Option<u8>,
 }
 
 /// Where a piece of feedback is with the team.
