@@ -17,9 +17,12 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-## The release app (wasm + JS + CSS) into dist/, each file also brotli- and gzip-compressed.
+## The release bundles into dist/: the portal, and the widget (dist/widget/ + its loader
+## dist/widget.js); each file also brotli- and gzip-compressed.
 app: setup
 	trunk build --release --offline
+	trunk build --release --offline --config widget/Trunk.toml
+	scripts/widget.py dist --release
 	scripts/compress.sh dist
 
 server:
@@ -39,13 +42,13 @@ fmt-check:
 
 clippy:
 	cargo clippy -p portico-api -p portico-server --all-targets -- -D warnings
-	cargo clippy -p portico -p portico-client --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p portico -p portico-client -p portico-ui -p portico-widget --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 rust-test:
 	cargo test -p portico-api -p portico-server
 
 wasm-test:
-	cargo test -p portico -p portico-client --target wasm32-unknown-unknown
+	cargo test -p portico -p portico-client -p portico-widget --target wasm32-unknown-unknown
 
 ## The server the contract and e2e checks run (a debug build: quick to build, same behaviour).
 debug-server:

@@ -3,7 +3,6 @@
 
 pub mod blocks;
 pub mod feedback;
-pub mod form;
 pub mod header;
 pub mod labels;
 pub mod page_state;
@@ -11,3 +10,6 @@ pub mod returns;
 pub mod shipment;
 pub mod survey_question;
 pub mod tiers;
+
+/// The form pieces live in `portico_ui`, shared with the widget.
+pub use portico_ui::form;

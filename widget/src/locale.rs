@@ -1,0 +1,52 @@
+//! The widget's own words (`widget/locales/`), never the portal's: zh-CN and en.
+
+#[allow(deprecated)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+pub use locales::i18n;
+
+use i18n::Locale;
+
+/// `en...` is English, `zh...` Chinese; anything else is no answer (the partner's default then).
+pub fn from_tag(tag: &str) -> Option<Locale> {
+    let tag = tag.to_ascii_lowercase();
+    if tag.starts_with("en") {
+        Some(Locale::en)
+    } else if tag.starts_with("zh") {
+        Some(Locale::zh_CN)
+    } else {
+        None
+    }
+}
+
+/// The BCP 47 tag, for `lang` attributes and `Intl`.
+pub fn tag(locale: Locale) -> &'static str {
+    match locale {
+        Locale::en => "en",
+        Locale::zh_CN => "zh-CN",
+    }
+}
+
+/// The language to speak: the page's `data-locale`, else the browser's first language we speak,
+/// else the partner's default.
+pub fn choose(asked: Option<Locale>, partner_default: &str) -> Locale {
+    asked
+        .or_else(|| {
+            let languages = leptos::prelude::window().navigator().languages();
+            languages
+                .iter()
+                .filter_map(|l| l.as_string())
+                .find_map(|l| from_tag(&l))
+        })
+        .or_else(|| from_tag(partner_default))
+        .unwrap_or(Locale::zh_CN)
+}
+
+/// The text of `text` in `locale`.
+pub fn pick(locale: Locale, text: &portico_api::Localized) -> &str {
+    match locale {
+        Locale::zh_CN => &text.zh_cn,
+        Locale::en => &text.en,
+    }
+}

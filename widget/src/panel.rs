@@ -1,0 +1,259 @@
+//! The panel behind the launcher (a modal `<dialog>`: focus stays inside, Escape closes it, and
+//! the loader gives focus back to the launcher) and the inline placement of one feature. Both
+//! load the partner's settings first: which features, the accent, the default language.
+
+use crate::events;
+use crate::feedback::FeedbackForm;
+use crate::locale::{self, i18n::*};
+use crate::lookup::LookupForm;
+use crate::settings::{identity, Embed};
+use crate::style;
+use leptos::prelude::*;
+use portico_api::{paths, IdentityProof, TierBadge, WidgetFeature, WidgetSettings};
+use portico_client::{ApiError, Remote, Submit};
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlDialogElement;
+
+thread_local! {
+    /// The open panel's dialog and the feature it shows, once drawn.
+    static PANEL: RefCell<Option<(HtmlDialogElement, RwSignal<Option<WidgetFeature>>)>> =
+        const { RefCell::new(None) };
+}
+
+pub fn open(embed: Embed, feature: Option<&str>) {
+    let asked = feature.and_then(WidgetFeature::parse);
+    let drawn = PANEL.with(|panel| panel.borrow().clone());
+    let (dialog, shown) = match drawn {
+        Some(drawn) => drawn,
+        None => {
+            let shown = RwSignal::new(asked);
+            style::adopt(&embed.shadow);
+            let shadow = embed.shadow.clone();
+            crate::mount_in(&shadow, move || view! { <Panel embed shown/> });
+            let Some(dialog) = shadow
+                .query_selector("dialog")
+                .ok()
+                .flatten()
+                .and_then(|d| d.dyn_into::<HtmlDialogElement>().ok())
+            else {
+                return;
+            };
+            PANEL.with(|panel| *panel.borrow_mut() = Some((dialog.clone(), shown)));
+            (dialog, shown)
+        }
+    };
+    if asked.is_some() {
+        shown.set(asked);
+    }
+    if !dialog.open() {
+        let _ = dialog.show_modal();
+    }
+}
+
+pub fn close() {
+    PANEL.with(|panel| {
+        if let Some((dialog, _)) = panel.borrow().as_ref() {
+            dialog.close();
+        }
+    });
+}
+
+pub fn inline(embed: Embed, feature: &str) {
+    let Some(feature) = WidgetFeature::parse(feature) else {
+        return;
+    };
+    style::adopt(&embed.shadow);
+    let shadow = embed.shadow.clone();
+    crate::mount_in(&shadow, move || view! { <Inline embed feature/> });
+}
+
+/// What a feature draws, in the language chosen.
+fn feature_view(embed: &Embed, feature: WidgetFeature, locale: Locale) -> AnyView {
+    match feature {
+        WidgetFeature::Lookup => view! { <LookupForm embed=embed.clone() locale/> }.into_any(),
+        WidgetFeature::Feedback => view! { <FeedbackForm embed=embed.clone() locale/> }.into_any(),
+        WidgetFeature::Survey | WidgetFeature::TierBadge => ().into_any(),
+    }
+}
+
+fn feature_label(locale: Locale, feature: WidgetFeature) -> &'static str {
+    match feature {
+        WidgetFeature::Lookup => td_string!(locale, nav.lookup),
+        WidgetFeature::Feedback => td_string!(locale, nav.feedback),
+        WidgetFeature::Survey => td_string!(locale, nav.survey),
+        WidgetFeature::TierBadge => "",
+    }
+}
+
+/// The features a visitor chooses between in the panel (the badge is not one of them).
+fn sections(settings: &WidgetSettings) -> Vec<WidgetFeature> {
+    settings
+        .features
+        .iter()
+        .copied()
+        .filter(|f| matches!(f, WidgetFeature::Lookup | WidgetFeature::Feedback))
+        .collect()
+}
+
+#[component]
+fn Panel(embed: Embed, shown: RwSignal<Option<WidgetFeature>>) -> impl IntoView {
+    let settings = Remote::<WidgetSettings>::new({
+        let embed = embed.clone();
+        move || embed.settings_endpoint()
+    });
+    let host = embed.host.clone();
+    let close = move |_| {
+        PANEL.with(|panel| {
+            if let Some((dialog, _)) = panel.borrow().as_ref() {
+                dialog.close();
+            }
+        })
+    };
+    let on_close = move |_| events::dispatch(&host, "portico:close", None);
+    let asked = embed.asked_locale;
+    let locale = move || {
+        let partner_default = match settings.get() {
+            Some(Ok(s)) => s.default_locale,
+            _ => String::new(),
+        };
+        locale::choose(asked, &partner_default)
+    };
+    let accent = move || match settings.get() {
+        Some(Ok(s)) => s.accent,
+        _ => String::new(),
+    };
+    view! {
+        <dialog
+            class="panel"
+            part="panel"
+            aria-labelledby="portico-title"
+            lang=move || locale::tag(locale())
+            style=("--portico-partner-accent", accent)
+            on:close=on_close
+        >
+            <header class="panel-header" part="header">
+                <h2 id="portico-title">{move || td_string!(locale(), panel.title)}</h2>
+                <button type="button" class="close" part="close" on:click=close>
+                    {move || td_string!(locale(), panel.close)}
+                </button>
+            </header>
+            {move || {
+                let locale = locale();
+                match settings.get() {
+                    None => view! { <p class="loading" role="status">{td_string!(locale, panel.loading)}</p> }.into_any(),
+                    Some(Err(error)) => view! { <p class="error" role="alert">{unavailable(locale, &error)}</p> }.into_any(),
+                    Some(Ok(settings)) => {
+                        let offered = sections(&settings);
+                        let current = shown
+                            .get()
+                            .filter(|f| offered.contains(f))
+                            .or_else(|| offered.first().copied());
+                        let badge = settings
+                            .features
+                            .contains(&WidgetFeature::TierBadge)
+                            .then(|| view! { <Badge embed=embed.clone() locale/> });
+                        view! {
+                            {badge}
+                            <nav class="sections" aria-label=td_string!(locale, panel.sections)>
+                                {offered.iter().map(|&feature| view! {
+                                    <button
+                                        type="button"
+                                        class="section"
+                                        aria-pressed=(current == Some(feature)).to_string()
+                                        on:click=move |_| shown.set(Some(feature))
+                                    >
+                                        {feature_label(locale, feature)}
+                                    </button>
+                                }).collect_view()}
+                            </nav>
+                            {current.map(|feature| feature_view(&embed, feature, locale))}
+                            <p class="portal-link">
+                                <a href=embed.portal_url("/") target="_blank" rel="noopener noreferrer">
+                                    {td_string!(locale, panel.portal)}
+                                </a>
+                            </p>
+                        }
+                        .into_any()
+                    }
+                }
+            }}
+        </dialog>
+    }
+}
+
+#[component]
+fn Inline(embed: Embed, feature: WidgetFeature) -> impl IntoView {
+    let settings = Remote::<WidgetSettings>::new({
+        let embed = embed.clone();
+        move || embed.settings_endpoint()
+    });
+    let asked = embed.asked_locale;
+    move || {
+        let (locale, accent, body) = match settings.get() {
+            None => {
+                let locale = locale::choose(asked, "");
+                let body = view! { <p class="loading" role="status">{td_string!(locale, panel.loading)}</p> }.into_any();
+                (locale, String::new(), body)
+            }
+            Some(Err(error)) => {
+                let locale = locale::choose(asked, "");
+                let body = view! { <p class="error" role="alert">{unavailable(locale, &error)}</p> }.into_any();
+                (locale, String::new(), body)
+            }
+            Some(Ok(settings)) => {
+                let locale = locale::choose(asked, &settings.default_locale);
+                let body = if settings.features.contains(&feature) {
+                    feature_view(&embed, feature, locale)
+                } else {
+                    view! { <p class="error" role="alert">{td_string!(locale, errors.not_available)}</p> }.into_any()
+                };
+                (locale, settings.accent, body)
+            }
+        };
+        view! {
+            <section class="inline" part="panel" lang=locale::tag(locale) style=("--portico-partner-accent", accent)>
+                {body}
+            </section>
+        }
+    }
+}
+
+/// The visitor's tier, once the partner page vouched for them (`Portico.identify`); nothing
+/// at all for a token the service refuses.
+#[component]
+fn Badge(embed: Embed, locale: Locale) -> impl IntoView {
+    let badge = Submit::<TierBadge>::new();
+    Effect::new(move |_| {
+        if let Some(token) = identity().get() {
+            badge.post(
+                embed.endpoint(&paths::widget_identity(embed.partner)),
+                &IdentityProof { token },
+            );
+        }
+    });
+    move || {
+        let shown = identity().get().is_some();
+        match badge.value() {
+            Some(Ok(badge)) if shown => {
+                let tier = locale::pick(locale, &badge.name).to_string();
+                Some(view! {
+                    <p class="badge" part="badge" data-tier=badge.tier>
+                        {td!(locale, badge.member, tier)}
+                    </p>
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The settings could not be read: the partner is not set up for this page, or the service is
+/// away.
+fn unavailable(locale: Locale, error: &ApiError) -> &'static str {
+    match error {
+        ApiError::Network => td_string!(locale, errors.network),
+        ApiError::Problem(_) => td_string!(locale, errors.not_available),
+        ApiError::Unexpected => td_string!(locale, panel.unavailable),
+    }
+}
