@@ -7,17 +7,26 @@ export type Lang = 'zh-CN' | 'en';
 /** The app's own words for a key of `locales/<lang>.json`, with `{{ name }}` filled in. */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
-const dictionaries = new Map<Lang, unknown>();
+const dictionaries = new Map<string, unknown>();
 
-/** Reads the same locale files the app is built from, so a test names what the customer reads. */
-export function translate(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
-  if (!dictionaries.has(lang)) {
-    dictionaries.set(lang, JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', `${lang}.json`), 'utf8')));
+/**
+ * Reads the same locale files the bundle is built from, so a test names what the customer reads:
+ * the portal's (`locales/`) or the widget's (`widget/locales/`).
+ */
+export function translate(
+  lang: Lang,
+  key: string,
+  vars: Record<string, string | number> = {},
+  book = 'locales',
+): string {
+  const file = join(__dirname, '..', '..', book, `${lang}.json`);
+  if (!dictionaries.has(file)) {
+    dictionaries.set(file, JSON.parse(readFileSync(file, 'utf8')));
   }
   const value = key
     .split('.')
-    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], dictionaries.get(lang));
-  if (typeof value !== 'string') throw new Error(`no string "${key}" in locales/${lang}.json`);
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], dictionaries.get(file));
+  if (typeof value !== 'string') throw new Error(`no string "${key}" in ${book}/${lang}.json`);
   return value.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
     if (!(name in vars)) throw new Error(`"${key}" needs {{ ${name} }}`);
     return String(vars[name]);
@@ -102,10 +111,14 @@ export async function expectAccessible(page: Page) {
  * Every journey runs in each project's language (`lang`, set in playwright.config.ts): `t` gives
  * that language's words. A project in English starts as a customer who chose English earlier.
  */
-export const test = base.extend<{ lang: Lang; t: Translate; cspViolations: string[] }>({
+export const test = base.extend<{ lang: Lang; t: Translate; w: Translate; cspViolations: string[] }>({
   lang: ['zh-CN', { option: true }],
   t: async ({ lang }, use) => {
     await use((key, vars) => translate(lang, key, vars));
+  },
+  /** The widget's words (`widget/locales/`). */
+  w: async ({ lang }, use) => {
+    await use((key, vars) => translate(lang, key, vars, 'widget/locales'));
   },
   /**
    * Every page of every journey runs under the server's Content-Security-Policy: a violation

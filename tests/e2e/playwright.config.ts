@@ -63,6 +63,8 @@ export default defineConfig<{ lang: 'zh-CN' | 'en' }>({
       PORTICO_ADDR: `127.0.0.1:${port}`,
       PORTICO_DATA_DIR: dataDir,
       PORTICO_DEMO: '1',
+      // The demo partner's page, on another origin (tests/e2e/widget.spec.ts).
+      PORTICO_PARTNER_DEMO_ADDR: `127.0.0.1:${port + 1}`,
       // Shipments move only when a test asks (POST /api/dev/advance-shipments).
       PORTICO_DEMO_ADVANCE_SECS: '0',
       PORTICO_TRACKING_REFRESH_SECS: '5',

@@ -131,6 +131,7 @@ fn Panel(embed: Embed, shown: RwSignal<Option<WidgetFeature>>) -> impl IntoView 
             lang=move || locale::tag(locale())
             style=("--portico-partner-accent", accent)
             on:close=on_close
+            on:keydown=keep_focus_inside
         >
             <header class="panel-header" part="header">
                 <h2 id="portico-title">{move || td_string!(locale(), panel.title)}</h2>
@@ -180,6 +181,45 @@ fn Panel(embed: Embed, shown: RwSignal<Option<WidgetFeature>>) -> impl IntoView 
             }}
         </dialog>
     }
+}
+
+/// Tab from the panel's last control goes to its first, Shift+Tab from the first to the last:
+/// a modal dialog alone lets focus leave for the browser's own controls.
+fn keep_focus_inside(ev: leptos::ev::KeyboardEvent) {
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Some(dialog) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(found) = dialog.query_selector_all("button:not([disabled]), input, textarea, a[href]") else {
+        return;
+    };
+    let controls: Vec<web_sys::HtmlElement> = (0..found.length())
+        .filter_map(|i| found.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        return;
+    };
+    let active = dialog
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|root| root.active_element());
+    let at = |e: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == e.as_ref() as &web_sys::Element);
+    let target = if ev.shift_key() && at(first) {
+        last
+    } else if !ev.shift_key() && at(last) {
+        first
+    } else {
+        return;
+    };
+    ev.prevent_default();
+    let _ = target.focus();
 }
 
 #[component]

@@ -1,0 +1,206 @@
+import { test, expect, DEMO, expectAccessible, type Translate } from './fixtures';
+import { signInApi, allOrders } from './api';
+import type { Page } from '@playwright/test';
+
+// The demo partner's page: another origin (another port) that embeds the widget with one tag,
+// under a strict CSP and a hostile stylesheet (playwright.config.ts starts it beside the portal).
+const portal = new URL(process.env.PORTICO_E2E_ORIGIN ?? `http://127.0.0.1:${process.env.PORTICO_E2E_PORT ?? 8787}`);
+const partner = `http://127.0.0.1:${Number(portal.port) + 1}/`;
+
+/** The partner page with the loader ready, and every wasm file the page fetched so far. */
+async function openPartnerPage(page: Page) {
+  const wasm: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.wasm')) wasm.push(request.url());
+  });
+  await page.goto(partner);
+  await page.waitForFunction(() => 'Portico' in window);
+  return wasm;
+}
+
+function launcher(page: Page, w: Translate) {
+  return page.getByRole('button', { name: w('panel.title'), exact: true });
+}
+
+function panel(page: Page, w: Translate) {
+  return page.getByRole('dialog', { name: w('panel.title') });
+}
+
+/** A demo order and its buyer's email, from the portal's own API (signed in as that buyer). */
+async function demoOrder(page: Page) {
+  await signInApi(page.request, DEMO.wang);
+  const [order] = await allOrders(page.request);
+  return { number: order.number, email: DEMO.wang };
+}
+
+test('the launcher loads no WebAssembly until it is opened; the panel is a dialog that Escape closes', async ({ page, w }) => {
+  const wasm = await openPartnerPage(page);
+  await expect(launcher(page, w)).toBeVisible();
+  // The host page's stylesheet hides every button and sets all: unset; the launcher is untouched.
+  await expect(launcher(page, w)).toHaveCSS('position', 'fixed');
+  await page.waitForTimeout(500);
+  expect(wasm, 'no wasm before the visitor opens the widget').toEqual([]);
+
+  await launcher(page, w).click();
+  await expect(panel(page, w)).toBeVisible();
+  expect(wasm.length).toBe(1);
+  expect(wasm[0]).toContain(`${portal.origin}/widget/`);
+  await expect(page.getByRole('button', { name: w('nav.lookup') })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.keyboard.press('Escape');
+  await expect(panel(page, w)).toBeHidden();
+  await expect(launcher(page, w)).toBeFocused();
+});
+
+test('a visitor tracks an order from the partner page: the masked view, no cookie; wrong details keep what was typed', async ({ page, context, w }) => {
+  const order = await demoOrder(page);
+  await context.clearCookies();
+  await openPartnerPage(page);
+  await launcher(page, w).click();
+  const dialog = panel(page, w);
+  await dialog.getByRole('button', { name: w('nav.lookup') }).click();
+
+  const number = dialog.getByLabel(w('lookup.order_number'));
+  const contact = dialog.getByLabel(w('lookup.contact'));
+  await number.fill(order.number);
+  await contact.fill(DEMO.li);
+  await dialog.getByRole('button', { name: w('lookup.submit') }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(w('lookup.not_found'));
+  await expect(number).toHaveValue(order.number);
+  await expect(contact).toHaveValue(DEMO.li);
+
+  await number.fill('PT1234');
+  await dialog.getByRole('button', { name: w('lookup.submit') }).click();
+  await expect(dialog.getByText(w('errors.invalid_order_number'))).toBeVisible();
+
+  await number.fill(order.number.toLowerCase());
+  await contact.fill(order.email);
+  await dialog.getByRole('button', { name: w('lookup.submit') }).click();
+  await expect(dialog.getByRole('heading', { name: w('lookup.result', { number: order.number }) })).toBeVisible();
+  await expect(dialog.getByText(w('lookup.masked'))).toBeVisible();
+  await expectAccessible(page);
+  // The widget never holds a session: no cookie on the portal's origin or the partner's.
+  expect(await context.cookies()).toEqual([]);
+});
+
+test('feedback from the partner page arrives once, also when it was written offline', async ({ page, context, w }) => {
+  await openPartnerPage(page);
+  const sent: number[] = [];
+  page.on('response', (response) => {
+    if (response.url().endsWith('/feedback') && response.request().method() === 'POST') sent.push(response.status());
+  });
+  await page.evaluate(() => {
+    (window as unknown as { heard: string[] }).heard = [];
+    document.addEventListener('portico:feedback-sent', (e) => (window as unknown as { heard: string[] }).heard.push(String((e as CustomEvent).detail)));
+  });
+  await launcher(page, w).click();
+  const dialog = panel(page, w);
+  await dialog.getByRole('button', { name: w('nav.feedback') }).click();
+
+  // Nothing chosen: the form says what is missing.
+  await dialog.getByRole('button', { name: w('feedback.submit') }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(w('errors.need_category'));
+
+  await dialog.getByRole('radio', { name: w('feedback.idea') }).check();
+  await dialog.getByRole('radio', { name: /^4/ }).check();
+  const message = `<img src=x onerror=alert(1)> The tea finder could show caffeine levels ${Date.now()}`;
+  await dialog.getByLabel(w('feedback.text')).fill(message);
+  await context.setOffline(true);
+  await dialog.getByRole('button', { name: w('feedback.submit') }).click();
+  await expect(dialog.getByRole('status').filter({ hasText: w('feedback.queued') })).toBeVisible();
+  await expect(dialog.getByLabel(w('feedback.text'))).toHaveValue(message);
+
+  await context.setOffline(false);
+  await expect(dialog.getByText(w('feedback.thanks'))).toBeVisible();
+  await expectAccessible(page);
+  expect(sent).toEqual([201]);
+  const heard = await page.evaluate(() => (window as unknown as { heard: string[] }).heard);
+  expect(heard.length).toBe(1);
+
+  // Reloaded, nothing is kept to send again.
+  await page.reload();
+  await page.waitForFunction(() => 'Portico' in window);
+  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portico-widget:')));
+  expect(kept).toEqual([]);
+});
+
+test('the tier badge shows for a token the partner signed, and not for a forged one', async ({ page, w, lang }) => {
+  await openPartnerPage(page);
+  const forged = await (await page.request.get(`${partner}identity?sub=${DEMO.li}&forged=1`)).json();
+  await page.evaluate((token) => window.Portico.identify(token), forged.token as string);
+  await launcher(page, w).click();
+  const dialog = panel(page, w);
+  await expect(dialog.getByRole('button', { name: w('nav.lookup') })).toBeVisible();
+  await page.waitForTimeout(500);
+  await expect(dialog.locator('.badge')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  // The partner's own sign-in button asks its backend for a token and identifies the visitor.
+  const tiers = await (await page.request.get('/api/loyalty/tiers')).json();
+  const gold = tiers.find((t: { code: string }) => t.code === 'gold').name[lang];
+  await page.getByRole('button', { name: 'Sign in as Li Na (demo)' }).click();
+  await launcher(page, w).click();
+  await expect(dialog.getByText(w('badge.member', { tier: gold }))).toBeVisible();
+  await expectAccessible(page);
+});
+
+test("the host page's hostile CSS changes nothing in the widget, and the widget's CSS nothing on the host", async ({ page, w }) => {
+  await openPartnerPage(page);
+  const hostStyles = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('body *:not(portico-widget)')].slice(0, 40).map((e) => {
+        const s = getComputedStyle(e);
+        return `${e.tagName}.${e.className}:${s.color}/${s.fontSize}/${s.display}/${s.fontFamily}`;
+      }),
+    );
+  const before = await hostStyles();
+  await launcher(page, w).click();
+  const dialog = panel(page, w);
+  await dialog.getByRole('button', { name: w('nav.feedback') }).click();
+  const send = dialog.getByRole('button', { name: w('feedback.submit') });
+  // The host hides buttons and makes divs red and 30px: inside the widget, nothing of it.
+  await expect(send).toBeVisible();
+  await expect(send).toHaveCSS('display', 'inline-block');
+  await expect(dialog).toHaveCSS('font-size', '16px');
+  await expect(dialog.getByRole('heading', { name: w('feedback.heading') })).not.toHaveCSS('color', 'rgb(255, 0, 0)');
+  expect(await hostStyles()).toEqual(before);
+  // Nothing was added to the host's <head>: the widget's styles live in its shadow roots.
+  const headStyles = await page.evaluate(() => document.head.querySelectorAll('style, link[rel=stylesheet]').length);
+  expect(headStyles).toBe(1);
+});
+
+test('keyboard only: the launcher opens the panel, focus stays inside, Escape gives it back', async ({ page, w }) => {
+  await openPartnerPage(page);
+  await launcher(page, w).focus();
+  await page.keyboard.press('Enter');
+  const dialog = panel(page, w);
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: w('nav.lookup') })).toBeVisible();
+  for (let i = 0; i < 25; i++) {
+    await page.keyboard.press('Tab');
+    const inside = await page.evaluate(() => {
+      const host = document.querySelector('portico-widget:not([feature])');
+      return !!host?.shadowRoot?.activeElement;
+    });
+    expect(inside, `focus after ${i + 1} Tab presses is inside the panel`).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(launcher(page, w)).toBeFocused();
+});
+
+test('an inline <portico-widget feature="lookup"> draws the lookup in the page once it nears the viewport', async ({ page, w }) => {
+  const wasm = await openPartnerPage(page);
+  const inline = page.locator('portico-widget[feature="lookup"]');
+  await inline.scrollIntoViewIfNeeded();
+  await expect(inline.getByLabel(w('lookup.order_number'))).toBeVisible();
+  expect(wasm.length).toBe(1);
+  await expectAccessible(page);
+});
+
+declare global {
+  interface Window {
+    Portico: { open(feature?: string): Promise<void>; close(): void; identify(token: string | null): void };
+  }
+}
