@@ -5,6 +5,8 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# wasm tests run from each crate's folder: one browser setup for all of them.
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 
 PORTICO_ADDR ?= 127.0.0.1:8080
 PORTICO_DATA_DIR ?= ./data

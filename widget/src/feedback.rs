@@ -25,10 +25,12 @@ fn storage() -> Option<Storage> {
 
 /// What an answer means for a kept message: the service decided (a success, or a refusal that
 /// will not change on a retry), so it is forgotten; anything else keeps it for a retry.
-fn settled(answer: &Result<std::sync::Arc<str>, ApiError>) -> bool {
+pub(crate) fn settled(answer: &Result<std::sync::Arc<str>, ApiError>) -> bool {
     match answer {
         Ok(_) => true,
-        Err(ApiError::Problem(p)) => (400..500).contains(&p.status) && !matches!(p.status, 408 | 429),
+        Err(ApiError::Problem(p)) => {
+            (400..500).contains(&p.status) && !matches!(p.status, 408 | 429)
+        }
         Err(_) => false,
     }
 }
@@ -104,14 +106,20 @@ fn category_label(locale: Locale, category: FeedbackCategory) -> &'static str {
 }
 
 /// What went wrong with a request, in words; `not_found` says what a 404 means here.
-pub fn error_text(locale: Locale, error: &ApiError, not_found: fn(Locale) -> &'static str) -> &'static str {
+pub fn error_text(
+    locale: Locale,
+    error: &ApiError,
+    not_found: fn(Locale) -> &'static str,
+) -> &'static str {
     match error.code() {
         _ if *error == ApiError::Network => td_string!(locale, errors.network),
         Some(ErrorCode::RateLimited) => td_string!(locale, errors.rate_limited),
         Some(ErrorCode::OrderNotFound | ErrorCode::NotFound) => not_found(locale),
         Some(ErrorCode::InvalidOrderNumber) => td_string!(locale, errors.invalid_order_number),
         Some(ErrorCode::InvalidContact) => td_string!(locale, errors.invalid_contact),
-        Some(ErrorCode::Forbidden | ErrorCode::Disabled) => td_string!(locale, errors.not_available),
+        Some(ErrorCode::Forbidden | ErrorCode::Disabled) => {
+            td_string!(locale, errors.not_available)
+        }
         _ => td_string!(locale, errors.unexpected),
     }
 }
@@ -160,7 +168,9 @@ pub fn FeedbackForm(embed: Embed, locale: Locale) -> impl IntoView {
             rating: rating.get_untracked(),
         };
         let Ok(json) = serde_json::to_string(&body) else {
-            sending.set(Sending::Refused(td_string!(locale, errors.unexpected).into()));
+            sending.set(Sending::Refused(
+                td_string!(locale, errors.unexpected).into(),
+            ));
             return;
         };
         let key = format!("{KEPT}{}:{}", embed.partner, body.id.as_str());
@@ -178,7 +188,9 @@ pub fn FeedbackForm(embed: Embed, locale: Locale) -> impl IntoView {
                     Sending::Sent
                 }
                 Err(ApiError::Network) => Sending::Kept,
-                Err(error) => Sending::Refused(error_text(locale, &error, |l| td_string!(l, errors.not_available)).into()),
+                Err(error) => Sending::Refused(
+                    error_text(locale, &error, |l| td_string!(l, errors.not_available)).into(),
+                ),
             };
             let _ = sending.try_set(state);
         });
@@ -193,20 +205,28 @@ pub fn FeedbackForm(embed: Embed, locale: Locale) -> impl IntoView {
     // A kept message that arrives later (back online) ends this form's wait too.
     let sent_later = {
         let host = listener_host;
-        let on_sent = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            if event.detail().as_string().as_deref() == Some(id.get_value().as_str()) {
-                let _ = sending.try_set(Sending::Sent);
-            }
-        });
-        let _ = host.add_event_listener_with_callback("portico:feedback-sent", on_sent.as_ref().unchecked_ref());
+        let on_sent =
+            Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+                if event.detail().as_string().as_deref() == Some(id.get_value().as_str()) {
+                    let _ = sending.try_set(Sending::Sent);
+                }
+            });
+        let _ = host.add_event_listener_with_callback(
+            "portico:feedback-sent",
+            on_sent.as_ref().unchecked_ref(),
+        );
         SendWrapper::new((host, on_sent))
     };
     on_cleanup(move || {
         let (host, on_sent) = sent_later.take();
-        let _ = host.remove_event_listener_with_callback("portico:feedback-sent", on_sent.as_ref().unchecked_ref());
+        let _ = host.remove_event_listener_with_callback(
+            "portico:feedback-sent",
+            on_sent.as_ref().unchecked_ref(),
+        );
     });
 
-    move || match sending.get() {
+    move || {
+        match sending.get() {
         Sending::Sent => view! {
             <div class="thanks" role="status">
                 <p>{td_string!(locale, feedback.thanks)}</p>
@@ -278,5 +298,6 @@ pub fn FeedbackForm(embed: Embed, locale: Locale) -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }

@@ -9,6 +9,7 @@
 //! root (`style.rs`), requests go through `portico_client` without cookies, and the visitor is
 //! shown only what they proved in the request.
 
+mod call;
 mod events;
 mod feedback;
 mod format;
@@ -17,6 +18,8 @@ mod lookup;
 mod panel;
 mod settings;
 mod style;
+#[cfg(test)]
+mod tests;
 
 use leptos::prelude::*;
 use settings::Embed;

@@ -1,6 +1,7 @@
 //! Order lookup: the order number and the email or phone given with it open that one order,
 //! masked — what the portal's guest view shows, without a cookie or a session.
 
+use crate::call::Call;
 use crate::format;
 use crate::locale::i18n::*;
 use crate::settings::Embed;
@@ -9,7 +10,6 @@ use portico_api::{
     paths, Contact, GuestLookupRequest, OrderDetail, OrderNumber, ParseError, Shipment,
     ShipmentStatus,
 };
-use portico_client::Submit;
 use portico_ui::form::{SubmitButton, TextField};
 
 #[component]
@@ -18,11 +18,11 @@ pub fn LookupForm(embed: Embed, locale: Locale) -> impl IntoView {
     let contact = RwSignal::new(String::new());
     let number_error = RwSignal::new(None::<ParseError>);
     let contact_error = RwSignal::new(None::<ParseError>);
-    let lookup = Submit::<OrderDetail>::new();
+    let lookup = Call::<OrderDetail>::new();
     // The order shown, until the visitor asks for another.
     let found = RwSignal::new(None::<OrderDetail>);
     Effect::new(move |_| {
-        if let Some(Ok(detail)) = lookup.value() {
+        if let Some(Ok(detail)) = lookup.get() {
             found.set(Some(detail));
         }
     });
@@ -60,7 +60,7 @@ pub fn LookupForm(embed: Embed, locale: Locale) -> impl IntoView {
         let contact_message = contact_error
             .get()
             .map(|_| td_string!(locale, errors.invalid_contact).to_string());
-        let refused = match lookup.value() {
+        let refused = match lookup.get() {
             Some(Err(error)) => Some(crate::feedback::error_text(locale, &error, |l| {
                 td_string!(l, lookup.not_found)
             })),

@@ -2,6 +2,7 @@
 //! the loader gives focus back to the launcher) and the inline placement of one feature. Both
 //! load the partner's settings first: which features, the accent, the default language.
 
+use crate::call::Call;
 use crate::events;
 use crate::feedback::FeedbackForm;
 use crate::locale::{self, i18n::*};
@@ -10,7 +11,7 @@ use crate::settings::{identity, Embed};
 use crate::style;
 use leptos::prelude::*;
 use portico_api::{paths, IdentityProof, TierBadge, WidgetFeature, WidgetSettings};
-use portico_client::{ApiError, Remote, Submit};
+use portico_client::ApiError;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlDialogElement;
@@ -98,10 +99,7 @@ fn sections(settings: &WidgetSettings) -> Vec<WidgetFeature> {
 
 #[component]
 fn Panel(embed: Embed, shown: RwSignal<Option<WidgetFeature>>) -> impl IntoView {
-    let settings = Remote::<WidgetSettings>::new({
-        let embed = embed.clone();
-        move || embed.settings_endpoint()
-    });
+    let settings = Call::<WidgetSettings>::load(embed.settings_endpoint());
     let host = embed.host.clone();
     let close = move |_| {
         PANEL.with(|panel| {
@@ -195,7 +193,8 @@ fn keep_focus_inside(ev: leptos::ev::KeyboardEvent) {
     else {
         return;
     };
-    let Ok(found) = dialog.query_selector_all("button:not([disabled]), input, textarea, a[href]") else {
+    let Ok(found) = dialog.query_selector_all("button:not([disabled]), input, textarea, a[href]")
+    else {
         return;
     };
     let controls: Vec<web_sys::HtmlElement> = (0..found.length())
@@ -210,7 +209,11 @@ fn keep_focus_inside(ev: leptos::ev::KeyboardEvent) {
         .dyn_into::<web_sys::ShadowRoot>()
         .ok()
         .and_then(|root| root.active_element());
-    let at = |e: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == e.as_ref() as &web_sys::Element);
+    let at = |e: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == e.as_ref() as &web_sys::Element)
+    };
     let target = if ev.shift_key() && at(first) {
         last
     } else if !ev.shift_key() && at(last) {
@@ -224,10 +227,7 @@ fn keep_focus_inside(ev: leptos::ev::KeyboardEvent) {
 
 #[component]
 fn Inline(embed: Embed, feature: WidgetFeature) -> impl IntoView {
-    let settings = Remote::<WidgetSettings>::new({
-        let embed = embed.clone();
-        move || embed.settings_endpoint()
-    });
+    let settings = Call::<WidgetSettings>::load(embed.settings_endpoint());
     let asked = embed.asked_locale;
     move || {
         let (locale, accent, body) = match settings.get() {
@@ -238,7 +238,9 @@ fn Inline(embed: Embed, feature: WidgetFeature) -> impl IntoView {
             }
             Some(Err(error)) => {
                 let locale = locale::choose(asked, "");
-                let body = view! { <p class="error" role="alert">{unavailable(locale, &error)}</p> }.into_any();
+                let body =
+                    view! { <p class="error" role="alert">{unavailable(locale, &error)}</p> }
+                        .into_any();
                 (locale, String::new(), body)
             }
             Some(Ok(settings)) => {
@@ -263,7 +265,7 @@ fn Inline(embed: Embed, feature: WidgetFeature) -> impl IntoView {
 /// at all for a token the service refuses.
 #[component]
 fn Badge(embed: Embed, locale: Locale) -> impl IntoView {
-    let badge = Submit::<TierBadge>::new();
+    let badge = Call::<TierBadge>::new();
     Effect::new(move |_| {
         if let Some(token) = identity().get() {
             badge.post(
@@ -274,7 +276,7 @@ fn Badge(embed: Embed, locale: Locale) -> impl IntoView {
     });
     move || {
         let shown = identity().get().is_some();
-        match badge.value() {
+        match badge.get() {
             Some(Ok(badge)) if shown => {
                 let tier = locale::pick(locale, &badge.name).to_string();
                 Some(view! {

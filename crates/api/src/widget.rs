@@ -24,12 +24,8 @@ pub enum WidgetFeature {
 }
 
 impl WidgetFeature {
-    pub const ALL: [WidgetFeature; 4] = [
-        Self::Lookup,
-        Self::Feedback,
-        Self::Survey,
-        Self::TierBadge,
-    ];
+    pub const ALL: [WidgetFeature; 4] =
+        [Self::Lookup, Self::Feedback, Self::Survey, Self::TierBadge];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,7 +51,10 @@ pub struct WidgetSettings {
     pub features: Vec<WidgetFeature>,
     /// `#rrggbb`: the launcher and the panel's accent (a page can still override it with the
     /// `--portico-accent` custom property).
-    #[cfg_attr(feature = "openapi", schema(pattern = "^#[0-9a-f]{6}$", example = "#b4232a"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^#[0-9a-f]{6}$", example = "#b4232a")
+    )]
     pub accent: String,
     /// `zh-CN` or `en`: used when neither the page (`data-locale`) nor the browser says.
     pub default_locale: String,

@@ -1,0 +1,139 @@
+//! The widget's pieces in a real browser (`make wasm-test`: wasm-bindgen-test in headless Chromium).
+
+use crate::feedback::{settled, FeedbackForm};
+use crate::locale::i18n::Locale;
+use crate::lookup::LookupForm;
+use crate::settings::Embed;
+use crate::{format, mount_in, style};
+use leptos::prelude::*;
+use portico_api::{CalendarDate, ErrorCode, Problem};
+use portico_client::ApiError;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A host element on the page with an open shadow root, as the loader makes them; the service
+/// is an address nothing answers at.
+fn embed() -> Embed {
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let shadow: ShadowRoot = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .unwrap();
+    Embed::new(
+        host,
+        shadow,
+        "http://127.0.0.1:9",
+        "pk_test_partner_0001",
+        Some("en"),
+    )
+}
+
+fn problem(status: u16, code: ErrorCode) -> Result<std::sync::Arc<str>, ApiError> {
+    Err(ApiError::Problem(Problem {
+        kind: "about:blank".into(),
+        title: String::new(),
+        status,
+        code,
+        detail: None,
+        retry_after_secs: None,
+    }))
+}
+
+#[wasm_bindgen_test]
+fn a_kept_message_is_forgotten_only_once_the_service_settled_it() {
+    assert!(settled(&Ok("{}".into())));
+    assert!(settled(&problem(422, ErrorCode::BadRequest)));
+    assert!(settled(&problem(409, ErrorCode::ResponseIdReused)));
+    assert!(!settled(&problem(429, ErrorCode::RateLimited)));
+    assert!(!settled(&problem(408, ErrorCode::Unavailable)));
+    assert!(!settled(&problem(503, ErrorCode::Unavailable)));
+    assert!(!settled(&Err(ApiError::Network)));
+    assert!(!settled(&Err(ApiError::Unexpected)));
+}
+
+#[wasm_bindgen_test]
+fn a_calendar_day_is_shown_in_words_and_never_shifted() {
+    let day = CalendarDate("2026-11-27".into());
+    let en = format::calendar_date(Locale::en, &day);
+    assert!(
+        en.contains("Fri") && en.contains("27") && !en.contains('-'),
+        "{en}"
+    );
+    let zh = format::calendar_date(Locale::zh_CN, &day);
+    assert!(zh.contains("11月27日") && zh.contains('五'), "{zh}");
+}
+
+#[wasm_bindgen_test]
+async fn the_feedback_form_draws_in_its_shadow_root_and_adds_nothing_to_the_page() {
+    let head_before = document().head().unwrap().child_element_count();
+    let embed = embed();
+    let shadow = embed.shadow.clone();
+    style::adopt(&shadow);
+    mount_in(
+        &shadow,
+        move || view! { <FeedbackForm embed locale=Locale::en/> },
+    );
+    leptos::task::tick().await;
+    assert_eq!(shadow.adopted_style_sheets().length(), 1);
+    let legend = shadow.query_selector("legend").unwrap().unwrap();
+    assert_eq!(legend.text_content().unwrap(), "What is it about?");
+    assert_eq!(
+        shadow
+            .query_selector_all("input[type=radio]")
+            .unwrap()
+            .length(),
+        4 + 5
+    );
+    assert_eq!(
+        document().head().unwrap().child_element_count(),
+        head_before
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_lookup_form_says_what_is_wrong_and_keeps_what_was_typed() {
+    let embed = embed();
+    let shadow = embed.shadow.clone();
+    mount_in(
+        &shadow,
+        move || view! { <LookupForm embed locale=Locale::en/> },
+    );
+    leptos::task::tick().await;
+    let number: HtmlInputElement = shadow
+        .query_selector("#portico-order-number")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    number.set_value("PT12");
+    number
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let button: HtmlElement = shadow
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    leptos::task::tick().await;
+    let error = shadow
+        .query_selector("#portico-order-number-error")
+        .unwrap()
+        .expect("the number's error is shown");
+    assert_eq!(
+        error.text_content().unwrap(),
+        "An order number is PT followed by 8 digits, e.g. PT20261001."
+    );
+    let number: HtmlInputElement = shadow
+        .query_selector("#portico-order-number")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(number.value(), "PT12");
+    assert_eq!(
+        number.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+}
