@@ -55,6 +55,83 @@ fn a_kept_message_is_forgotten_only_once_the_service_settled_it() {
 }
 
 #[wasm_bindgen_test]
+fn the_lookup_reads_what_it_shows_from_a_whole_order_detail() {
+    use crate::lookup::TrackedOrder;
+    use portico_api::*;
+    let checkpoint = Checkpoint {
+        at: UtcTime("2026-11-26T06:30:00Z".into()),
+        event: CheckpointEvent::ArrivedFacility,
+        location: "上海 浦东转运中心".into(),
+    };
+    let detail = OrderDetail {
+        number: OrderNumber::from_wire("PT20261001").unwrap(),
+        placed_at: UtcTime("2026-11-20T02:00:00Z".into()),
+        payment_state: PaymentState::Paid,
+        amounts: Amounts {
+            subtotal: Money::fen(12_900),
+            shipping: Money::fen(0),
+            discount: Money::fen(0),
+            total: Money::fen(12_900),
+        },
+        items: vec![OrderItem {
+            sku: "TEA-1".into(),
+            name: "龙井".into(),
+            variant: "250 g".into(),
+            quantity: 2,
+            unit_price: Money::fen(6_450),
+            final_sale: false,
+        }],
+        shipments: vec![Shipment {
+            id: 7,
+            carrier: Carrier::SfExpress,
+            tracking_number: "SF123".into(),
+            status: ShipmentStatus::InTransit,
+            estimated_delivery: Some(CalendarDate("2026-11-28".into())),
+            delayed: true,
+            delivered_at: None,
+            checkpoints: vec![checkpoint.clone()],
+            items: vec!["龙井".into()],
+        }],
+        address: DeliveryAddress {
+            recipient: "王*".into(),
+            phone: "138****1234".into(),
+            province: "上海".into(),
+            city: "上海".into(),
+            district: "浦东".into(),
+            street: None,
+        },
+        masked: true,
+        updated_at: UtcTime("2026-11-26T06:30:00Z".into()),
+        returns: vec![],
+    };
+    let json = serde_json::to_string(&detail).unwrap();
+    let tracked: TrackedOrder = serde_json::from_str(&json).unwrap();
+    assert_eq!(tracked.number, detail.number);
+    assert_eq!(
+        (
+            tracked.items[0].name.as_str(),
+            tracked.items[0].variant.as_str(),
+            tracked.items[0].quantity
+        ),
+        ("龙井", "250 g", 2)
+    );
+    let parcel = &tracked.shipments[0];
+    assert_eq!(parcel.status, ShipmentStatus::InTransit);
+    assert_eq!(
+        parcel.estimated_delivery,
+        Some(CalendarDate("2026-11-28".into()))
+    );
+    assert!(parcel.delayed && tracked.masked);
+    assert_eq!(
+        (
+            parcel.checkpoints[0].at.clone(),
+            parcel.checkpoints[0].location.as_str()
+        ),
+        (checkpoint.at, "上海 浦东转运中心")
+    );
+}
+
+#[wasm_bindgen_test]
 fn a_calendar_day_is_shown_in_words_and_never_shifted() {
     let day = CalendarDate("2026-11-27".into());
     let en = format::calendar_date(Locale::en, &day);
