@@ -5,3 +5,4 @@
 //! partner page's Shadow DOM can use every piece here.
 
 pub mod form;
+pub mod survey;
