@@ -79,12 +79,16 @@
   };
 
   window.Portico = {
-    /** Opens the panel, on `feature` ("lookup", "feedback") when given. */
-    async open(feature) {
+    /** Opens the panel, on `feature` ("lookup", "feedback", "survey") when given. */
+    async open(feature, survey) {
       const host = launcherElement();
       const mod = await load();
-      mod.open_panel(host, host.shadowRoot, base, partner, asked, feature || null);
+      mod.open_panel(host, host.shadowRoot, base, partner, asked, feature || null, survey || null);
       fire("portico:open");
+    },
+    /** Opens the panel on the survey of invitation `token` (from the visitor's survey link). */
+    survey(token) {
+      return this.open("survey", token);
     },
     close() {
       if (bundle) bundle.then((mod) => mod.close_panel());

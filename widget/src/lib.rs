@@ -18,6 +18,7 @@ mod lookup;
 mod panel;
 mod settings;
 mod style;
+mod survey;
 #[cfg(test)]
 mod tests;
 
@@ -27,8 +28,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};
 
 /// Draws the panel into `shadow` (the launcher's shadow root, `host` its element) and opens it,
-/// showing `feature` first when given. Called again, it opens the same panel: what the visitor
-/// typed is still there.
+/// showing `feature` first when given; `survey` is the token of a survey invitation to answer.
+/// Called again, it opens the same panel: what the visitor typed is still there.
 #[wasm_bindgen]
 pub fn open_panel(
     host: HtmlElement,
@@ -37,7 +38,11 @@ pub fn open_panel(
     partner: String,
     locale: Option<String>,
     feature: Option<String>,
+    survey: Option<String>,
 ) {
+    if survey.is_some() {
+        settings::survey_token().set(survey);
+    }
     let embed = Embed::new(host, shadow, &base, &partner, locale.as_deref());
     panel::open(embed, feature.as_deref());
 }

@@ -7,7 +7,8 @@ use crate::events;
 use crate::feedback::FeedbackForm;
 use crate::locale::{self, i18n::*};
 use crate::lookup::LookupForm;
-use crate::settings::{identity, Embed};
+use crate::settings::{identity, survey_token, Embed};
+use crate::survey::SurveySection;
 use crate::style;
 use leptos::prelude::*;
 use portico_api::{paths, IdentityProof, TierBadge, WidgetFeature, WidgetSettings};
@@ -74,7 +75,11 @@ fn feature_view(embed: &Embed, feature: WidgetFeature, locale: Locale) -> AnyVie
     match feature {
         WidgetFeature::Lookup => view! { <LookupForm embed=embed.clone() locale/> }.into_any(),
         WidgetFeature::Feedback => view! { <FeedbackForm embed=embed.clone() locale/> }.into_any(),
-        WidgetFeature::Survey | WidgetFeature::TierBadge => ().into_any(),
+        WidgetFeature::Survey => match survey_token().get() {
+            Some(token) => view! { <SurveySection embed=embed.clone() locale token/> }.into_any(),
+            None => ().into_any(),
+        },
+        WidgetFeature::TierBadge => ().into_any(),
     }
 }
 
@@ -87,13 +92,18 @@ fn feature_label(locale: Locale, feature: WidgetFeature) -> &'static str {
     }
 }
 
-/// The features a visitor chooses between in the panel (the badge is not one of them).
-fn sections(settings: &WidgetSettings) -> Vec<WidgetFeature> {
+/// The features a visitor chooses between in the panel: not the badge, and a survey only once
+/// the page passed an invitation.
+fn sections(settings: &WidgetSettings, survey: bool) -> Vec<WidgetFeature> {
     settings
         .features
         .iter()
         .copied()
-        .filter(|f| matches!(f, WidgetFeature::Lookup | WidgetFeature::Feedback))
+        .filter(|f| match f {
+            WidgetFeature::Lookup | WidgetFeature::Feedback => true,
+            WidgetFeature::Survey => survey,
+            WidgetFeature::TierBadge => false,
+        })
         .collect()
 }
 
@@ -143,7 +153,7 @@ fn Panel(embed: Embed, shown: RwSignal<Option<WidgetFeature>>) -> impl IntoView 
                     None => view! { <p class="loading" role="status">{td_string!(locale, panel.loading)}</p> }.into_any(),
                     Some(Err(error)) => view! { <p class="error" role="alert">{unavailable(locale, &error)}</p> }.into_any(),
                     Some(Ok(settings)) => {
-                        let offered = sections(&settings);
+                        let offered = sections(&settings, survey_token().get().is_some());
                         let current = shown
                             .get()
                             .filter(|f| offered.contains(f))

@@ -54,6 +54,12 @@ impl Embed {
 
 thread_local! {
     static IDENTITY: RwSignal<Option<String>> = RwSignal::new(None);
+    static SURVEY: RwSignal<Option<String>> = RwSignal::new(None);
+}
+
+/// The token of the survey invitation the partner page passed (`Portico.survey`), if any.
+pub fn survey_token() -> RwSignal<Option<String>> {
+    SURVEY.with(|signal| *signal)
 }
 
 /// The identity token the partner page gave (`Portico.identify`), shared by every mount.
