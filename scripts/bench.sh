@@ -90,9 +90,9 @@ for file in dist/widget/portico-widget-*.js dist/widget/portico-widget-*_bg.wasm
 done
 bundle_verdict() { (( $1 <= $2 )) && echo within || echo OVER; }
 loader_verdict=$(bundle_verdict "$widget_loader_gz" 2048)
-widget_verdict=$(bundle_verdict "$widget_open_br" 61440)
+widget_verdict=$(bundle_verdict "$widget_open_br" 122880)
 budget_rows+=$'\n'"| widget loader | widget.js, gzip | $widget_loader_gz | 2048 | $loader_verdict |"
-budget_rows+=$'\n'"| widget | first open: wasm + JS (its styles are in the wasm), brotli | $widget_open_br | 61440 | $widget_verdict |"
+budget_rows+=$'\n'"| widget | first open: wasm + JS (its styles are in the wasm), brotli | $widget_open_br | 122880 | $widget_verdict |"
 
 # Lighthouse (mobile preset) on each page (Chromium asks a localhost origin for br).
 lighthouse_ok=yes
@@ -325,5 +325,5 @@ PY
 # Over budget is a failure, stated after the figures are written.
 [[ $verdict == within ]] || { echo "the portal is served as $served_br bytes brotli, over its $budget byte budget" >&2; exit 1; }
 [[ $loader_verdict == within ]] || { echo "the widget loader is served as $widget_loader_gz bytes gzip, over its 2048 byte budget" >&2; exit 1; }
-[[ $widget_verdict == within ]] || { echo "the widget's first open is $widget_open_br bytes brotli, over its 61440 byte budget" >&2; exit 1; }
+[[ $widget_verdict == within ]] || { echo "the widget's first open is $widget_open_br bytes brotli, over its 122880 byte budget" >&2; exit 1; }
 [[ $lighthouse_ok == yes ]] || { echo "a page scores under 95 or shifts more than 0.02 (Lighthouse, above)" >&2; exit 1; }

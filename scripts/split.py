@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Trunk post-build hook: cuts the portal's wasm at its lazy routes into a main module and chunks.
+"""Trunk post-build hook: cuts a bundle's wasm at its lazy routes (and `#[lazy]` functions) into a
+main module and chunks. Usage: split.py [BIN] — the binary Trunk built (`portico`, the portal, by
+default; `portico-widget` for the widget, whose Trunk.toml passes it).
 
 Trunk cannot split yet (trunk-rs/trunk#1022), so this does what cargo-leptos does for `--split`:
 the wasm as linked (kept with its relocations: `-Clink-args=--emit-relocs` in .cargo/config.toml)
@@ -50,10 +52,11 @@ def main() -> None:
     staging = Path(os.environ["TRUNK_STAGING_DIR"])
     release = os.environ.get("TRUNK_PROFILE") == "release"
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    linked = target / "wasm32-unknown-unknown" / ("release" if release else "debug") / "portico.wasm"
+    binary = sys.argv[1] if len(sys.argv) > 1 else "portico"
+    linked = target / "wasm32-unknown-unknown" / ("release" if release else "debug") / f"{binary}.wasm"
 
-    (glue,) = [p for p in staging.glob("portico-*.js")]
-    stem = glue.stem  # portico-<build hash>
+    (glue,) = [p for p in staging.glob(f"{binary}-*.js") if re.fullmatch(rf"{re.escape(binary)}-[0-9a-f]+", p.stem)]
+    stem = glue.stem  # NAME-<build hash>
     build_hash = stem.rsplit("-", 1)[1]
     main_wasm = staging / f"{stem}_bg.wasm"
 
@@ -69,12 +72,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        run(split_cli, linked, tmp, "--out-name", "portico")
+        run(split_cli, linked, tmp, "--out-name", binary)
         run(bindgen, "--target", "web", "--keep-lld-exports", "--no-demangle", "--no-typescript",
-            "--out-dir", tmp / "bound", "--out-name", "portico", tmp / "portico.wasm")
-        chunks = sorted(p for p in tmp.glob("*.wasm") if p.name != "portico.wasm")
+            "--out-dir", tmp / "bound", "--out-name", binary, tmp / f"{binary}.wasm")
+        chunks = sorted(p for p in tmp.glob("*.wasm") if p.name != f"{binary}.wasm")
 
-        jobs = [(tmp / "bound" / "portico_bg.wasm", main_wasm)]
+        jobs = [(tmp / "bound" / f"{binary}_bg.wasm", main_wasm)]
         jobs += [(chunk, staging / f"{chunk.stem}-{build_hash}.wasm") for chunk in chunks]
 
         def finish(job):
@@ -88,7 +91,7 @@ def main() -> None:
             list(pool.map(finish, jobs))
 
         loader = (tmp / f"{LOADER}.js").read_text()
-        loader = loader.replace('from "./portico.js"', f'from "./{stem}.js"')
+        loader = loader.replace(f'from "./{binary}.js"', f'from "./{stem}.js"')
         for chunk in chunks:
             name = f"{chunk.stem}-{build_hash}.wasm"
             before = f'fetch(new URL("./{chunk.name}", import.meta.url))'
@@ -102,7 +105,7 @@ def main() -> None:
         loader_file.write_text(loader)
         minify(loader_file)
 
-        glue_text = (tmp / "bound" / "portico.js").read_text()
+        glue_text = (tmp / "bound" / f"{binary}.js").read_text()
         # Only the import statements: the wasm still names its import module `./__wasm_split.js`.
         glue.write_text(glue_text.replace(f'from "./{LOADER}.js"', f'from "./{loader_file.name}"'))
         minify(glue)

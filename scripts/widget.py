@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""After Trunk built the widget into DIST/widget/: writes the loader, DIST/widget.js, from
-widget/loader.js with this build's file names filled in, and minifies the loader and the
-wasm-bindgen glue with terser (release builds; Trunk's own minifier cannot read the glue).
+"""After Trunk built the widget into DIST/widget/ (split by scripts/split.py, which also minified
+its JS): writes the loader, DIST/widget.js, from widget/loader.js with this build's file names
+filled in, minified with terser in release builds.
 Trunk's index.html for the widget is removed: partners load the widget through the loader only.
 Usage: widget.py DIST [--release]"""
 
@@ -18,7 +18,7 @@ def main() -> None:
     release = "--release" in sys.argv[2:]
     built = dist / "widget"
     (glue,) = built.glob("portico-widget-*.js")
-    (wasm,) = built.glob("portico-widget-*_bg.wasm")
+    (wasm,) = built.glob("portico-widget-*_bg.wasm")  # the main module; chunks are split_*/chunk_*
     (built / "index.html").unlink(missing_ok=True)
     loader = (ROOT / "widget" / "loader.js").read_text()
     for placeholder, name in (("__GLUE__", glue.name), ("__WASM__", wasm.name)):
@@ -33,9 +33,7 @@ def main() -> None:
             terser = shutil.which("terser")
         if not terser:
             sys.exit("widget.py: terser is missing (scripts/setup.sh build installs it)")
-        # The glue is a module (exports stay); the loader a classic script (its one global is
-        # window.Portico, set by property).
-        subprocess.run([str(terser), str(glue), "--module", "--compress", "--mangle", "-o", str(glue)], check=True)
+        # A classic script: its one global is window.Portico, set by property.
         subprocess.run([str(terser), str(out), "--compress", "--mangle", "-o", str(out)], check=True)
     print(f"widget.py: {out.name} loads {glue.name} and {wasm.name}")
 

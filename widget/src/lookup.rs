@@ -3,6 +3,7 @@
 
 use crate::call::Call;
 use crate::format;
+use crate::locale::fill;
 use crate::locale::i18n::*;
 use crate::settings::Embed;
 use leptos::prelude::*;
@@ -162,7 +163,7 @@ fn OrderView(order: TrackedOrder, locale: Locale) -> impl IntoView {
     let parcels = order.shipments.len();
     view! {
         <article class="order" aria-labelledby="portico-order-title">
-            <h3 id="portico-order-title">{td!(locale, lookup.result, number)}</h3>
+            <h3 id="portico-order-title">{fill(td_string!(locale, lookup.result), &number)}</h3>
             <h4>{td_string!(locale, lookup.items)}</h4>
             <ul class="items">
                 {order.items.into_iter().map(|item| view! {
@@ -183,11 +184,11 @@ fn ParcelView(shipment: TrackedParcel, locale: Locale, n: Option<usize>) -> impl
     let latest = shipment.checkpoints.first().cloned();
     view! {
         <section class="parcel" data-status=status.as_str()>
-            {n.map(|n| view! { <h4>{td!(locale, lookup.parcel, n)}</h4> })}
+            {n.map(|n| view! { <h4>{fill(td_string!(locale, lookup.parcel), &n.to_string())}</h4> })}
             <p class="status">{status_label(locale, status)}</p>
             {shipment.estimated_delivery.map(|day| {
                 let date = format::calendar_date(locale, &day);
-                view! { <p>{td!(locale, lookup.expected, date)}</p> }
+                view! { <p>{fill(td_string!(locale, lookup.expected), &date)}</p> }
             })}
             {shipment.delayed.then(|| view! { <p class="warning">{td_string!(locale, lookup.delayed)}</p> })}
             {next_action(locale, status).map(|text| view! { <p class="warning">{text}</p> })}

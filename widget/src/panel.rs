@@ -5,11 +5,11 @@
 use crate::call::Call;
 use crate::events;
 use crate::feedback::FeedbackForm;
-use crate::locale::{self, i18n::*};
+use crate::locale::{self, fill, i18n::*};
 use crate::lookup::LookupForm;
 use crate::settings::{identity, survey_token, Embed};
-use crate::survey::SurveySection;
 use crate::style;
+use crate::survey::survey_view;
 use leptos::prelude::*;
 use portico_api::{paths, IdentityProof, TierBadge, WidgetFeature, WidgetSettings};
 use portico_client::ApiError;
@@ -70,13 +70,18 @@ pub fn inline(embed: Embed, feature: &str) {
     crate::mount_in(&shadow, move || view! { <Inline embed feature/> });
 }
 
-/// What a feature draws, in the language chosen.
+/// What a feature draws, in the language chosen. The lookup and feedback are in the first
+/// download (the panel opens on one of them); the survey is a chunk of its own, fetched when a
+/// partner page passes one (as a chunk the lookup cost more: it is what most panels open on).
 fn feature_view(embed: &Embed, feature: WidgetFeature, locale: Locale) -> AnyView {
+    let embed = embed.clone();
     match feature {
-        WidgetFeature::Lookup => view! { <LookupForm embed=embed.clone() locale/> }.into_any(),
-        WidgetFeature::Feedback => view! { <FeedbackForm embed=embed.clone() locale/> }.into_any(),
+        WidgetFeature::Lookup => view! { <LookupForm embed locale/> }.into_any(),
+        WidgetFeature::Feedback => view! { <FeedbackForm embed locale/> }.into_any(),
         WidgetFeature::Survey => match survey_token().get() {
-            Some(token) => view! { <SurveySection embed=embed.clone() locale token/> }.into_any(),
+            Some(token) => {
+                Suspend::new(async move { survey_view(embed, locale, token).await }).into_any()
+            }
             None => ().into_any(),
         },
         WidgetFeature::TierBadge => ().into_any(),
@@ -291,7 +296,7 @@ fn Badge(embed: Embed, locale: Locale) -> impl IntoView {
                 let tier = locale::pick(locale, &badge.name).to_string();
                 Some(view! {
                     <p class="badge" part="badge" data-tier=badge.tier>
-                        {td!(locale, badge.member, tier)}
+                        {fill(td_string!(locale, badge.member), &tier)}
                     </p>
                 })
             }

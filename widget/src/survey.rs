@@ -4,6 +4,7 @@
 //! is the right to answer: no sign-in, no cookie.
 
 use crate::call::Call;
+use crate::locale::fill;
 use crate::locale::i18n::*;
 use crate::settings::Embed;
 use leptos::prelude::*;
@@ -17,13 +18,35 @@ use portico_ui::survey::{question, QuestionWords};
 fn words(locale: Locale) -> QuestionWords {
     QuestionWords {
         english: locale == Locale::en,
-        csat: (td_string!(locale, survey.csat_low), td_string!(locale, survey.csat_high)),
-        nps: (td_string!(locale, survey.nps_low), td_string!(locale, survey.nps_high)),
-        ces: (td_string!(locale, survey.ces_low), td_string!(locale, survey.ces_high)),
+        csat: (
+            td_string!(locale, survey.csat_low),
+            td_string!(locale, survey.csat_high),
+        ),
+        nps: (
+            td_string!(locale, survey.nps_low),
+            td_string!(locale, survey.nps_high),
+        ),
+        ces: (
+            td_string!(locale, survey.ces_low),
+            td_string!(locale, survey.ces_high),
+        ),
         optional: td_string!(locale, survey.optional),
         required: td_string!(locale, survey.required),
         chars_left: td_string!(locale, survey.chars_left),
     }
+}
+
+/// The survey, a chunk of its own (`#[lazy]`): fetched when a partner page passes one.
+#[cfg(not(test))]
+#[leptos::lazy]
+pub fn survey_view(embed: Embed, locale: Locale, token: String) -> AnyView {
+    view! { <SurveySection embed locale token/> }.into_any()
+}
+
+/// Unit tests run the wasm as linked, never split: no chunk to fetch, the survey is right here.
+#[cfg(test)]
+pub async fn survey_view(embed: Embed, locale: Locale, token: String) -> AnyView {
+    view! { <SurveySection embed locale token/> }.into_any()
 }
 
 #[component]
@@ -32,7 +55,8 @@ pub fn SurveySection(embed: Embed, locale: Locale, token: String) -> impl IntoVi
         embed.endpoint(&paths::widget_survey(embed.partner, &token)),
     );
     move || match invitation.get() {
-        None => view! { <p class="loading" role="status">{td_string!(locale, panel.loading)}</p> }.into_any(),
+        None => view! { <p class="loading" role="status">{td_string!(locale, panel.loading)}</p> }
+            .into_any(),
         Some(Err(error)) => {
             let message = match error.code() {
                 Some(ErrorCode::NotFound) => td_string!(locale, survey.invalid),
@@ -49,10 +73,25 @@ pub fn SurveySection(embed: Embed, locale: Locale, token: String) -> impl IntoVi
 }
 
 #[component]
-fn SurveyForm(embed: Embed, locale: Locale, token: String, found: SurveyInvitation) -> impl IntoView {
-    let SurveyInvitation { survey, about, response, .. } = found;
+fn SurveyForm(
+    embed: Embed,
+    locale: Locale,
+    token: String,
+    found: SurveyInvitation,
+) -> impl IntoView {
+    let SurveyInvitation {
+        survey,
+        about,
+        response,
+        ..
+    } = found;
     let done_before = response.as_ref().is_some_and(|r| r.finished_at.is_some());
-    let answers = RwSignal::new(response.as_ref().map(|r| r.answers.clone()).unwrap_or_default());
+    let answers = RwSignal::new(
+        response
+            .as_ref()
+            .map(|r| r.answers.clone())
+            .unwrap_or_default(),
+    );
     // The response's id is made here, once, unless the service already has one.
     let response_id = StoredValue::new(response.map(|r| r.response_id).unwrap_or_else(|| {
         ResponseId::from_wire(&idempotency_key()).expect("32 hex digits are a response id")
@@ -79,7 +118,10 @@ fn SurveyForm(embed: Embed, locale: Locale, token: String, found: SurveyInvitati
         answers.update(|all| {
             all.retain(|a| a.question != id);
             if let Some(value) = value {
-                all.push(Answer { question: id, value });
+                all.push(Answer {
+                    question: id,
+                    value,
+                });
             }
         });
     };
@@ -126,15 +168,13 @@ fn SurveyForm(embed: Embed, locale: Locale, token: String, found: SurveyInvitati
             </button>
         </form>
     };
-    let finished = move || {
-        done_before
-            || matches!(saved.get(), Some(Ok(ref r)) if r.finished_at.is_some())
-    };
+    let finished =
+        move || done_before || matches!(saved.get(), Some(Ok(ref r)) if r.finished_at.is_some());
     let follow_up = move || matches!(saved.get(), Some(Ok(ref r)) if r.follow_up);
     view! {
         <section class="survey-section" aria-labelledby="portico-survey-title">
             <h3 id="portico-survey-title">{title}</h3>
-            <p class="hint">{td!(locale, survey.about, reference)}</p>
+            <p class="hint">{fill(td_string!(locale, survey.about), &reference)}</p>
             <div hidden=finished>{form}</div>
             {move || finished().then(|| view! {
                 <div class="thanks" role="status">
