@@ -58,6 +58,10 @@ pub struct Config {
     /// service comes in between.
     #[arg(long, env = "PORTICO_SURVEY_THROTTLE_DAYS", default_value_t = 30)]
     pub survey_throttle_days: u32,
+    /// In demo mode, also serve the demo partner's page (the widget embedded as a partner would,
+    /// on another origin) on this address, e.g. 127.0.0.1:8081.
+    #[arg(long, env = "PORTICO_PARTNER_DEMO_ADDR")]
+    pub partner_demo_addr: Option<SocketAddr>,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     pub print_openapi: bool,
@@ -142,6 +146,7 @@ impl Config {
             pickup_slot_capacity: 4,
             return_reasons: ReturnReasons(ReturnReason::ALL.to_vec()),
             survey_throttle_days: 30,
+            partner_demo_addr: None,
             print_openapi: false,
         }
     }

@@ -46,7 +46,7 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::CodeExpired
         | ErrorCode::TooManyAttempts => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthorized | ErrorCode::InvalidIdentity => StatusCode::UNAUTHORIZED,
         ErrorCode::NotFound | ErrorCode::OrderNotFound | ErrorCode::Disabled => {
             StatusCode::NOT_FOUND
         }
@@ -92,6 +92,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::SurveyClosed => "This survey can no longer be changed",
         ErrorCode::InvalidAnswer => "An answer does not fit its question",
         ErrorCode::ResponseIdReused => "This response id was used for something else",
+        ErrorCode::InvalidIdentity => "The identity token is not valid",
     }
 }
 

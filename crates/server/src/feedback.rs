@@ -22,7 +22,7 @@ use portico_api::{
 const MAX_ITEMS: usize = 100;
 
 /// Takes a message from the feedback button, from a guest or a signed-in customer. The text (1 to
-/// 2000 characters, not blank: else 422 `bad_request`) is kept trimmed. An order it names must
+/// 2000 characters, not blank: else 422 `bad_request`) is kept trimmed, a rating must be 1-5. An order it names must
 /// be the signed-in customer's, or the one a guest pass was given for (404 otherwise). The same
 /// id with the same message from the same caller is the same message (200, its receipt again,
 /// also when twenty arrive at once); with another message it is `response_id_reused`.
@@ -40,6 +40,28 @@ pub async fn send(
     ApiJson(asked): ApiJson<FeedbackRequest>,
 ) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
     limit(&state, rate_limit::FEEDBACK_PER_IP, &ip)?;
+    let sender = Sender {
+        customer: caller.customer,
+        guest_order: caller.guest_order,
+        partner: None,
+    };
+    receive(&state, &sender, &asked).await
+}
+
+/// Who a message comes from: the portal's signed-in customer or guest pass, or a partner's
+/// widget (which proves no customer and no order).
+pub(crate) struct Sender {
+    pub customer: Option<i64>,
+    pub guest_order: Option<i64>,
+    pub partner: Option<i64>,
+}
+
+/// Checks and keeps one message, once under its id (the rules `send` states).
+pub(crate) async fn receive(
+    state: &AppState,
+    sender: &Sender,
+    asked: &FeedbackRequest,
+) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
     // As the document states it: at most 2000 characters as sent, not all white space.
     let text = asked.text.trim();
     if text.is_empty() || asked.text.chars().count() > FEEDBACK_MAX_CHARS {
@@ -48,31 +70,44 @@ pub async fn send(
             format!("text: 1 to {FEEDBACK_MAX_CHARS} characters, not blank"),
         ));
     }
+    if asked.rating.is_some_and(|r| !(1..=5).contains(&r)) {
+        return Err(ApiError::BadRequest(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "rating: 1 to 5".into(),
+        ));
+    }
     let order_id = match &asked.order {
         None => None,
-        Some(number) => Some(order_of(&state, &caller, number).await?),
+        Some(number) => Some(order_of(state, sender, number).await?),
     };
-    // What makes a replay the same message: its content and who sent it.
+    // What makes a replay the same message: its content and who sent it (a partner and a
+    // rating only where there are any, so messages kept before widgets existed still match).
+    let widget = match (sender.partner, asked.rating) {
+        (None, None) => String::new(),
+        (partner, rating) => format!("{partner:?}\n{rating:?}\n"),
+    };
     let fingerprint = sha256_hex(&format!(
-        "{}\n{:?}\n{:?}\n{}\n{text}",
+        "{}\n{:?}\n{:?}\n{}\n{widget}{text}",
         asked.category.as_str(),
-        caller.customer,
+        sender.customer,
         order_id,
-        caller.guest_order.unwrap_or_default(),
+        sender.guest_order.unwrap_or_default(),
     ));
     let now = state.clock.now();
     // One statement: the unique id decides which of many identical requests writes the row.
     let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO feedback_messages (client_id, fingerprint, customer_id, category, text, order_id, created_at, status) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'received') ON CONFLICT (client_id) DO NOTHING RETURNING created_at",
+        "INSERT INTO feedback_messages (client_id, fingerprint, customer_id, category, text, order_id, created_at, status, partner_id, rating) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING created_at",
     )
     .bind(asked.id.as_str())
     .bind(&fingerprint)
-    .bind(caller.customer)
+    .bind(sender.customer)
     .bind(asked.category.as_str())
     .bind(text)
     .bind(order_id)
     .bind(now)
+    .bind(sender.partner)
+    .bind(asked.rating.map(i64::from))
     .fetch_optional(&state.db)
     .await?;
     let receipt = |at: i64| {
@@ -97,7 +132,7 @@ pub async fn send(
 
 /// The id of order `number` if the caller may name it: the signed-in customer's own, or the
 /// order of a guest pass. Anything else is one 404.
-async fn order_of(state: &AppState, caller: &Caller, number: &OrderNumber) -> ApiResult<i64> {
+async fn order_of(state: &AppState, sender: &Sender, number: &OrderNumber) -> ApiResult<i64> {
     let found: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, customer_id FROM orders WHERE number = ?")
             .bind(number.as_str())
@@ -105,7 +140,7 @@ async fn order_of(state: &AppState, caller: &Caller, number: &OrderNumber) -> Ap
             .await?;
     match found {
         Some((id, customer))
-            if caller.customer == Some(customer) || caller.guest_order == Some(id) =>
+            if sender.customer == Some(customer) || sender.guest_order == Some(id) =>
         {
             Ok(id)
         }

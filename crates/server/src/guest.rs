@@ -38,17 +38,29 @@ pub async fn lookup(
     jar: CookieJar,
     ApiJson(body): ApiJson<GuestLookupRequest>,
 ) -> ApiResult<impl IntoResponse> {
+    let (order_id, detail) = prove(&state, &ip, &body).await?;
+    let jar = open_order(&state, &caller, jar, order_id).await?;
+    Ok((jar, Json(detail)))
+}
+
+/// The order `body` proves, masked, and its id: the lookup's rules and limits, for the portal's
+/// lookup (which then opens a session) and the widget's (which never does).
+pub(crate) async fn prove(
+    state: &AppState,
+    ip: &str,
+    body: &GuestLookupRequest,
+) -> ApiResult<(i64, OrderDetail)> {
     let number = OrderNumber::from_wire(&body.order_number)
         .map_err(|_| ApiError::from(ErrorCode::InvalidOrderNumber))?;
     let contact =
         Contact::from_wire(&body.contact).map_err(|_| ApiError::from(ErrorCode::InvalidContact))?;
-    limit(&state, rate_limit::LOOKUP_PER_IP, &ip)?;
+    limit(state, rate_limit::LOOKUP_PER_IP, ip)?;
     limit(
-        &state,
+        state,
         rate_limit::LOOKUP_PER_REQUESTER,
-        &rate_limit::requester(&ip, number.as_str()),
+        &rate_limit::requester(ip, number.as_str()),
     )?;
-    limit(&state, rate_limit::LOOKUP_PER_ORDER, number.as_str())?;
+    limit(state, rate_limit::LOOKUP_PER_ORDER, number.as_str())?;
 
     let candidate = find_order(&state.db, &number).await?;
     // A missing order is compared against a stand-in, so both failures cost the same. The
@@ -72,8 +84,7 @@ pub async fn lookup(
     };
     let order_id = order.id;
     let detail = load_detail(&state.db, order, true, state.clock.now()).await?;
-    let jar = open_order(&state, &caller, jar, order_id).await?;
-    Ok((jar, Json(detail)))
+    Ok((order_id, detail))
 }
 
 /// Gives this browser a guest pass for order `order_id` (proved by the caller: a lookup, or a

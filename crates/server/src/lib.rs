@@ -21,6 +21,7 @@ pub mod serve;
 pub mod state;
 pub mod surveys;
 pub mod web;
+pub mod widget;
 
 pub use state::{build_state, AppState};
 
@@ -32,6 +33,37 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
+
+/// The widget's API: every route behind `widget::guard` (the partner, its origins, its limits).
+fn widget_api(state: &AppState) -> Router<AppState> {
+    use widget::preflight;
+    Router::new()
+        .route(
+            "/api/widget/{key}",
+            get(widget::settings).options(preflight),
+        )
+        .route(
+            "/api/widget/{key}/lookup",
+            post(widget::lookup).options(preflight),
+        )
+        .route(
+            "/api/widget/{key}/feedback",
+            post(widget::send_feedback).options(preflight),
+        )
+        .route(
+            "/api/widget/{key}/identity",
+            post(widget::identify).options(preflight),
+        )
+        .route(
+            "/api/widget/{key}/surveys/{token}",
+            get(widget::survey).options(preflight),
+        )
+        .route(
+            "/api/widget/{key}/surveys/{token}/response",
+            put(widget::save_survey).options(preflight),
+        )
+        .layer(from_fn_with_state(state.clone(), widget::guard))
+}
 
 /// The whole service: JSON API under `/api`, the runtime config, and the app with SPA fallback;
 /// every answer with the security headers, every write checked for its origin, every request
@@ -79,6 +111,7 @@ pub fn app(state: AppState) -> Router {
             "/api/dev/survey-invitations",
             post(surveys::demo_invitation),
         )
+        .merge(widget_api(&state))
         .route(paths::OPENAPI, get(openapi::document))
         .route("/api/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -1,7 +1,7 @@
 //! `portico-server`: starts the reference service (see `--help`).
 
 use clap::Parser;
-use portico_server::{app, build_state, config::Config, dev, openapi, seed, serve::serve};
+use portico_server::{app, build_state, config::Config, dev, openapi, seed, serve::serve, widget};
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
@@ -56,6 +56,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 customer.email, customer.name, customer.tier
             );
         }
+    }
+    if let Some(addr) = config.partner_demo_addr.filter(|_| config.demo) {
+        let page = tokio::net::TcpListener::bind(addr).await?;
+        let portal = config
+            .public_url
+            .as_ref()
+            .map_or_else(|| base.clone(), |url| url.origin.clone());
+        println!(
+            "  Partner:   http://{}/   (a demo partner's page on another origin, the widget embedded)",
+            page.local_addr()?
+        );
+        tokio::spawn(serve(
+            page,
+            widget::demo::router(state.clone(), portal),
+            Duration::from_secs(config.header_timeout_secs),
+            std::future::pending(),
+        ));
     }
     println!("  Data:      {}\n", config.data_dir.display());
     tracing::info!(addr = %config.addr, demo = config.demo, "listening");

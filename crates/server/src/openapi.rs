@@ -23,7 +23,8 @@ use utoipa::{Modify, OpenApi};
             RFC 9457 problem documents with a stable `code`. Requests carry exact forms (an order \
             number is `PT` + 8 digits, a contact an 11-digit mainland mobile number or an ASCII \
             email); apps normalize what people type. Writes from a browser must come from the \
-            portal's own origin."
+            portal's own origin; the widget's API (`/api/widget/{key}/...`) answers only the \
+            partner's page origins, with CORS and never with cookies."
     ),
     paths(
         crate::auth::request_code,
@@ -50,6 +51,12 @@ use utoipa::{Modify, OpenApi};
         crate::feedback::send,
         crate::feedback::list,
         crate::guest::lookup,
+        crate::widget::settings,
+        crate::widget::lookup,
+        crate::widget::send_feedback,
+        crate::widget::identify,
+        crate::widget::survey,
+        crate::widget::save_survey,
         crate::dev::outbox,
         crate::dev::advance,
         crate::surveys::demo_invitation,
@@ -136,8 +143,14 @@ fn problem_response(status: &str) -> Response {
              write that must happen once came without an `Idempotency-Key` \
              (`idempotency_key_required`)."
         }
-        "401" => "A session is needed (`unauthorized`).",
-        "403" => "A write from a browser on another site (`forbidden`).",
+        "401" => {
+            "A session is needed (`unauthorized`), or the widget's identity token is forged, \
+             expired, lives longer than 24 hours or names nobody (`invalid_identity`)."
+        }
+        "403" => {
+            "A write from a browser on another site (`forbidden`); on the widget's API, a page \
+             origin (`Origin`) that is not one of the partner's, or none (`forbidden`)."
+        }
         "404" => "Nothing here, or nothing this caller may see; the two are never told apart.",
         "409" => {
             "The return has gone too far for this, e.g. it was handed over (`return_locked`), \

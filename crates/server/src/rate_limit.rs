@@ -6,6 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -92,6 +93,21 @@ pub const FEEDBACK_PER_IP: Rule = Rule {
     window_secs: 60 * 60,
 };
 
+/// Widget requests from one visitor (a client address) to one partner's widget, of any kind.
+pub const WIDGET_PER_VISITOR: Rule = Rule {
+    name: "widget-visitor",
+    limit: 120,
+    window_secs: 10 * 60,
+};
+
+/// Widget requests to one partner's widget from anywhere: a ceiling that keeps one partner's
+/// traffic (or an attack through its key) from taking the service from the others.
+pub const WIDGET_PER_PARTNER: Rule = Rule {
+    name: "widget-partner",
+    limit: 20_000,
+    window_secs: 10 * 60,
+};
+
 /// Counts one hit of `rule` for `key`; a full window is a 429 saying when to come back.
 pub fn limit(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
     state
@@ -108,21 +124,27 @@ impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(ClientIp::of(state, &parts.headers, &parts.extensions))
+    }
+}
+
+impl ClientIp {
+    /// The address of the client that sent a request with these headers and extensions.
+    pub fn of(state: &AppState, headers: &HeaderMap, extensions: &Extensions) -> Self {
         if state.config.trust_proxy {
-            if let Some(first) = parts
-                .headers
+            if let Some(first) = headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.split(',').next())
             {
-                return Ok(ClientIp(first.trim().to_string()));
+                return ClientIp(first.trim().to_string());
             }
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
-        Ok(ClientIp(
+        let peer = extensions.get::<ConnectInfo<SocketAddr>>();
+        ClientIp(
             peer.map(|ConnectInfo(p)| p.ip().to_string())
                 .unwrap_or_else(|| "unknown".into()),
-        ))
+        )
     }
 }
 

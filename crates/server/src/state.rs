@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::notify::Notifier;
 use crate::rate_limit::RateLimiter;
 use crate::returns::pass::ReturnLinks;
-use crate::{content, db, returns, seed, surveys};
+use crate::{content, db, returns, seed, surveys, widget};
 use sqlx::SqlitePool;
 use std::sync::Arc;
 
@@ -42,6 +42,9 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
             content::SaveError::Content(error) => sqlx::Error::Configuration(error.into()),
         })?;
     surveys::demo::seed_if_empty(&db, clock.now()).await?;
+    if config.demo {
+        widget::seed_demo_partner(&db, config.partner_demo_addr).await?;
+    }
     let drop_off_key: Arc<str> = db::server_key(&db, "drop_off").await?.into();
     returns::drop_off::backfill_codes(&db, &drop_off_key).await?;
     let return_pass_key: Arc<str> = db::server_key(&db, "return_pass").await?.into();

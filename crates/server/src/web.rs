@@ -44,6 +44,14 @@ pub async fn app_files(State(state): State<AppState>, request: Request) -> Respo
     // The build holds NAME.br and NAME.gz beside each file (scripts/compress.sh): those exact
     // bytes go out for the encoding asked; nothing is compressed per request.
     let dir = &state.config.static_dir;
+    // The widget's files are only ever asked for by name: a missing one is a 404, not the app.
+    if let Some(file) = path.strip_prefix("/widget/") {
+        let exists = !file.split('/').any(|part| part.is_empty() || part == "..")
+            && dir.join("widget").join(file).is_file();
+        if !exists {
+            return problem(ErrorCode::NotFound, None, None);
+        }
+    }
     let index = ServeFile::new(dir.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
@@ -137,6 +145,8 @@ pub async fn security_headers(
 ) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let hashed = is_hashed_asset(request.uri().path());
+    let loader = request.uri().path() == "/widget.js";
+    let widget_file = loader || request.uri().path().starts_with("/widget/");
     let mut response = next.run(request).await;
     let out = response.headers_mut();
     out.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
@@ -166,8 +176,22 @@ pub async fn security_headers(
     let private = out
         .get(header::CACHE_CONTROL)
         .is_some_and(|value| value.as_bytes().starts_with(b"private,"));
+    // The widget's files are fetched by partners' pages: readable from any origin (they hold
+    // nothing personal). The loader keeps its name across releases, so it is kept five minutes.
+    if widget_file {
+        out.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        out.insert(
+            "cross-origin-resource-policy",
+            HeaderValue::from_static("cross-origin"),
+        );
+    }
     let cache = if api {
         "no-store"
+    } else if loader {
+        "public, max-age=300"
     } else if hashed {
         "public, max-age=31536000, immutable"
     } else {
@@ -179,12 +203,14 @@ pub async fn security_headers(
     response
 }
 
-/// `portico-7e9dcdddfbe45e3_bg.wasm`: a name, a dash, then Trunk's content hash (a 64-bit hash in
+/// `portico-7e9dcdddfbe45e3_bg.wasm`, `portico-widget-7e9dcdddfbe45e3.js`: a name (dashes
+/// allowed), a dash, then Trunk's content hash (a 64-bit hash in
 /// hex without leading zeros, so usually 15 or 16 digits; 12 is a safe floor for "hashed").
 fn is_hashed_asset(path: &str) -> bool {
     path.rsplit_once('/').is_some_and(|(_, file)| {
-        file.split_once('-')
-            .is_some_and(|(_, rest)| rest.chars().take_while(char::is_ascii_hexdigit).count() >= 12)
+        file.split('-')
+            .skip(1)
+            .any(|rest| rest.chars().take_while(char::is_ascii_hexdigit).count() >= 12)
     })
 }
 
@@ -205,7 +231,10 @@ pub async fn same_origin_writes(
         .public_url
         .as_ref()
         .map(|url| url.origin.as_str());
-    if write && from_elsewhere(request.headers(), public) {
+    // The widget's API is called from partners' pages by design, never with cookies: its own
+    // guard admits only the partner's origins (`widget::guard`).
+    let widget = request.uri().path().starts_with("/api/widget/");
+    if write && !widget && from_elsewhere(request.headers(), public) {
         return problem(ErrorCode::Forbidden, None, None);
     }
     next.run(request).await

@@ -14,3 +14,4 @@ mod returns;
 mod sign_in;
 mod surveys;
 mod web;
+mod widget;

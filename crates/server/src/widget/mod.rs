@@ -1,0 +1,375 @@
+//! The embeddable widget's API, `/api/widget/{key}/...`: what a partner's page may ask on a
+//! visitor's behalf. Every request names the partner by its public key and must come from one
+//! of that partner's page origins (`Origin`, checked here; CORS answers only that origin, never
+//! with credentials); others are a 403 problem, preflights included. Nothing here reads or sets
+//! a cookie: a visitor gets what they prove in the request — an order number with its email or
+//! phone, a survey link's token, or an identity token the partner's backend signed (`identity`).
+//! `demo` is the demo partner's own page, served on a second address.
+
+pub mod demo;
+pub mod identity;
+
+use crate::error::{problem, ApiError, ApiJson, ApiResult};
+use crate::feedback::{self, Sender};
+use crate::rate_limit::{self, limit, ClientIp};
+use crate::state::AppState;
+use crate::{guest, loyalty, surveys};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use portico_api::{
+    Contact, ErrorCode, FeedbackReceipt, FeedbackRequest, GuestLookupRequest, IdentityProof,
+    OrderDetail, SurveyAnswers, SurveyInvitation, SurveyResponse, TierBadge, WidgetFeature,
+    WidgetSettings,
+};
+use sqlx::SqlitePool;
+
+/// The key of the partner `make run` seeds (its page: `--partner-demo-addr`).
+pub const DEMO_PARTNER_KEY: &str = "pk_demo_partner_0001";
+
+/// A partner, as a widget request finds it (put in the request's extensions by [`guard`]).
+#[derive(Debug, Clone)]
+pub struct Partner {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub features: Vec<WidgetFeature>,
+    pub accent: String,
+    pub default_locale: String,
+    pub secret: String,
+    pub origins: Vec<String>,
+}
+
+impl Partner {
+    /// `disabled` (404) unless the partner's widget offers `feature`.
+    fn offers(&self, feature: WidgetFeature) -> ApiResult<()> {
+        if self.features.contains(&feature) {
+            Ok(())
+        } else {
+            Err(ErrorCode::Disabled.into())
+        }
+    }
+}
+
+/// A key as partners are given them: `pk_` and up to 64 letters, digits or underscores.
+fn well_formed(key: &str) -> bool {
+    key.strip_prefix("pk_").is_some_and(|rest| {
+        (1..=64).contains(&rest.len())
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// The enabled partner with public key `key`.
+pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
+    if !well_formed(key) {
+        return Ok(None);
+    }
+    let row: Option<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, name, features, accent, default_locale, identity_secret FROM partners \
+         WHERE public_key = ? AND enabled",
+    )
+    .bind(key)
+    .fetch_optional(db)
+    .await?;
+    let Some((id, name, features, accent, default_locale, secret)) = row else {
+        return Ok(None);
+    };
+    let features = features
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(|f| WidgetFeature::parse(f).ok_or(ApiError::Corrupt("a partner's feature")))
+        .collect::<ApiResult<_>>()?;
+    let origins = sqlx::query_scalar("SELECT origin FROM partner_origins WHERE partner_id = ?")
+        .bind(id)
+        .fetch_all(db)
+        .await?;
+    Ok(Some(Partner {
+        id,
+        key: key.to_string(),
+        name,
+        features,
+        accent,
+        default_locale,
+        secret,
+        origins,
+    }))
+}
+
+const ALLOW_METHODS: &str = "GET, POST, PUT";
+const ALLOW_HEADERS: &str = "content-type, accept, idempotency-key";
+
+/// Every widget request: the partner is found by the key in the path (404 otherwise), the page's
+/// `Origin` must be one of the partner's (403 otherwise, preflights too), and the visitor and
+/// the partner each stay under their limits (a preflight is not counted). Every answer,
+/// refusals included, tells the browser that this origin (and only it) may read it.
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let key = request
+        .uri()
+        .path()
+        .strip_prefix(portico_api::paths::WIDGET)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default()
+        .to_string();
+    let partner = match find(&state.db, &key).await {
+        Ok(Some(partner)) => partner,
+        Ok(None) => return problem(ErrorCode::NotFound, None, None),
+        Err(error) => return error.into_response(),
+    };
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    let Some(origin) = origin.filter(|origin| partner.origins.contains(origin)) else {
+        return problem(
+            ErrorCode::Forbidden,
+            Some("the page's origin is not one of this partner's".into()),
+            None,
+        );
+    };
+    let allow = HeaderValue::from_str(&origin).expect("an origin from a header is a header");
+    let preflight = request.method() == Method::OPTIONS;
+    let ClientIp(ip) = ClientIp::of(&state, request.headers(), request.extensions());
+    let limited = if preflight {
+        Ok(())
+    } else {
+        limit(
+            &state,
+            rate_limit::WIDGET_PER_VISITOR,
+            &rate_limit::requester(&ip, &partner.key),
+        )
+        .and_then(|()| limit(&state, rate_limit::WIDGET_PER_PARTNER, &partner.key))
+    };
+    let mut response = match limited {
+        Err(refused) => refused.into_response(),
+        Ok(()) => {
+            request.extensions_mut().insert(partner);
+            next.run(request).await
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow);
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("retry-after"),
+    );
+    headers.append(header::VARY, HeaderValue::from_static("origin"));
+    response
+}
+
+/// A browser's preflight from one of the partner's pages (others never get here): what the
+/// widget may send.
+pub async fn preflight() -> Response {
+    let mut preflight = StatusCode::NO_CONTENT.into_response();
+    let headers = preflight.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(ALLOW_METHODS),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static(ALLOW_HEADERS),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    preflight
+}
+
+/// The partner's widget: its name, what it offers (in the panel's order), its accent colour and
+/// the language it speaks when the page and the browser say nothing.
+#[utoipa::path(get, path = "/api/widget/{key}", tag = "widget", operation_id = "widget_settings",
+    params(("key" = String, Path, pattern = "^pk_[A-Za-z0-9_]{1,64}$", description = "The partner's public key (the script tag's `data-partner`)")),
+    responses((status = 200, description = "The partner's widget.", body = WidgetSettings),
+        (status = 403), (status = 404), (status = 429)))]
+pub async fn settings(Extension(partner): Extension<Partner>) -> Json<WidgetSettings> {
+    Json(WidgetSettings {
+        partner: partner.name,
+        features: partner.features,
+        accent: partner.accent,
+        default_locale: partner.default_locale,
+    })
+}
+
+/// An order by its number and the buyer's email or phone (or the recipient's phone), masked, as
+/// the portal's guest lookup shows it and under the same limits; no session is made.
+#[utoipa::path(post, path = "/api/widget/{key}/lookup", tag = "widget", operation_id = "widget_lookup",
+    params(("key" = String, Path, pattern = "^pk_[A-Za-z0-9_]{1,64}$", description = "The partner's public key")),
+    request_body = GuestLookupRequest,
+    responses((status = 200, description = "The order, masked.", body = OrderDetail),
+        (status = 400), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422), (status = 429)))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Extension(partner): Extension<Partner>,
+    ApiJson(body): ApiJson<GuestLookupRequest>,
+) -> ApiResult<Json<OrderDetail>> {
+    partner.offers(WidgetFeature::Lookup)?;
+    let (_, detail) = guest::prove(&state, &ip, &body).await?;
+    Ok(Json(detail))
+}
+
+/// A message from the widget, kept with the partner's name, once under the id the widget made
+/// (the feedback button's rules: 1-2000 characters, a rating 1-5). A widget proves no order, so
+/// a message naming one is a 404.
+#[utoipa::path(post, path = "/api/widget/{key}/feedback", tag = "widget", operation_id = "widget_feedback",
+    params(("key" = String, Path, pattern = "^pk_[A-Za-z0-9_]{1,64}$", description = "The partner's public key")),
+    request_body = FeedbackRequest,
+    responses((status = 201, description = "Received.", body = FeedbackReceipt),
+        (status = 200, description = "Received before (the same id and message).", body = FeedbackReceipt),
+        (status = 400), (status = 403), (status = 404), (status = 409), (status = 413), (status = 415),
+        (status = 422), (status = 429)))]
+pub async fn send_feedback(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Extension(partner): Extension<Partner>,
+    ApiJson(asked): ApiJson<FeedbackRequest>,
+) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
+    partner.offers(WidgetFeature::Feedback)?;
+    limit(&state, rate_limit::FEEDBACK_PER_IP, &ip)?;
+    let sender = Sender {
+        customer: None,
+        guest_order: None,
+        partner: Some(partner.id),
+    };
+    feedback::receive(&state, &sender, &asked).await
+}
+
+/// The tier badge: the tier of the customer an identity token names, if the partner's secret
+/// signed it, it has not expired and it lives at most 24 hours; anything else (a forged or
+/// expired token, or one naming nobody) is one 401 `invalid_identity`. Nothing else of the
+/// customer is told.
+#[utoipa::path(post, path = "/api/widget/{key}/identity", tag = "widget", operation_id = "widget_identity",
+    params(("key" = String, Path, pattern = "^pk_[A-Za-z0-9_]{1,64}$", description = "The partner's public key")),
+    request_body = IdentityProof,
+    responses((status = 200, description = "The visitor's tier.", body = TierBadge),
+        (status = 400), (status = 401), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422), (status = 429)))]
+pub async fn identify(
+    State(state): State<AppState>,
+    Extension(partner): Extension<Partner>,
+    ApiJson(proof): ApiJson<IdentityProof>,
+) -> ApiResult<Json<TierBadge>> {
+    partner.offers(WidgetFeature::TierBadge)?;
+    let now = state.clock.now();
+    let sub = identity::verify(&partner.secret, &proof.token, now).map_err(|why| {
+        tracing::debug!(?why, partner = partner.key, "identity token refused");
+        ErrorCode::InvalidIdentity
+    })?;
+    let contact = Contact::from_wire(&sub).map_err(|_| ErrorCode::InvalidIdentity)?;
+    let customer: Option<i64> = match &contact {
+        Contact::Email(email) => {
+            sqlx::query_scalar("SELECT id FROM customers WHERE email = ?")
+                .bind(email)
+                .fetch_optional(&state.db)
+                .await?
+        }
+        Contact::Phone(phone) => {
+            sqlx::query_scalar("SELECT id FROM customers WHERE phone = ?")
+                .bind(phone)
+                .fetch_optional(&state.db)
+                .await?
+        }
+    };
+    let customer = customer.ok_or(ErrorCode::InvalidIdentity)?;
+    let standing = loyalty::refresh(&state.db, customer, now).await?;
+    let tier = &standing.tiers[standing.rank];
+    Ok(Json(TierBadge {
+        tier: tier.code.clone(),
+        name: tier.name.clone(),
+    }))
+}
+
+/// A survey link opened in the widget: what `GET /api/surveys/{token}` answers.
+#[utoipa::path(get, path = "/api/widget/{key}/surveys/{token}", tag = "widget", operation_id = "widget_survey",
+    params(("key" = String, Path, pattern = "^pk_[A-Za-z0-9_]{1,64}$", description = "The partner's public key"),
+        ("token" = String, Path, max_length = 100, description = "The token of the survey link")),
+    responses((status = 200, description = "The survey and the response so far.", body = SurveyInvitation),
+        (status = 403), (status = 404), (status = 410), (status = 429)))]
+pub async fn survey(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Extension(partner): Extension<Partner>,
+    Path(path): Path<(String, String)>,
+) -> ApiResult<Json<SurveyInvitation>> {
+    partner.offers(WidgetFeature::Survey)?;
+    surveys::survey(State(state), ip, Path(path.1)).await
+}
+
+/// Saves the widget's answers so far: what `PUT /api/surveys/{token}/response` does.
+#[utoipa::path(put, path = "/api/widget/{key}/surveys/{token}/response", tag = "widget", operation_id = "widget_save_survey_response",
+    params(("key" = String, Path, pattern = "^pk_[A-Za-z0-9_]{1,64}$", description = "The partner's public key"),
+        ("token" = String, Path, max_length = 100, description = "The token of the survey link")),
+    request_body = SurveyAnswers,
+    responses((status = 200, description = "The response as stored now.", body = SurveyResponse),
+        (status = 400), (status = 403), (status = 404), (status = 409), (status = 410), (status = 413),
+        (status = 415), (status = 422), (status = 429)))]
+pub async fn save_survey(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Extension(partner): Extension<Partner>,
+    Path(path): Path<(String, String)>,
+    body: ApiJson<SurveyAnswers>,
+) -> ApiResult<Json<SurveyResponse>> {
+    partner.offers(WidgetFeature::Survey)?;
+    surveys::save(State(state), ip, Path(path.1), body).await
+}
+
+/// Seeds the demo partner (every feature, the origins of its demo page) unless it exists; the
+/// origins of `page` (the address its page is served on) are added if missing.
+pub async fn seed_demo_partner(
+    db: &SqlitePool,
+    page: Option<std::net::SocketAddr>,
+) -> Result<(), sqlx::Error> {
+    use rand::Rng;
+    let secret = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
+    let features: Vec<&str> = WidgetFeature::ALL.iter().map(|f| f.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO partners (public_key, name, features, accent, default_locale, identity_secret) \
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (public_key) DO NOTHING",
+    )
+    .bind(DEMO_PARTNER_KEY)
+    .bind(demo::PARTNER_NAME)
+    .bind(features.join(","))
+    .bind("#1f6f4a")
+    .bind("zh-CN")
+    .bind(secret)
+    .execute(db)
+    .await?;
+    let mut origins = vec![
+        "http://127.0.0.1:8081".to_string(),
+        "http://localhost:8081".to_string(),
+    ];
+    if let Some(page) = page {
+        origins.push(format!("http://{page}"));
+        origins.push(format!("http://localhost:{}", page.port()));
+    }
+    for origin in origins {
+        sqlx::query(
+            "INSERT INTO partner_origins (partner_id, origin) \
+             SELECT id, ? FROM partners WHERE public_key = ? ON CONFLICT DO NOTHING",
+        )
+        .bind(origin)
+        .bind(DEMO_PARTNER_KEY)
+        .execute(db)
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_told_by_their_form() {
+        assert!(well_formed(DEMO_PARTNER_KEY));
+        assert!(!well_formed("pk_"));
+        assert!(!well_formed("sk_demo"));
+        assert!(!well_formed("pk_demo/../x"));
+        assert!(!well_formed(&format!("pk_{}", "a".repeat(65))));
+    }
+}
