@@ -9,6 +9,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 
 PORTICO_ADDR ?= 127.0.0.1:8080
+PORTICO_PARTNER_DEMO_ADDR ?= 127.0.0.1:8081
 PORTICO_DATA_DIR ?= ./data
 
 .PHONY: run test setup setup-test app server debug-server fmt-check clippy rust-test wasm-test contract e2e bench openapi clean-data
@@ -33,6 +34,7 @@ server:
 ## Build everything and start Portico with demo data on PORTICO_ADDR.
 run: app server
 	PORTICO_ADDR=$(PORTICO_ADDR) PORTICO_DATA_DIR=$(PORTICO_DATA_DIR) PORTICO_DEMO=1 \
+		PORTICO_PARTNER_DEMO_ADDR=$(PORTICO_PARTNER_DEMO_ADDR) \
 		target/server/portico-server --static-dir dist
 
 ## Every check: format, clippy, Rust tests, wasm tests, the contract (Schemathesis against the

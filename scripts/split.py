@@ -16,6 +16,7 @@ with `integrity` in index.html, each chunk through `fetch(url, {integrity})`.
 
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -91,6 +92,7 @@ def main() -> None:
             list(pool.map(finish, jobs))
 
         loader = (tmp / f"{LOADER}.js").read_text()
+        entry_points = chunk_sets(loader)
         loader = loader.replace(f'from "./{binary}.js"', f'from "./{stem}.js"')
         for chunk in chunks:
             name = f"{chunk.stem}-{build_hash}.wasm"
@@ -123,7 +125,62 @@ def main() -> None:
     preload = f'<link crossorigin href=/{loader_file.name} integrity={sri(loader_file)} rel=modulepreload>'
     html = html.replace("</head>", preload + "</head>", 1)
     index.write_text(html)
+    if binary == "portico":
+        write_route_pages(staging, html, entry_points, build_hash)
     print(f"split.py: {len(chunks)} chunks beside {main_wasm.name}")
+
+
+def chunk_sets(loader: str) -> dict[str, list[str]]:
+    """Each split point of wasm-split's loader (`__wasm_split_load_NAME`) and every chunk file it
+    fetches: its own and, transitively, the shared chunks it needs."""
+    entry = re.compile(
+        r'const (\w+) = (?:wrapAsyncCb\()?makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./([^"]+)"'
+        r'.*?\n\}\s*,\s*\[([^\]]*)\]\)',
+        re.S,
+    )
+    found = {name: (file, [d.strip() for d in deps.split(",") if d.strip()])
+             for name, file, deps in entry.findall(loader)}
+    if not found:
+        sys.exit("split.py: no chunk found in wasm-split's loader (its shape changed?)")
+
+    def files(name: str, seen: set[str]) -> None:
+        if name not in seen:
+            seen.add(name)
+            for dep in found[name][1]:
+                files(dep, seen)
+
+    sets = {}
+    for name in found:
+        if name.startswith("__wasm_split_load_"):
+            seen: set[str] = set()
+            files(name, seen)
+            sets[name] = sorted(found[n][0] for n in seen)
+    return sets
+
+
+def write_route_pages(staging: Path, html: str, entry_points: dict[str, list[str]], build_hash: str) -> None:
+    """A copy of index.html per lazy route of the portal (src/lib.rs: `path!("...")` with
+    `Lazy::<NameRoute>`) that also preloads that route's chunks, so a visit that starts on it
+    fetches them beside the main module instead of after it; `routes.json` lists which page
+    serves which route, for the server."""
+    routes = re.findall(r'path!\("([^"]+)"\)\s+view=\{Lazy::<(\w+)>::new\(\)\}', (ROOT / "src/lib.rs").read_text())
+    if not routes:
+        sys.exit("split.py: no lazy route found in src/lib.rs (its shape changed?)")
+    (staging / "routes").mkdir(exist_ok=True)
+    table = []
+    for path, view in routes:
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", view).lower()
+        (files,) = [f for name, f in entry_points.items()
+                    if re.fullmatch(rf"__wasm_split_load___{snake}_view_\d+", name)]
+        links = "".join(
+            f'<link as=fetch crossorigin href=/{Path(f).stem}-{build_hash}.wasm '
+            f'integrity={sri(staging / f"{Path(f).stem}-{build_hash}.wasm", "sha256")} rel=preload>'
+            for f in files
+        )
+        page = "routes/" + (path.strip("/").replace(":", "").replace("/", "-") or "index") + ".html"
+        (staging / page).write_text(html.replace("</head>", links + "</head>", 1))
+        table.append({"path": path, "page": page})
+    (staging / "routes.json").write_text(json.dumps(table, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 import { test, expect, DEMO, expectAccessible, type Translate } from './fixtures';
 import { signInApi, allOrders } from './api';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 // The demo partner's page: another origin (another port) that embeds the widget with one tag,
 // under a strict CSP and a hostile stylesheet (playwright.config.ts starts it beside the portal).
@@ -20,6 +20,12 @@ async function openPartnerPage(page: Page) {
 
 function launcher(page: Page, w: Translate) {
   return page.getByRole('button', { name: w('panel.title'), exact: true });
+}
+
+/** One of the panel's sections (its navigation's buttons: a section and its form's button may
+ * share words). */
+function section(within: Page | Locator, w: Translate, key: string) {
+  return within.getByRole('navigation').getByRole('button', { name: w(key) });
 }
 
 function panel(page: Page, w: Translate) {
@@ -43,7 +49,7 @@ test('the launcher loads no WebAssembly until it is opened; the panel is a dialo
 
   await launcher(page, w).click();
   await expect(panel(page, w)).toBeVisible();
-  await expect(page.getByRole('button', { name: w('nav.lookup') })).toBeVisible();
+  await expect(section(page, w, 'nav.lookup')).toBeVisible();
   // The main module, and the chunks of the feature shown first (the lookup), all from the portal.
   expect(wasm.length).toBeGreaterThan(0);
   for (const url of wasm) expect(url.startsWith(`${portal.origin}/widget/`), url).toBe(true);
@@ -60,7 +66,7 @@ test('a visitor tracks an order from the partner page: the masked view, no cooki
   await openPartnerPage(page);
   await launcher(page, w).click();
   const dialog = panel(page, w);
-  await dialog.getByRole('button', { name: w('nav.lookup') }).click();
+  await section(dialog, w, 'nav.lookup').click();
 
   const number = dialog.getByLabel(w('lookup.order_number'));
   const contact = dialog.getByLabel(w('lookup.contact'));
@@ -97,10 +103,10 @@ test('feedback from the partner page arrives once, also when it was written offl
   });
   await launcher(page, w).click();
   const dialog = panel(page, w);
-  await dialog.getByRole('button', { name: w('nav.feedback') }).click();
+  await section(dialog, w, 'nav.feedback').click();
 
   // Nothing chosen: the form says what is missing.
-  await dialog.getByRole('button', { name: w('feedback.submit') }).click();
+  await dialog.getByRole('button', { name: w('feedback.submit'), exact: true }).click();
   await expect(dialog.getByRole('alert')).toHaveText(w('errors.need_category'));
 
   await dialog.getByRole('radio', { name: w('feedback.idea') }).check();
@@ -108,7 +114,7 @@ test('feedback from the partner page arrives once, also when it was written offl
   const message = `<img src=x onerror=alert(1)> The tea finder could show caffeine levels ${Date.now()}`;
   await dialog.getByLabel(w('feedback.text')).fill(message);
   await context.setOffline(true);
-  await dialog.getByRole('button', { name: w('feedback.submit') }).click();
+  await dialog.getByRole('button', { name: w('feedback.submit'), exact: true }).click();
   await expect(dialog.getByRole('status').filter({ hasText: w('feedback.queued') })).toBeVisible();
   await expect(dialog.getByLabel(w('feedback.text'))).toHaveValue(message);
 
@@ -138,7 +144,7 @@ test('a visitor answers the survey the partner page passes, each answer saved as
   await page.evaluate((t) => window.Portico.survey(t), token);
   const dialog = panel(page, w);
   await expect(dialog.getByRole('heading', { name: w('survey.title_support') })).toBeVisible();
-  await expect(dialog.getByRole('button', { name: w('nav.survey') })).toHaveAttribute('aria-pressed', 'true');
+  await expect(section(dialog, w, 'nav.survey')).toHaveAttribute('aria-pressed', 'true');
 
   // Finishing with nothing chosen points at the first question.
   await dialog.getByRole('button', { name: w('survey.finish') }).click();
@@ -166,7 +172,7 @@ test('the tier badge shows for a token the partner signed, and not for a forged 
   await page.evaluate((token) => window.Portico.identify(token), forged.token as string);
   await launcher(page, w).click();
   const dialog = panel(page, w);
-  await expect(dialog.getByRole('button', { name: w('nav.lookup') })).toBeVisible();
+  await expect(section(dialog, w, 'nav.lookup')).toBeVisible();
   await page.waitForTimeout(500);
   await expect(dialog.locator('.badge')).toHaveCount(0);
   await page.keyboard.press('Escape');
@@ -192,13 +198,13 @@ test("the host page's hostile CSS changes nothing in the widget, and the widget'
   const before = await hostStyles();
   await launcher(page, w).click();
   const dialog = panel(page, w);
-  await dialog.getByRole('button', { name: w('nav.feedback') }).click();
-  const send = dialog.getByRole('button', { name: w('feedback.submit') });
-  // The host hides buttons and makes divs red and 30px: inside the widget, nothing of it.
+  await section(dialog, w, 'nav.feedback').click();
+  const send = dialog.getByRole('button', { name: w('feedback.submit'), exact: true });
+  // The host hides buttons and makes text dark red, serif and 30px: inside the widget, nothing of it.
   await expect(send).toBeVisible();
   await expect(send).toHaveCSS('display', 'inline-block');
   await expect(dialog).toHaveCSS('font-size', '16px');
-  await expect(dialog.getByRole('heading', { name: w('feedback.heading') })).not.toHaveCSS('color', 'rgb(255, 0, 0)');
+  await expect(dialog.getByRole('heading', { name: w('feedback.heading') })).not.toHaveCSS('color', 'rgb(160, 0, 0)');
   expect(await hostStyles()).toEqual(before);
   // Nothing was added to the host's <head>: the widget's styles live in its shadow roots.
   const headStyles = await page.evaluate(() => document.head.querySelectorAll('style, link[rel=stylesheet]').length);
@@ -211,7 +217,7 @@ test('keyboard only: the launcher opens the panel, focus stays inside, Escape gi
   await page.keyboard.press('Enter');
   const dialog = panel(page, w);
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('button', { name: w('nav.lookup') })).toBeVisible();
+  await expect(section(dialog, w, 'nav.lookup')).toBeVisible();
   for (let i = 0; i < 25; i++) {
     await page.keyboard.press('Tab');
     const inside = await page.evaluate(() => {
@@ -237,6 +243,6 @@ test('an inline <portico-widget feature="lookup"> draws the lookup in the page o
 
 declare global {
   interface Window {
-    Portico: { open(feature?: string): Promise<void>; close(): void; identify(token: string | null): void };
+    Portico: { open(feature?: string): Promise<void>; survey(token: string): Promise<void>; close(): void; identify(token: string | null): void };
   }
 }

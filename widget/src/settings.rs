@@ -52,17 +52,19 @@ impl Embed {
     }
 }
 
+// Reference-counted rather than arena signals: these live as long as the page, whichever view
+// first asks for them (an arena signal made inside a view would be disposed with that view).
 thread_local! {
-    static IDENTITY: RwSignal<Option<String>> = RwSignal::new(None);
-    static SURVEY: RwSignal<Option<String>> = RwSignal::new(None);
+    static IDENTITY: ArcRwSignal<Option<String>> = ArcRwSignal::new(None);
+    static SURVEY: ArcRwSignal<Option<String>> = ArcRwSignal::new(None);
 }
 
 /// The token of the survey invitation the partner page passed (`Portico.survey`), if any.
-pub fn survey_token() -> RwSignal<Option<String>> {
-    SURVEY.with(|signal| *signal)
+pub fn survey_token() -> ArcRwSignal<Option<String>> {
+    SURVEY.with(ArcRwSignal::clone)
 }
 
 /// The identity token the partner page gave (`Portico.identify`), shared by every mount.
-pub fn identity() -> RwSignal<Option<String>> {
-    IDENTITY.with(|signal| *signal)
+pub fn identity() -> ArcRwSignal<Option<String>> {
+    IDENTITY.with(ArcRwSignal::clone)
 }

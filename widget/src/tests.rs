@@ -214,3 +214,23 @@ async fn the_lookup_form_says_what_is_wrong_and_keeps_what_was_typed() {
         Some("true")
     );
 }
+
+#[wasm_bindgen_test]
+fn the_page_wide_tokens_outlive_the_view_that_first_read_them() {
+    use crate::settings::{identity, survey_token};
+    // A view reads the tokens first (as the panel does when the page passed none), then is
+    // redrawn: its owner is cleaned up. The tokens must still be there for the next view.
+    let owner = Owner::new();
+    owner.with(|| {
+        let _ = identity().get_untracked();
+        let _ = survey_token().get_untracked();
+    });
+    owner.cleanup();
+    drop(owner);
+    identity().set(Some("v1.a.b".into()));
+    survey_token().set(Some("1.2.c".into()));
+    assert_eq!(identity().get_untracked().as_deref(), Some("v1.a.b"));
+    assert_eq!(survey_token().get_untracked().as_deref(), Some("1.2.c"));
+    identity().set(None);
+    survey_token().set(None);
+}

@@ -27,6 +27,8 @@ pub struct AppState {
     pub return_pass_key: Arc<str>,
     /// The key survey links are signed with (see `surveys::token`).
     pub survey_key: Arc<str>,
+    /// Which copy of index.html a lazy route's first visit gets (`web::RoutePages`).
+    pub route_pages: Arc<crate::web::RoutePages>,
 }
 
 /// Opens (creating, migrating and seeding when new) the database and builds the state.
@@ -59,6 +61,7 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
             .unwrap_or_default(),
     };
     let notifier = Notifier::start(db.clone(), clock.clone(), config.demo, links);
+    let route_pages = Arc::new(crate::web::RoutePages::for_build(&config.static_dir));
     Ok(AppState {
         notifier,
         db,
@@ -69,5 +72,6 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         drop_off_key,
         return_pass_key,
         survey_key,
+        route_pages,
     })
 }

@@ -52,7 +52,9 @@ pub async fn app_files(State(state): State<AppState>, request: Request) -> Respo
             return problem(ErrorCode::NotFound, None, None);
         }
     }
-    let index = ServeFile::new(dir.join("index.html"))
+    // A visit that starts on a lazy route gets the index that also preloads that route's chunks.
+    let page = state.route_pages.page_for(path).unwrap_or("index.html");
+    let index = ServeFile::new(dir.join(page))
         .precompressed_br()
         .precompressed_gzip();
     match ServeDir::new(dir)
@@ -65,6 +67,62 @@ pub async fn app_files(State(state): State<AppState>, request: Request) -> Respo
         Ok(response) => response.into_response(),
         Err(never) => match never {},
     }
+}
+
+/// The build's copies of index.html per lazy route (`dist/routes.json`, written by
+/// scripts/split.py): each also preloads its route's wasm chunks, so a first visit to
+/// `/sign-in` fetches them beside the main module rather than after it has started.
+#[derive(Debug, Default)]
+pub struct RoutePages(Vec<(Vec<Option<String>>, String)>);
+
+#[derive(serde::Deserialize)]
+struct RoutePage {
+    path: String,
+    page: String,
+}
+
+impl RoutePages {
+    /// The table in `static_dir/routes.json`; none (every route gets index.html) when the build
+    /// has none or it cannot be read.
+    pub fn for_build(static_dir: &Path) -> Self {
+        let Ok(json) = std::fs::read_to_string(static_dir.join("routes.json")) else {
+            return RoutePages::default();
+        };
+        let Ok(pages) = serde_json::from_str::<Vec<RoutePage>>(&json) else {
+            tracing::warn!("routes.json cannot be read: every route gets index.html");
+            return RoutePages::default();
+        };
+        RoutePages(
+            pages
+                .into_iter()
+                .filter(|p| !p.page.contains("..") && p.page.ends_with(".html"))
+                .map(|p| (segments(&p.path), p.page))
+                .collect(),
+        )
+    }
+
+    /// The page for a path the router draws (`:name` matches any one segment).
+    pub fn page_for(&self, path: &str) -> Option<&str> {
+        let asked: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.0
+            .iter()
+            .find(|(pattern, _)| {
+                pattern.len() == asked.len()
+                    && pattern.iter().zip(&asked).all(|(want, got)| match want {
+                        Some(literal) => literal == got,
+                        None => !got.is_empty(),
+                    })
+            })
+            .map(|(_, page)| page.as_str())
+    }
+}
+
+/// `/orders/:number/return` -> [Some("orders"), None, Some("return")].
+fn segments(path: &str) -> Vec<Option<String>> {
+    path.trim_matches('/')
+        .split('/')
+        .map(|s| (!s.starts_with(':')).then(|| s.to_string()))
+        .collect()
 }
 
 pub async fn runtime_config(State(state): State<AppState>) -> Json<RuntimeConfig> {
@@ -292,6 +350,29 @@ mod tests {
         assert_eq!(policy.matches("'sha256-").count(), 1, "{policy}");
         assert!(!policy.contains("unsafe-inline"));
         assert!(!policy.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn a_lazy_route_gets_its_own_page_and_others_none() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("routes.json"),
+            r#"[{"path":"/sign-in","page":"routes/sign-in.html"},
+                {"path":"/orders/:number/return","page":"routes/orders-number-return.html"}]"#,
+        )
+        .unwrap();
+        let pages = RoutePages::for_build(dir.path());
+        assert_eq!(pages.page_for("/sign-in"), Some("routes/sign-in.html"));
+        assert_eq!(
+            pages.page_for("/orders/PT00000001/return"),
+            Some("routes/orders-number-return.html")
+        );
+        assert_eq!(pages.page_for("/orders/PT00000001"), None);
+        assert_eq!(pages.page_for("/orders//return"), None);
+        assert_eq!(pages.page_for("/"), None);
+        assert!(RoutePages::for_build(&dir.path().join("none"))
+            .page_for("/sign-in")
+            .is_none());
     }
 
     #[test]
