@@ -136,6 +136,16 @@ fn Panel(embed: Embed, shown: RwSignal<Option<WidgetFeature>>) -> impl IntoView 
         Some(Ok(s)) => s.accent,
         _ => String::new(),
     };
+    // The launcher (drawn by the loader before any settings) takes the partner's accent too,
+    // once known: a custom property on the widget's own host element, inherited by its shadow.
+    let launcher = embed.host.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = settings.get() {
+            let _ = launcher
+                .style()
+                .set_property("--portico-partner-accent", &s.accent);
+        }
+    });
     view! {
         <dialog
             class="panel"

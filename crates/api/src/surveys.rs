@@ -365,7 +365,11 @@ pub struct FeedbackRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<OrderNumber>,
     /// How it went, 1 (bad) to 5 (very good), when the sender gave one (the widget asks).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::values::whole_u8_opt"
+    )]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub rating: Option<u8>,
 }

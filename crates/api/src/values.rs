@@ -326,9 +326,73 @@ pub(crate) fn whole_u32<'de, D: serde::Deserializer<'de>>(
     deserializer.deserialize_any(Whole)
 }
 
+/// An optional small count in a request body (a rating): absent or `null`, or a whole number as
+/// [`whole_u32`] takes it, at most 255.
+pub(crate) fn whole_u8_opt<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u8>, D::Error> {
+    struct Whole;
+    impl<'de> serde::de::Visitor<'de> for Whole {
+        type Value = Option<u8>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("null or a whole number from 0 to 255")
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<u8>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<u8>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<u8>, D::Error> {
+            let n = whole_u32(d)?;
+            u8::try_from(n)
+                .map(Some)
+                .map_err(|_| serde::de::Error::custom("too big"))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Option<u8>, E> {
+            u8::try_from(v).map(Some).map_err(|_| E::custom("too big"))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Option<u8>, E> {
+            u8::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom("out of range"))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Option<u8>, E> {
+            if v.fract() == 0.0 && (0.0..=255.0).contains(&v) {
+                Ok(Some(v as u8))
+            } else {
+                Err(E::custom("not a whole number in range"))
+            }
+        }
+    }
+    deserializer.deserialize_option(Whole)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rating_is_a_whole_number_or_nothing() {
+        #[derive(serde::Deserialize)]
+        struct R {
+            #[serde(default, deserialize_with = "whole_u8_opt")]
+            r: Option<u8>,
+        }
+        let read = |json: &str| serde_json::from_str::<R>(json).map(|r| r.r);
+        assert_eq!(read(r#"{"r":4}"#).unwrap(), Some(4));
+        assert_eq!(read(r#"{"r":4.0}"#).unwrap(), Some(4));
+        assert_eq!(read(r#"{"r":null}"#).unwrap(), None);
+        assert_eq!(read("{}").unwrap(), None);
+        for refused in [
+            r#"{"r":4.5}"#,
+            r#"{"r":-1}"#,
+            r#"{"r":256}"#,
+            r#"{"r":"4"}"#,
+        ] {
+            assert!(read(refused).is_err(), "{refused}");
+        }
+    }
 
     #[test]
     fn money_is_grouped_and_keeps_fen() {
