@@ -102,8 +102,14 @@
 
   const start = () => {
     customElements.define("portico-widget", PorticoWidget);
-    launcherElement();
+    const host = launcherElement();
     document.dispatchEvent(new CustomEvent("portico:ready"));
+    // Feedback written offline on an earlier visit is sent now: the wasm loads only then.
+    let kept = false;
+    try {
+      kept = Object.keys(localStorage).some((k) => k.startsWith("portico-widget:feedback:" + partner + ":"));
+    } catch (_) {}
+    if (kept) load().then((mod) => mod.resend(host, host.shadowRoot, base, partner));
   };
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);

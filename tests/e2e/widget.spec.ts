@@ -132,6 +132,33 @@ test('feedback from the partner page arrives once, also when it was written offl
   expect(kept).toEqual([]);
 });
 
+test('feedback written offline on a visit that ended is sent at the next visit, before anything is opened', async ({ page, context, w }) => {
+  await openPartnerPage(page);
+  await launcher(page, w).click();
+  const dialog = panel(page, w);
+  await section(dialog, w, 'nav.feedback').click();
+  await dialog.getByRole('radio', { name: w('feedback.problem') }).check();
+  const message = `The parcel box was crushed ${Date.now()}`;
+  await dialog.getByLabel(w('feedback.text')).fill(message);
+  await context.setOffline(true);
+  await dialog.getByRole('button', { name: w('feedback.submit'), exact: true }).click();
+  await expect(dialog.getByRole('status').filter({ hasText: w('feedback.queued') })).toBeVisible();
+  await page.close();
+
+  await context.setOffline(false);
+  const next = await context.newPage();
+  const sent: number[] = [];
+  next.on('response', (response) => {
+    if (response.url().endsWith('/feedback') && response.request().method() === 'POST') sent.push(response.status());
+  });
+  await openPartnerPage(next);
+  await expect.poll(() => sent).toEqual([201]);
+  await expect(panel(next, w)).toBeHidden();
+  await expect
+    .poll(() => next.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portico-widget:'))))
+    .toEqual([]);
+});
+
 test('a visitor answers the survey the partner page passes, each answer saved as given', async ({ page, w }) => {
   const made = await page.request.post('/api/dev/survey-invitations', { data: { email: DEMO.chen, touchpoint: 'support' } });
   expect(made.status()).toBe(201);

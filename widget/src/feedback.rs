@@ -62,7 +62,8 @@ pub fn send_kept(embed: &Embed) {
         let endpoint = embed.endpoint(&paths::widget_feedback(embed.partner));
         let host = embed.host.clone();
         let id = key[prefix.len()..].to_string();
-        leptos::task::spawn_local(async move {
+        // Not Leptos's executor: this also runs before anything is mounted (`crate::resend`).
+        wasm_bindgen_futures::spawn_local(async move {
             if deliver(endpoint, key, json).await.is_ok() {
                 events::dispatch(&host, "portico:feedback-sent", Some(&id));
             }
@@ -75,7 +76,7 @@ thread_local! {
 }
 
 /// Once per page: send what is kept now, and again each time the browser is back online.
-fn resend_when_online(embed: &Embed) {
+pub fn resend_when_online(embed: &Embed) {
     if LISTENING.with(|l| l.replace(true)) {
         return;
     }
@@ -126,6 +127,19 @@ pub fn error_text(
 
 fn new_id() -> ResponseId {
     ResponseId::from_wire(&idempotency_key()).expect("32 hex digits are a response id")
+}
+
+/// The form, a chunk of its own (`#[lazy]`): fetched when a visitor opens the feedback section.
+#[cfg(not(test))]
+#[leptos::lazy]
+pub fn feedback_view(embed: Embed, locale: Locale) -> AnyView {
+    view! { <FeedbackForm embed locale/> }.into_any()
+}
+
+/// The same, drawn at once: wasm tests cannot load split chunks.
+#[cfg(test)]
+pub async fn feedback_view(embed: Embed, locale: Locale) -> AnyView {
+    view! { <FeedbackForm embed locale/> }.into_any()
 }
 
 #[component]

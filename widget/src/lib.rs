@@ -47,6 +47,14 @@ pub fn open_panel(
     panel::open(embed, feature.as_deref());
 }
 
+/// Sends the feedback this partner's page kept on an earlier visit (the loader calls it at page
+/// load when something is kept), and again whenever the browser is back online.
+#[wasm_bindgen]
+pub fn resend(host: HtmlElement, shadow: ShadowRoot, base: String, partner: String) {
+    let embed = Embed::new(host, shadow, &base, &partner, None);
+    feedback::resend_when_online(&embed);
+}
+
 /// Closes the panel, if open (focus goes back to the launcher).
 #[wasm_bindgen]
 pub fn close_panel() {

@@ -4,7 +4,7 @@
 
 use crate::call::Call;
 use crate::events;
-use crate::feedback::FeedbackForm;
+use crate::feedback::feedback_view;
 use crate::locale::{self, fill, i18n::*};
 use crate::lookup::LookupForm;
 use crate::settings::{identity, survey_token, Embed};
@@ -70,14 +70,16 @@ pub fn inline(embed: Embed, feature: &str) {
     crate::mount_in(&shadow, move || view! { <Inline embed feature/> });
 }
 
-/// What a feature draws, in the language chosen. The lookup and feedback are in the first
-/// download (the panel opens on one of them); the survey is a chunk of its own, fetched when a
-/// partner page passes one (as a chunk the lookup cost more: it is what most panels open on).
+/// What a feature draws, in the language chosen. The lookup is in the first download (most
+/// panels open on it); feedback and the survey are chunks of their own, fetched when shown (as a
+/// chunk the lookup cost more). A kept message does not wait for its chunk: see `crate::resend`.
 fn feature_view(embed: &Embed, feature: WidgetFeature, locale: Locale) -> AnyView {
     let embed = embed.clone();
     match feature {
         WidgetFeature::Lookup => view! { <LookupForm embed locale/> }.into_any(),
-        WidgetFeature::Feedback => view! { <FeedbackForm embed locale/> }.into_any(),
+        WidgetFeature::Feedback => {
+            Suspend::new(async move { feedback_view(embed, locale).await }).into_any()
+        }
         WidgetFeature::Survey => match survey_token().get() {
             Some(token) => {
                 Suspend::new(async move { survey_view(embed, locale, token).await }).into_any()
