@@ -26,7 +26,7 @@ use locale::i18n::*;
 use locale::text;
 use pages::{
     benefits::{BenefitPageRoute, BenefitsRoute},
-    guest_lookup::GuestLookupPage,
+    guest_lookup::GuestLookupRoute,
     home::HomePage,
     member::MemberRoute,
     my_feedback::MyFeedbackRoute,
@@ -80,7 +80,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/orders/:number/return") view={Lazy::<StartReturnRoute>::new()}/>
                     <Route path=path!("/returns") view={Lazy::<MyReturnsRoute>::new()}/>
                     <Route path=path!("/returns/:number") view={Lazy::<ReturnDetailRoute>::new()}/>
-                    <Route path=path!("/track") view=GuestLookupPage/>
+                    <Route path=path!("/track") view={Lazy::<GuestLookupRoute>::new()}/>
                     <Route path=path!("/member") view={Lazy::<MemberRoute>::new()}/>
                     <Route path=path!("/benefits") view={Lazy::<BenefitsRoute>::new()}/>
                     <Route path=path!("/benefits/:slug") view={Lazy::<BenefitPageRoute>::new()}/>

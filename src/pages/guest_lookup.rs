@@ -8,11 +8,27 @@ use crate::locale::use_locale;
 use crate::services::Services;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use leptos_router::{lazy_route, LazyRoute};
 use portico_api::{paths, Contact, GuestLookupRequest, OrderDetail, OrderNumber, ParseError};
 use portico_client::Submit;
 
+/// The route: a wasm chunk of its own. A visit that starts here gets an index that preloads it
+/// beside the main module (`dist/routes/track.html`), so it costs no extra round trip.
+pub struct GuestLookupRoute;
+
+#[lazy_route]
+impl LazyRoute for GuestLookupRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <GuestLookupPage/> }.into_any()
+    }
+}
+
 #[component]
-pub fn GuestLookupPage() -> impl IntoView {
+fn GuestLookupPage() -> impl IntoView {
     let i18n = use_locale();
     let services = Services::current();
     let navigate = use_navigate();
