@@ -46,15 +46,19 @@ fn code_hash(contact: &Contact, code: &str) -> String {
 }
 
 #[derive(sqlx::FromRow)]
-struct CustomerRow {
-    id: i64,
+pub(crate) struct CustomerRow {
+    pub(crate) id: i64,
     name: String,
     email: String,
     phone: String,
     tier: String,
 }
 
-async fn find_customer(state: &AppState, contact: &Contact) -> ApiResult<Option<CustomerRow>> {
+/// The customer whose email or phone is `contact`.
+pub(crate) async fn find_customer(
+    state: &AppState,
+    contact: &Contact,
+) -> ApiResult<Option<CustomerRow>> {
     let row = sqlx::query_as::<_, CustomerRow>(
         "SELECT id, name, email, phone, tier FROM customers WHERE email = ? OR phone = ?",
     )

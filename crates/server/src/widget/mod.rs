@@ -13,7 +13,7 @@ use crate::error::{problem, ApiError, ApiJson, ApiResult};
 use crate::feedback::{self, Sender};
 use crate::rate_limit::{self, limit, ClientIp};
 use crate::state::AppState;
-use crate::{guest, loyalty, surveys};
+use crate::{auth, guest, loyalty, surveys};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -61,19 +61,42 @@ fn well_formed(key: &str) -> bool {
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct PartnerRow {
+    id: i64,
+    name: String,
+    features: String,
+    accent: String,
+    default_locale: String,
+    identity_secret: String,
+    origin: Option<String>,
+}
+
 /// The enabled partner with public key `key`.
 pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
     if !well_formed(key) {
         return Ok(None);
     }
-    let row: Option<(i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, name, features, accent, default_locale, identity_secret FROM partners \
-         WHERE public_key = ? AND enabled",
+    // One round trip on every widget request: the partner's row once per origin it allows.
+    let rows: Vec<PartnerRow> = sqlx::query_as(
+        "SELECT p.id, p.name, p.features, p.accent, p.default_locale, p.identity_secret, o.origin \
+         FROM partners p LEFT JOIN partner_origins o ON o.partner_id = p.id \
+         WHERE p.public_key = ? AND p.enabled",
     )
     .bind(key)
-    .fetch_optional(db)
+    .fetch_all(db)
     .await?;
-    let Some((id, name, features, accent, default_locale, secret)) = row else {
+    let origins = rows.iter().filter_map(|row| row.origin.clone()).collect();
+    let Some(PartnerRow {
+        id,
+        name,
+        features,
+        accent,
+        default_locale,
+        identity_secret: secret,
+        ..
+    }) = rows.into_iter().next()
+    else {
         return Ok(None);
     };
     let features = features
@@ -81,10 +104,6 @@ pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
         .filter(|f| !f.is_empty())
         .map(|f| WidgetFeature::parse(f).ok_or(ApiError::Corrupt("a partner's feature")))
         .collect::<ApiResult<_>>()?;
-    let origins = sqlx::query_scalar("SELECT origin FROM partner_origins WHERE partner_id = ?")
-        .bind(id)
-        .fetch_all(db)
-        .await?;
     Ok(Some(Partner {
         id,
         key: key.to_string(),
@@ -260,21 +279,10 @@ pub async fn identify(
         ErrorCode::InvalidIdentity
     })?;
     let contact = Contact::from_wire(&sub).map_err(|_| ErrorCode::InvalidIdentity)?;
-    let customer: Option<i64> = match &contact {
-        Contact::Email(email) => {
-            sqlx::query_scalar("SELECT id FROM customers WHERE email = ?")
-                .bind(email)
-                .fetch_optional(&state.db)
-                .await?
-        }
-        Contact::Phone(phone) => {
-            sqlx::query_scalar("SELECT id FROM customers WHERE phone = ?")
-                .bind(phone)
-                .fetch_optional(&state.db)
-                .await?
-        }
-    };
-    let customer = customer.ok_or(ErrorCode::InvalidIdentity)?;
+    let customer = auth::find_customer(&state, &contact)
+        .await?
+        .ok_or(ErrorCode::InvalidIdentity)?
+        .id;
     let standing = loyalty::refresh(&state.db, customer, now).await?;
     let tier = &standing.tiers[standing.rank];
     Ok(Json(TierBadge {
