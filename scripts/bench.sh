@@ -301,9 +301,9 @@ PY
   echo "| --- | --- | ---: | ---: | --- |"
   echo "$budget_rows"
   echo
-  echo "Opening a lazy page: the chunks the loader fetches for it (its own and the shared ones it needs), as served; a customer who arrives on that page from outside (a link in a message) downloads the first visit and these:"
+  echo "Opening a lazy page: the chunks the loader fetches for it (its own and the shared ones it needs), as served; a customer who arrives on that page from outside (a link in a message) downloads the first visit and that page's pack, its chunks in one file (one request):"
   echo
-  echo "| lazy page or island | chunks | bytes when opened | first open from outside |"
+  echo "| lazy page or island | chunks | bytes when opened | first visit starting there (its pack) |"
   echo "| --- | ---: | ---: | ---: |"
   python3 scripts/lazy-costs.py dist "$served_br"
   echo

@@ -94,12 +94,18 @@ def main() -> None:
         loader = (tmp / f"{LOADER}.js").read_text()
         entry_points = chunk_sets(loader)
         loader = loader.replace(f'from "./{binary}.js"', f'from "./{stem}.js"')
+        # The portal's route pages hand their chunks over in one pack (write_route_pages); the
+        # widget runs on partners' pages and reads nothing of theirs: it fetches each chunk.
+        packed = binary == "portico"
+        if packed:
+            loader = PACK_READER + loader
         for chunk in chunks:
             name = f"{chunk.stem}-{build_hash}.wasm"
             before = f'fetch(new URL("./{chunk.name}", import.meta.url))'
             # SHA-256: a chunk's hash is in the loader every first visit downloads, and 44
             # characters of base64 do not compress (SHA-384's 64 cost ~16 B more per chunk).
-            after = f'fetch(new URL("./{name}", import.meta.url), {{ integrity: "{sri(staging / name, "sha256")}" }})'
+            fetcher = "__chunk" if packed else "fetch"
+            after = f'{fetcher}(new URL("./{name}", import.meta.url), {{ integrity: "{sri(staging / name, "sha256")}" }})'
             if before not in loader:
                 sys.exit(f"split.py: the loader does not fetch {chunk.name} as expected")
             loader = loader.replace(before, after)
@@ -128,6 +134,34 @@ def main() -> None:
     if binary == "portico":
         write_route_pages(staging, html, entry_points, build_hash)
     print(f"split.py: {len(chunks)} chunks beside {main_wasm.name}")
+
+
+# Prepended to the portal's chunk loader. A route page (write_route_pages) names in
+# `<meta name=portico-pack>` a pack it preloads: the chunks that route needs, end to end, and each
+# one's length. A chunk in the pack is taken from it (the pack was checked against its integrity,
+# so its parts are too); any other chunk, or every chunk when the pack failed, is fetched alone.
+# Twenty small requests cost a phone on a slow network several round trips; one costs one.
+PACK_READER = """const __pack = (() => {
+  const meta = document.querySelector("meta[name=portico-pack]");
+  if (!meta) return undefined;
+  const [href, integrity, ...parts] = meta.content.split(" ");
+  const at = new Map();
+  let end = 0;
+  for (const part of parts) {
+    const [name, length] = part.split(":");
+    at.set(name, [end, (end += Number(length))]);
+  }
+  const bytes = fetch(href, { integrity }).then((r) => (r.ok ? r.arrayBuffer() : undefined), () => undefined);
+  return { at, bytes };
+})();
+function __chunk(url, options) {
+  const range = __pack && __pack.at.get(url.pathname.split("/").pop().split("-")[0]);
+  if (!range) return fetch(url, options);
+  return __pack.bytes.then((bytes) => bytes
+    ? new Response(bytes.slice(...range), { headers: { "content-type": "application/wasm" } })
+    : fetch(url, options));
+}
+"""
 
 
 def chunk_sets(loader: str) -> dict[str, list[str]]:
@@ -160,9 +194,9 @@ def chunk_sets(loader: str) -> dict[str, list[str]]:
 
 def write_route_pages(staging: Path, html: str, entry_points: dict[str, list[str]], build_hash: str) -> None:
     """A copy of index.html per lazy route of the portal (src/lib.rs: `path!("...")` with
-    `Lazy::<NameRoute>`) that also preloads that route's chunks, so a visit that starts on it
-    fetches them beside the main module instead of after it; `routes.json` lists which page
-    serves which route, for the server."""
+    `Lazy::<NameRoute>`) that also preloads that route's chunks as one pack (PACK_READER), so a
+    visit that starts on it fetches them beside the main module, in one request, instead of after
+    it; `routes.json` lists which page serves which route, for the server."""
     routes = re.findall(r'path!\("([^"]+)"\)\s+view=\{Lazy::<(\w+)>::new\(\)\}', (ROOT / "src/lib.rs").read_text())
     if not routes:
         sys.exit("split.py: no lazy route found in src/lib.rs (its shape changed?)")
@@ -172,13 +206,16 @@ def write_route_pages(staging: Path, html: str, entry_points: dict[str, list[str
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", view).lower()
         (files,) = [f for name, f in entry_points.items()
                     if re.fullmatch(rf"__wasm_split_load___{snake}_view_\d+", name)]
-        links = "".join(
-            f'<link as=fetch crossorigin href=/{Path(f).stem}-{build_hash}.wasm '
-            f'integrity={sri(staging / f"{Path(f).stem}-{build_hash}.wasm", "sha256")} rel=preload>'
-            for f in files
-        )
-        page = "routes/" + (path.strip("/").replace(":", "").replace("/", "-") or "index") + ".html"
-        (staging / page).write_text(html.replace("</head>", links + "</head>", 1))
+        slug = path.strip("/").replace(":", "").replace("/", "-") or "index"
+        parts = [(Path(f).stem, (staging / f"{Path(f).stem}-{build_hash}.wasm").read_bytes()) for f in files]
+        pack = staging / f"pack_{slug.replace('-', '_')}-{build_hash}.bin"
+        pack.write_bytes(b"".join(bytes_ for _, bytes_ in parts))
+        integrity = sri(pack, "sha256")
+        contents = " ".join(f"{name}:{len(bytes_)}" for name, bytes_ in parts)
+        head = (f'<link as=fetch crossorigin href=/{pack.name} integrity={integrity} rel=preload>'
+                f'<meta content="/{pack.name} {integrity} {contents}" name=portico-pack>')
+        page = f"routes/{slug}.html"
+        (staging / page).write_text(html.replace("</head>", head + "</head>", 1))
         table.append({"path": path, "page": page})
     (staging / "routes.json").write_text(json.dumps(table, indent=1) + "\n")
 

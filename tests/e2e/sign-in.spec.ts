@@ -85,3 +85,34 @@ test('signing out and in again on the same page works', async ({ page, t }) => {
   await expect(page).toHaveURL(/\/orders$/);
   await expect(page.getByText(t('nav.hello', { name: '陈杰' }))).toBeVisible();
 });
+
+// A first visit to a lazy page gets that page's chunks in one pack beside the main module
+// (scripts/split.py): one request, not one per chunk, and the page works from it.
+test('a first visit to the sign-in page fetches its chunks as one pack', async ({ page, t }) => {
+  const wasm: string[] = [];
+  page.on('request', (request) => {
+    const file = new URL(request.url()).pathname.slice(1);
+    if (/^(pack_|chunk_|split_)/.test(file)) wasm.push(file);
+  });
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { name: t('sign_in.title'), level: 1 })).toBeVisible();
+  await page.getByLabel(t('sign_in.contact_label')).fill(DEMO.li);
+  await page.getByRole('button', { name: t('sign_in.send_code') }).click();
+  await expect(page.getByText(t('sign_in.sent_to', { to: 'l***@example.com' }))).toBeVisible();
+  expect(wasm).toEqual([expect.stringMatching(/^pack_sign_in-[0-9a-f]{16}\.bin$/)]);
+});
+
+test('when the pack cannot be had, the sign-in page fetches its chunks one by one', async ({ page, t }) => {
+  await page.route(/\/pack_[^/]+\.bin$/, (route) => route.fulfill({ status: 503, body: '' }));
+  const chunks: string[] = [];
+  page.on('request', (request) => {
+    const file = new URL(request.url()).pathname.slice(1);
+    if (/^(chunk_|split_)/.test(file)) chunks.push(file);
+  });
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { name: t('sign_in.title'), level: 1 })).toBeVisible();
+  await page.getByLabel(t('sign_in.contact_label')).fill(DEMO.li);
+  await page.getByRole('button', { name: t('sign_in.send_code') }).click();
+  await expect(page.getByText(t('sign_in.sent_to', { to: 'l***@example.com' }))).toBeVisible();
+  expect(chunks).toContainEqual(expect.stringMatching(/^split___sign_in_route_view_/));
+});

@@ -70,8 +70,8 @@ pub async fn app_files(State(state): State<AppState>, request: Request) -> Respo
 }
 
 /// The build's copies of index.html per lazy route (`dist/routes.json`, written by
-/// scripts/split.py): each also preloads its route's wasm chunks, so a first visit to
-/// `/sign-in` fetches them beside the main module rather than after it has started.
+/// scripts/split.py): each also preloads its route's wasm chunks (in one pack), so a first visit
+/// to `/sign-in` fetches them beside the main module rather than after it has started.
 #[derive(Debug, Default)]
 pub struct RoutePages(Vec<(Vec<Option<String>>, String)>);
 
