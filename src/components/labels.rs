@@ -180,9 +180,13 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         ErrorCode::ReasonNotOffered => td_string!(locale, errors.reason_not_offered),
         ErrorCode::LinkExpired => td_string!(locale, survey.expired_body),
         ErrorCode::SurveyClosed => td_string!(locale, errors.survey_closed),
-        ErrorCode::InvalidAnswer | ErrorCode::ResponseIdReused => {
-            td_string!(locale, errors.bad_request)
-        }
+        // Staff codes: the portal never signs staff in.
+        ErrorCode::InvalidAnswer
+        | ErrorCode::ResponseIdReused
+        | ErrorCode::InvalidCredentials
+        | ErrorCode::WeakPassword
+        | ErrorCode::StaffExists
+        | ErrorCode::LastAdmin => td_string!(locale, errors.bad_request),
     }
     .to_string()
 }

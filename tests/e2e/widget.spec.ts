@@ -132,6 +132,25 @@ test('feedback from the partner page arrives once, also when it was written offl
   expect(kept).toEqual([]);
 });
 
+test('while a section is still on its way, the panel says so, and then shows it', async ({ page, w }) => {
+  // The feedback form's chunk is held back until the test lets it go.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/widget\/split_feedback_view_[^/]+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await openPartnerPage(page);
+  await launcher(page, w).click();
+  const dialog = panel(page, w);
+  await section(dialog, w, 'nav.feedback').click();
+  await expect(dialog.getByRole('status')).toHaveText(w('panel.loading'));
+  await expectAccessible(page);
+  release();
+  await expect(dialog.getByRole('button', { name: w('feedback.submit'), exact: true })).toBeVisible();
+  await expect(dialog.getByText(w('panel.loading'))).toBeHidden();
+});
+
 test('feedback written offline on a visit that ended is sent at the next visit, before anything is opened', async ({ page, context, w }) => {
   await openPartnerPage(page);
   await launcher(page, w).click();
@@ -191,6 +210,52 @@ test('a visitor answers the survey the partner page passes, each answer saved as
   const stored = await (await page.request.get(`/api/surveys/${token}`)).json();
   expect(stored.response.finished_at).toBeTruthy();
   expect(stored.response.answers[0].value).toEqual({ score: 9 });
+});
+
+test("a visitor answers the partner's own survey, anonymously, and a later visit continues it", async ({ page, w }) => {
+  const key = 'pk_demo_partner_0001';
+  const settings = await (await page.request.get(`/api/widget/${key}`, { headers: { Origin: new URL(partner).origin } })).json();
+  expect(settings.active_survey).toBe(true);
+  const saves: number[] = [];
+  page.on('response', (response) => {
+    if (response.url().endsWith('/survey/response') && response.request().method() === 'PUT') saves.push(response.status());
+  });
+  await openPartnerPage(page);
+  await launcher(page, w).click();
+  const dialog = panel(page, w);
+  await section(dialog, w, 'nav.survey').click();
+  const title = w('survey.title_partner').replace('[partner]', settings.partner);
+  await expect(dialog.getByRole('heading', { name: title })).toBeVisible();
+  await expect(dialog.getByText(w('survey.about_partner'))).toBeVisible();
+  // The demo partner asks NPS (0-10): a detractor's 3, saved as it is given.
+  await dialog.getByRole('radio', { name: '3', exact: true }).check();
+  await expect.poll(() => saves).toEqual([200]);
+  await expectAccessible(page);
+
+  // The next visit continues the same response: the score is there, then it is finished.
+  await openPartnerPage(page);
+  await launcher(page, w).click();
+  await section(dialog, w, 'nav.survey').click();
+  await expect(dialog.getByRole('radio', { name: '3', exact: true })).toBeChecked();
+  await dialog.getByRole('button', { name: w('survey.finish') }).click();
+  await expect(dialog.getByText(w('survey.thanks'))).toBeVisible();
+  // Nobody can be called back: no promise of a call.
+  await expect(dialog.getByText(w('survey.follow_up'))).toHaveCount(0);
+  expect(saves).toEqual([200, 200]);
+
+  // What the service kept, read with the id the visitor's browser kept: one finished response.
+  const id = await page.evaluate((k) => localStorage.getItem(`portico-widget:survey:${k}`), key);
+  const stored = await (
+    await page.request.get(`/api/widget/${key}/survey?response=${id}`, { headers: { Origin: new URL(partner).origin } })
+  ).json();
+  expect(stored.response.finished_at).toBeTruthy();
+  expect(stored.response.answers).toEqual([{ question: 'score', value: { score: 3 } }]);
+  // A visit after finishing says thanks instead of asking again.
+  await openPartnerPage(page);
+  await launcher(page, w).click();
+  await section(dialog, w, 'nav.survey').click();
+  await expect(dialog.getByText(w('survey.thanks'))).toBeVisible();
+  await expectAccessible(page);
 });
 
 test('the tier badge shows for a token the partner signed, and not for a forged one', async ({ page, w, lang }) => {

@@ -9,7 +9,7 @@ use crate::locale::{self, fill, i18n::*};
 use crate::lookup::LookupForm;
 use crate::settings::{identity, survey_token, Embed};
 use crate::style;
-use crate::survey::survey_view;
+use crate::survey::{survey_view, SurveySource};
 use leptos::prelude::*;
 use portico_api::{paths, IdentityProof, TierBadge, WidgetFeature, WidgetSettings};
 use portico_client::ApiError;
@@ -73,21 +73,38 @@ pub fn inline(embed: Embed, feature: &str) {
 /// What a feature draws, in the language chosen. The lookup is in the first download (most
 /// panels open on it); feedback and the survey are chunks of their own, fetched when shown (as a
 /// chunk the lookup cost more). A kept message does not wait for its chunk: see `crate::resend`.
-fn feature_view(embed: &Embed, feature: WidgetFeature, locale: Locale) -> AnyView {
+fn feature_view(
+    embed: &Embed,
+    settings: &WidgetSettings,
+    feature: WidgetFeature,
+    locale: Locale,
+) -> AnyView {
     let embed = embed.clone();
-    match feature {
-        WidgetFeature::Lookup => view! { <LookupForm embed locale/> }.into_any(),
+    let chunk = match feature {
+        WidgetFeature::Lookup => return view! { <LookupForm embed locale/> }.into_any(),
         WidgetFeature::Feedback => {
             Suspend::new(async move { feedback_view(embed, locale).await }).into_any()
         }
-        WidgetFeature::Survey => match survey_token().get() {
-            Some(token) => {
-                Suspend::new(async move { survey_view(embed, locale, token).await }).into_any()
-            }
-            None => ().into_any(),
-        },
-        WidgetFeature::TierBadge => ().into_any(),
+        WidgetFeature::Survey => {
+            let source = match survey_token().get() {
+                Some(token) => SurveySource::Invitation(token),
+                None if settings.active_survey => SurveySource::Partner(settings.partner.clone()),
+                None => return ().into_any(),
+            };
+            Suspend::new(async move { survey_view(embed, locale, source).await }).into_any()
+        }
+        WidgetFeature::TierBadge => return ().into_any(),
+    };
+    // Said while the section's chunk is on its way (the first time it is opened): the words
+    // follow where the chunk's view will be, and the stylesheet hides them once it is there
+    // (`* + .chunk-wait`), which costs far less than a `<Suspense>` (3.7 KB measured).
+    view! {
+        <div class="feature">
+            {chunk}
+            <p class="loading chunk-wait" role="status">{td_string!(locale, panel.loading)}</p>
+        </div>
     }
+    .into_any()
 }
 
 fn feature_label(locale: Locale, feature: WidgetFeature) -> &'static str {
@@ -100,8 +117,9 @@ fn feature_label(locale: Locale, feature: WidgetFeature) -> &'static str {
 }
 
 /// The features a visitor chooses between in the panel: not the badge, and a survey only once
-/// the page passed an invitation.
-fn sections(settings: &WidgetSettings, survey: bool) -> Vec<WidgetFeature> {
+/// the page passed an invitation or when the partner runs one of its own.
+fn sections(settings: &WidgetSettings, invited: bool) -> Vec<WidgetFeature> {
+    let survey = invited || settings.active_survey;
     settings
         .features
         .iter()
@@ -193,7 +211,7 @@ fn Panel(embed: Embed, shown: RwSignal<Option<WidgetFeature>>) -> impl IntoView 
                                     </button>
                                 }).collect_view()}
                             </nav>
-                            {current.map(|feature| feature_view(&embed, feature, locale))}
+                            {current.map(|feature| feature_view(&embed, &settings, feature, locale))}
                             <p class="portal-link">
                                 <a href=embed.portal_url("/") target="_blank" rel="noopener noreferrer">
                                     {td_string!(locale, panel.portal)}
@@ -273,7 +291,7 @@ fn Inline(embed: Embed, feature: WidgetFeature) -> impl IntoView {
             Some(Ok(settings)) => {
                 let locale = locale::choose(asked, &settings.default_locale);
                 let body = if settings.features.contains(&feature) {
-                    feature_view(&embed, feature, locale)
+                    feature_view(&embed, &settings, feature, locale)
                 } else {
                     view! { <p class="error" role="alert">{td_string!(locale, errors.not_available)}</p> }.into_any()
                 };

@@ -1,5 +1,6 @@
 //! A survey on the partner's page: the partner passes the token of the visitor's invitation
-//! (`Portico.survey(token)`), and the widget draws its questions — the same question pieces as
+//! (`Portico.survey(token)`), or else the partner's own survey for every visitor is shown
+//! (nobody known; the visitor's browser keeps its response's id), and the widget draws its questions — the same question pieces as
 //! the portal's survey page (`portico_ui::survey`) — saving each answer as it is given. The link
 //! is the right to answer: no sign-in, no cookie.
 
@@ -9,10 +10,10 @@ use crate::locale::i18n::*;
 use crate::settings::Embed;
 use leptos::prelude::*;
 use portico_api::{
-    paths, Answer, AnswerError, AnswerValue, ErrorCode, ResponseId, SurveyAnswers,
-    SurveyInvitation, SurveyResponse, Touchpoint,
+    paths, Answer, AnswerError, AnswerValue, ErrorCode, PartnerSurvey, ResponseId, Survey,
+    SurveyAnswers, SurveyInvitation, SurveyResponse, Touchpoint,
 };
-use portico_client::idempotency_key;
+use portico_client::{idempotency_key, Endpoint};
 use portico_ui::survey::{question, QuestionWords};
 
 fn words(locale: Locale) -> QuestionWords {
@@ -36,25 +37,105 @@ fn words(locale: Locale) -> QuestionWords {
     }
 }
 
-/// The survey, a chunk of its own (`#[lazy]`): fetched when a partner page passes one.
+/// Which survey the section draws.
+#[derive(Clone)]
+pub enum SurveySource {
+    /// The visitor's invitation, by its link's token (`Portico.survey(token)`).
+    Invitation(String),
+    /// The partner's own survey for every visitor (named by the partner's name): nobody is
+    /// known; the visitor's browser keeps its response's id, to continue it on a later visit.
+    Partner(String),
+}
+
+/// The survey, a chunk of its own (`#[lazy]`): fetched when the section is first shown.
 #[cfg(not(test))]
 #[leptos::lazy]
-pub fn survey_view(embed: Embed, locale: Locale, token: String) -> AnyView {
-    view! { <SurveySection embed locale token/> }.into_any()
+pub fn survey_view(embed: Embed, locale: Locale, source: SurveySource) -> AnyView {
+    view! { <SurveySection embed locale source/> }.into_any()
 }
 
 /// Unit tests run the wasm as linked, never split: no chunk to fetch, the survey is right here.
 #[cfg(test)]
-pub async fn survey_view(embed: Embed, locale: Locale, token: String) -> AnyView {
-    view! { <SurveySection embed locale token/> }.into_any()
+pub async fn survey_view(embed: Embed, locale: Locale, source: SurveySource) -> AnyView {
+    view! { <SurveySection embed locale source/> }.into_any()
+}
+
+/// Where the id of a visitor's response to the partner's survey is kept.
+fn kept_id_key(partner: &str) -> String {
+    format!("portico-widget:survey:{partner}")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// What the form needs, whichever survey it is.
+struct Opened {
+    survey: Survey,
+    title: String,
+    about: String,
+    response: Option<SurveyResponse>,
+    save_to: Endpoint,
+    /// Where to keep a new response's id (the partner's survey), if anywhere.
+    keep_id: Option<String>,
 }
 
 #[component]
-pub fn SurveySection(embed: Embed, locale: Locale, token: String) -> impl IntoView {
-    let invitation = Call::<SurveyInvitation>::load(
-        embed.endpoint(&paths::widget_survey(embed.partner, &token)),
-    );
-    move || match invitation.get() {
+pub fn SurveySection(embed: Embed, locale: Locale, source: SurveySource) -> impl IntoView {
+    match source {
+        SurveySource::Invitation(token) => {
+            let invitation = Call::<SurveyInvitation>::load(
+                embed.endpoint(&paths::widget_survey(embed.partner, &token)),
+            );
+            let save_to = embed.endpoint(&paths::widget_survey_response(embed.partner, &token));
+            let open = move |found: SurveyInvitation| {
+                let title = match found.about.touchpoint {
+                    Touchpoint::Delivery => td_string!(locale, survey.title_delivery),
+                    Touchpoint::Return => td_string!(locale, survey.title_return),
+                    Touchpoint::Support => td_string!(locale, survey.title_support),
+                };
+                Opened {
+                    survey: found.survey,
+                    title: title.to_string(),
+                    about: fill(td_string!(locale, survey.about), &found.about.reference),
+                    response: found.response,
+                    save_to: save_to.clone(),
+                    keep_id: None,
+                }
+            };
+            opened_view(locale, invitation, open).into_any()
+        }
+        SurveySource::Partner(name) => {
+            let key = kept_id_key(embed.partner);
+            let kept = storage()
+                .and_then(|s| s.get_item(&key).ok().flatten())
+                .filter(|id| ResponseId::from_wire(id).is_some());
+            let mut path = paths::widget_partner_survey(embed.partner);
+            if let Some(id) = &kept {
+                path = format!("{path}?response={id}");
+            }
+            let found = Call::<PartnerSurvey>::load(embed.endpoint(&path));
+            let save_to = embed.endpoint(&paths::widget_partner_survey_response(embed.partner));
+            let open = move |found: PartnerSurvey| Opened {
+                survey: found.survey,
+                title: fill(td_string!(locale, survey.title_partner), &name),
+                about: td_string!(locale, survey.about_partner).to_string(),
+                response: found.response,
+                save_to: save_to.clone(),
+                keep_id: Some(key.clone()),
+            };
+            opened_view(locale, found, open).into_any()
+        }
+    }
+}
+
+/// The survey once read (`open` says what of it the form shows), or why it cannot be answered.
+fn opened_view<T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static>(
+    locale: Locale,
+    call: Call<T>,
+    open: impl Fn(T) -> Opened + Send + Sync + 'static,
+) -> impl IntoView {
+    move || match call.get() {
         None => view! { <p class="loading" role="status">{td_string!(locale, panel.loading)}</p> }
             .into_any(),
         Some(Err(error)) => {
@@ -65,26 +146,20 @@ pub fn SurveySection(embed: Embed, locale: Locale, token: String) -> impl IntoVi
             };
             view! { <p class="error" role="alert">{message}</p> }.into_any()
         }
-        Some(Ok(found)) => view! {
-            <SurveyForm embed=embed.clone() locale token=token.clone() found/>
-        }
-        .into_any(),
+        Some(Ok(found)) => view! { <SurveyForm locale opened=open(found)/> }.into_any(),
     }
 }
 
 #[component]
-fn SurveyForm(
-    embed: Embed,
-    locale: Locale,
-    token: String,
-    found: SurveyInvitation,
-) -> impl IntoView {
-    let SurveyInvitation {
+fn SurveyForm(locale: Locale, opened: Opened) -> impl IntoView {
+    let Opened {
         survey,
+        title,
         about,
         response,
-        ..
-    } = found;
+        save_to: endpoint,
+        keep_id,
+    } = opened;
     let done_before = response.as_ref().is_some_and(|r| r.finished_at.is_some());
     let answers = RwSignal::new(
         response
@@ -92,13 +167,18 @@ fn SurveyForm(
             .map(|r| r.answers.clone())
             .unwrap_or_default(),
     );
-    // The response's id is made here, once, unless the service already has one.
+    // The response's id is made here, once, unless the service already has one; for the
+    // partner's survey it is kept, so that a later visit continues this response.
     let response_id = StoredValue::new(response.map(|r| r.response_id).unwrap_or_else(|| {
-        ResponseId::from_wire(&idempotency_key()).expect("32 hex digits are a response id")
+        let id =
+            ResponseId::from_wire(&idempotency_key()).expect("32 hex digits are a response id");
+        if let (Some(key), Some(storage)) = (&keep_id, storage()) {
+            let _ = storage.set_item(key, id.as_str());
+        }
+        id
     }));
     let missing = RwSignal::new(None::<String>);
     let saved = Call::<SurveyResponse>::new();
-    let endpoint = embed.endpoint(&paths::widget_survey_response(embed.partner, &token));
     let save = {
         let endpoint = endpoint.clone();
         move |finished: bool| {
@@ -142,12 +222,6 @@ fn SurveyForm(
             _ => save(true),
         }
     };
-    let title = match about.touchpoint {
-        Touchpoint::Delivery => td_string!(locale, survey.title_delivery),
-        Touchpoint::Return => td_string!(locale, survey.title_return),
-        Touchpoint::Support => td_string!(locale, survey.title_support),
-    };
-    let reference = about.reference.clone();
     let words = Signal::stored(words(locale));
     let questions = survey.with_value(|s| s.questions.clone());
     let form = view! {
@@ -174,7 +248,7 @@ fn SurveyForm(
     view! {
         <section class="survey-section" aria-labelledby="portico-survey-title">
             <h3 id="portico-survey-title">{title}</h3>
-            <p class="hint">{fill(td_string!(locale, survey.about), &reference)}</p>
+            <p class="hint">{about}</p>
             <div hidden=finished>{form}</div>
             {move || finished().then(|| view! {
                 <div class="thanks" role="status">

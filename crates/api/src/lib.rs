@@ -17,6 +17,7 @@ mod loyalty;
 mod orders;
 mod problem;
 mod returns;
+mod staff;
 mod surveys;
 mod values;
 mod widget;
@@ -28,6 +29,7 @@ pub use loyalty::*;
 pub use orders::*;
 pub use problem::*;
 pub use returns::*;
+pub use staff::*;
 pub use surveys::*;
 pub use values::*;
 pub use widget::*;
@@ -103,6 +105,17 @@ pub mod paths {
     /// `/api/widget/{key}/surveys/{token}/response`: saves the widget's answers so far.
     pub fn widget_survey_response(key: &str, token: &str) -> String {
         format!("{WIDGET}/{key}/surveys/{token}/response")
+    }
+
+    /// `/api/widget/{key}/survey`: the partner's active survey (`?response=ID`: with the
+    /// visitor's response so far).
+    pub fn widget_partner_survey(key: &str) -> String {
+        format!("{WIDGET}/{key}/survey")
+    }
+
+    /// `/api/widget/{key}/survey/response`: saves a visitor's answers to the partner's survey.
+    pub fn widget_partner_survey_response(key: &str) -> String {
+        format!("{WIDGET}/{key}/survey/response")
     }
 
     /// `/api/orders/{number}`

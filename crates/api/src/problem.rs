@@ -30,7 +30,8 @@ pub enum ErrorCode {
     OrderNotFound,
     /// A feature switched off in this deployment (e.g. the demo outbox).
     Disabled,
-    /// A write that did not come from this site (its `Origin` is another one).
+    /// A write that did not come from this site (its `Origin` is another one, or a staff write
+    /// without its session's CSRF token), or a staff role that may not do this.
     Forbidden,
     /// The service took too long or is overloaded; the request may be retried.
     Unavailable,
@@ -69,6 +70,15 @@ pub enum ErrorCode {
     /// An identity token that is forged, expired, lives longer than 24 hours, or names no
     /// customer (the widget's tier badge).
     InvalidIdentity,
+    /// A staff sign-in with an email and password that do not match an enabled account (the
+    /// two are never told apart).
+    InvalidCredentials,
+    /// A staff password shorter than 12 characters (or longer than 128).
+    WeakPassword,
+    /// A staff account with this email exists already.
+    StaffExists,
+    /// The change would leave no enabled admin.
+    LastAdmin,
     /// The service failed; the request may be retried.
     Internal,
 }

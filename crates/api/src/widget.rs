@@ -5,7 +5,7 @@
 //! order number with its email or phone, a survey link, or an identity token the partner's own
 //! backend signed for them).
 
-use crate::Localized;
+use crate::{Localized, Survey, SurveyResponse};
 use serde::{Deserialize, Serialize};
 
 /// What a partner's widget offers; each is switched on per partner.
@@ -17,7 +17,8 @@ pub enum WidgetFeature {
     Lookup,
     /// A message with a category, an optional 1-5 rating and text.
     Feedback,
-    /// A survey the partner page passes by its invitation link's token.
+    /// A survey: the one the partner page passes by its invitation link's token, or else the
+    /// partner's own active survey, open to any visitor of its pages.
     Survey,
     /// The visitor's tier, once the partner's backend vouches for who they are.
     TierBadge,
@@ -58,6 +59,20 @@ pub struct WidgetSettings {
     pub accent: String,
     /// `zh-CN` or `en`: used when neither the page (`data-locale`) nor the browser says.
     pub default_locale: String,
+    /// Whether the partner runs a survey of its own for every visitor (`GET .../survey`).
+    #[serde(default)]
+    pub active_survey: bool,
+}
+
+/// `GET /api/widget/{key}/survey`: the partner's active survey, answered by visitors nobody
+/// knows. The visitor's browser keeps the id it made for its response; with it
+/// (`?response=ID`) comes the response so far, so a visitor who comes back continues it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerSurvey {
+    pub survey: Survey,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<SurveyResponse>,
 }
 
 /// `POST /api/widget/{key}/identity`: an identity token the partner's backend made for the

@@ -39,14 +39,17 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::PickupSlotUnavailable
         | ErrorCode::ExchangeNotOffered
         | ErrorCode::ReasonNotOffered
-        | ErrorCode::InvalidAnswer => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::InvalidAnswer
+        | ErrorCode::WeakPassword => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
         | ErrorCode::CodeExpired
         | ErrorCode::TooManyAttempts => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::Unauthorized | ErrorCode::InvalidIdentity => StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthorized | ErrorCode::InvalidIdentity | ErrorCode::InvalidCredentials => {
+            StatusCode::UNAUTHORIZED
+        }
         ErrorCode::NotFound | ErrorCode::OrderNotFound | ErrorCode::Disabled => {
             StatusCode::NOT_FOUND
         }
@@ -55,7 +58,9 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::PickupSlotFull
         | ErrorCode::OutOfStock
         | ErrorCode::SurveyClosed
-        | ErrorCode::ResponseIdReused => StatusCode::CONFLICT,
+        | ErrorCode::ResponseIdReused
+        | ErrorCode::StaffExists
+        | ErrorCode::LastAdmin => StatusCode::CONFLICT,
         ErrorCode::LinkExpired => StatusCode::GONE,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,7 +80,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::NotFound => "Not found",
         ErrorCode::OrderNotFound => "No order matches these details",
         ErrorCode::Disabled => "Not enabled in this deployment",
-        ErrorCode::Forbidden => "Not allowed from another site",
+        ErrorCode::Forbidden => "Not allowed",
         ErrorCode::Unavailable => "Service unavailable",
         ErrorCode::Internal => "Internal error",
         ErrorCode::IdempotencyKeyRequired => "An Idempotency-Key header is required",
@@ -93,6 +98,10 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::InvalidAnswer => "An answer does not fit its question",
         ErrorCode::ResponseIdReused => "This response id was used for something else",
         ErrorCode::InvalidIdentity => "The identity token is not valid",
+        ErrorCode::InvalidCredentials => "Wrong email or password",
+        ErrorCode::WeakPassword => "A staff password is 12 to 128 characters",
+        ErrorCode::StaffExists => "A staff account with this email exists",
+        ErrorCode::LastAdmin => "This would leave no enabled admin",
     }
 }
 

@@ -18,6 +18,7 @@ pub mod rate_limit;
 pub mod returns;
 pub mod seed;
 pub mod serve;
+pub mod staff;
 pub mod state;
 pub mod surveys;
 pub mod web;
@@ -26,7 +27,7 @@ pub mod widget;
 pub use state::{build_state, AppState};
 
 use axum::middleware::from_fn_with_state;
-use axum::routing::{any, get, post, put};
+use axum::routing::{any, get, patch, post, put};
 use axum::Router;
 use portico_api::paths;
 use std::sync::Arc;
@@ -61,6 +62,14 @@ fn widget_api(state: &AppState) -> Router<AppState> {
         .route(
             "/api/widget/{key}/surveys/{token}/response",
             put(widget::save_survey).options(preflight),
+        )
+        .route(
+            "/api/widget/{key}/survey",
+            get(widget::partner_survey).options(preflight),
+        )
+        .route(
+            "/api/widget/{key}/survey/response",
+            put(widget::save_partner_survey).options(preflight),
         )
         .layer(from_fn_with_state(state.clone(), widget::guard))
 }
@@ -111,6 +120,19 @@ pub fn app(state: AppState) -> Router {
             "/api/dev/survey-invitations",
             post(surveys::demo_invitation),
         )
+        .route("/api/staff/sign-in", post(staff::sign_in))
+        .route("/api/staff/session", get(staff::session))
+        .route("/api/staff/sign-out", post(staff::sign_out))
+        .route(
+            "/api/staff/sign-out-everywhere",
+            post(staff::sign_out_everywhere),
+        )
+        .route(
+            "/api/staff/accounts",
+            get(staff::accounts::list).post(staff::accounts::add),
+        )
+        .route("/api/staff/accounts/{id}", patch(staff::accounts::change))
+        .route("/api/staff/audit", get(staff::audit::list))
         .merge(widget_api(&state))
         .route(paths::OPENAPI, get(openapi::document))
         .route("/api/{*rest}", any(error::api_not_found))

@@ -56,6 +56,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 customer.email, customer.name, customer.tier
             );
         }
+        println!("  Staff sign-ins (email and password; the staff API is under /api/staff/):");
+        for (email, name, role, password) in portico_server::staff::DEMO_STAFF {
+            println!("    {email:<24} {password:<24} {name} ({})", role.as_str());
+        }
     }
     if let Some(addr) = config.partner_demo_addr.filter(|_| config.demo) {
         let page = tokio::net::TcpListener::bind(addr).await?;

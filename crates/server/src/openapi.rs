@@ -57,6 +57,16 @@ use utoipa::{Modify, OpenApi};
         crate::widget::identify,
         crate::widget::survey,
         crate::widget::save_survey,
+        crate::widget::partner_survey,
+        crate::widget::save_partner_survey,
+        crate::staff::sign_in,
+        crate::staff::session,
+        crate::staff::sign_out,
+        crate::staff::sign_out_everywhere,
+        crate::staff::accounts::list,
+        crate::staff::accounts::add,
+        crate::staff::accounts::change,
+        crate::staff::audit::list,
         crate::dev::outbox,
         crate::dev::advance,
         crate::surveys::demo_invitation,
@@ -68,6 +78,7 @@ pub struct ApiDoc;
 
 /// The cookie name the committed document carries (plain http, as `make run`).
 const DEFAULT_COOKIE: &str = "portico_session";
+const DEFAULT_STAFF_COOKIE: &str = "portico_staff";
 
 struct WireTruths;
 
@@ -80,6 +91,15 @@ impl Modify for WireTruths {
                 DEFAULT_COOKIE,
                 "The session cookie set by sign-in or a guest lookup (HttpOnly). Over https it \
                  is `__Host-portico_session`.",
+            ))),
+        );
+        components.add_security_scheme(
+            "staff_session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                DEFAULT_STAFF_COOKIE,
+                "The staff session cookie set by staff sign-in (HttpOnly, SameSite=Strict, 8 \
+                 hours). Over https it is `__Host-portico_staff`. Staff writes also carry the \
+                 session's CSRF token in `X-CSRF-Token`.",
             ))),
         );
         bounds_the_types_leave_out(doc);
@@ -144,12 +164,16 @@ fn problem_response(status: &str) -> Response {
              (`idempotency_key_required`)."
         }
         "401" => {
-            "A session is needed (`unauthorized`), or the widget's identity token is forged, \
-             expired, lives longer than 24 hours or names nobody (`invalid_identity`)."
+            "A session is needed (`unauthorized`; on the staff API a staff session, which a \
+             customer's is not), or the widget's identity token is forged, expired, lives \
+             longer than 24 hours or names nobody (`invalid_identity`), or a staff sign-in's \
+             email and password match no enabled account (`invalid_credentials`)."
         }
         "403" => {
             "A write from a browser on another site (`forbidden`); on the widget's API, a page \
-             origin (`Origin`) that is not one of the partner's, or none (`forbidden`)."
+             origin (`Origin`) that is not one of the partner's, or none (`forbidden`); on the \
+             staff API, a write without the session's `X-CSRF-Token`, or a role that may not do \
+             this (`forbidden`)."
         }
         "404" => "Nothing here, or nothing this caller may see; the two are never told apart.",
         "409" => {
@@ -157,7 +181,8 @@ fn problem_response(status: &str) -> Response {
              the pickup slot asked for is fully booked (`pickup_slot_full`), or the variant asked \
              for in exchange has too few units in stock (`out_of_stock`); a survey finished more \
              than 24 hours ago (`survey_closed`); a response or feedback id already used for \
-             another link or another message (`response_id_reused`)."
+             another link or another message (`response_id_reused`); a staff email already \
+             used (`staff_exists`), or a change that would leave no enabled admin (`last_admin`)."
         }
         "410" => "The link worked once and has expired (`link_expired`).",
         "413" => "The body is larger than 2 MB (`bad_request`).",
@@ -168,7 +193,7 @@ fn problem_response(status: &str) -> Response {
              `too_many_attempts`, `not_returnable` with the line and why in `detail`, \
              `idempotency_key_reused`, `pickup_slot_required`, `pickup_slot_unavailable`, \
              `exchange_not_offered` with the line and why in `detail`, `invalid_answer` with \
-             the question in `detail`)."
+             the question in `detail`, `weak_password`: a staff password of 12 to 128 characters)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "500" => {
@@ -210,11 +235,14 @@ pub fn json() -> String {
 /// The served document names the session cookie this deployment really uses.
 pub async fn document(State(state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
-    let name = session_cookie(&state.config);
-    if name != DEFAULT_COOKIE {
-        if let Some(components) = doc.components.as_mut() {
+    let names = [
+        ("session", session_cookie(&state.config)),
+        ("staff_session", crate::staff::staff_cookie(&state.config)),
+    ];
+    if let Some(components) = doc.components.as_mut() {
+        for (scheme, name) in names {
             if let Some(SecurityScheme::ApiKey(ApiKey::Cookie(value))) =
-                components.security_schemes.get_mut("session")
+                components.security_schemes.get_mut(scheme)
             {
                 value.name = name.to_string();
             }

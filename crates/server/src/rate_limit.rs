@@ -108,6 +108,26 @@ pub const WIDGET_PER_PARTNER: Rule = Rule {
     window_secs: 10 * 60,
 };
 
+/// Staff sign-ins tried for one email from one client address: a few typos, then a pause.
+pub const STAFF_SIGN_IN_PER_REQUESTER: Rule = Rule {
+    name: "staff-sign-in-requester",
+    limit: 10,
+    window_secs: 15 * 60,
+};
+/// Staff sign-ins tried by one client address, for any emails.
+pub const STAFF_SIGN_IN_PER_IP: Rule = Rule {
+    name: "staff-sign-in-ip",
+    limit: 30,
+    window_secs: 15 * 60,
+};
+/// Staff sign-ins tried for one email from anywhere: what keeps a password from being guessed
+/// from many machines (the owner waits at most a window).
+pub const STAFF_SIGN_IN_PER_EMAIL: Rule = Rule {
+    name: "staff-sign-in-email",
+    limit: 30,
+    window_secs: 15 * 60,
+};
+
 /// Counts one hit of `rule` for `key`; a full window is a 429 saying when to come back.
 pub fn limit(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
     state

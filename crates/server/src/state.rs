@@ -46,6 +46,9 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     surveys::demo::seed_if_empty(&db, clock.now()).await?;
     if config.demo {
         widget::seed_demo_partner(&db, config.partner_demo_addr).await?;
+        crate::staff::seed_demo_staff(&db, clock.now())
+            .await
+            .map_err(|error| sqlx::Error::Configuration(error.to_string().into()))?;
     }
     let drop_off_key: Arc<str> = db::server_key(&db, "drop_off").await?.into();
     returns::drop_off::backfill_codes(&db, &drop_off_key).await?;

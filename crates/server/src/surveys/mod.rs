@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use definitions::{detractor, scale_of, survey_for};
 use portico_api::{
-    Answer, AnswerError, AnswerValue, ErrorCode, ResponseId, Survey, SurveyAnswers,
+    Answer, AnswerError, AnswerValue, ErrorCode, PartnerSurvey, ResponseId, Survey, SurveyAnswers,
     SurveyInvitation, SurveyResponse, SurveySubject, Touchpoint,
 };
 use serde::{Deserialize, Serialize};
@@ -197,18 +197,65 @@ async fn stored_answers(
     Ok(answers)
 }
 
-/// The response to invitation `invitation` as the contract shows it, if there is one.
+/// Whose a response is: an invitation's (a customer's survey link) or a partner's active
+/// survey's (a visitor of its pages, nobody known).
+#[derive(Debug, Clone, Copy)]
+pub enum Owner {
+    Invitation { id: i64, customer: i64 },
+    Partner(i64),
+}
+
+/// A stored response as the save reads it: its row, its id, when it was finished.
+type Stored = (i64, String, Option<i64>);
+
+impl Owner {
+    /// The owner's response, found by the invitation, or for a partner by the id its visitor's
+    /// browser made: an id used by anyone else's response is `response_id_reused`.
+    async fn response(
+        self,
+        db: &mut SqliteConnection,
+        response_id: &str,
+    ) -> ApiResult<Option<Stored>> {
+        match self {
+            Owner::Invitation { id, .. } => Ok(sqlx::query_as(
+                "SELECT id, response_id, finished_at FROM survey_responses WHERE invitation_id = ?",
+            )
+            .bind(id)
+            .fetch_optional(db)
+            .await?),
+            Owner::Partner(partner) => {
+                let row: Option<(i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+                    "SELECT id, response_id, finished_at, partner_id FROM survey_responses \
+                     WHERE response_id = ?",
+                )
+                .bind(response_id)
+                .fetch_optional(db)
+                .await?;
+                match row {
+                    Some((_, _, _, owner)) if owner != Some(partner) => {
+                        Err(ErrorCode::ResponseIdReused.into())
+                    }
+                    row => {
+                        Ok(row.map(|(id, response_id, finished, _)| (id, response_id, finished)))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Response `row` as the contract shows it.
 async fn load_response(
     db: &mut SqliteConnection,
     survey: &Survey,
-    invitation: i64,
+    row: i64,
 ) -> ApiResult<Option<SurveyResponse>> {
     let row: Option<(i64, String, Option<i64>, bool)> = sqlx::query_as(
         "SELECT r.id, r.response_id, r.finished_at, \
          EXISTS (SELECT 1 FROM follow_ups f WHERE f.response_id = r.id) \
-         FROM survey_responses r WHERE r.invitation_id = ?",
+         FROM survey_responses r WHERE r.id = ?",
     )
-    .bind(invitation)
+    .bind(row)
     .fetch_optional(&mut *db)
     .await?;
     let Some((id, response_id, finished_at, follow_up)) = row else {
@@ -237,7 +284,16 @@ pub async fn survey(
 ) -> ApiResult<Json<SurveyInvitation>> {
     limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
     let (row, survey) = open_invitation(&state, &token).await?;
-    let response = load_response(&mut *state.db.acquire().await?, &survey, row.id).await?;
+    let mut db = state.db.acquire().await?;
+    let stored: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM survey_responses WHERE invitation_id = ?")
+            .bind(row.id)
+            .fetch_optional(&mut *db)
+            .await?;
+    let response = match stored {
+        Some(stored) => load_response(&mut db, &survey, stored).await?,
+        None => None,
+    };
     let about = SurveySubject {
         touchpoint: survey.touchpoint,
         items: subject_items(&state.db, survey.touchpoint, &row.reference).await?,
@@ -281,17 +337,28 @@ pub async fn save(
 ) -> ApiResult<Json<SurveyResponse>> {
     limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
     let (invitation, survey) = open_invitation(&state, &token).await?;
+    let owner = Owner::Invitation {
+        id: invitation.id,
+        customer: invitation.customer_id,
+    };
+    Ok(Json(save_answers(&state, owner, &survey, &body).await?))
+}
+
+/// Saves `body` as `owner`'s response to `survey` (what [`save`] documents): merged per
+/// question, checked, one response per owner and per client-made id, in a `BEGIN IMMEDIATE`
+/// transaction so that concurrent saves queue.
+pub async fn save_answers(
+    state: &AppState,
+    owner: Owner,
+    survey: &Survey,
+    body: &SurveyAnswers,
+) -> ApiResult<SurveyResponse> {
     survey.check(&body.answers, false).map_err(invalid)?;
     let now = state.clock.now();
     // The write lock is taken first (busy_timeout waits for it), so what is read below cannot
     // change before this transaction writes: concurrent saves queue instead of failing.
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT id, response_id, finished_at FROM survey_responses WHERE invitation_id = ?",
-    )
-    .bind(invitation.id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let existing = owner.response(&mut tx, body.response_id.as_str()).await?;
     let (id, finished_at) = match existing {
         Some((_, stored, _)) if stored != body.response_id.as_str() => {
             return Err(ErrorCode::ResponseIdReused.into())
@@ -301,17 +368,22 @@ pub async fn save(
         }
         Some((id, _, finished_at)) => (id, finished_at),
         None => {
+            let (invitation, customer, partner) = match owner {
+                Owner::Invitation { id, customer } => (Some(id), Some(customer), None),
+                Owner::Partner(partner) => (None, None, Some(partner)),
+            };
             // Unique response id and invitation: a clash is an id already used elsewhere.
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO survey_responses (response_id, invitation_id, survey, touchpoint, customer_id, \
-                 started_at, updated_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'received') \
+                 partner_id, started_at, updated_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received') \
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(body.response_id.as_str())
-            .bind(invitation.id)
+            .bind(invitation)
             .bind(&survey.id)
             .bind(survey.touchpoint.as_str())
-            .bind(invitation.customer_id)
+            .bind(customer)
+            .bind(partner)
             .bind(now)
             .bind(now)
             .fetch_optional(&mut *tx)
@@ -319,7 +391,7 @@ pub async fn save(
             (id.ok_or(ErrorCode::ResponseIdReused)?, None)
         }
     };
-    let mut merged = stored_answers(&mut tx, &survey, id).await?;
+    let mut merged = stored_answers(&mut tx, survey, id).await?;
     merged.retain(|old| !body.answers.iter().any(|new| new.question == old.question));
     merged.extend(body.answers.iter().cloned());
     let finished = body.finished || finished_at.is_some();
@@ -348,7 +420,9 @@ pub async fn save(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    if finished && is_detractor(&survey, &merged) {
+    // A follow-up is someone calling the customer back: a partner's visitor is nobody known.
+    let known = matches!(owner, Owner::Invitation { .. });
+    if finished && known && is_detractor(survey, &merged) {
         sqlx::query(
             "INSERT INTO follow_ups (response_id, opened_at, due_at, status) VALUES (?, ?, ?, 'open') \
              ON CONFLICT (response_id) DO NOTHING",
@@ -359,11 +433,40 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     }
-    let response = load_response(&mut tx, &survey, invitation.id)
+    let response = load_response(&mut tx, survey, id)
         .await?
         .ok_or(ApiError::Corrupt("a response just saved"))?;
     tx.commit().await?;
-    Ok(Json(response))
+    Ok(response)
+}
+
+/// A partner's active survey for a visitor: the survey, and with `response` (the id the
+/// visitor's browser made) that response so far when it is this partner's.
+pub async fn partner_survey(
+    state: &AppState,
+    partner: i64,
+    touchpoint: Touchpoint,
+    response: Option<&ResponseId>,
+) -> ApiResult<PartnerSurvey> {
+    let survey = survey_for(touchpoint);
+    let mut db = state.db.acquire().await?;
+    let stored: Option<i64> = match response {
+        Some(id) => {
+            sqlx::query_scalar(
+                "SELECT id FROM survey_responses WHERE response_id = ? AND partner_id = ?",
+            )
+            .bind(id.as_str())
+            .bind(partner)
+            .fetch_optional(&mut *db)
+            .await?
+        }
+        None => None,
+    };
+    let response = match stored {
+        Some(stored) => load_response(&mut db, &survey, stored).await?,
+        None => None,
+    };
+    Ok(PartnerSurvey { survey, response })
 }
 
 /// The score given to the survey's scale question, if any.

@@ -9,7 +9,7 @@
 pub mod demo;
 pub mod identity;
 
-use crate::error::{problem, ApiError, ApiJson, ApiResult};
+use crate::error::{problem, ApiError, ApiJson, ApiQuery, ApiResult};
 use crate::feedback::{self, Sender};
 use crate::rate_limit::{self, limit, ClientIp};
 use crate::state::AppState;
@@ -21,9 +21,10 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use portico_api::{
     Contact, ErrorCode, FeedbackReceipt, FeedbackRequest, GuestLookupRequest, IdentityProof,
-    OrderDetail, SurveyAnswers, SurveyInvitation, SurveyResponse, TierBadge, WidgetFeature,
-    WidgetSettings,
+    OrderDetail, PartnerSurvey, ResponseId, SurveyAnswers, SurveyInvitation, SurveyResponse,
+    TierBadge, Touchpoint, WidgetFeature, WidgetSettings,
 };
+use serde::Deserialize;
 use sqlx::SqlitePool;
 
 /// The key of the partner `make run` seeds (its page: `--partner-demo-addr`).
@@ -40,6 +41,8 @@ pub struct Partner {
     pub default_locale: String,
     pub secret: String,
     pub origins: Vec<String>,
+    /// The survey the partner runs for every visitor, by its touchpoint, if any.
+    pub active_survey: Option<Touchpoint>,
 }
 
 impl Partner {
@@ -69,6 +72,7 @@ struct PartnerRow {
     accent: String,
     default_locale: String,
     identity_secret: String,
+    active_survey: Option<String>,
     origin: Option<String>,
 }
 
@@ -79,7 +83,8 @@ pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
     }
     // One round trip on every widget request: the partner's row once per origin it allows.
     let rows: Vec<PartnerRow> = sqlx::query_as(
-        "SELECT p.id, p.name, p.features, p.accent, p.default_locale, p.identity_secret, o.origin \
+        "SELECT p.id, p.name, p.features, p.accent, p.default_locale, p.identity_secret, \
+         p.active_survey, o.origin \
          FROM partners p LEFT JOIN partner_origins o ON o.partner_id = p.id \
          WHERE p.public_key = ? AND p.enabled",
     )
@@ -94,6 +99,7 @@ pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
         accent,
         default_locale,
         identity_secret: secret,
+        active_survey,
         ..
     }) = rows.into_iter().next()
     else {
@@ -104,6 +110,9 @@ pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
         .filter(|f| !f.is_empty())
         .map(|f| WidgetFeature::parse(f).ok_or(ApiError::Corrupt("a partner's feature")))
         .collect::<ApiResult<_>>()?;
+    let active_survey = active_survey
+        .map(|id| Touchpoint::parse(&id).ok_or(ApiError::Corrupt("a partner's survey")))
+        .transpose()?;
     Ok(Some(Partner {
         id,
         key: key.to_string(),
@@ -113,6 +122,7 @@ pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
         default_locale,
         secret,
         origins,
+        active_survey,
     }))
 }
 
@@ -206,11 +216,13 @@ pub async fn preflight() -> Response {
     responses((status = 200, description = "The partner's widget.", body = WidgetSettings),
         (status = 403), (status = 404), (status = 429)))]
 pub async fn settings(Extension(partner): Extension<Partner>) -> Json<WidgetSettings> {
+    let active_survey = partner.survey().is_ok();
     Json(WidgetSettings {
         partner: partner.name,
         features: partner.features,
         accent: partner.accent,
         default_locale: partner.default_locale,
+        active_survey,
     })
 }
 
@@ -326,8 +338,63 @@ pub async fn save_survey(
     surveys::save(State(state), ip, Path(path.1), body).await
 }
 
-/// Seeds the demo partner (every feature, the origins of its demo page) unless it exists; the
-/// origins of `page` (the address its page is served on) are added if missing.
+impl Partner {
+    /// The survey the partner runs for every visitor: `disabled` (404) when it runs none.
+    fn survey(&self) -> ApiResult<Touchpoint> {
+        self.offers(WidgetFeature::Survey)?;
+        self.active_survey.ok_or_else(|| ErrorCode::Disabled.into())
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PartnerSurveyQuery {
+    /// The id the visitor's browser made for its response, to read the response so far.
+    #[param(pattern = "^[A-Za-z0-9_-]{16,64}$")]
+    response: Option<ResponseId>,
+}
+
+/// The partner's own survey, open to every visitor of its pages (no invitation, nobody known);
+/// with `response`, that response so far when it is this partner's.
+#[utoipa::path(get, path = "/api/widget/{key}/survey", tag = "widget", operation_id = "widget_partner_survey",
+    params(("key" = String, Path, pattern = "^pk_[A-Za-z0-9_]{1,64}$", description = "The partner's public key"),
+        PartnerSurveyQuery),
+    responses((status = 200, description = "The survey and the visitor's response so far.", body = PartnerSurvey),
+        (status = 400), (status = 403), (status = 404), (status = 429)))]
+pub async fn partner_survey(
+    State(state): State<AppState>,
+    Extension(partner): Extension<Partner>,
+    ApiQuery(query): ApiQuery<PartnerSurveyQuery>,
+) -> ApiResult<Json<PartnerSurvey>> {
+    let touchpoint = partner.survey()?;
+    Ok(Json(
+        surveys::partner_survey(&state, partner.id, touchpoint, query.response.as_ref()).await?,
+    ))
+}
+
+/// Saves a visitor's answers to the partner's survey, as a survey link's are saved (merged per
+/// question, checked, editable 24 hours after finishing), under the id the visitor's browser
+/// made: an id already used by another response is `response_id_reused`.
+#[utoipa::path(put, path = "/api/widget/{key}/survey/response", tag = "widget", operation_id = "widget_save_partner_survey",
+    params(("key" = String, Path, pattern = "^pk_[A-Za-z0-9_]{1,64}$", description = "The partner's public key")),
+    request_body = SurveyAnswers,
+    responses((status = 200, description = "The response as stored now.", body = SurveyResponse),
+        (status = 400), (status = 403), (status = 404), (status = 409), (status = 413),
+        (status = 415), (status = 422), (status = 429)))]
+pub async fn save_partner_survey(
+    State(state): State<AppState>,
+    Extension(partner): Extension<Partner>,
+    ApiJson(body): ApiJson<SurveyAnswers>,
+) -> ApiResult<Json<SurveyResponse>> {
+    let survey = surveys::definitions::survey_for(partner.survey()?);
+    let owner = surveys::Owner::Partner(partner.id);
+    Ok(Json(
+        surveys::save_answers(&state, owner, &survey, &body).await?,
+    ))
+}
+
+/// Seeds the demo partner (every feature, an active survey, the origins of its demo page) unless
+/// it exists; the origins of `page` (the address its page is served on) are added if missing.
 pub async fn seed_demo_partner(
     db: &SqlitePool,
     page: Option<std::net::SocketAddr>,
@@ -336,8 +403,8 @@ pub async fn seed_demo_partner(
     let secret = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
     let features: Vec<&str> = WidgetFeature::ALL.iter().map(|f| f.as_str()).collect();
     sqlx::query(
-        "INSERT INTO partners (public_key, name, features, accent, default_locale, identity_secret) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (public_key) DO NOTHING",
+        "INSERT INTO partners (public_key, name, features, accent, default_locale, identity_secret, active_survey) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (public_key) DO NOTHING",
     )
     .bind(DEMO_PARTNER_KEY)
     .bind(demo::PARTNER_NAME)
@@ -345,6 +412,8 @@ pub async fn seed_demo_partner(
     .bind("#1f6f4a")
     .bind("zh-CN")
     .bind(secret)
+    // Its visitors are asked how likely they are to recommend the shop (NPS).
+    .bind(Touchpoint::Support.as_str())
     .execute(db)
     .await?;
     let mut origins = vec![

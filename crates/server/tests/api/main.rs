@@ -12,6 +12,7 @@ mod pickup;
 mod return_links;
 mod returns;
 mod sign_in;
+mod staff;
 mod surveys;
 mod web;
 mod widget;

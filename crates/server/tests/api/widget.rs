@@ -83,6 +83,18 @@ async fn every_operation(app: &TestApp) -> Vec<(Method, String, Option<Value>)> 
                 json!({ "response_id": "widget-origin-000002", "answers": [], "finished": false }),
             ),
         ),
+        (
+            Method::GET,
+            path("/survey?response=widget-origin-000003"),
+            None,
+        ),
+        (
+            Method::PUT,
+            path("/survey/response"),
+            Some(
+                json!({ "response_id": "widget-origin-000003", "answers": [], "finished": false }),
+            ),
+        ),
     ]
 }
 
@@ -192,6 +204,7 @@ async fn the_settings_say_what_the_partner_offers() {
     );
     assert_eq!(settings["default_locale"], "zh-CN");
     assert!(settings["accent"].as_str().unwrap().starts_with('#'));
+    assert_eq!(settings["active_survey"], true);
 
     // A feature the partner did not switch on is `disabled`, whatever the request.
     sqlx::query("UPDATE partners SET features = 'feedback' WHERE public_key = ?")
@@ -383,6 +396,148 @@ async fn a_survey_is_answered_through_the_widget_as_through_its_link() {
     );
     let wrong = from_page(&app, Method::GET, &path("/surveys/1.2.abc"), None).await;
     assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+}
+
+async fn save_partner_survey(app: &TestApp, id: &str, answers: Value, finished: bool) -> Response {
+    from_page(
+        app,
+        Method::PUT,
+        &path("/survey/response"),
+        Some(json!({ "response_id": id, "answers": answers, "finished": finished })),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_visitor_answers_the_partners_own_survey_once_and_continues_it_later() {
+    let app = spawn().await;
+    let opened: Value = from_page(&app, Method::GET, &path("/survey"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // The demo partner asks the NPS question, and nobody has answered it yet.
+    assert_eq!(opened["survey"]["questions"][0]["answer"]["kind"], "nps");
+    assert!(opened.get("response").is_none());
+
+    let id = "partner-visitor-0001";
+    let score = json!([{ "question": "score", "value": { "score": 4 } }]);
+    // Twenty identical first saves at once (a retrying browser) are one response.
+    let saves = (0..20).map(|_| save_partner_survey(&app, id, score.clone(), false));
+    for saved in futures_util::future::join_all(saves).await {
+        assert_eq!(saved.status(), StatusCode::OK);
+    }
+    // Whose it is: the partner's, and no invitation's or customer's.
+    type Owners = (Option<i64>, Option<i64>, Option<i64>, String);
+    let stored: Vec<Owners> = sqlx::query_as(
+        "SELECT partner_id, invitation_id, customer_id, touchpoint FROM survey_responses WHERE response_id = ?",
+    )
+    .bind(id)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    let partner = widget::find(&app.state.db, DEMO_PARTNER_KEY)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(
+        stored,
+        vec![(Some(partner), None, None, "support".to_string())]
+    );
+
+    // Coming back with the id its browser kept, the visitor continues where they were.
+    let again: Value = from_page(
+        &app,
+        Method::GET,
+        &path(&format!("/survey?response={id}")),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(again["response"]["answers"], score);
+    assert!(again["response"].get("finished_at").is_none());
+    let why = json!([{ "question": "why", "value": { "text": "slow replies" } }]);
+    let finished: Value = save_partner_survey(&app, id, why, true)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(finished["finished_at"].is_string());
+    assert_eq!(finished["answers"].as_array().unwrap().len(), 2);
+    // A detractor's response after a survey link opens a follow-up (a call back); nobody can
+    // be called back here.
+    assert_eq!(finished["follow_up"], false);
+    let cases: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM follow_ups f JOIN survey_responses r ON r.id = f.response_id \
+         WHERE r.response_id = ?",
+    )
+    .bind(id)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(cases, 0);
+
+    // An answer the survey does not take is pointed at, and nothing is stored of it.
+    let wrong = save_partner_survey(
+        &app,
+        "partner-visitor-0002",
+        json!([{ "question": "score", "value": { "score": 11 } }]),
+        false,
+    )
+    .await;
+    assert_eq!(
+        problem_code(wrong).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_answer".into())
+    );
+    // An id another response has (here a survey link's) is nobody else's to write or read.
+    let token = invited(&app, LI, "delivery").await;
+    let linked = from_page(
+        &app,
+        Method::PUT,
+        &path(&format!("/surveys/{token}/response")),
+        Some(json!({ "response_id": "linked-response-0001", "answers": [], "finished": false })),
+    )
+    .await;
+    assert_eq!(linked.status(), StatusCode::OK);
+    let taken = save_partner_survey(&app, "linked-response-0001", json!([]), false).await;
+    assert_eq!(
+        problem_code(taken).await,
+        (StatusCode::CONFLICT, "response_id_reused".into())
+    );
+    let other: Value = from_page(
+        &app,
+        Method::GET,
+        &path("/survey?response=linked-response-0001"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(other.get("response").is_none());
+    // A malformed id is the client's mistake.
+    let malformed = from_page(&app, Method::GET, &path("/survey?response=x"), None).await;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+
+    // A partner that runs no survey of its own says so, and its settings too.
+    sqlx::query("UPDATE partners SET active_survey = NULL")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let none = from_page(&app, Method::GET, &path("/survey"), None).await;
+    assert_eq!(
+        problem_code(none).await,
+        (StatusCode::NOT_FOUND, "disabled".into())
+    );
+    let settings: Value = from_page(&app, Method::GET, &path(""), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(settings["active_survey"], false);
 }
 
 #[tokio::test]

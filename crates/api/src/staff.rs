@@ -1,0 +1,151 @@
+//! The staff side of the contract: staff accounts with a password and a role, their sessions
+//! (a cookie of their own, never a customer's), and the audit log of what staff did. Every
+//! staff write carries the session's CSRF token in `X-CSRF-Token`.
+
+use crate::UtcTime;
+use serde::{Deserialize, Serialize};
+
+/// What a staff member may do. Each role is one job; an admin manages staff and partners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// Writes drafts of benefit pages.
+    Editor,
+    /// Publishes, unpublishes and rolls back pages; reviews returns; reads the audit log.
+    Publisher,
+    /// Reads survey numbers.
+    Analyst,
+    /// Adds, disables and re-roles staff; manages partners; reads the audit log.
+    Admin,
+}
+
+impl StaffRole {
+    pub const ALL: [StaffRole; 4] = [Self::Editor, Self::Publisher, Self::Analyst, Self::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Editor => "editor",
+            Self::Publisher => "publisher",
+            Self::Analyst => "analyst",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+}
+
+/// A staff account as staff see it (never its password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMember {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: StaffRole,
+    /// A disabled account cannot sign in; its sessions ended when it was disabled.
+    pub enabled: bool,
+}
+
+/// `POST /api/staff/sign-in`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffSignIn {
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub email: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub password: String,
+}
+
+/// Who is signed in to the staff app on this browser, and the token its writes must carry in
+/// `X-CSRF-Token`; both absent when nobody is.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffSession {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<StaffMember>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+    /// When the session ends (staff sessions are short: 8 hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<UtcTime>,
+}
+
+/// `POST /api/staff/accounts` (admins): a new account. The password is 12 to 128 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStaff {
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub name: String,
+    pub role: StaffRole,
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
+    pub password: String,
+}
+
+/// `PATCH /api/staff/accounts/{id}` (admins): a new role, enabled or disabled, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<StaffRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// `GET /api/staff/accounts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffList {
+    pub staff: Vec<StaffMember>,
+}
+
+/// One thing a staff member did (or tried: a failed sign-in is recorded too). Never changed,
+/// never deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: UtcTime,
+    /// The staff member's email (for a failed sign-in: the email that was tried).
+    pub actor: String,
+    /// `sign_in`, `sign_in_failed`, `sign_out`, `sign_out_everywhere`, `staff_added`,
+    /// `staff_changed`, and the editor's and reviewers' actions as they come.
+    pub action: String,
+    /// What it was done to (a staff member's email, a page), if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// What changed, in words for people (`role: editor -> publisher`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// `GET /api/staff/audit?before=ID` (admins and publishers): newest first, 50 at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_reads_back_from_its_wire_name() {
+        for role in StaffRole::ALL {
+            assert_eq!(StaffRole::parse(role.as_str()), Some(role));
+            assert_eq!(
+                serde_json::to_string(&role).unwrap(),
+                format!("\"{}\"", role.as_str())
+            );
+        }
+        assert_eq!(StaffRole::parse("Admin"), None);
+    }
+}
