@@ -20,12 +20,13 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-## The release bundles into dist/: the portal, and the widget (dist/widget/ + its loader
-## dist/widget.js); each file also brotli- and gzip-compressed.
+## The release bundles into dist/: the portal, the widget (dist/widget/ + its loader
+## dist/widget.js) and the staff app (dist/staff/); each file also brotli- and gzip-compressed.
 app: setup
 	trunk build --release --offline
 	trunk build --release --offline --config widget/Trunk.toml
 	scripts/widget.py dist --release
+	trunk build --release --offline --config staff/Trunk.toml
 	scripts/compress.sh dist
 
 server:
@@ -46,7 +47,7 @@ fmt-check:
 
 clippy:
 	cargo clippy -p portico-api -p portico-server --all-targets -- -D warnings
-	cargo clippy -p portico -p portico-client -p portico-ui -p portico-widget --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p portico -p portico-client -p portico-ui -p portico-widget -p portico-staff --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 rust-test:
 	cargo test -p portico-api -p portico-server

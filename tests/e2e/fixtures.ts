@@ -111,7 +111,7 @@ export async function expectAccessible(page: Page) {
  * Every journey runs in each project's language (`lang`, set in playwright.config.ts): `t` gives
  * that language's words. A project in English starts as a customer who chose English earlier.
  */
-export const test = base.extend<{ lang: Lang; t: Translate; w: Translate; cspViolations: string[] }>({
+export const test = base.extend<{ lang: Lang; t: Translate; w: Translate; s: Translate; cspViolations: string[] }>({
   lang: ['zh-CN', { option: true }],
   t: async ({ lang }, use) => {
     await use((key, vars) => translate(lang, key, vars));
@@ -119,6 +119,10 @@ export const test = base.extend<{ lang: Lang; t: Translate; w: Translate; cspVio
   /** The widget's words (`widget/locales/`). */
   w: async ({ lang }, use) => {
     await use((key, vars) => translate(lang, key, vars, 'widget/locales'));
+  },
+  /** The staff app's words (`staff/locales/`). */
+  s: async ({ lang }, use) => {
+    await use((key, vars) => translate(lang, key, vars, 'staff/locales'));
   },
   /**
    * Every page of every journey runs under the server's Content-Security-Policy: a violation

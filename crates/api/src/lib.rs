@@ -107,6 +107,19 @@ pub mod paths {
         format!("{WIDGET}/{key}/surveys/{token}/response")
     }
 
+    /// The staff API (`crates/server/src/staff/`).
+    pub const STAFF_SIGN_IN: &str = "/api/staff/sign-in";
+    pub const STAFF_SESSION: &str = "/api/staff/session";
+    pub const STAFF_SIGN_OUT: &str = "/api/staff/sign-out";
+    pub const STAFF_SIGN_OUT_EVERYWHERE: &str = "/api/staff/sign-out-everywhere";
+    pub const STAFF_ACCOUNTS: &str = "/api/staff/accounts";
+    pub const STAFF_AUDIT: &str = "/api/staff/audit";
+
+    /// `/api/staff/accounts/{id}`: one staff account (admins change it).
+    pub fn staff_account(id: i64) -> String {
+        format!("{STAFF_ACCOUNTS}/{id}")
+    }
+
     /// `/api/widget/{key}/survey`: the partner's active survey (`?response=ID`: with the
     /// visitor's response so far).
     pub fn widget_partner_survey(key: &str) -> String {

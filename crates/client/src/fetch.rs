@@ -83,6 +83,11 @@ pub(crate) async fn send(method: &str, endpoint: &Endpoint, body: Option<String>
             .set("Idempotency-Key", key)
             .map_err(|_| ApiError::Unexpected)?;
     }
+    if let Some(token) = &endpoint.csrf_token {
+        headers
+            .set("X-CSRF-Token", token)
+            .map_err(|_| ApiError::Unexpected)?;
+    }
     if let Some(body) = body {
         headers
             .set("Content-Type", "application/json")

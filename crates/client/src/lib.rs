@@ -47,6 +47,7 @@ impl Service {
             url: format!("{}{path}", self.base),
             credentials: self.credentials,
             idempotency_key: None,
+            csrf_token: None,
         }
     }
 }
@@ -57,6 +58,7 @@ pub struct Endpoint {
     url: String,
     credentials: Credentials,
     idempotency_key: Option<String>,
+    csrf_token: Option<String>,
 }
 
 impl Endpoint {
@@ -70,6 +72,17 @@ impl Endpoint {
     pub fn once(self, key: &str) -> Self {
         Self {
             idempotency_key: Some(key.to_string()),
+            ..self
+        }
+    }
+}
+
+impl Endpoint {
+    /// The same request, carrying the session's CSRF token in `X-CSRF-Token` (every staff write
+    /// must: the staff session's cookie alone does not let a write through).
+    pub fn with_csrf(self, token: &str) -> Self {
+        Self {
+            csrf_token: Some(token.to_string()),
             ..self
         }
     }

@@ -52,9 +52,10 @@ fn load(endpoint: Rc<dyn Fn() -> Endpoint>) -> (LocalResource<Answer>, Memo<Opti
     (resource, Memo::new(move |_| resource.get()))
 }
 
-/// A request a form sends (POST with a JSON body): pending while on its way, then its answer.
+/// A request a form sends (POST, or PATCH/PUT, with a JSON body): pending while on its way, then
+/// its answer.
 pub struct Submit<T> {
-    action: Action<(Endpoint, Option<String>), Answer>,
+    action: Action<(&'static str, Endpoint, Option<String>), Answer>,
     decoded: PhantomData<fn() -> T>,
 }
 
@@ -77,9 +78,14 @@ impl<T: DeserializeOwned> Submit<T> {
     /// Sends `body` as JSON. A body that cannot be serialized is never sent (not even empty):
     /// the answer is [`ApiError::Unexpected`], which the view shows as an error.
     pub fn post(&self, endpoint: Endpoint, body: &impl Serialize) {
+        self.send("POST", endpoint, body);
+    }
+
+    /// Sends `body` as JSON with `method` (`PATCH`, `PUT`); never sent when it cannot be written.
+    pub fn send(&self, method: &'static str, endpoint: Endpoint, body: &impl Serialize) {
         match serde_json::to_string(body) {
             Ok(body) => {
-                self.action.dispatch((endpoint, Some(body)));
+                self.action.dispatch((method, endpoint, Some(body)));
             }
             Err(_) => self.action.value().set(Some(Err(ApiError::Unexpected))),
         }
@@ -87,7 +93,7 @@ impl<T: DeserializeOwned> Submit<T> {
 
     /// A POST without a body (signing out).
     pub fn post_empty(&self, endpoint: Endpoint) {
-        self.action.dispatch((endpoint, None));
+        self.action.dispatch(("POST", endpoint, None));
     }
 
     /// The latest answer, `None` before the first; tracked.
@@ -102,9 +108,11 @@ impl<T: DeserializeOwned> Submit<T> {
 }
 
 /// Not generic: one action type for every kind of answer.
-fn submit() -> Action<(Endpoint, Option<String>), Answer> {
-    Action::new_local(|(endpoint, body): &(Endpoint, Option<String>)| {
-        let (endpoint, body) = (endpoint.clone(), body.clone());
-        async move { send("POST", &endpoint, body).await }
-    })
+fn submit() -> Action<(&'static str, Endpoint, Option<String>), Answer> {
+    Action::new_local(
+        |(method, endpoint, body): &(&'static str, Endpoint, Option<String>)| {
+            let (method, endpoint, body) = (*method, endpoint.clone(), body.clone());
+            async move { send(method, &endpoint, body).await }
+        },
+    )
 }

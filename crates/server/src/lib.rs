@@ -120,19 +120,19 @@ pub fn app(state: AppState) -> Router {
             "/api/dev/survey-invitations",
             post(surveys::demo_invitation),
         )
-        .route("/api/staff/sign-in", post(staff::sign_in))
-        .route("/api/staff/session", get(staff::session))
-        .route("/api/staff/sign-out", post(staff::sign_out))
+        .route(paths::STAFF_SIGN_IN, post(staff::sign_in))
+        .route(paths::STAFF_SESSION, get(staff::session))
+        .route(paths::STAFF_SIGN_OUT, post(staff::sign_out))
         .route(
-            "/api/staff/sign-out-everywhere",
+            paths::STAFF_SIGN_OUT_EVERYWHERE,
             post(staff::sign_out_everywhere),
         )
         .route(
-            "/api/staff/accounts",
+            paths::STAFF_ACCOUNTS,
             get(staff::accounts::list).post(staff::accounts::add),
         )
         .route("/api/staff/accounts/{id}", patch(staff::accounts::change))
-        .route("/api/staff/audit", get(staff::audit::list))
+        .route(paths::STAFF_AUDIT, get(staff::audit::list))
         .merge(widget_api(&state))
         .route(paths::OPENAPI, get(openapi::document))
         .route("/api/{*rest}", any(error::api_not_found))

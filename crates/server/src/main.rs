@@ -56,7 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 customer.email, customer.name, customer.tier
             );
         }
-        println!("  Staff sign-ins (email and password; the staff API is under /api/staff/):");
+        println!("  Staff:     {base}/staff/   (email and password):");
         for (email, name, role, password) in portico_server::staff::DEMO_STAFF {
             println!("    {email:<24} {password:<24} {name} ({})", role.as_str());
         }

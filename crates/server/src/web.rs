@@ -52,8 +52,14 @@ pub async fn app_files(State(state): State<AppState>, request: Request) -> Respo
             return problem(ErrorCode::NotFound, None, None);
         }
     }
-    // A visit that starts on a lazy route gets the index that also preloads that route's chunks.
-    let page = state.route_pages.page_for(path).unwrap_or("index.html");
+    // The staff app has its own index (`dist/staff/`) for every path under `/staff/`; a visit
+    // that starts on a lazy route of the portal gets the index that also preloads its chunks.
+    let staff = path == "/staff" || path.starts_with("/staff/");
+    let page = if staff {
+        "staff/index.html"
+    } else {
+        state.route_pages.page_for(path).unwrap_or("index.html")
+    };
     let index = ServeFile::new(dir.join(page))
         .precompressed_br()
         .precompressed_gzip();
@@ -141,10 +147,14 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    /// The policy allows scripts from this origin plus the start-up script Trunk inlines into
-    /// the build's index.html (by its hash), compiling WebAssembly, and nothing inline else.
+    /// The policy allows scripts from this origin plus the start-up scripts Trunk inlines into
+    /// the bundles' index pages (by their hashes), compiling WebAssembly, and nothing inline else.
     pub fn for_build(static_dir: &Path, https: bool) -> Self {
-        let index = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
+        // The portal's start-up script and the staff app's (each bundle's index inlines one).
+        let index: String = ["index.html", "staff/index.html"]
+            .iter()
+            .filter_map(|page| std::fs::read_to_string(static_dir.join(page)).ok())
+            .collect();
         let csp = content_security_policy(&index);
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp).expect("the policy is ASCII"),

@@ -37,6 +37,9 @@ pub fn TextField(
     /// An extra class for the input.
     #[prop(optional)]
     class: Option<&'static str>,
+    /// The input's type (`text` unless said: `password`, `email`).
+    #[prop(default = "text")]
+    kind: &'static str,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -50,7 +53,7 @@ pub fn TextField(
         <input
             id=id
             name=name
-            type="text"
+            type=kind
             inputmode=inputmode
             autocomplete=autocomplete
             autocapitalize=autocapitalize

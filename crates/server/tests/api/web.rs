@@ -53,6 +53,43 @@ async fn every_answer_carries_the_security_headers() {
 }
 
 #[tokio::test]
+async fn the_staff_app_has_its_own_page_under_staff_and_its_start_up_script_is_allowed() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dist.path().join("staff")).unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        r#"<html><script type="module">portal()</script></html>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("staff/index.html"),
+        r#"<html><script type="module">staff()</script>the staff app</html>"#,
+    )
+    .unwrap();
+    let static_dir = dist.path().to_path_buf();
+    let app = spawn_with(move |config| config.static_dir = static_dir).await;
+    for path in ["/staff/", "/staff/accounts", "/staff/pages/spring-campaign"] {
+        let answer = app.get(&client(), path).await;
+        assert_eq!(answer.status(), StatusCode::OK, "{path}");
+        let csp = answer.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        // Both bundles' start-up scripts, by their hashes, and nothing inline else.
+        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+        assert!(
+            answer.text().await.unwrap().contains("the staff app"),
+            "{path}"
+        );
+    }
+    // The customer portal's pages never get the staff app's.
+    let portal = app.get(&client(), "/orders").await.text().await.unwrap();
+    assert!(!portal.contains("the staff app"));
+    let prefix = app.get(&client(), "/staffroom").await.text().await.unwrap();
+    assert!(!prefix.contains("the staff app"));
+}
+
+#[tokio::test]
 async fn paths_under_api_that_are_not_operations_are_problem_404s() {
     let app = spawn().await;
     for path in [

@@ -1,0 +1,157 @@
+//! Portico's staff app: a Leptos bundle of its own under `/staff/`, never downloaded by
+//! customers. Staff sign in with their email and password (`sign_in`); what follows is what
+//! their role may do: admins manage staff accounts (`accounts`), admins and publishers read the
+//! audit log (`audit`). Every request goes through `portico_client` to the staff API on this
+//! origin, with the session's cookie; every write carries the session's CSRF token. The only
+//! page-wide effects (`<html lang>`, the title) live here.
+
+mod accounts;
+mod audit;
+mod sign_in;
+mod words;
+
+// The `i18n` module is generated from `staff/locales/*.json` at compile time.
+#[allow(deprecated)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+
+use leptos::prelude::*;
+use locales::i18n::*;
+use portico_api::{paths, StaffRole, StaffSession};
+use portico_client::{Credentials, Endpoint, Remote, Service, Submit};
+
+/// The staff API: on this origin, with the staff cookie.
+#[derive(Clone, Copy)]
+pub(crate) struct Api(Service);
+
+impl Api {
+    pub(crate) fn read(self, path: &str) -> Endpoint {
+        self.0.endpoint(path)
+    }
+}
+
+/// Who is signed in, with the CSRF token their writes carry; `None` when nobody is.
+#[derive(Clone, Copy)]
+pub(crate) struct Signed(RwSignal<Option<StaffSession>>);
+
+impl Signed {
+    /// A write's endpoint, with the session's CSRF token.
+    pub(crate) fn write(self, api: Api, path: &str) -> Endpoint {
+        let token = self
+            .0
+            .with_untracked(|s| s.as_ref().and_then(|s| s.csrf_token.clone()))
+            .unwrap_or_default();
+        api.read(path).with_csrf(&token)
+    }
+
+    /// Forgets the session here (signed out, or the service said it has ended).
+    pub(crate) fn forget(self) {
+        self.0.set(None);
+    }
+}
+
+/// The language the app speaks: the browser's (Chinese unless it asks for another), switchable.
+fn browser_locale() -> Locale {
+    let asked = window().navigator().language().unwrap_or_default();
+    if asked.is_empty() || asked.starts_with("zh") {
+        Locale::zh_CN
+    } else {
+        Locale::en
+    }
+}
+
+pub fn start() {
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let locale = RwSignal::new(browser_locale());
+    let api = Api(Service::new("", Credentials::SameOrigin));
+    let session = Remote::<StaffSession>::new(move || api.read(paths::STAFF_SESSION));
+    let signed = Signed(RwSignal::new(None));
+    Effect::new(move |_| {
+        if let Some(Ok(found)) = session.get() {
+            signed.0.set(found.staff.is_some().then_some(found));
+        }
+    });
+    // The page's language and title follow the language chosen.
+    Effect::new(move |_| {
+        let locale = locale.get();
+        let document = document();
+        if let Some(html) = document.document_element() {
+            let _ = html.set_attribute("lang", words::tag(locale));
+        }
+        document.set_title(td_string!(locale, app.title));
+    });
+    let switch = move |_| {
+        locale.update(|l| {
+            *l = if *l == Locale::en {
+                Locale::zh_CN
+            } else {
+                Locale::en
+            }
+        })
+    };
+    view! {
+        <header class="bar">
+            <p class="brand">{move || td_string!(locale.get(), app.title)}</p>
+            <button type="button" class="link-button" lang=move || words::tag(words::other(locale.get())) on:click=switch>
+                {move || td_string!(locale.get(), app.language)}
+            </button>
+        </header>
+        <main id="main">
+            {move || {
+                let l = locale.get();
+                match (session.get(), signed.0.get()) {
+                    (None, _) => view! { <p class="loading" role="status">{td_string!(l, app.loading)}</p> }.into_any(),
+                    (_, Some(found)) => view! { <Home locale api signed found/> }.into_any(),
+                    (_, None) => view! { <sign_in::SignIn locale api signed/> }.into_any(),
+                }
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn Home(locale: RwSignal<Locale>, api: Api, signed: Signed, found: StaffSession) -> impl IntoView {
+    let Some(staff) = found.staff else {
+        return ().into_any();
+    };
+    let out = Submit::<()>::new();
+    Effect::new(move |_| {
+        if out.value().is_some() {
+            signed.forget();
+        }
+    });
+    let role = staff.role;
+    let name = staff.name.clone();
+    // Bumped by every change made here, so the audit log shows it at once.
+    let changes = RwSignal::new(0u32);
+    view! {
+        <section class="who">
+            <p>
+                {move || words::fill(td_string!(locale.get(), home.signed_in_as), &name)}
+                " · "
+                <span class="role">{move || words::role(locale.get(), role)}</span>
+            </p>
+            <div class="actions">
+                <button type="button" class="button secondary" disabled=move || out.pending()
+                    on:click=move |_| out.post_empty(signed.write(api, paths::STAFF_SIGN_OUT))>
+                    {move || td_string!(locale.get(), home.sign_out)}
+                </button>
+                <button type="button" class="button secondary" disabled=move || out.pending()
+                    on:click=move |_| out.post_empty(signed.write(api, paths::STAFF_SIGN_OUT_EVERYWHERE))>
+                    {move || td_string!(locale.get(), home.sign_out_everywhere)}
+                </button>
+            </div>
+        </section>
+        {(role == StaffRole::Admin).then(|| view! { <accounts::Accounts locale api signed changes/> })}
+        {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <audit::Audit locale api signed changes/> })}
+        {matches!(role, StaffRole::Editor | StaffRole::Analyst).then(|| view! {
+            <p class="notice">{move || td_string!(locale.get(), home.nothing_yet)}</p>
+        })}
+    }
+    .into_any()
+}

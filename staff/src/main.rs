@@ -1,0 +1,5 @@
+//! The staff app's wasm entry.
+
+fn main() {
+    portico_staff::start();
+}

@@ -1,0 +1,71 @@
+//! Words the staff app shows for values and errors, in the language chosen.
+
+use crate::locales::i18n::*;
+use portico_api::{ErrorCode, StaffRole};
+use portico_client::ApiError;
+
+pub fn tag(locale: Locale) -> &'static str {
+    match locale {
+        Locale::en => "en",
+        Locale::zh_CN => "zh-CN",
+    }
+}
+
+/// The language the switch offers.
+pub fn other(locale: Locale) -> Locale {
+    match locale {
+        Locale::en => Locale::zh_CN,
+        Locale::zh_CN => Locale::en,
+    }
+}
+
+/// `text` with its one `[placeholder]` replaced by `value`.
+pub fn fill(text: &str, value: &str) -> String {
+    match (text.find('['), text.find(']')) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{value}{}", &text[..start], &text[end + 1..])
+        }
+        _ => text.to_string(),
+    }
+}
+
+pub fn role(locale: Locale, role: StaffRole) -> &'static str {
+    match role {
+        StaffRole::Editor => td_string!(locale, role.editor),
+        StaffRole::Publisher => td_string!(locale, role.publisher),
+        StaffRole::Analyst => td_string!(locale, role.analyst),
+        StaffRole::Admin => td_string!(locale, role.admin),
+    }
+}
+
+/// What went wrong, for a person.
+pub fn error(locale: Locale, error: &ApiError) -> String {
+    let problem = match error {
+        ApiError::Network => return td_string!(locale, errors.network).to_string(),
+        ApiError::Unexpected => return td_string!(locale, errors.other).to_string(),
+        ApiError::Problem(problem) => problem,
+    };
+    match problem.code {
+        ErrorCode::InvalidCredentials => td_string!(locale, sign_in.wrong),
+        ErrorCode::RateLimited => {
+            let minutes = problem.retry_after_secs.unwrap_or(60).div_ceil(60).max(1);
+            return fill(
+                td_string!(locale, errors.rate_limited),
+                &minutes.to_string(),
+            );
+        }
+        ErrorCode::Unauthorized => td_string!(locale, errors.signed_out),
+        ErrorCode::Forbidden => td_string!(locale, errors.forbidden),
+        ErrorCode::WeakPassword => td_string!(locale, errors.weak_password),
+        ErrorCode::InvalidContact => td_string!(locale, errors.invalid_email),
+        ErrorCode::StaffExists => td_string!(locale, errors.staff_exists),
+        ErrorCode::LastAdmin => td_string!(locale, errors.last_admin),
+        _ => td_string!(locale, errors.other),
+    }
+    .to_string()
+}
+
+/// Whether the service said the session is gone (then the app shows the sign-in again).
+pub fn signed_out(error: &ApiError) -> bool {
+    error.code() == Some(ErrorCode::Unauthorized)
+}

@@ -1,0 +1,103 @@
+import { test, expect, DEMO, expectAccessible, type Translate } from './fixtures';
+import { signInApi } from './api';
+import type { Page } from '@playwright/test';
+
+// The staff app under /staff/: its own bundle and its own session (a customer's is none here).
+const STAFF = {
+  admin: ['admin@portico.test', 'portico-admin-demo'],
+  publisher: ['publisher@portico.test', 'portico-publisher-demo'],
+  editor: ['editor@portico.test', 'portico-editor-demo'],
+} as const;
+
+/** `text` with its one `[placeholder]` filled, as the app fills it. */
+const fill = (text: string, value: string) => text.replace(/\[[a-z]+\]/, value);
+
+async function signIn(page: Page, s: Translate, [email, password]: readonly [string, string]) {
+  await page.getByLabel(s('sign_in.email')).fill(email);
+  await page.getByLabel(s('sign_in.password'), { exact: true }).fill(password);
+  await page.getByRole('button', { name: s('sign_in.submit') }).click();
+}
+
+test('a wrong password is refused with what was typed kept, and a customer session opens nothing', async ({ page, s }) => {
+  // Signed in to the portal as a customer: the staff app still asks for a staff sign-in.
+  await signInApi(page.request, DEMO.li);
+  await page.goto('/staff/');
+  await expect(page.getByRole('heading', { name: s('sign_in.title'), level: 1 })).toBeVisible();
+  await expectAccessible(page);
+
+  await signIn(page, s, [STAFF.admin[0], 'not-the-password']);
+  await expect(page.getByRole('alert')).toHaveText(s('sign_in.wrong'));
+  await expect(page.getByLabel(s('sign_in.email'))).toHaveValue(STAFF.admin[0]);
+  await expectAccessible(page);
+  // Nothing typed: said before anything is sent.
+  await page.getByLabel(s('sign_in.email')).fill('');
+  await page.getByRole('button', { name: s('sign_in.submit') }).click();
+  await expect(page.getByRole('alert')).toHaveText(s('sign_in.need_both'));
+});
+
+test('an admin adds an editor, who signs in to a page without the admin parts', async ({ page, browser, s, lang }) => {
+  await page.goto('/staff/');
+  await signIn(page, s, STAFF.admin);
+  await expect(page.getByRole('heading', { name: s('accounts.title') })).toBeVisible();
+  await expect(page.getByRole('heading', { name: s('audit.title') })).toBeVisible();
+  await expectAccessible(page);
+
+  // A new editor, with a unique email per project (the projects share one server).
+  const email = `new.editor.${lang.toLowerCase()}.${test.info().project.name}@portico.test`;
+  const form = page.getByRole('region', { name: s('accounts.add_title') });
+  await form.getByLabel(s('accounts.name')).fill('Wu Fang 吴芳');
+  await form.getByLabel(s('accounts.email')).fill(email);
+  await form.getByLabel(s('accounts.password'), { exact: true }).fill('short');
+  await form.getByRole('button', { name: s('accounts.add') }).click();
+  // Too short: said at the password, and the rest stays.
+  await expect(form.getByRole('alert')).toHaveText(s('errors.weak_password'));
+  await expect(form.getByLabel(s('accounts.email'))).toHaveValue(email);
+  await form.getByLabel(s('accounts.password'), { exact: true }).fill('a-long-enough-password');
+  await form.getByRole('button', { name: s('accounts.add') }).click();
+  await expect(form.getByRole('status')).toHaveText(fill(s('accounts.added'), email));
+  const row = page.getByTestId('staff-row').filter({ hasText: email });
+  await expect(row).toBeVisible();
+  // The audit log says who added whom.
+  await expect(page.getByTestId('audit-entry').filter({ hasText: email }).first()).toContainText(s('audit.staff_added'));
+  await expectAccessible(page);
+
+  // The editor signs in elsewhere: no accounts, no audit log.
+  const other = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN' });
+  const editor = await other.newPage();
+  await editor.goto(new URL('/staff/', page.url()).href);
+  await signIn(editor, s, [email, 'a-long-enough-password']);
+  await expect(editor.getByText(s('home.nothing_yet'))).toBeVisible();
+  await expect(editor.getByRole('heading', { name: s('accounts.title') })).toHaveCount(0);
+  await expect(editor.getByRole('heading', { name: s('audit.title') })).toHaveCount(0);
+  await expectAccessible(editor);
+
+  // Disabled by the admin, the editor's session ends: their next sign-in is refused.
+  await row.getByRole('button', { name: s('accounts.disable') }).click();
+  await expect(row).toContainText(s('accounts.disabled'));
+  await editor.reload();
+  await expect(editor.getByRole('heading', { name: s('sign_in.title'), level: 1 })).toBeVisible();
+  await signIn(editor, s, [email, 'a-long-enough-password']);
+  await expect(editor.getByRole('alert')).toHaveText(s('sign_in.wrong'));
+  await other.close();
+});
+
+test('the only admin cannot step down, and is told why', async ({ page, s }) => {
+  await page.goto('/staff/');
+  await signIn(page, s, STAFF.admin);
+  const me = page.getByTestId('staff-row').filter({ hasText: STAFF.admin[0] });
+  await me.getByRole('combobox').selectOption('editor');
+  await expect(me.getByRole('alert')).toHaveText(s('errors.last_admin'));
+  await expectAccessible(page);
+});
+
+test('a publisher reads the audit log, not the accounts; signing out ends the session', async ({ page, s }) => {
+  await page.goto('/staff/');
+  await signIn(page, s, STAFF.publisher);
+  await expect(page.getByRole('heading', { name: s('audit.title') })).toBeVisible();
+  await expect(page.getByRole('heading', { name: s('accounts.title') })).toHaveCount(0);
+  await expect(page.getByTestId('audit-entry').first()).toContainText(STAFF.publisher[0]);
+  await page.getByRole('button', { name: s('home.sign_out'), exact: true }).click();
+  await expect(page.getByRole('heading', { name: s('sign_in.title'), level: 1 })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: s('sign_in.title'), level: 1 })).toBeVisible();
+});
