@@ -19,15 +19,7 @@ pub fn other(locale: Locale) -> Locale {
     }
 }
 
-/// `text` with its one `[placeholder]` replaced by `value`.
-pub fn fill(text: &str, value: &str) -> String {
-    match (text.find('['), text.find(']')) {
-        (Some(start), Some(end)) if start < end => {
-            format!("{}{value}{}", &text[..start], &text[end + 1..])
-        }
-        _ => text.to_string(),
-    }
-}
+pub use portico_ui::text::fill;
 
 pub fn role(locale: Locale, role: StaffRole) -> &'static str {
     match role {

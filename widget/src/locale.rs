@@ -51,13 +51,5 @@ pub fn pick(locale: Locale, text: &portico_api::Localized) -> &str {
     }
 }
 
-/// `text` with its one `[name]` placeholder filled by `value` (one closure-free string: the
-/// i18n macro's interpolation would draw a view type per sentence).
-pub fn fill(text: &str, value: &str) -> String {
-    match (text.find('['), text.find(']')) {
-        (Some(start), Some(end)) if start < end => {
-            format!("{}{value}{}", &text[..start], &text[end + 1..])
-        }
-        _ => text.to_string(),
-    }
-}
+/// `text` with its one `[name]` placeholder filled (shared with the staff app).
+pub use portico_ui::text::fill;

@@ -6,3 +6,4 @@
 
 pub mod form;
 pub mod survey;
+pub mod text;

@@ -244,20 +244,38 @@ impl Owner {
     }
 }
 
-/// Response `row` as the contract shows it.
+/// Which stored response to read.
+enum Which<'a> {
+    /// By its row.
+    Row(i64),
+    /// An invitation's.
+    Invitation(i64),
+    /// A partner's visitor's, by the id their browser made (only if it is this partner's).
+    Partner(i64, &'a str),
+}
+
+/// The response `which` names, as the contract shows it, if there is one.
 async fn load_response(
     db: &mut SqliteConnection,
     survey: &Survey,
-    row: i64,
+    which: Which<'_>,
 ) -> ApiResult<Option<SurveyResponse>> {
-    let row: Option<(i64, String, Option<i64>, bool)> = sqlx::query_as(
+    let condition = match which {
+        Which::Row(_) => "r.id = ?",
+        Which::Invitation(_) => "r.invitation_id = ?",
+        Which::Partner(..) => "r.response_id = ? AND r.partner_id = ?",
+    };
+    let sql = format!(
         "SELECT r.id, r.response_id, r.finished_at, \
          EXISTS (SELECT 1 FROM follow_ups f WHERE f.response_id = r.id) \
-         FROM survey_responses r WHERE r.id = ?",
-    )
-    .bind(row)
-    .fetch_optional(&mut *db)
-    .await?;
+         FROM survey_responses r WHERE {condition}"
+    );
+    let query = sqlx::query_as(&sql);
+    let query = match which {
+        Which::Row(id) | Which::Invitation(id) => query.bind(id),
+        Which::Partner(partner, id) => query.bind(id).bind(partner),
+    };
+    let row: Option<(i64, String, Option<i64>, bool)> = query.fetch_optional(&mut *db).await?;
     let Some((id, response_id, finished_at, follow_up)) = row else {
         return Ok(None);
     };
@@ -285,15 +303,7 @@ pub async fn survey(
     limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
     let (row, survey) = open_invitation(&state, &token).await?;
     let mut db = state.db.acquire().await?;
-    let stored: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM survey_responses WHERE invitation_id = ?")
-            .bind(row.id)
-            .fetch_optional(&mut *db)
-            .await?;
-    let response = match stored {
-        Some(stored) => load_response(&mut db, &survey, stored).await?,
-        None => None,
-    };
+    let response = load_response(&mut db, &survey, Which::Invitation(row.id)).await?;
     let about = SurveySubject {
         touchpoint: survey.touchpoint,
         items: subject_items(&state.db, survey.touchpoint, &row.reference).await?,
@@ -433,7 +443,7 @@ pub async fn save_answers(
         .execute(&mut *tx)
         .await?;
     }
-    let response = load_response(&mut tx, survey, id)
+    let response = load_response(&mut tx, survey, Which::Row(id))
         .await?
         .ok_or(ApiError::Corrupt("a response just saved"))?;
     tx.commit().await?;
@@ -449,21 +459,11 @@ pub async fn partner_survey(
     response: Option<&ResponseId>,
 ) -> ApiResult<PartnerSurvey> {
     let survey = survey_for(touchpoint);
-    let mut db = state.db.acquire().await?;
-    let stored: Option<i64> = match response {
+    let response = match response {
         Some(id) => {
-            sqlx::query_scalar(
-                "SELECT id FROM survey_responses WHERE response_id = ? AND partner_id = ?",
-            )
-            .bind(id.as_str())
-            .bind(partner)
-            .fetch_optional(&mut *db)
-            .await?
+            let which = Which::Partner(partner, id.as_str());
+            load_response(&mut *state.db.acquire().await?, &survey, which).await?
         }
-        None => None,
-    };
-    let response = match stored {
-        Some(stored) => load_response(&mut db, &survey, stored).await?,
         None => None,
     };
     Ok(PartnerSurvey { survey, response })
