@@ -186,7 +186,12 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         | ErrorCode::InvalidCredentials
         | ErrorCode::WeakPassword
         | ErrorCode::StaffExists
-        | ErrorCode::LastAdmin => td_string!(locale, errors.bad_request),
+        | ErrorCode::LastAdmin
+        | ErrorCode::EditConflict
+        | ErrorCode::PageExists
+        | ErrorCode::PageInvalid
+        | ErrorCode::MissingLanguage
+        | ErrorCode::NotPublished => td_string!(locale, errors.bad_request),
     }
     .to_string()
 }

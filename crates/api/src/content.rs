@@ -39,6 +39,11 @@ impl PageLocale {
 pub struct BenefitPageQuery {
     /// The language to read the page in.
     pub locale: PageLocale,
+    /// Staff only: the page's draft as a member of this tier (its code) or as `guest` would see
+    /// it; without a staff session, `unauthorized`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(pattern = "^[a-z0-9_-]{1,32}$"))]
+    pub preview: Option<String>,
 }
 
 /// A run of text inside a paragraph, heading or list item.

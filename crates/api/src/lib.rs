@@ -13,6 +13,7 @@
 mod auth;
 mod config;
 mod content;
+mod editor;
 mod loyalty;
 mod orders;
 mod problem;
@@ -25,6 +26,7 @@ mod widget;
 pub use auth::*;
 pub use config::*;
 pub use content::*;
+pub use editor::*;
 pub use loyalty::*;
 pub use orders::*;
 pub use problem::*;
@@ -114,6 +116,23 @@ pub mod paths {
     pub const STAFF_SIGN_OUT_EVERYWHERE: &str = "/api/staff/sign-out-everywhere";
     pub const STAFF_ACCOUNTS: &str = "/api/staff/accounts";
     pub const STAFF_AUDIT: &str = "/api/staff/audit";
+    /// The benefit-page editor (`crates/server/src/content/editor.rs`).
+    pub const STAFF_PAGES: &str = "/api/staff/pages";
+
+    /// `/api/staff/pages/{slug}` and what follows it (`draft`, `submit`, `send-back`, `publish`,
+    /// `unpublish`, `versions`, `diff`; `""` for the page itself).
+    pub fn staff_page(slug: &str, then: &str) -> String {
+        if then.is_empty() {
+            format!("{STAFF_PAGES}/{slug}")
+        } else {
+            format!("{STAFF_PAGES}/{slug}/{then}")
+        }
+    }
+
+    /// `/api/staff/pages/{slug}/versions/{version}/restore`.
+    pub fn staff_page_restore(slug: &str, version: u32) -> String {
+        format!("{STAFF_PAGES}/{slug}/versions/{version}/restore")
+    }
 
     /// `/api/staff/accounts/{id}`: one staff account (admins change it).
     pub fn staff_account(id: i64) -> String {

@@ -79,6 +79,17 @@ pub enum ErrorCode {
     StaffExists,
     /// The change would leave no enabled admin.
     LastAdmin,
+    /// Someone saved this draft since the revision named: the save is refused, the text the
+    /// caller sent is theirs to keep; read the draft again to see the other one.
+    EditConflict,
+    /// A page with this slug exists already.
+    PageExists,
+    /// The draft holds text customers cannot be shown (see the draft's `problems`).
+    PageInvalid,
+    /// A language has no text; publish with `allow_missing` to go ahead.
+    MissingLanguage,
+    /// Nothing of this page is live (or scheduled) to take down.
+    NotPublished,
     /// The service failed; the request may be retried.
     Internal,
 }

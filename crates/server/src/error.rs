@@ -40,7 +40,9 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::ExchangeNotOffered
         | ErrorCode::ReasonNotOffered
         | ErrorCode::InvalidAnswer
-        | ErrorCode::WeakPassword => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::WeakPassword
+        | ErrorCode::PageInvalid
+        | ErrorCode::MissingLanguage => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
@@ -60,7 +62,10 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::SurveyClosed
         | ErrorCode::ResponseIdReused
         | ErrorCode::StaffExists
-        | ErrorCode::LastAdmin => StatusCode::CONFLICT,
+        | ErrorCode::LastAdmin
+        | ErrorCode::EditConflict
+        | ErrorCode::PageExists
+        | ErrorCode::NotPublished => StatusCode::CONFLICT,
         ErrorCode::LinkExpired => StatusCode::GONE,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -102,6 +107,11 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::WeakPassword => "A staff password is 12 to 128 characters",
         ErrorCode::StaffExists => "A staff account with this email exists",
         ErrorCode::LastAdmin => "This would leave no enabled admin",
+        ErrorCode::EditConflict => "Someone else saved this draft since",
+        ErrorCode::PageExists => "A page with this slug exists",
+        ErrorCode::PageInvalid => "The draft holds text customers cannot be shown",
+        ErrorCode::MissingLanguage => "A language has no text",
+        ErrorCode::NotPublished => "Nothing of this page is published",
     }
 }
 

@@ -133,6 +133,37 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/staff/accounts/{id}", patch(staff::accounts::change))
         .route(paths::STAFF_AUDIT, get(staff::audit::list))
+        .route(
+            paths::STAFF_PAGES,
+            get(content::editor::list).post(content::editor::add),
+        )
+        .route("/api/staff/pages/{slug}", get(content::editor::draft))
+        .route("/api/staff/pages/{slug}/draft", put(content::editor::save))
+        .route(
+            "/api/staff/pages/{slug}/submit",
+            post(content::editor::submit),
+        )
+        .route(
+            "/api/staff/pages/{slug}/send-back",
+            post(content::editor::send_back),
+        )
+        .route(
+            "/api/staff/pages/{slug}/publish",
+            post(content::editor::publish),
+        )
+        .route(
+            "/api/staff/pages/{slug}/unpublish",
+            post(content::editor::unpublish),
+        )
+        .route(
+            "/api/staff/pages/{slug}/versions",
+            get(content::editor::versions),
+        )
+        .route(
+            "/api/staff/pages/{slug}/versions/{version}/restore",
+            post(content::editor::restore),
+        )
+        .route("/api/staff/pages/{slug}/diff", get(content::editor::diff))
         .merge(widget_api(&state))
         .route(paths::OPENAPI, get(openapi::document))
         .route("/api/{*rest}", any(error::api_not_found))

@@ -67,6 +67,17 @@ use utoipa::{Modify, OpenApi};
         crate::staff::accounts::add,
         crate::staff::accounts::change,
         crate::staff::audit::list,
+        crate::content::editor::list,
+        crate::content::editor::add,
+        crate::content::editor::draft,
+        crate::content::editor::save,
+        crate::content::editor::submit,
+        crate::content::editor::send_back,
+        crate::content::editor::publish,
+        crate::content::editor::unpublish,
+        crate::content::editor::versions,
+        crate::content::editor::restore,
+        crate::content::editor::diff,
         crate::dev::outbox,
         crate::dev::advance,
         crate::surveys::demo_invitation,
@@ -182,7 +193,10 @@ fn problem_response(status: &str) -> Response {
              for in exchange has too few units in stock (`out_of_stock`); a survey finished more \
              than 24 hours ago (`survey_closed`); a response or feedback id already used for \
              another link or another message (`response_id_reused`); a staff email already \
-             used (`staff_exists`), or a change that would leave no enabled admin (`last_admin`)."
+             used (`staff_exists`), or a change that would leave no enabled admin (`last_admin`); \
+             a draft saved since the revision named (`edit_conflict`), a page slug taken \
+             (`page_exists`), or nothing of a page published to take down or restore \
+             (`not_published`)."
         }
         "410" => "The link worked once and has expired (`link_expired`).",
         "413" => "The body is larger than 2 MB (`bad_request`).",
@@ -193,7 +207,9 @@ fn problem_response(status: &str) -> Response {
              `too_many_attempts`, `not_returnable` with the line and why in `detail`, \
              `idempotency_key_reused`, `pickup_slot_required`, `pickup_slot_unavailable`, \
              `exchange_not_offered` with the line and why in `detail`, `invalid_answer` with \
-             the question in `detail`, `weak_password`: a staff password of 12 to 128 characters)."
+             the question in `detail`, `weak_password`: a staff password of 12 to 128 characters; \
+             `page_invalid`: a draft with text customers cannot be shown, `missing_language`: a \
+             draft without text in a language)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "500" => {

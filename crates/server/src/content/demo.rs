@@ -2,7 +2,9 @@
 //! members, and one for everyone, each in Chinese and English, using every kind of block. Saved
 //! through `save_version`, so the demo content passes the same checks an editor's would.
 
-use super::{create_page, save_version, PageCopy, Publish, SaveError, StoredBlock, StoredFaqItem};
+use super::{
+    create_page, save_version, NewVersion, PageCopy, SaveError, StoredBlock, StoredFaqItem,
+};
 use portico_api::{BenefitCard, PageLocale};
 use sqlx::SqlitePool;
 
@@ -392,8 +394,8 @@ pub async fn seed_pages_if_empty(db: &SqlitePool, now: i64) -> Result<(), SaveEr
         return Ok(());
     }
     for ((slug, audience), copies) in DEMO_PAGES.into_iter().zip(demo_copies()) {
-        let page = create_page(db, slug, audience, now).await?;
-        save_version(db, page, &copies, Publish::At(now), now).await?;
+        let page = create_page(db, slug, now).await?;
+        save_version(db, page, NewVersion::at(audience, &copies, now), now).await?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! longer passes is the service's fault: logged and answered 500, never shown.
 
 pub mod demo;
+pub mod editor;
 pub mod markdown;
 #[cfg(test)]
 mod safety;
@@ -15,77 +16,47 @@ mod safety;
 use crate::auth::Caller;
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiQuery, ApiResult};
+use crate::staff::Staff;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use markdown::{link_target, plain_text, ContentError};
 use portico_api::{
-    Audience, BenefitCard, BenefitPage, BenefitPageQuery, Block, ErrorCode, FaqItem, PageLocale,
-    PageSummary, Tier,
+    Audience, BenefitPage, BenefitPageQuery, Block, ErrorCode, FaqItem, PageSummary, Tier,
+    PREVIEW_GUEST,
 };
-use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
-/// A block as stored: rich text as the Markdown typed, the tier comparison without data (it is
-/// filled from the tiers when read).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum StoredBlock {
-    Hero {
-        title: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        subtitle: Option<String>,
-    },
-    RichText {
-        markdown: String,
-    },
-    BenefitGrid {
-        items: Vec<BenefitCard>,
-    },
-    TierComparison,
-    Faq {
-        items: Vec<StoredFaqItem>,
-    },
-    CallToAction {
-        label: String,
-        href: String,
-    },
+/// A block as stored: the editor's, [`DraftBlock`] (rich text as the Markdown typed, the tier
+/// comparison without data: it is filled from the tiers when read).
+pub use portico_api::{
+    DraftBlock as StoredBlock, DraftCopy as PageCopy, DraftFaqItem as StoredFaqItem,
+};
+
+/// A published version as it is saved: who it is for (a tier's code, or everyone), its
+/// languages (none: the page is taken down from `publish_at` on), from when it is live (unix
+/// seconds, perhaps later than now), who published it and what it restored.
+#[derive(Debug, Clone, Copy)]
+pub struct NewVersion<'a> {
+    pub audience: Option<&'a str>,
+    pub copies: &'a [PageCopy],
+    pub publish_at: i64,
+    pub published_by: Option<i64>,
+    pub restored_from: Option<u32>,
 }
 
-impl StoredBlock {
-    fn kind(&self) -> &'static str {
-        match self {
-            Self::Hero { .. } => "hero",
-            Self::RichText { .. } => "rich_text",
-            Self::BenefitGrid { .. } => "benefit_grid",
-            Self::TierComparison => "tier_comparison",
-            Self::Faq { .. } => "faq",
-            Self::CallToAction { .. } => "call_to_action",
+impl<'a> NewVersion<'a> {
+    /// A version for `audience` in `copies`, live from `publish_at`, published by no staff member
+    /// (the demo's, the tests').
+    pub fn at(audience: Option<&'a str>, copies: &'a [PageCopy], publish_at: i64) -> Self {
+        NewVersion {
+            audience,
+            copies,
+            publish_at,
+            published_by: None,
+            restored_from: None,
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StoredFaqItem {
-    pub question: String,
-    /// Markdown.
-    pub answer: String,
-}
-
-/// One language of a version, as the editor wrote it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageCopy {
-    pub locale: PageLocale,
-    pub title: String,
-    pub blocks: Vec<StoredBlock>,
-}
-
-/// Whether a saved version is a draft, or published to go live at a unix time (perhaps later).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Publish {
-    Draft,
-    At(i64),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,7 +87,7 @@ fn render(blocks: &[StoredBlock], tiers: &[Tier]) -> Result<Vec<Block>, ContentE
         .collect()
 }
 
-fn render_block(block: &StoredBlock, tiers: &[Tier]) -> Result<Block, ContentError> {
+pub(super) fn render_block(block: &StoredBlock, tiers: &[Tier]) -> Result<Block, ContentError> {
     Ok(match block {
         StoredBlock::Hero { title, subtitle } => {
             plain_text(title).map_err(|e| e.at("title"))?;
@@ -176,76 +147,73 @@ pub fn check(copy: &PageCopy) -> Result<(), ContentError> {
         .map_err(|e| e.at(copy.locale.as_str()))
 }
 
-/// Makes a page (its slug and who it is for); the id of the page already under `slug` if there
-/// is one (its audience then stays as it is).
-pub async fn create_page(
-    db: &SqlitePool,
-    slug: &str,
-    audience: Option<&str>,
-    now: i64,
-) -> Result<i64, SaveError> {
+/// Makes a page under `slug`; the id of the page already under it if there is one.
+pub async fn create_page(db: &SqlitePool, slug: &str, now: i64) -> Result<i64, SaveError> {
     if !valid_slug(slug) {
         return Err(ContentError::Unsupported(format!("the slug {slug:?}")).into());
     }
-    sqlx::query(
-        "INSERT INTO pages (slug, audience, created_at) VALUES (?, ?, ?) ON CONFLICT (slug) DO NOTHING",
-    )
-    .bind(slug)
-    .bind(audience)
-    .bind(now)
-    .execute(db)
-    .await?;
+    sqlx::query("INSERT INTO pages (slug, created_at) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING")
+        .bind(slug)
+        .bind(now)
+        .execute(db)
+        .await?;
     Ok(sqlx::query_scalar("SELECT id FROM pages WHERE slug = ?")
         .bind(slug)
         .fetch_one(db)
         .await?)
 }
 
-/// Saves a new version of page `page_id` in every language given (each checked first), as a
-/// draft or published from a time on; its version number, one more than the page's newest.
+/// Saves a new published version of page `page_id` (each language checked first); its version
+/// number, one more than the page's newest.
 pub async fn save_version(
     db: &SqlitePool,
     page_id: i64,
-    copies: &[PageCopy],
-    publish: Publish,
+    version: NewVersion<'_>,
     now: i64,
 ) -> Result<u32, SaveError> {
-    for copy in copies {
+    for copy in version.copies {
         check(copy)?;
     }
-    let (state, publish_at) = match publish {
-        Publish::Draft => ("draft", None),
-        Publish::At(at) => ("published", Some(at)),
-    };
     let mut tx = db.begin().await?;
-    let version: i64 = sqlx::query_scalar(
-        "INSERT INTO page_versions (page_id, version, state, publish_at, created_at) \
-         SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM page_versions WHERE page_id = ? \
-         RETURNING version",
+    let number = insert_version(&mut tx, page_id, version, now).await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+/// Writes a version in the transaction `tx` (already checked); its number.
+pub(crate) async fn insert_version(
+    tx: &mut sqlx::SqliteConnection,
+    page_id: i64,
+    version: NewVersion<'_>,
+    now: i64,
+) -> Result<u32, sqlx::Error> {
+    let (id, number): (i64, i64) = sqlx::query_as(
+        "INSERT INTO page_versions (page_id, version, state, publish_at, created_at, audience, published_by, restored_from) \
+         SELECT ?, COALESCE(MAX(version), 0) + 1, 'published', ?, ?, ?, ?, ? FROM page_versions WHERE page_id = ? \
+         RETURNING id, version",
     )
     .bind(page_id)
-    .bind(state)
-    .bind(publish_at)
+    .bind(version.publish_at)
     .bind(now)
+    .bind(version.audience)
+    .bind(version.published_by)
+    .bind(version.restored_from)
     .bind(page_id)
     .fetch_one(&mut *tx)
     .await?;
-    for copy in copies {
+    for copy in version.copies {
         let blocks = serde_json::to_string(&copy.blocks).expect("stored blocks serialize");
         sqlx::query(
-            "INSERT INTO page_content (version_id, locale, title, blocks) \
-             SELECT id, ?, ?, ? FROM page_versions WHERE page_id = ? AND version = ?",
+            "INSERT INTO page_content (version_id, locale, title, blocks) VALUES (?, ?, ?, ?)",
         )
+        .bind(id)
         .bind(copy.locale.as_str())
         .bind(&copy.title)
         .bind(blocks)
-        .bind(page_id)
-        .bind(version)
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
-    Ok(u32::try_from(version).unwrap_or(u32::MAX))
+    Ok(u32::try_from(number).unwrap_or(u32::MAX))
 }
 
 #[derive(sqlx::FromRow)]
@@ -261,23 +229,44 @@ struct LiveRow {
 /// one tier is seen by that tier's signed-in members; unknown, not yet published and someone
 /// else's tier's are the same 404. Its tier comparison holds the tiers as they are now.
 #[utoipa::path(get, path = "/api/pages/{slug}", tag = "pages", operation_id = "benefit_page",
-    security((), ("session" = [])),
+    security((), ("session" = []), ("staff_session" = [])),
     params(("slug" = String, Path, pattern = "^[a-z0-9-]{1,64}$", description = "The page's slug"), BenefitPageQuery),
-    responses((status = 200, description = "The page, published and for this caller.", body = BenefitPage),
-        (status = 400), (status = 404), (status = 500)))]
+    responses((status = 200, description = "The page, published and for this caller (or with `preview`, the draft for that reader).", body = BenefitPage),
+        (status = 400), (status = 401), (status = 403), (status = 404), (status = 422), (status = 500)))]
 pub async fn page(
     State(state): State<AppState>,
     caller: Caller,
+    staff: Result<Staff, ApiError>,
     Path(slug): Path<String>,
     ApiQuery(query): ApiQuery<BenefitPageQuery>,
 ) -> ApiResult<Json<BenefitPage>> {
     let not_found = || ApiError::from(ErrorCode::NotFound);
+    let locale = query.locale;
+    if let Some(reader) = &query.preview {
+        staff?.may(editor::READERS)?;
+        let tier = (reader != PREVIEW_GUEST).then_some(reader.as_str());
+        let draft = editor::preview(&state, &slug, locale, tier).await?;
+        let tiers = crate::loyalty::tiers(&state.db).await?;
+        // Checked by `preview`: a draft with problems is never drawn.
+        let blocks = render(&draft.copy.blocks, &tiers).map_err(|_| ErrorCode::PageInvalid)?;
+        return Ok(Json(BenefitPage {
+            slug,
+            locale,
+            title: draft.copy.title,
+            blocks,
+            audience: match draft.audience {
+                None => Audience::Everyone,
+                Some(tier) => Audience::Tier { tier },
+            },
+            published_at: rfc3339(state.clock.now()),
+            version: u32::try_from(draft.revision).unwrap_or(u32::MAX),
+        }));
+    }
     if !valid_slug(&slug) {
         return Err(not_found());
     }
-    let locale = query.locale;
     let live = sqlx::query_as::<_, LiveRow>(
-        "SELECT p.audience, v.version, v.publish_at, c.title, c.blocks \
+        "SELECT v.audience, v.version, v.publish_at, c.title, c.blocks \
          FROM pages p JOIN page_versions v ON v.page_id = p.id \
          LEFT JOIN page_content c ON c.version_id = v.id AND c.locale = ? \
          WHERE p.slug = ? AND v.state = 'published' AND v.publish_at <= ? \
@@ -340,14 +329,15 @@ pub async fn pages(
 ) -> ApiResult<Json<Vec<PageSummary>>> {
     let tier = caller_tier(&state.db, &caller).await?;
     let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
-        "SELECT p.slug, p.audience, c.title FROM pages p \
-         JOIN page_content c ON c.locale = ? AND c.version_id = (SELECT v.id FROM page_versions v \
-           WHERE v.page_id = p.id AND v.state = 'published' AND v.publish_at <= ? \
-           ORDER BY v.version DESC LIMIT 1) \
-         WHERE p.audience IS NULL OR p.audience = ? ORDER BY p.audience IS NULL, p.slug",
+        "SELECT p.slug, v.audience, c.title FROM pages p \
+         JOIN page_versions v ON v.id = (SELECT id FROM page_versions \
+           WHERE page_id = p.id AND state = 'published' AND publish_at <= ? \
+           ORDER BY version DESC LIMIT 1) \
+         JOIN page_content c ON c.version_id = v.id AND c.locale = ? \
+         WHERE v.audience IS NULL OR v.audience = ? ORDER BY v.audience IS NULL, p.slug",
     )
-    .bind(query.locale.as_str())
     .bind(state.clock.now())
+    .bind(query.locale.as_str())
     .bind(tier)
     .fetch_all(&state.db)
     .await?;

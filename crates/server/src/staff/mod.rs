@@ -310,6 +310,10 @@ impl Staff {
         self.row.id
     }
 
+    pub fn email(&self) -> &str {
+        &self.row.email
+    }
+
     pub fn role(&self) -> Option<StaffRole> {
         StaffRole::parse(&self.row.role)
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
-    _data: tempfile::TempDir,
+    data: std::sync::Arc<tempfile::TempDir>,
 }
 
 pub async fn spawn() -> TestApp {
@@ -20,6 +20,10 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let data = tempfile::tempdir().expect("a temp dir");
     let mut config = Config::for_tests(data.path().to_path_buf());
     adjust(&mut config);
+    start(config, std::sync::Arc::new(data)).await
+}
+
+async fn start(config: Config, data: std::sync::Arc<tempfile::TempDir>) -> TestApp {
     let state = build_state(config).await.expect("the service starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -34,7 +38,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         state,
-        _data: data,
+        data,
     }
 }
 
@@ -55,6 +59,12 @@ pub fn client_at(ip: &str) -> Client {
 }
 
 impl TestApp {
+    /// Another process of the service on the same database, as after a restart (its clock
+    /// starts at the real time again).
+    pub async fn restart(&self) -> TestApp {
+        start((*self.state.config).clone(), self.data.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

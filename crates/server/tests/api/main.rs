@@ -1,6 +1,7 @@
 //! The reference service's integration tests, one binary: each module starts the real service on
 //! a random port with a fresh database (see `helpers`) and speaks HTTP to it.
 
+mod editor;
 mod exchange;
 mod feedback;
 mod helpers;

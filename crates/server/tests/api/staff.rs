@@ -11,7 +11,7 @@ const ADMIN: usize = 3;
 
 /// A browser signed in as demo staff member `who` (an index into `DEMO_STAFF`), and its CSRF
 /// token.
-async fn staff_browser(app: &TestApp, who: usize) -> (Client, String) {
+pub(crate) async fn staff_browser(app: &TestApp, who: usize) -> (Client, String) {
     let (email, _, _, password) = DEMO_STAFF[who];
     let browser = client();
     let signed: Value = sign_in(app, &browser, email, password)
@@ -32,7 +32,7 @@ async fn sign_in(app: &TestApp, browser: &Client, email: &str, password: &str) -
     .await
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     browser: &Client,
     method: Method,
