@@ -52,7 +52,8 @@ pub fn start() {
 /// The whole portal: language, session, header and routes.
 #[component]
 pub fn App(config: RuntimeConfig) -> impl IntoView {
-    let initial_locale = shell::remembered_locale()
+    let initial_locale = shell::asked_locale()
+        .or_else(shell::remembered_locale)
         .unwrap_or_else(|| locale::locale_from_tag(&config.default_locale));
     shell::apply_brand(&config);
     let services = services::Services::from(&config);

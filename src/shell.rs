@@ -14,6 +14,16 @@ fn local_storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
+/// The language a link asks for (`?lang=en`, as the staff preview does), if any.
+pub fn asked_locale() -> Option<Locale> {
+    let search = window().location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .map(locale_from_tag)
+}
+
 /// The language the customer picked on an earlier visit, if any.
 pub fn remembered_locale() -> Option<Locale> {
     local_storage()?

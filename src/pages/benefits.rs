@@ -8,7 +8,7 @@ use crate::locale::use_locale;
 use crate::services::Services;
 use crate::session::use_session;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::{lazy_route, LazyRoute};
 use portico_api::{paths, Audience, BenefitPage, ErrorCode, PageLocale, PageSummary};
 use portico_client::{ApiError, Remote};
@@ -98,11 +98,18 @@ impl LazyRoute for BenefitPageRoute {
         let services = Services::current();
         let i18n = use_locale();
         let params = use_params_map();
+        // The staff editor's preview frames this page with `?preview=` (a tier, or a guest):
+        // the service answers the draft to staff only.
+        let preview = use_query_map().get_untracked().get("preview");
         Self {
             page: Remote::new(move || {
                 let slug = params.read().get("slug").unwrap_or_default();
+                let preview = preview
+                    .as_ref()
+                    .map(|reader| format!("&preview={reader}"))
+                    .unwrap_or_default();
                 services.loyalty(&format!(
-                    "{}?locale={}",
+                    "{}?locale={}{preview}",
                     paths::benefit_page(&slug),
                     page_locale(i18n.get())
                 ))

@@ -21,6 +21,14 @@ pub fn other(locale: Locale) -> Locale {
 
 pub use portico_ui::text::fill;
 
+/// A moment in the reader's language and time zone.
+pub fn when(l: Locale, at: &str) -> String {
+    let date = js_sys::Date::new(&at.into());
+    date.to_locale_string(tag(l), &leptos::wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()
+        .unwrap_or_else(|| at.to_string())
+}
+
 pub fn role(locale: Locale, role: StaffRole) -> &'static str {
     match role {
         StaffRole::Editor => td_string!(locale, role.editor),
@@ -52,6 +60,11 @@ pub fn error(locale: Locale, error: &ApiError) -> String {
         ErrorCode::InvalidContact => td_string!(locale, errors.invalid_email),
         ErrorCode::StaffExists => td_string!(locale, errors.staff_exists),
         ErrorCode::LastAdmin => td_string!(locale, errors.last_admin),
+        ErrorCode::EditConflict => td_string!(locale, errors.edit_conflict),
+        ErrorCode::PageExists => td_string!(locale, errors.page_exists),
+        ErrorCode::PageInvalid => td_string!(locale, errors.page_invalid),
+        ErrorCode::MissingLanguage => td_string!(locale, errors.missing_language),
+        ErrorCode::NotPublished => td_string!(locale, errors.not_published),
         _ => td_string!(locale, errors.other),
     }
     .to_string()

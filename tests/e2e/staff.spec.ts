@@ -1,22 +1,6 @@
-import { test, expect, DEMO, expectAccessible, type Translate } from './fixtures';
+import { test, expect, DEMO, expectAccessible } from './fixtures';
 import { signInApi } from './api';
-import type { Page } from '@playwright/test';
-
-// The staff app under /staff/: its own bundle and its own session (a customer's is none here).
-const STAFF = {
-  admin: ['admin@portico.test', 'portico-admin-demo'],
-  publisher: ['publisher@portico.test', 'portico-publisher-demo'],
-  editor: ['editor@portico.test', 'portico-editor-demo'],
-} as const;
-
-/** `text` with its one `[placeholder]` filled, as the app fills it. */
-const fill = (text: string, value: string) => text.replace(/\[[a-z]+\]/, value);
-
-async function signIn(page: Page, s: Translate, [email, password]: readonly [string, string]) {
-  await page.getByLabel(s('sign_in.email')).fill(email);
-  await page.getByLabel(s('sign_in.password'), { exact: true }).fill(password);
-  await page.getByRole('button', { name: s('sign_in.submit') }).click();
-}
+import { STAFF, fill, staffSignIn as signIn } from './staff-desk';
 
 test('a wrong password is refused with what was typed kept, and a customer session opens nothing', async ({ page, s }) => {
   // Signed in to the portal as a customer: the staff app still asks for a staff sign-in.
@@ -66,7 +50,7 @@ test('an admin adds an editor, who signs in to a page without the admin parts', 
   const editor = await other.newPage();
   await editor.goto(new URL('/staff/', page.url()).href);
   await signIn(editor, s, [email, 'a-long-enough-password']);
-  await expect(editor.getByText(s('home.nothing_yet'))).toBeVisible();
+  await expect(editor.getByRole('heading', { name: s('pages.title') })).toBeVisible();
   await expect(editor.getByRole('heading', { name: s('accounts.title') })).toHaveCount(0);
   await expect(editor.getByRole('heading', { name: s('audit.title') })).toHaveCount(0);
   await expectAccessible(editor);

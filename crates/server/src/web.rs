@@ -143,7 +143,18 @@ pub async fn runtime_config(State(state): State<AppState>) -> Json<RuntimeConfig
 /// The headers every answer carries, computed once at start.
 pub struct SecurityHeaders {
     csp: HeaderValue,
+    /// The same policy for a benefit page in the staff editor's preview, which frames it from
+    /// this origin (`frame-ancestors 'self'`); every other page may be framed by nobody.
+    preview_csp: HeaderValue,
     https: bool,
+}
+
+/// Whether this is the portal's benefit page asked for as the staff preview (`?preview=`).
+fn staff_preview(uri: &axum::http::Uri) -> bool {
+    uri.path().starts_with("/benefits/")
+        && uri
+            .query()
+            .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("preview=")))
 }
 
 impl SecurityHeaders {
@@ -156,8 +167,10 @@ impl SecurityHeaders {
             .filter_map(|page| std::fs::read_to_string(static_dir.join(page)).ok())
             .collect();
         let csp = content_security_policy(&index);
+        let preview = csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'");
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp).expect("the policy is ASCII"),
+            preview_csp: HeaderValue::from_str(&preview).expect("the policy is ASCII"),
             https,
         }
     }
@@ -215,9 +228,15 @@ pub async fn security_headers(
     let hashed = is_hashed_asset(request.uri().path());
     let loader = request.uri().path() == "/widget.js";
     let widget_file = loader || request.uri().path().starts_with("/widget/");
+    let framed = staff_preview(request.uri());
     let mut response = next.run(request).await;
     let out = response.headers_mut();
-    out.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
+    let csp = if framed {
+        &headers.preview_csp
+    } else {
+        &headers.csp
+    };
+    out.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
     out.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -226,7 +245,10 @@ pub async fn security_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
-    out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    out.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static(if framed { "SAMEORIGIN" } else { "DENY" }),
+    );
     out.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),

@@ -980,15 +980,16 @@ pub async fn restore(
     Ok(Json(read(&state, &slug).await?))
 }
 
-/// A page as lines of text, per language: what a diff compares.
+/// A page as lines of text, per language: what a diff compares (nothing for a language the
+/// side has no text in).
 fn lines(audience: &Option<String>, copy: Option<&DraftCopy>) -> Vec<String> {
+    let Some(copy) = copy else {
+        return Vec::new();
+    };
     let mut out = vec![match audience {
         None => "[audience] everyone".to_string(),
         Some(tier) => format!("[audience] {tier}"),
     }];
-    let Some(copy) = copy else {
-        return out;
-    };
     out.push(format!("[title] {}", copy.title));
     let mut text = |label: &str, value: &str| {
         out.extend(value.lines().enumerate().map(|(i, line)| {

@@ -50,6 +50,26 @@ async fn every_answer_carries_the_security_headers() {
         assert_eq!(headers["cache-control"], cache, "{path}");
         assert!(headers.get("strict-transport-security").is_none(), "{path}");
     }
+    // The staff editor frames a benefit page's preview from this origin, and nothing else is
+    // framed: the same page without `preview` is not, nor any other page with it.
+    for (path, ancestors, frame) in [
+        (
+            "/benefits/gold-benefits?preview=gold&lang=en",
+            "'self'",
+            "SAMEORIGIN",
+        ),
+        ("/benefits/gold-benefits?lang=en", "'none'", "DENY"),
+        ("/orders?preview=gold", "'none'", "DENY"),
+    ] {
+        let answer = app.get(&browser, path).await;
+        let headers = answer.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains(&format!("frame-ancestors {ancestors}")),
+            "{path}: {csp}"
+        );
+        assert_eq!(headers["x-frame-options"], frame, "{path}");
+    }
 }
 
 #[tokio::test]
