@@ -186,7 +186,8 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         | ErrorCode::InvalidCredentials
         | ErrorCode::WeakPassword
         | ErrorCode::StaffExists
-        | ErrorCode::LastAdmin => td_string!(locale, errors.bad_request),
+        | ErrorCode::LastAdmin
+        | ErrorCode::AlreadyDecided => td_string!(locale, errors.bad_request),
     }
     .to_string()
 }

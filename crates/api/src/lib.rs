@@ -17,6 +17,7 @@ mod loyalty;
 mod orders;
 mod problem;
 mod returns;
+mod review;
 mod staff;
 mod surveys;
 mod values;
@@ -29,6 +30,7 @@ pub use loyalty::*;
 pub use orders::*;
 pub use problem::*;
 pub use returns::*;
+pub use review::*;
 pub use staff::*;
 pub use surveys::*;
 pub use values::*;
@@ -114,6 +116,13 @@ pub mod paths {
     pub const STAFF_SIGN_OUT_EVERYWHERE: &str = "/api/staff/sign-out-everywhere";
     pub const STAFF_ACCOUNTS: &str = "/api/staff/accounts";
     pub const STAFF_AUDIT: &str = "/api/staff/audit";
+    /// The returns waiting for review (publishers and admins).
+    pub const STAFF_RETURNS: &str = "/api/staff/returns";
+
+    /// `/api/staff/returns/{number}/decision`: a reviewer approves or rejects a return.
+    pub fn return_decision(number: &str) -> String {
+        format!("{STAFF_RETURNS}/{number}/decision")
+    }
 
     /// `/api/staff/accounts/{id}`: one staff account (admins change it).
     pub fn staff_account(id: i64) -> String {

@@ -79,6 +79,8 @@ pub enum ErrorCode {
     StaffExists,
     /// The change would leave no enabled admin.
     LastAdmin,
+    /// Another reviewer decided this return first: it no longer waits for review.
+    AlreadyDecided,
     /// The service failed; the request may be retried.
     Internal,
 }

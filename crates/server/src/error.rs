@@ -60,7 +60,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::SurveyClosed
         | ErrorCode::ResponseIdReused
         | ErrorCode::StaffExists
-        | ErrorCode::LastAdmin => StatusCode::CONFLICT,
+        | ErrorCode::LastAdmin
+        | ErrorCode::AlreadyDecided => StatusCode::CONFLICT,
         ErrorCode::LinkExpired => StatusCode::GONE,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -102,6 +103,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::WeakPassword => "A staff password is 12 to 128 characters",
         ErrorCode::StaffExists => "A staff account with this email exists",
         ErrorCode::LastAdmin => "This would leave no enabled admin",
+        ErrorCode::AlreadyDecided => "This return has been decided already",
     }
 }
 

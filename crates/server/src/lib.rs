@@ -133,6 +133,11 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/staff/accounts/{id}", patch(staff::accounts::change))
         .route(paths::STAFF_AUDIT, get(staff::audit::list))
+        .route(paths::STAFF_RETURNS, get(returns::review::queue))
+        .route(
+            "/api/staff/returns/{number}/decision",
+            post(returns::review::decide),
+        )
         .merge(widget_api(&state))
         .route(paths::OPENAPI, get(openapi::document))
         .route("/api/{*rest}", any(error::api_not_found))

@@ -67,6 +67,8 @@ use utoipa::{Modify, OpenApi};
         crate::staff::accounts::add,
         crate::staff::accounts::change,
         crate::staff::audit::list,
+        crate::returns::review::queue,
+        crate::returns::review::decide,
         crate::dev::outbox,
         crate::dev::advance,
         crate::surveys::demo_invitation,
@@ -182,7 +184,9 @@ fn problem_response(status: &str) -> Response {
              for in exchange has too few units in stock (`out_of_stock`); a survey finished more \
              than 24 hours ago (`survey_closed`); a response or feedback id already used for \
              another link or another message (`response_id_reused`); a staff email already \
-             used (`staff_exists`), or a change that would leave no enabled admin (`last_admin`)."
+             used (`staff_exists`), or a change that would leave no enabled admin (`last_admin`); \
+             a return another reviewer decided first (`already_decided`), or that no longer \
+             waits for review (`return_locked`)."
         }
         "410" => "The link worked once and has expired (`link_expired`).",
         "413" => "The body is larger than 2 MB (`bad_request`).",
@@ -193,7 +197,9 @@ fn problem_response(status: &str) -> Response {
              `too_many_attempts`, `not_returnable` with the line and why in `detail`, \
              `idempotency_key_reused`, `pickup_slot_required`, `pickup_slot_unavailable`, \
              `exchange_not_offered` with the line and why in `detail`, `invalid_answer` with \
-             the question in `detail`, `weak_password`: a staff password of 12 to 128 characters)."
+             the question in `detail`, `weak_password`: a staff password of 12 to 128 characters), \
+             or a review's reason is refused (`bad_request`: blank for a rejection, over 500 \
+             characters, or with a control character)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "500" => {

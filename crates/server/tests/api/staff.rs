@@ -11,7 +11,7 @@ const ADMIN: usize = 3;
 
 /// A browser signed in as demo staff member `who` (an index into `DEMO_STAFF`), and its CSRF
 /// token.
-async fn staff_browser(app: &TestApp, who: usize) -> (Client, String) {
+pub(crate) async fn staff_browser(app: &TestApp, who: usize) -> (Client, String) {
     let (email, _, _, password) = DEMO_STAFF[who];
     let browser = client();
     let signed: Value = sign_in(app, &browser, email, password)
@@ -32,7 +32,7 @@ async fn sign_in(app: &TestApp, browser: &Client, email: &str, password: &str) -
     .await
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     browser: &Client,
     method: Method,
@@ -74,6 +74,12 @@ fn operations(app_staff_id: i64) -> Vec<(Method, String, Option<Value>, &'static
             None,
             &["admin", "publisher"],
         ),
+        (
+            Method::GET,
+            "/api/staff/returns".into(),
+            None,
+            &["admin", "publisher"],
+        ),
     ]
 }
 
@@ -96,6 +102,13 @@ async fn staff_endpoints_refuse_no_session_and_a_customers_session() {
         Method::POST,
         "/api/staff/sign-out-everywhere".into(),
         None,
+        &[],
+    ));
+    // Deciding a return (per role: return_reviews.rs).
+    all.push((
+        Method::POST,
+        "/api/staff/returns/R20000001/decision".into(),
+        Some(json!({ "decision": "approve" })),
         &[],
     ));
     for (method, path, body, _) in all {
