@@ -14,22 +14,12 @@ fn action(l: Locale, action: &str) -> String {
         "sign_out_everywhere" => td_string!(l, audit.sign_out_everywhere),
         "staff_added" => td_string!(l, audit.staff_added),
         "staff_changed" => td_string!(l, audit.staff_changed),
+        "return.approve" => td_string!(l, audit.return_approve),
+        "return.reject" => td_string!(l, audit.return_reject),
         // An action this app does not know yet is shown by its name.
         other => return other.to_string(),
     }
     .to_string()
-}
-
-/// A moment in the reader's language and time zone.
-fn when(l: Locale, at: &str) -> String {
-    let date = js_sys::Date::new(&at.into());
-    date.to_locale_string(words::tag(l), &wasm_bindgen_undefined())
-        .as_string()
-        .unwrap_or_else(|| at.to_string())
-}
-
-fn wasm_bindgen_undefined() -> leptos::wasm_bindgen::JsValue {
-    leptos::wasm_bindgen::JsValue::UNDEFINED
 }
 
 #[component]
@@ -102,7 +92,7 @@ fn entry_row(l: Locale, entry: AuditEntry) -> impl IntoView {
         .join(" · ");
     view! {
         <tr data-testid="audit-entry">
-            <td>{when(l, &entry.at.0)}</td>
+            <td>{words::when(l, &entry.at.0)}</td>
             <td class="mono">{entry.actor}</td>
             <td>{action(l, &entry.action)}</td>
             <td>{about}</td>

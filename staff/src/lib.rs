@@ -1,12 +1,14 @@
 //! Portico's staff app: a Leptos bundle of its own under `/staff/`, never downloaded by
 //! customers. Staff sign in with their email and password (`sign_in`); what follows is what
-//! their role may do: admins manage staff accounts (`accounts`), admins and publishers read the
-//! audit log (`audit`). Every request goes through `portico_client` to the staff API on this
-//! origin, with the session's cookie; every write carries the session's CSRF token. The only
-//! page-wide effects (`<html lang>`, the title) live here.
+//! their role may do: admins manage staff accounts (`accounts`), admins and publishers review
+//! returns over 500 CNY (`returns`) and read the audit log (`audit`). Every request goes through
+//! `portico_client` to the staff API on this origin, with the session's cookie; every write
+//! carries the session's CSRF token. The only page-wide effects (`<html lang>`, the title) live
+//! here.
 
 mod accounts;
 mod audit;
+mod returns;
 mod sign_in;
 mod words;
 
@@ -148,6 +150,7 @@ fn Home(locale: RwSignal<Locale>, api: Api, signed: Signed, found: StaffSession)
             </div>
         </section>
         {(role == StaffRole::Admin).then(|| view! { <accounts::Accounts locale api signed changes/> })}
+        {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <returns::Reviews locale api signed changes/> })}
         {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <audit::Audit locale api signed changes/> })}
         {matches!(role, StaffRole::Editor | StaffRole::Analyst).then(|| view! {
             <p class="notice">{move || td_string!(locale.get(), home.nothing_yet)}</p>
