@@ -191,7 +191,8 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         | ErrorCode::PageExists
         | ErrorCode::PageInvalid
         | ErrorCode::MissingLanguage
-        | ErrorCode::NotPublished => td_string!(locale, errors.bad_request),
+        | ErrorCode::NotPublished
+        | ErrorCode::AlreadyDecided => td_string!(locale, errors.bad_request),
     }
     .to_string()
 }

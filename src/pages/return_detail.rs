@@ -1,5 +1,6 @@
-//! `/returns/:number`: one return — where it stands on its way, what comes back, how the goods get
-//! to us — and, while nothing has been handed over, cancelling it.
+//! `/returns/:number`: one return — where it stands on its way (with the reviewer's reason when
+//! one decided it), what comes back, how the goods get to us — and, while nothing has been
+//! handed over, cancelling it.
 
 use crate::components::labels;
 use crate::components::page_state::{ErrorNotice, Skeleton};
@@ -146,6 +147,10 @@ fn ReturnView(current: ReturnDetail, reload: Callback<()>) -> impl IntoView {
             <p class="back"><a href=format!("/orders/{}", detail.order)>{td!(locale, returns.for_order, number = detail.order.to_string())}</a></p>
             <h1>{td!(locale, returns.detail_title, number = detail.number.clone())}</h1>
             <p class="lead" data-testid="return-status">{labels::return_status(locale, detail.status)}</p>
+            // A reviewer's words, as they wrote them: a text node, never markup.
+            {detail.decision_reason.clone().map(|why| view! {
+                <p data-testid="decision-reason"><strong>{td_string!(locale, returns.decision_why)}</strong>{why}</p>
+            })}
             {(!ended).then(|| view! {
                 <ol class="return-steps">
                     {path.iter().enumerate().map(|(i, step)| {

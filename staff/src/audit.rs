@@ -22,6 +22,8 @@ fn action(l: Locale, action: &str) -> String {
         "page_scheduled" => td_string!(l, audit.page_scheduled),
         "page_unpublished" => td_string!(l, audit.page_unpublished),
         "page_restored" => td_string!(l, audit.page_restored),
+        "return.approve" => td_string!(l, audit.return_approve),
+        "return.reject" => td_string!(l, audit.return_reject),
         // An action this app does not know yet is shown by its name.
         other => return other.to_string(),
     }

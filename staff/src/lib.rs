@@ -1,15 +1,17 @@
 //! Portico's staff app: a Leptos bundle of its own under `/staff/`, never downloaded by
 //! customers. Staff sign in with their email and password (`sign_in`); what follows is what
 //! their role may do: editors and publishers write benefit pages and publishers publish them
-//! (`pages`, `editor`, `review`; admins read them), admins manage staff accounts (`accounts`),
-//! admins and publishers read the audit log (`audit`). Every request goes through `portico_client` to the staff API on this
-//! origin, with the session's cookie; every write carries the session's CSRF token. The only
-//! page-wide effects (`<html lang>`, the title) live here.
+//! (`pages`, `editor`, `review`; admins read them), admins and publishers review returns over
+//! 500 CNY (`returns`) and read the audit log (`audit`), admins manage staff accounts
+//! (`accounts`). Every request goes through `portico_client` to the staff API on this origin,
+//! with the session's cookie; every write carries the session's CSRF token. The only page-wide
+//! effects (`<html lang>`, the title) live here.
 
 mod accounts;
 mod audit;
 mod editor;
 mod pages;
+mod returns;
 mod review;
 mod sign_in;
 mod words;
@@ -153,6 +155,7 @@ fn Home(locale: RwSignal<Locale>, api: Api, signed: Signed, found: StaffSession)
         </section>
         {matches!(role, StaffRole::Editor | StaffRole::Publisher | StaffRole::Admin).then(|| view! { <pages::Pages locale api signed role changes/> })}
         {(role == StaffRole::Admin).then(|| view! { <accounts::Accounts locale api signed changes/> })}
+        {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <returns::Reviews locale api signed changes/> })}
         {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <audit::Audit locale api signed changes/> })}
         {(role == StaffRole::Analyst).then(|| view! {
             <p class="notice">{move || td_string!(locale.get(), home.nothing_yet)}</p>

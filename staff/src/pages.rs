@@ -45,10 +45,7 @@ pub fn tier_name(l: Locale, tiers: &[Tier], code: &str) -> String {
     tiers
         .iter()
         .find(|t| t.code == code)
-        .map(|t| match l {
-            Locale::en => t.name.en.clone(),
-            Locale::zh_CN => t.name.zh_cn.clone(),
-        })
+        .map(|t| words::localized(l, &t.name).to_string())
         .unwrap_or_else(|| code.to_string())
 }
 

@@ -75,7 +75,7 @@ pub fn Review(
             .map(|e| words::error(locale.get(), &e))
     };
     view! {
-        <section class="review" aria-labelledby="review-title">
+        <section class="page-review" aria-labelledby="review-title">
             <h3 id="review-title">{move || td_string!(locale.get(), review.title)}</h3>
             {move || error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
             {blocked.then(|| view! { <p class="hint">{move || td_string!(locale.get(), review.fix_first)}</p> })}
@@ -118,7 +118,7 @@ pub fn Review(
                             {move || if when.get().is_empty() { td_string!(locale.get(), review.publish_now) } else { td_string!(locale.get(), review.schedule) }}
                         </button>
                         {live.then(|| view! {
-                            <button type="button" class="button secondary danger" disabled=move || act.pending()
+                            <button type="button" class="button secondary take-down" disabled=move || act.pending()
                                 on:click=move |_| act.post_empty(signed.write(api, &path("unpublish")))>
                                 {move || td_string!(locale.get(), review.unpublish)}
                             </button>

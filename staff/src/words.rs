@@ -1,7 +1,7 @@
 //! Words the staff app shows for values and errors, in the language chosen.
 
 use crate::locales::i18n::*;
-use portico_api::{ErrorCode, StaffRole};
+use portico_api::{ErrorCode, Handover, Localized, Money, Resolution, ReturnReason, StaffRole};
 use portico_client::ApiError;
 
 pub fn tag(locale: Locale) -> &'static str {
@@ -21,20 +21,63 @@ pub fn other(locale: Locale) -> Locale {
 
 pub use portico_ui::text::fill;
 
-/// A moment in the reader's language and time zone.
-pub fn when(l: Locale, at: &str) -> String {
-    let date = js_sys::Date::new(&at.into());
-    date.to_locale_string(tag(l), &leptos::wasm_bindgen::JsValue::UNDEFINED)
-        .as_string()
-        .unwrap_or_else(|| at.to_string())
-}
-
 pub fn role(locale: Locale, role: StaffRole) -> &'static str {
     match role {
         StaffRole::Editor => td_string!(locale, role.editor),
         StaffRole::Publisher => td_string!(locale, role.publisher),
         StaffRole::Analyst => td_string!(locale, role.analyst),
         StaffRole::Admin => td_string!(locale, role.admin),
+    }
+}
+
+/// A moment in the reader's language and time zone.
+pub fn when(locale: Locale, at: &str) -> String {
+    let date = js_sys::Date::new(&at.into());
+    date.to_locale_string(tag(locale), &leptos::wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()
+        .unwrap_or_else(|| at.to_string())
+}
+
+/// Fen as staff read money: `¥1,234.50` (integer arithmetic, `Money::decimal`).
+pub fn money(amount: Money) -> String {
+    format!("¥{}", amount.decimal())
+}
+
+/// A name the service gives in each language, in the reader's.
+pub fn localized(locale: Locale, text: &Localized) -> &str {
+    match locale {
+        Locale::en => &text.en,
+        Locale::zh_CN => &text.zh_cn,
+    }
+}
+
+/// Why the customer sends it back.
+pub fn reason(locale: Locale, reason: ReturnReason) -> &'static str {
+    match reason {
+        ReturnReason::ChangedMind => td_string!(locale, reasons.changed_mind),
+        ReturnReason::WrongSize => td_string!(locale, reasons.wrong_size),
+        ReturnReason::Damaged => td_string!(locale, reasons.damaged),
+        ReturnReason::NotAsDescribed => td_string!(locale, reasons.not_as_described),
+        ReturnReason::ArrivedLate => td_string!(locale, reasons.arrived_late),
+        ReturnReason::Other => td_string!(locale, reasons.other),
+    }
+}
+
+/// What the customer gets back.
+pub fn resolution(locale: Locale, resolution: Resolution) -> &'static str {
+    match resolution {
+        Resolution::Refund => td_string!(locale, resolutions.refund),
+        Resolution::StoreCredit => td_string!(locale, resolutions.store_credit),
+        Resolution::Exchange => td_string!(locale, resolutions.exchange),
+    }
+}
+
+/// How the goods go back.
+pub fn handover(locale: Locale, handover: Handover) -> &'static str {
+    match handover {
+        Handover::Pickup => td_string!(locale, handovers.pickup),
+        Handover::DropOff => td_string!(locale, handovers.drop_off),
+        Handover::SelfShip => td_string!(locale, handovers.self_ship),
     }
 }
 

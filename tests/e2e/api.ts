@@ -62,12 +62,39 @@ export async function orderToReturn(request: APIRequestContext) {
   throw new Error('no order with an item that can be returned');
 }
 
-/** The signed-in customer's returns of one order, but those cancelled (earlier journeys'). */
+/** The signed-in customer's returns of one order, but those that ended early: cancelled or
+ * rejected by a reviewer (earlier journeys'; their items can be returned again). */
 export async function returnsOf(request: APIRequestContext, order: string): Promise<ReturnSummary[]> {
   const response = await request.get('/api/returns');
   expect(response.ok()).toBeTruthy();
   const all: ReturnSummary[] = await response.json();
-  return all.filter((r) => r.order === order && r.status !== 'cancelled');
+  return all.filter((r) => r.order === order && r.status !== 'cancelled' && r.status !== 'rejected');
+}
+
+/** An order of the signed-in customer with an item whose return (every unit of it that can go
+ * back) refunds more than `fen`, and that item: such a return waits for a reviewer. */
+export async function orderToReturnOver(request: APIRequestContext, fen: number) {
+  for (const order of await allOrders(request)) {
+    const offer: Returnable = await (await request.get(`/api/orders/${order.number}/returnable`)).json();
+    const item = offer.items.find((i) => i.returnable_quantity > 0 && i.unit_price * i.returnable_quantity > fen);
+    if (item) return { number: order.number, item };
+  }
+  throw new Error(`no order with an item whose return refunds more than ${fen} fen`);
+}
+
+/** Starts a return of every unit of `item` that can go back, dropped off for a refund, as the
+ * signed-in customer (a fresh Idempotency-Key); the return made. */
+export async function startReturn(
+  request: APIRequestContext,
+  order: string,
+  item: Returnable['items'][number],
+): Promise<ReturnSummary> {
+  const answer = await request.post('/api/returns', {
+    headers: { 'Idempotency-Key': `e2e-${order}-${item.line}-${Date.now()}-${Math.random()}` },
+    data: { order, lines: [{ line: item.line, quantity: item.returnable_quantity }], reason: 'damaged', resolution: 'refund', handover: 'drop_off' },
+  });
+  expect(answer.status()).toBe(201);
+  return answer.json();
 }
 
 /** Cancels the order's returns a journey started, so the next journey finds its items again. */

@@ -18,6 +18,7 @@ mod loyalty;
 mod orders;
 mod problem;
 mod returns;
+mod review;
 mod staff;
 mod surveys;
 mod values;
@@ -31,6 +32,7 @@ pub use loyalty::*;
 pub use orders::*;
 pub use problem::*;
 pub use returns::*;
+pub use review::*;
 pub use staff::*;
 pub use surveys::*;
 pub use values::*;
@@ -132,6 +134,14 @@ pub mod paths {
     /// `/api/staff/pages/{slug}/versions/{version}/restore`.
     pub fn staff_page_restore(slug: &str, version: u32) -> String {
         format!("{STAFF_PAGES}/{slug}/versions/{version}/restore")
+    }
+
+    /// The returns waiting for review (publishers and admins).
+    pub const STAFF_RETURNS: &str = "/api/staff/returns";
+
+    /// `/api/staff/returns/{number}/decision`: a reviewer approves or rejects a return.
+    pub fn return_decision(number: &str) -> String {
+        format!("{STAFF_RETURNS}/{number}/decision")
     }
 
     /// `/api/staff/accounts/{id}`: one staff account (admins change it).

@@ -90,6 +90,8 @@ pub enum ErrorCode {
     MissingLanguage,
     /// Nothing of this page is live (or scheduled) to take down.
     NotPublished,
+    /// Another reviewer decided this return first: it no longer waits for review.
+    AlreadyDecided,
     /// The service failed; the request may be retried.
     Internal,
 }

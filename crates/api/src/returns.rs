@@ -395,6 +395,13 @@ pub struct ReturnDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settles_by: Option<UtcTime>,
     pub created_at: UtcTime,
+    /// When a reviewer decided it (a refund over 500 CNY waits for one); absent when nobody had to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<UtcTime>,
+    /// Why it was declined (or approved, when the reviewer said), as the reviewer wrote it: plain
+    /// text, to be shown as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_reason: Option<String>,
 }
 
 /// A return of an order, as the order's page lists it.

@@ -16,7 +16,7 @@ pub enum StaffRole {
     Publisher,
     /// Reads survey numbers.
     Analyst,
-    /// Adds, disables and re-roles staff; manages partners; reads the audit log.
+    /// Adds, disables and re-roles staff; manages partners; reviews returns; reads the audit log.
     Admin,
 }
 
@@ -113,7 +113,8 @@ pub struct AuditEntry {
     /// The staff member's email (for a failed sign-in: the email that was tried).
     pub actor: String,
     /// `sign_in`, `sign_in_failed`, `sign_out`, `sign_out_everywhere`, `staff_added`,
-    /// `staff_changed`, and the editor's and reviewers' actions as they come.
+    /// `staff_changed`, `return.approve` and `return.reject` (a review: the target is the return,
+    /// the detail its reason), and the editor's actions as they come.
     pub action: String,
     /// What it was done to (a staff member's email, a page), if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]

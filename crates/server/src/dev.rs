@@ -53,8 +53,8 @@ pub struct Advanced {
     pub returns_advanced: u32,
 }
 
-/// Moves every moving demo parcel, and every return not waiting on its customer, one step.
-/// Demo mode only.
+/// Moves every moving demo parcel, and every return not waiting on its customer or on a
+/// reviewer, one step. Demo mode only.
 #[utoipa::path(post, path = "/api/dev/advance-shipments", tag = "demo",
     responses((status = 200, description = "How many parcels and returns moved.", body = Advanced), (status = 403), (status = 404)))]
 pub async fn advance(State(state): State<AppState>) -> ApiResult<Json<Advanced>> {

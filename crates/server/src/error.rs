@@ -65,7 +65,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::LastAdmin
         | ErrorCode::EditConflict
         | ErrorCode::PageExists
-        | ErrorCode::NotPublished => StatusCode::CONFLICT,
+        | ErrorCode::NotPublished
+        | ErrorCode::AlreadyDecided => StatusCode::CONFLICT,
         ErrorCode::LinkExpired => StatusCode::GONE,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -112,6 +113,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::PageInvalid => "The draft holds text customers cannot be shown",
         ErrorCode::MissingLanguage => "A language has no text",
         ErrorCode::NotPublished => "Nothing of this page is published",
+        ErrorCode::AlreadyDecided => "This return has been decided already",
     }
 }
 

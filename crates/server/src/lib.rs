@@ -164,6 +164,11 @@ pub fn app(state: AppState) -> Router {
             post(content::editor::restore),
         )
         .route("/api/staff/pages/{slug}/diff", get(content::editor::diff))
+        .route(paths::STAFF_RETURNS, get(returns::review::queue))
+        .route(
+            "/api/staff/returns/{number}/decision",
+            post(returns::review::decide),
+        )
         .merge(widget_api(&state))
         .route(paths::OPENAPI, get(openapi::document))
         .route("/api/{*rest}", any(error::api_not_found))

@@ -69,6 +69,8 @@ struct ReturnMessageRow {
     drop_off_code: Option<String>,
     email: String,
     name: String,
+    /// A reviewer's reason (`return_reviews`), when one decided the return and gave one.
+    decision_reason: Option<String>,
 }
 
 /// What a return's status means to its buyer, in Chinese and in English.
@@ -110,8 +112,9 @@ async fn deliver(
             }
             let found: Option<ReturnMessageRow> = sqlx::query_as(
                 "SELECT r.number, r.status, r.refund_fen, r.resolution, r.pickup_starts_at, r.pickup_fee_fen, \
-                 r.drop_off_code, c.email, c.name FROM returns r \
-                 JOIN orders o ON o.id = r.order_id JOIN customers c ON c.id = o.customer_id WHERE r.id = ?",
+                 r.drop_off_code, c.email, c.name, v.reason AS decision_reason FROM returns r \
+                 JOIN orders o ON o.id = r.order_id JOIN customers c ON c.id = o.customer_id \
+                 LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.id = ?",
             )
             .bind(return_id)
             .fetch_optional(db)
@@ -126,8 +129,16 @@ async fn deliver(
                 return_status_words(&row.status)
             };
             let amount = Money::fen(row.refund_fen).decimal();
-            // What comes back: the money, or for an exchange the variants sent instead.
-            let (outcome_zh, outcome_en) = if row.resolution == Resolution::Exchange.as_str() {
+            let status = ReturnStatus::parse(&row.status);
+            let ended_early = matches!(
+                status,
+                Some(ReturnStatus::Rejected | ReturnStatus::Cancelled)
+            );
+            // What comes back: the money, or for an exchange the variants sent instead; nothing
+            // once the return ended early.
+            let (outcome_zh, outcome_en) = if ended_early {
+                (String::new(), String::new())
+            } else if row.resolution == Resolution::Exchange.as_str() {
                 let wanted: Vec<(String, String)> = sqlx::query_as(
                     "SELECT i.name, v.variant FROM return_items ri \
                      JOIN order_items i ON i.id = ri.order_item_id \
@@ -152,9 +163,24 @@ async fn deliver(
                 )
             };
             // How to hand the goods over, while that is still to come.
-            let before_hand_over = ReturnStatus::parse(&row.status)
-                .is_some_and(|status| status.under_way() && status != ReturnStatus::PickedUp);
+            let before_hand_over =
+                status.is_some_and(|status| status.under_way() && status != ReturnStatus::PickedUp);
             let (mut more_zh, mut more_en) = (String::new(), String::new());
+            // The reviewer's words, in the message that tells their decision (rejected, or the
+            // approval's status), as they were written.
+            let decided = !moved
+                && matches!(
+                    status,
+                    Some(
+                        ReturnStatus::Rejected
+                            | ReturnStatus::Approved
+                            | ReturnStatus::PickupScheduled
+                    )
+                );
+            if let Some(reason) = row.decision_reason.as_ref().filter(|_| decided) {
+                more_zh.push_str(&format!("\n原因：{reason}"));
+                more_en.push_str(&format!("\nReason: {reason}"));
+            }
             if let Some(start) = row.pickup_starts_at.filter(|_| before_hand_over) {
                 let from = china_date_time(start);
                 let until = china_clock(start.saturating_add(PICKUP_WINDOW_SECS));

@@ -78,6 +78,8 @@ use utoipa::{Modify, OpenApi};
         crate::content::editor::versions,
         crate::content::editor::restore,
         crate::content::editor::diff,
+        crate::returns::review::queue,
+        crate::returns::review::decide,
         crate::dev::outbox,
         crate::dev::advance,
         crate::surveys::demo_invitation,
@@ -196,7 +198,9 @@ fn problem_response(status: &str) -> Response {
              used (`staff_exists`), or a change that would leave no enabled admin (`last_admin`); \
              a draft saved since the revision named (`edit_conflict`), a page slug taken \
              (`page_exists`), or nothing of a page published to take down or restore \
-             (`not_published`)."
+             (`not_published`); \
+             a return another reviewer decided first (`already_decided`), or that no longer \
+             waits for review (`return_locked`)."
         }
         "410" => "The link worked once and has expired (`link_expired`).",
         "413" => "The body is larger than 2 MB (`bad_request`).",
@@ -209,7 +213,9 @@ fn problem_response(status: &str) -> Response {
              `exchange_not_offered` with the line and why in `detail`, `invalid_answer` with \
              the question in `detail`, `weak_password`: a staff password of 12 to 128 characters; \
              `page_invalid`: a draft with text customers cannot be shown, `missing_language`: a \
-             draft without text in a language)."
+             draft without text in a language), \
+             or a review's reason is refused (`bad_request`: blank for a rejection, over 500 \
+             characters, or with a control character)."
         }
         "429" => "Too many requests (`rate_limited`); `Retry-After` says when to come back.",
         "500" => {

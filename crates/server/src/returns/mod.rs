@@ -1,10 +1,12 @@
 //! Returns: what of an order can go back (and why not), from the order's lines, their parcels,
 //! the returns already made and the buyer's tier; starting one exactly once (`Idempotency-Key`);
-//! reading it back. The rules are in `policy`, free of storage.
+//! reading it back. The rules are in `policy`, free of storage; a return over the approval
+//! threshold waits for a reviewer (`review`).
 
 pub mod drop_off;
 pub mod pass;
 pub mod policy;
+pub mod review;
 
 use crate::auth::{sha256_hex, Caller};
 use crate::clock::{parse_rfc3339, rfc3339};
@@ -667,13 +669,13 @@ pub async fn reschedule(
     Ok(Json(load_return(&state.db, id).await?))
 }
 
-/// Demo mode: moves every return that is not waiting on its customer one step on (see
-/// `policy::demo_next`), telling each buyer. Returns how many moved.
+/// Demo mode: moves every return that is not waiting on its customer or on a reviewer one step
+/// on (see `policy::demo_next`), telling each buyer. Returns how many moved.
 pub async fn advance_demo(state: &AppState) -> ApiResult<u32> {
     let _one_at_a_time = state.return_writes.lock().await;
     let open: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT id, status, handover, resolution FROM returns WHERE status IN \
-         ('requested', 'pending_review', 'approved', 'pickup_scheduled', 'picked_up', 'received')",
+         ('requested', 'approved', 'pickup_scheduled', 'picked_up', 'received')",
     )
     .fetch_all(&state.db)
     .await?;
@@ -694,9 +696,7 @@ pub async fn advance_demo(state: &AppState) -> ApiResult<u32> {
 }
 
 /// Moves return `id` from `from` to `to` (the caller has checked that it may) and tells its
-/// buyer; `false` when it was no longer in `from` (nothing changed). Ending it early
-/// (cancelled, rejected) gives back the stock its exchange reserved, in the same transaction as
-/// the move and only with it, so a return gives its stock back once however often it is asked.
+/// buyer; `false` when it was no longer in `from` (nothing changed). See [`move_in`].
 async fn move_return(
     state: &AppState,
     id: i64,
@@ -705,6 +705,27 @@ async fn move_return(
     now: i64,
 ) -> ApiResult<bool> {
     let mut tx = state.db.begin().await?;
+    if !move_in(&mut tx, id, from, to, now).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    tx.commit().await?;
+    moved(state, id, to, now).await;
+    Ok(true)
+}
+
+/// The move itself, inside the caller's transaction: return `id` goes from `from` to `to` in
+/// one guarded statement; `false` when it was no longer in `from` (nothing changed, the caller
+/// rolls back). Ending it early (cancelled, rejected) gives back the stock its exchange
+/// reserved, in the same transaction as the move and only with it, so a return gives its stock
+/// back once however often it is asked. Once committed, the caller calls [`moved`].
+pub(crate) async fn move_in(
+    tx: &mut SqliteConnection,
+    id: i64,
+    from: ReturnStatus,
+    to: ReturnStatus,
+    now: i64,
+) -> ApiResult<bool> {
     let moved =
         sqlx::query("UPDATE returns SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
             .bind(to.as_str())
@@ -715,11 +736,7 @@ async fn move_return(
             .await?
             .rows_affected()
             == 1;
-    if !moved {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    if releases_stock(to) && !releases_stock(from) {
+    if moved && releases_stock(to) && !releases_stock(from) {
         sqlx::query(
             "UPDATE variants SET stock = stock + (SELECT SUM(ri.quantity) FROM return_items ri \
              WHERE ri.return_id = ? AND ri.exchange_sku = variants.sku) \
@@ -730,7 +747,12 @@ async fn move_return(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
+    Ok(moved)
+}
+
+/// What follows a committed move of return `id` to `to`: its buyer is told, and a return that
+/// is complete brings a survey about it.
+pub(crate) async fn moved(state: &AppState, id: i64, to: ReturnStatus, now: i64) {
     state.notifier.send(Notice::ReturnUpdate { return_id: id });
     if matches!(to, ReturnStatus::Refunded | ReturnStatus::Exchanged) {
         // The move is done: a survey is a courtesy, and failing to read its subject only skips it.
@@ -753,7 +775,6 @@ async fn move_return(
             Err(error) => tracing::warn!(%error, "could not invite to a survey about a return"),
         }
     }
-    Ok(true)
 }
 
 /// `R` + 8 digits, from the row's id.
@@ -775,22 +796,65 @@ struct ReturnRow {
     drop_off_code: Option<String>,
     created_at: i64,
     updated_at: i64,
+    /// Set once a reviewer decided it (`return_reviews`).
+    decided_at: Option<i64>,
+    decision_reason: Option<String>,
 }
 
-async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
+/// One line of a return as stored, for [`ReturnedLineRow::line`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReturnedLineRow {
+    pub(crate) return_id: i64,
+    position: i64,
+    name: String,
+    variant: String,
+    quantity: i64,
+    unit_price_fen: i64,
+    exchange_sku: Option<String>,
+    exchange_variant: Option<String>,
+}
+
+/// Every column of [`ReturnedLineRow`]; the caller adds its `WHERE` (on `ri.return_id`) and
+/// orders by `ri.return_id, i.position`.
+pub(crate) const RETURNED_LINES: &str =
+    "SELECT ri.return_id, i.position, i.name, i.variant, ri.quantity, i.unit_price_fen, \
+     ri.exchange_sku, v.variant AS exchange_variant \
+     FROM return_items ri JOIN order_items i ON i.id = ri.order_item_id \
+     LEFT JOIN variants v ON v.sku = ri.exchange_sku";
+
+impl ReturnedLineRow {
+    /// The line as the contract names it.
+    pub(crate) fn line(self) -> ApiResult<ReturnedLine> {
+        let exchange_for = match (self.exchange_sku, self.exchange_variant) {
+            (None, _) => None,
+            (Some(sku), Some(variant)) => Some(ReturnedVariant { sku, variant }),
+            (Some(_), None) => return Err(ApiError::Corrupt("an exchange's variant")),
+        };
+        Ok(ReturnedLine {
+            line: count(self.position + 1, "an item position")?,
+            name: self.name,
+            variant: self.variant,
+            quantity: count(self.quantity, "a returned quantity")?,
+            unit_price: Money::fen(self.unit_price_fen),
+            exchange_for,
+        })
+    }
+}
+
+pub(crate) async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
     let row = sqlx::query_as::<_, ReturnRow>(
         "SELECT r.number, o.number AS order_number, r.status, r.reason, r.resolution, r.handover, r.refund_fen, \
-         r.pickup_starts_at, r.pickup_fee_fen, r.drop_off_code, r.created_at, r.updated_at FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
+         r.pickup_starts_at, r.pickup_fee_fen, r.drop_off_code, r.created_at, r.updated_at, \
+         v.decided_at, v.reason AS decision_reason \
+         FROM returns r JOIN orders o ON o.id = r.order_id \
+         LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.id = ?",
     )
     .bind(id)
     .fetch_one(db)
     .await?;
-    #[allow(clippy::type_complexity)]
-    let lines: Vec<(i64, String, String, i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT i.position + 1, i.name, i.variant, ri.quantity, i.unit_price_fen, ri.exchange_sku, v.variant \
-         FROM return_items ri JOIN order_items i ON i.id = ri.order_item_id \
-         LEFT JOIN variants v ON v.sku = ri.exchange_sku WHERE ri.return_id = ? ORDER BY i.position",
-    )
+    let lines: Vec<ReturnedLineRow> = sqlx::query_as(&format!(
+        "{RETURNED_LINES} WHERE ri.return_id = ? ORDER BY ri.return_id, i.position"
+    ))
     .bind(id)
     .fetch_all(db)
     .await?;
@@ -806,23 +870,7 @@ async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
         status,
         lines: lines
             .into_iter()
-            .map(
-                |(line, name, variant, quantity, price, exchange_sku, exchange_variant)| {
-                    let exchange_for = match (exchange_sku, exchange_variant) {
-                        (None, _) => None,
-                        (Some(sku), Some(variant)) => Some(ReturnedVariant { sku, variant }),
-                        (Some(_), None) => return Err(corrupt("an exchange's variant")),
-                    };
-                    Ok(ReturnedLine {
-                        line: count(line, "an item position")?,
-                        name,
-                        variant,
-                        quantity: count(quantity, "a returned quantity")?,
-                        unit_price: Money::fen(price),
-                        exchange_for,
-                    })
-                },
-            )
+            .map(ReturnedLineRow::line)
             .collect::<ApiResult<_>>()?,
         reason: ReturnReason::parse(&row.reason).ok_or(corrupt("a return reason"))?,
         resolution,
@@ -840,10 +888,12 @@ async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
         settle_days: settle_days(resolution),
         settles_by: settles_by(status, resolution, pickup_ends_at, row.updated_at).map(rfc3339),
         created_at: rfc3339(row.created_at),
+        decided_at: row.decided_at.map(rfc3339),
+        decision_reason: row.decision_reason,
     })
 }
 
 /// A stored count as the contract's `u32`; a negative or huge one is a corrupt row.
-fn count(stored: i64, what: &'static str) -> ApiResult<u32> {
+pub(crate) fn count(stored: i64, what: &'static str) -> ApiResult<u32> {
     u32::try_from(stored).map_err(|_| ApiError::Corrupt(what))
 }

@@ -15,7 +15,8 @@ pub const PICKUP_DAYS: i64 = 7;
 /// What a pickup costs a customer whose tier does not include it (the demo's ¥8.00).
 pub const PICKUP_FEE_FEN: i64 = 800;
 
-/// Refunds up to this (500 CNY) are approved at once; above it they wait for review.
+/// Refunds up to this (500 CNY) are approved at once; above it they wait for a reviewer
+/// (`review.rs`).
 pub const AUTO_APPROVE_UP_TO: i64 = 50_000;
 /// Store credit's bonus on top of the goods' value, in percent (the demo's 5%).
 pub const STORE_CREDIT_BONUS_PERCENT: u32 = 5;
@@ -74,13 +75,17 @@ pub fn releases_stock(status: ReturnStatus) -> bool {
 }
 
 /// Whether a return may move from `from` to `to`. Hand-over (`picked_up`) is the courier's
-/// pickup or the drop-off counter's scan; a booked pickup may be booked again (rescheduled).
+/// pickup or the drop-off counter's scan; a booked pickup may be booked again (rescheduled). A
+/// reviewer's approval of a pickup goes straight to `pickup_scheduled` (see [`approved`]).
 pub fn may_move(from: ReturnStatus, to: ReturnStatus) -> bool {
     use ReturnStatus::*;
     matches!(
         (from, to),
         (Requested, Approved | PendingReview | Rejected | Cancelled)
-            | (PendingReview, Approved | Rejected | Cancelled)
+            | (
+                PendingReview,
+                Approved | PickupScheduled | Rejected | Cancelled
+            )
             | (Approved, PickupScheduled | PickedUp | Cancelled)
             | (PickupScheduled, PickupScheduled | PickedUp | Cancelled)
             | (PickedUp, Received)
@@ -88,10 +93,10 @@ pub fn may_move(from: ReturnStatus, to: ReturnStatus) -> bool {
     )
 }
 
-/// Where the demo moves a return on its next step, as the shop, courier and warehouse would:
-/// review decided (approved), a pickup booked (when the goods go by pickup), goods handed over,
-/// received, then refunded or credited — or, for an exchange, the new variant sent
-/// (`exchanged`). `None` for a return that has ended.
+/// Where the demo moves a return on its next step, as the courier and warehouse would: a pickup
+/// booked (when the goods go by pickup), goods handed over, received, then refunded or credited
+/// — or, for an exchange, the new variant sent (`exchanged`). `None` for a return that has
+/// ended, and for one waiting for review: a reviewer decides that (`review.rs`), never the demo.
 pub fn demo_next(
     status: ReturnStatus,
     handover: Handover,
@@ -99,27 +104,35 @@ pub fn demo_next(
 ) -> Option<ReturnStatus> {
     use ReturnStatus::*;
     let next = match status {
-        Requested | PendingReview => Approved,
+        Requested => Approved,
         Approved if handover == Handover::Pickup => PickupScheduled,
         Approved | PickupScheduled => PickedUp,
         PickedUp => Received,
         Received if resolution == Resolution::Exchange => Exchanged,
         Received => Refunded,
-        Refunded | Exchanged | Rejected | Cancelled => return None,
+        PendingReview | Refunded | Exchanged | Rejected | Cancelled => return None,
     };
     debug_assert!(may_move(status, next));
     Some(next)
 }
 
-/// The status a new return starts in: up to the threshold it is approved at once, and with a
-/// pickup that means the pickup is booked.
-pub fn first_status(goods_fen: i64, handover: Handover) -> ReturnStatus {
-    if goods_fen > AUTO_APPROVE_UP_TO {
-        ReturnStatus::PendingReview
-    } else if handover == Handover::Pickup {
+/// Where an approved return stands, approved at once or by a reviewer: with a pickup, the slot
+/// it booked is its pickup (`pickup_scheduled`); other goods can be handed over (`approved`).
+pub fn approved(handover: Handover) -> ReturnStatus {
+    if handover == Handover::Pickup {
         ReturnStatus::PickupScheduled
     } else {
         ReturnStatus::Approved
+    }
+}
+
+/// The status a new return starts in: up to the threshold it is approved at once, above it it
+/// waits for review.
+pub fn first_status(goods_fen: i64, handover: Handover) -> ReturnStatus {
+    if goods_fen > AUTO_APPROVE_UP_TO {
+        ReturnStatus::PendingReview
+    } else {
+        approved(handover)
     }
 }
 
@@ -248,6 +261,7 @@ mod tests {
             (Requested, Rejected),
             (Requested, Cancelled),
             (PendingReview, Approved),
+            (PendingReview, PickupScheduled),
             (PendingReview, Rejected),
             (PendingReview, Cancelled),
             (Approved, PickupScheduled),
@@ -296,17 +310,17 @@ mod tests {
             seen
         };
         assert_eq!(
-            walk(PendingReview, Handover::DropOff, Resolution::Refund),
-            [PendingReview, Approved, PickedUp, Received, Refunded]
+            walk(Approved, Handover::DropOff, Resolution::Refund),
+            [Approved, PickedUp, Received, Refunded]
         );
         assert_eq!(
             walk(PickupScheduled, Handover::Pickup, Resolution::StoreCredit),
             [PickupScheduled, PickedUp, Received, Refunded]
         );
         assert_eq!(
-            walk(PendingReview, Handover::Pickup, Resolution::Refund),
+            walk(Requested, Handover::Pickup, Resolution::Refund),
             [
-                PendingReview,
+                Requested,
                 Approved,
                 PickupScheduled,
                 PickedUp,
@@ -314,6 +328,27 @@ mod tests {
                 Refunded
             ]
         );
+        // A return waiting for review waits for a person: the demo never decides it.
+        for resolution in Resolution::ALL {
+            for handover in Handover::ALL {
+                assert_eq!(demo_next(PendingReview, handover, resolution), None);
+            }
+        }
+    }
+
+    #[test]
+    fn a_reviewers_approval_leaves_a_return_where_an_approval_at_once_does() {
+        for handover in Handover::ALL {
+            let at_once = first_status(AUTO_APPROVE_UP_TO, handover);
+            assert_eq!(approved(handover), at_once, "{handover:?}");
+            assert!(
+                may_move(ReturnStatus::PendingReview, at_once),
+                "{handover:?}"
+            );
+        }
+        assert_eq!(approved(Handover::Pickup), ReturnStatus::PickupScheduled);
+        assert_eq!(approved(Handover::DropOff), ReturnStatus::Approved);
+        assert_eq!(approved(Handover::SelfShip), ReturnStatus::Approved);
     }
 
     #[test]
@@ -332,15 +367,8 @@ mod tests {
             [Approved, PickedUp, Received, Exchanged]
         );
         assert_eq!(
-            walk(PendingReview, Handover::Pickup),
-            [
-                PendingReview,
-                Approved,
-                PickupScheduled,
-                PickedUp,
-                Received,
-                Exchanged
-            ]
+            walk(approved(Handover::Pickup), Handover::Pickup),
+            [PickupScheduled, PickedUp, Received, Exchanged]
         );
         // Nothing moves on from an ended exchange, nor does a refund end as an exchange.
         assert_eq!(

@@ -15,8 +15,8 @@ const LI: &str = "li.na@example.com";
 const JACKET: &str = "SKU-01-0";
 const JACKET_XL: &str = "SKU-01-2";
 /// The seeded headphones (星光白): 午夜黑 (`-1`) has 4 in stock, 雾霾蓝 (`-2`) exactly 1.
-const HEADPHONES: &str = "SKU-02-0";
-const HEADPHONES_BLACK: &str = "SKU-02-1";
+pub(crate) const HEADPHONES: &str = "SKU-02-0";
+pub(crate) const HEADPHONES_BLACK: &str = "SKU-02-1";
 const HEADPHONES_BLUE: &str = "SKU-02-2";
 /// Another product's variant (the flask's).
 const FLASK_PINK: &str = "SKU-03-1";
@@ -42,7 +42,7 @@ async fn line_one_is(app: &TestApp, number: &str, sku: &str, units: i64) {
 }
 
 /// Units of `sku` in stock, read from the database.
-async fn stock(app: &TestApp, sku: &str) -> i64 {
+pub(crate) async fn stock(app: &TestApp, sku: &str) -> i64 {
     sqlx::query_scalar("SELECT stock FROM variants WHERE sku = ?")
         .bind(sku)
         .fetch_one(&app.state.db)
@@ -57,7 +57,7 @@ async fn returns_made(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-fn exchange_of_line_one(number: &str, quantity: u32, sku: &str) -> Value {
+pub(crate) fn exchange_of_line_one(number: &str, quantity: u32, sku: &str) -> Value {
     json!({
         "order": number,
         "lines": [{ "line": 1, "quantity": quantity, "exchange_for": sku }],
@@ -69,7 +69,12 @@ fn exchange_of_line_one(number: &str, quantity: u32, sku: &str) -> Value {
 
 /// `email` signed in, their newest shipped order delivered two days ago with line 1 being
 /// `units` of `sku`.
-async fn ready(app: &TestApp, email: &str, sku: &str, units: i64) -> (reqwest::Client, String) {
+pub(crate) async fn ready(
+    app: &TestApp,
+    email: &str,
+    sku: &str,
+    units: i64,
+) -> (reqwest::Client, String) {
     let browser = client();
     app.sign_in(&browser, email).await;
     let number = shipped_order(app, email).await;

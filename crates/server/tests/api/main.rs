@@ -11,6 +11,7 @@ mod orders;
 mod pages;
 mod pickup;
 mod return_links;
+mod return_reviews;
 mod returns;
 mod sign_in;
 mod staff;

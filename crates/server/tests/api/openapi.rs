@@ -161,3 +161,34 @@ fn a_feedback_text_is_documented_as_the_service_takes_it() {
     assert_eq!(score["properties"]["score"]["maximum"], 255);
     assert_eq!(score["additionalProperties"], false);
 }
+
+#[test]
+fn a_review_reason_is_documented_as_the_service_takes_it() {
+    use portico_api::{decision_reason, DECISION_REASON_MAX_CHARS};
+    let doc: serde_json::Value = serde_json::from_str(&portico_server::openapi::json()).unwrap();
+    let reason = &doc["components"]["schemas"]["ReturnDecision"]["properties"]["reason"];
+    assert_eq!(reason["maxLength"], DECISION_REASON_MAX_CHARS);
+    let documented = pattern(&doc, "ReturnDecision", "reason");
+    for sample in [
+        "",
+        "The seal is broken.",
+        "耳机已拆封使用",
+        "<script>alert(1)</script>",
+        " \u{3000} ",
+        "\u{a0}",
+        "a\nb",
+        "a\r\nb",
+        "\t",
+        "\u{0}",
+        "\u{1f}",
+        "\u{7f}",
+        "\u{85}",
+        "\u{9f}",
+    ] {
+        assert_eq!(
+            documented.is_match(sample),
+            decision_reason(Some(sample)).is_ok(),
+            "{sample:?}"
+        );
+    }
+}

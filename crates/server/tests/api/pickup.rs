@@ -634,22 +634,25 @@ async fn only_a_pickup_still_to_come_can_be_rescheduled_and_only_by_whoever_may_
         StatusCode::OK
     );
 
-    // Approved (after review), then picked up: locked from then on, and cancelled too.
+    // Approved by a reviewer, its booking is its pickup: still movable. Then picked up: locked
+    // from then on, and cancelled too.
     let demo = client();
     let advance = || app.post(&demo, "/api/dev/advance-shipments", json!({}));
-    advance().await; // pending_review -> approved
+    advance().await; // the demo leaves a review to a reviewer
     let path = format!("/api/returns/{big_number}");
     assert_eq!(
         app.get_json::<Value>(&li, &path).await["status"],
-        "approved"
+        "pending_review"
     );
+    let approved = crate::return_reviews::approved_by_a_reviewer(&app, big_number).await;
+    assert_eq!(approved["status"], "pickup_scheduled");
+    assert_eq!(approved["pickup"]["starts_at"], FIRST_SLOT);
     assert_eq!(
         reschedule(&app, &li, big_number, SECOND_SLOT)
             .await
             .status(),
         StatusCode::OK
     );
-    advance().await; // approved -> pickup_scheduled
     advance().await; // pickup_scheduled -> picked_up
     assert_eq!(
         app.get_json::<Value>(&li, &path).await["status"],

@@ -74,6 +74,12 @@ fn operations(app_staff_id: i64) -> Vec<(Method, String, Option<Value>, &'static
             None,
             &["admin", "publisher"],
         ),
+        (
+            Method::GET,
+            "/api/staff/returns".into(),
+            None,
+            &["admin", "publisher"],
+        ),
     ]
 }
 
@@ -96,6 +102,13 @@ async fn staff_endpoints_refuse_no_session_and_a_customers_session() {
         Method::POST,
         "/api/staff/sign-out-everywhere".into(),
         None,
+        &[],
+    ));
+    // Deciding a return (per role: return_reviews.rs).
+    all.push((
+        Method::POST,
+        "/api/staff/returns/R20000001/decision".into(),
+        Some(json!({ "decision": "approve" })),
         &[],
     ));
     for (method, path, body, _) in all {

@@ -166,6 +166,10 @@ async fn writes_from_another_site_are_refused() {
         ("/api/auth/sign-out", "https://evil.example"),
         ("/api/auth/sign-out", "null"),
         ("/api/dev/advance-shipments", "https://evil.example"),
+        (
+            "/api/staff/returns/R20000001/decision",
+            "https://evil.example",
+        ),
         ("/api/auth/code", "http://127.0.0.1:1"),
     ] {
         let refused = browser
