@@ -153,6 +153,12 @@ test('an editor drafts a Gold campaign and previews it as Gold; a publisher sche
   await gold.reload();
   await expect(gold.getByText(first)).toBeVisible();
   await expectAccessible(gold);
+
+  // Taken down: nobody reads it any more (and the other journeys on this server see only theirs).
+  await publisher.getByRole('button', { name: s('review.unpublish') }).click();
+  await expect(publisher.getByTestId('version').first()).toContainText(s('review.taken_down'));
+  await gold.reload();
+  await expect(gold.getByText(t('benefits.not_found'))).toBeVisible();
   for (const p of [publisher, gold, regular]) await p.context().close();
 });
 
