@@ -269,8 +269,6 @@ pub fn Partners(
     let save = move |partner: &PartnerAccount| {
         let Some(draft) = fields.check() else { return };
         let survey = fields.survey.get_untracked();
-        let same_set = draft.features.len() == partner.features.len()
-            && draft.features.iter().all(|f| partner.features.contains(f));
         changed.set(Some((partner.id, Did::Saved)));
         change.send(
             "PATCH",
@@ -278,7 +276,8 @@ pub fn Partners(
             &PartnerChange {
                 name: Some(draft.name),
                 origins: Some(draft.origins),
-                features: (!same_set).then_some(draft.features),
+                // The form keeps the partner's order (ticked ones after): unchanged is not sent.
+                features: (draft.features != partner.features).then_some(draft.features),
                 accent: Some(draft.accent),
                 default_locale: Some(fields.language.get_untracked()),
                 active_survey: survey,
