@@ -353,7 +353,9 @@ pub fn Partners(
                             if editing.get_untracked() == Some(id) {
                                 editing.set(None);
                             } else {
+                                // A new form starts without an earlier answer.
                                 fields.fill(&for_edit);
+                                changed.set(None);
                                 editing.set(Some(id));
                             }
                         }>
