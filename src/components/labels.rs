@@ -192,7 +192,8 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         | ErrorCode::PageInvalid
         | ErrorCode::MissingLanguage
         | ErrorCode::NotPublished
-        | ErrorCode::AlreadyDecided => td_string!(locale, errors.bad_request),
+        | ErrorCode::AlreadyDecided
+        | ErrorCode::InvalidOrigin => td_string!(locale, errors.bad_request),
     }
     .to_string()
 }

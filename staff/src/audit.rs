@@ -24,6 +24,9 @@ fn action(l: Locale, action: &str) -> String {
         "page_restored" => td_string!(l, audit.page_restored),
         "return.approve" => td_string!(l, audit.return_approve),
         "return.reject" => td_string!(l, audit.return_reject),
+        "partner_added" => td_string!(l, audit.partner_added),
+        "partner_changed" => td_string!(l, audit.partner_changed),
+        "partner_secret_rotated" => td_string!(l, audit.partner_secret_rotated),
         // An action this app does not know yet is shown by its name.
         other => return other.to_string(),
     }

@@ -3,14 +3,16 @@
 //! their role may do: editors and publishers write benefit pages and publishers publish them
 //! (`pages`, `editor`, `review`; admins read them), admins and publishers review returns over
 //! 500 CNY (`returns`) and read the audit log (`audit`), admins manage staff accounts
-//! (`accounts`). Every request goes through `portico_client` to the staff API on this origin,
-//! with the session's cookie; every write carries the session's CSRF token. The only page-wide
-//! effects (`<html lang>`, the title) live here.
+//! (`accounts`) and the partners who embed the widget (`partners`). Every request goes through
+//! `portico_client` to the staff API on this origin, with the session's cookie; every write
+//! carries the session's CSRF token. The only page-wide effects (`<html lang>`, the title) live
+//! here.
 
 mod accounts;
 mod audit;
 mod editor;
 mod pages;
+mod partners;
 mod returns;
 mod review;
 mod sign_in;
@@ -155,6 +157,7 @@ fn Home(locale: RwSignal<Locale>, api: Api, signed: Signed, found: StaffSession)
         </section>
         {matches!(role, StaffRole::Editor | StaffRole::Publisher | StaffRole::Admin).then(|| view! { <pages::Pages locale api signed role changes/> })}
         {(role == StaffRole::Admin).then(|| view! { <accounts::Accounts locale api signed changes/> })}
+        {(role == StaffRole::Admin).then(|| view! { <partners::Partners locale api signed changes/> })}
         {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <returns::Reviews locale api signed changes/> })}
         {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <audit::Audit locale api signed changes/> })}
         {(role == StaffRole::Analyst).then(|| view! {

@@ -108,6 +108,7 @@ pub fn error(locale: Locale, error: &ApiError) -> String {
         ErrorCode::PageInvalid => td_string!(locale, errors.page_invalid),
         ErrorCode::MissingLanguage => td_string!(locale, errors.missing_language),
         ErrorCode::NotPublished => td_string!(locale, errors.not_published),
+        ErrorCode::InvalidOrigin => td_string!(locale, errors.invalid_origin),
         _ => td_string!(locale, errors.other),
     }
     .to_string()

@@ -16,6 +16,7 @@ mod content;
 mod editor;
 mod loyalty;
 mod orders;
+mod partners;
 mod problem;
 mod returns;
 mod review;
@@ -30,6 +31,7 @@ pub use content::*;
 pub use editor::*;
 pub use loyalty::*;
 pub use orders::*;
+pub use partners::*;
 pub use problem::*;
 pub use returns::*;
 pub use review::*;
@@ -142,6 +144,19 @@ pub mod paths {
     /// `/api/staff/returns/{number}/decision`: a reviewer approves or rejects a return.
     pub fn return_decision(number: &str) -> String {
         format!("{STAFF_RETURNS}/{number}/decision")
+    }
+
+    /// Partners who embed the widget (admins; `crates/server/src/widget/partners.rs`).
+    pub const STAFF_PARTNERS: &str = "/api/staff/partners";
+
+    /// `/api/staff/partners/{id}`: one partner (admins change it).
+    pub fn staff_partner(id: i64) -> String {
+        format!("{STAFF_PARTNERS}/{id}")
+    }
+
+    /// `/api/staff/partners/{id}/secret`: rotates the partner's identity secret.
+    pub fn staff_partner_secret(id: i64) -> String {
+        format!("{STAFF_PARTNERS}/{id}/secret")
     }
 
     /// `/api/staff/accounts/{id}`: one staff account (admins change it).

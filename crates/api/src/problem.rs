@@ -92,6 +92,9 @@ pub enum ErrorCode {
     NotPublished,
     /// Another reviewer decided this return first: it no longer waits for review.
     AlreadyDecided,
+    /// A partner's page origin that is not exactly `http(s)://host[:port]` as a browser sends
+    /// it in `Origin` (a path, a query, a user, another scheme); `detail` names it.
+    InvalidOrigin,
     /// The service failed; the request may be retried.
     Internal,
 }

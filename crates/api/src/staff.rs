@@ -114,9 +114,10 @@ pub struct AuditEntry {
     pub actor: String,
     /// `sign_in`, `sign_in_failed`, `sign_out`, `sign_out_everywhere`, `staff_added`,
     /// `staff_changed`, `return.approve` and `return.reject` (a review: the target is the return,
-    /// the detail its reason), and the editor's actions as they come.
+    /// the detail its reason), `partner_added`, `partner_changed` and `partner_secret_rotated`
+    /// (the target is the partner's key; never a secret), and the editor's actions as they come.
     pub action: String,
-    /// What it was done to (a staff member's email, a page), if anything.
+    /// What it was done to (a staff member's email, a page, a partner's key), if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// What changed, in words for people (`role: editor -> publisher`).

@@ -42,7 +42,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::InvalidAnswer
         | ErrorCode::WeakPassword
         | ErrorCode::PageInvalid
-        | ErrorCode::MissingLanguage => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::MissingLanguage
+        | ErrorCode::InvalidOrigin => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
@@ -114,6 +115,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::MissingLanguage => "A language has no text",
         ErrorCode::NotPublished => "Nothing of this page is published",
         ErrorCode::AlreadyDecided => "This return has been decided already",
+        ErrorCode::InvalidOrigin => "Not a page origin (http(s)://host[:port])",
     }
 }
 

@@ -134,6 +134,15 @@ pub fn app(state: AppState) -> Router {
         .route("/api/staff/accounts/{id}", patch(staff::accounts::change))
         .route(paths::STAFF_AUDIT, get(staff::audit::list))
         .route(
+            paths::STAFF_PARTNERS,
+            get(widget::partners::list).post(widget::partners::add),
+        )
+        .route("/api/staff/partners/{id}", patch(widget::partners::change))
+        .route(
+            "/api/staff/partners/{id}/secret",
+            post(widget::partners::rotate_secret),
+        )
+        .route(
             paths::STAFF_PAGES,
             get(content::editor::list).post(content::editor::add),
         )

@@ -67,6 +67,10 @@ use utoipa::{Modify, OpenApi};
         crate::staff::accounts::add,
         crate::staff::accounts::change,
         crate::staff::audit::list,
+        crate::widget::partners::list,
+        crate::widget::partners::add,
+        crate::widget::partners::change,
+        crate::widget::partners::rotate_secret,
         crate::content::editor::list,
         crate::content::editor::add,
         crate::content::editor::draft,
@@ -174,7 +178,9 @@ fn problem_response(status: &str) -> Response {
         "400" => {
             "The body is not JSON, or a parameter is out of its bounds (`bad_request`), or a \
              write that must happen once came without an `Idempotency-Key` \
-             (`idempotency_key_required`)."
+             (`idempotency_key_required`); a partner's name blank or over 100 characters, no \
+             feature or one twice, an accent not `#rrggbb`, or a survey both named and cleared \
+             (`bad_request`)."
         }
         "401" => {
             "A session is needed (`unauthorized`; on the staff API a staff session, which a \
@@ -213,7 +219,8 @@ fn problem_response(status: &str) -> Response {
              `exchange_not_offered` with the line and why in `detail`, `invalid_answer` with \
              the question in `detail`, `weak_password`: a staff password of 12 to 128 characters; \
              `page_invalid`: a draft with text customers cannot be shown, `missing_language`: a \
-             draft without text in a language), \
+             draft without text in a language, `invalid_origin`: a partner's page origin that is \
+             not `http(s)://host[:port]`), \
              or a review's reason is refused (`bad_request`: blank for a rejection, over 500 \
              characters, or with a control character)."
         }

@@ -4,10 +4,12 @@
 //! with credentials); others are a 403 problem, preflights included. Nothing here reads or sets
 //! a cookie: a visitor gets what they prove in the request — an order number with its email or
 //! phone, a survey link's token, or an identity token the partner's backend signed (`identity`).
-//! `demo` is the demo partner's own page, served on a second address.
+//! `demo` is the demo partner's own page, served on a second address; `partners` is how admins
+//! add and change partners (the staff app).
 
 pub mod demo;
 pub mod identity;
+pub mod partners;
 
 use crate::error::{problem, ApiError, ApiJson, ApiQuery, ApiResult};
 use crate::feedback::{self, Sender};

@@ -9,6 +9,7 @@ mod loyalty;
 mod openapi;
 mod orders;
 mod pages;
+mod partners;
 mod pickup;
 mod return_links;
 mod return_reviews;
