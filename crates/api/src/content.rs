@@ -33,6 +33,14 @@ impl PageLocale {
     }
 }
 
+/// `GET /api/pages?locale=zh-CN`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct BenefitPagesQuery {
+    /// The language to list the pages in.
+    pub locale: PageLocale,
+}
+
 /// `GET /api/pages/{slug}?locale=zh-CN`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]

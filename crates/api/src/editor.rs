@@ -9,7 +9,24 @@
 //! new numbered version; every version can be compared and restored (as a newer version).
 
 use crate::{Audience, BenefitCard, PageLocale, UtcTime};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A revision as JSON may write it: `3`, or `3.0` (the same integer to JSON Schema).
+fn revision<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Whole(u32),
+        Float(f64),
+    }
+    match Number::deserialize(deserializer)? {
+        Number::Whole(n) => Ok(n),
+        Number::Float(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => {
+            Ok(f as u32)
+        }
+        Number::Float(_) => Err(serde::de::Error::custom("a revision is a whole number")),
+    }
+}
 
 /// A block as an editor writes it: rich text as Markdown, a tier comparison without data (it is
 /// filled from the tiers when a customer reads the page).
@@ -206,6 +223,7 @@ pub struct NewPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftSave {
+    #[serde(deserialize_with = "revision")]
     pub revision: u32,
     pub audience: Audience,
     #[cfg_attr(feature = "openapi", schema(max_items = 2))]
@@ -216,6 +234,7 @@ pub struct DraftSave {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftAction {
+    #[serde(deserialize_with = "revision")]
     pub revision: u32,
 }
 
@@ -223,6 +242,7 @@ pub struct DraftAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendBack {
+    #[serde(deserialize_with = "revision")]
     pub revision: u32,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub comment: String,
@@ -232,6 +252,7 @@ pub struct SendBack {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishDraft {
+    #[serde(deserialize_with = "revision")]
     pub revision: u32,
     /// When it goes live (absent: now). A time past is now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,3 +350,23 @@ pub struct PageDiff {
 /// `GET /api/pages/{slug}?locale=&preview=guest`: a staff preview of the draft as a reader
 /// who is not signed in (else `preview=` names a tier).
 pub const PREVIEW_GUEST: &str = "guest";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revision_is_a_whole_number_however_json_writes_it() {
+        let read = |json: &str| serde_json::from_str::<DraftAction>(json).map(|a| a.revision);
+        assert_eq!(read(r#"{"revision": 3}"#).unwrap(), 3);
+        assert_eq!(read(r#"{"revision": 3.0}"#).unwrap(), 3);
+        for refused in [
+            r#"{"revision": 3.5}"#,
+            r#"{"revision": -1}"#,
+            r#"{"revision": 1e12}"#,
+            r#"{"revision": "3"}"#,
+        ] {
+            assert!(read(refused).is_err(), "{refused}");
+        }
+    }
+}

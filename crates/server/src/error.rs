@@ -233,6 +233,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// `Path<T>` whose rejection is a problem document (a path value that does not parse, such as an
+/// id past the largest integer, is a 400 `bad_request`).
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|rejection| ApiError::BadRequest(rejection.status(), rejection.body_text()))
+    }
+}
+
 pub async fn api_not_found() -> Response {
     problem(ErrorCode::NotFound, None, None)
 }

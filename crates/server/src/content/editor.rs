@@ -14,7 +14,7 @@
 use super::markdown::{plain_text, ContentError};
 use super::{create_page, insert_version, render_block, valid_slug, NewVersion, PageCopy};
 use crate::clock::{parse_rfc3339, rfc3339};
-use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::staff::Staff;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -165,6 +165,8 @@ fn missing(copies: &[DraftCopy]) -> Vec<PageLocale> {
 /// A page's draft as stored (or as it would start, made from the newest version).
 struct Draft {
     page_id: i64,
+    /// Whether its row exists (a page no editor touched has none yet).
+    stored: bool,
     slug: String,
     revision: i64,
     audience: Option<String>,
@@ -310,6 +312,7 @@ async fn load(db: &mut SqliteConnection, slug: &str) -> ApiResult<Draft> {
     {
         return Ok(Draft {
             page_id: row.page_id,
+            stored: true,
             slug: row.slug,
             revision,
             audience: row.audience,
@@ -335,6 +338,7 @@ async fn load(db: &mut SqliteConnection, slug: &str) -> ApiResult<Draft> {
     };
     Ok(Draft {
         page_id: row.page_id,
+        stored: false,
         slug: row.slug,
         revision: 0,
         audience: newest.as_ref().and_then(|v| v.audience.clone()),
@@ -570,7 +574,7 @@ pub async fn save(
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let before = load(&mut tx, &slug).await?;
     at_revision(&before, body.revision)?;
-    if before.revision == 0 {
+    if !before.stored {
         sqlx::query(
             "INSERT INTO page_drafts (page_id, revision, audience, copies, review, published_revision, updated_by, updated_at) \
              VALUES (?, 1, ?, ?, 'editing', ?, ?, ?)",
@@ -724,7 +728,7 @@ async fn review(
 
 /// Makes sure the draft has its row (a page no editor touched has none yet).
 async fn stored_draft(tx: &mut SqliteConnection, draft: &Draft, now: i64) -> ApiResult<()> {
-    if draft.revision == 0 {
+    if !draft.stored {
         sqlx::query(
             "INSERT INTO page_drafts (page_id, revision, audience, copies, review, published_revision, updated_at) \
              VALUES (?, 0, ?, ?, 'editing', ?, ?)",
@@ -921,7 +925,7 @@ pub async fn versions(
 pub async fn restore(
     State(state): State<AppState>,
     staff: Staff,
-    Path((slug, version)): Path<(String, u32)>,
+    ApiPath((slug, version)): ApiPath<(String, u32)>,
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
     let now = state.clock.now();

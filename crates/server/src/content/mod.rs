@@ -22,8 +22,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use markdown::{link_target, plain_text, ContentError};
 use portico_api::{
-    Audience, BenefitPage, BenefitPageQuery, Block, ErrorCode, FaqItem, PageSummary, Tier,
-    PREVIEW_GUEST,
+    Audience, BenefitPage, BenefitPageQuery, BenefitPagesQuery, Block, ErrorCode, FaqItem,
+    PageSummary, Tier, PREVIEW_GUEST,
 };
 use sqlx::SqlitePool;
 
@@ -319,13 +319,13 @@ pub async fn page(
 /// everyone, each by its newest live version (a page without this language yet is left out).
 #[utoipa::path(get, path = "/api/pages", tag = "pages", operation_id = "benefit_pages",
     security((), ("session" = [])),
-    params(BenefitPageQuery),
+    params(BenefitPagesQuery),
     responses((status = 200, description = "The pages for this caller, their tier's first.", body = Vec<PageSummary>),
         (status = 400), (status = 500)))]
 pub async fn pages(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(query): ApiQuery<BenefitPageQuery>,
+    ApiQuery(query): ApiQuery<BenefitPagesQuery>,
 ) -> ApiResult<Json<Vec<PageSummary>>> {
     let tier = caller_tier(&state.db, &caller).await?;
     let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(

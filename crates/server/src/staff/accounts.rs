@@ -2,9 +2,9 @@
 //! There is always at least one enabled admin; disabling an account ends its sessions.
 
 use super::{end_sessions, hash_password, Staff, StaffRow, PASSWORD_CHARS};
-use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use portico_api::{ErrorCode, NewStaff, StaffChange, StaffList, StaffMember, StaffRole};
@@ -110,7 +110,7 @@ pub async fn add(
 pub async fn change(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<StaffChange>,
 ) -> ApiResult<Json<StaffMember>> {
     staff.may(&[StaffRole::Admin])?;

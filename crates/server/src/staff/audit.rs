@@ -3,11 +3,11 @@
 
 use super::Staff;
 use crate::clock::rfc3339;
-use crate::error::{ApiQuery, ApiResult};
+use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use portico_api::{AuditEntry, AuditPage, StaffRole};
+use portico_api::{AuditEntry, AuditPage, ErrorCode, StaffRole};
 use serde::Deserialize;
 
 const PAGE: i64 = 50;
@@ -51,7 +51,7 @@ struct AuditRow {
 pub struct AuditQuery {
     /// The `next_before` of the page before: entries older than this one.
     #[param(minimum = 1)]
-    before: Option<u64>,
+    before: Option<i64>,
 }
 
 /// The audit log, newest first, 50 entries a page (admins and publishers).
@@ -65,10 +65,13 @@ pub async fn list(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     staff.may(&[StaffRole::Admin, StaffRole::Publisher])?;
-    let before = query
-        .before
-        .and_then(|b| i64::try_from(b).ok())
-        .unwrap_or(i64::MAX);
+    if query.before.is_some_and(|b| b < 1) {
+        return Err(ApiError::Refused(
+            ErrorCode::BadRequest,
+            "`before` is an entry's id, from 1".into(),
+        ));
+    }
+    let before = query.before.unwrap_or(i64::MAX);
     let rows: Vec<AuditRow> = sqlx::query_as(
         "SELECT id, at, actor, action, target, detail FROM audit_log WHERE id < ? \
          ORDER BY id DESC LIMIT ?",

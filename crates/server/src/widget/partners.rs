@@ -4,10 +4,10 @@
 //! once, when it is made; each action is in the audit log, in the transaction that makes it.
 
 use super::well_formed;
-use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::staff::{audit, Staff};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use portico_api::{
@@ -358,7 +358,7 @@ fn changes(before: &PartnerAccount, after: &PartnerAccount) -> Vec<String> {
 pub async fn change(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PartnerChange>,
 ) -> ApiResult<Json<PartnerAccount>> {
     staff.may(&[StaffRole::Admin])?;
@@ -421,7 +421,7 @@ pub async fn change(
 pub async fn rotate_secret(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PartnerSecret>> {
     staff.may(&[StaffRole::Admin])?;
     let secret = new_secret();
