@@ -4,7 +4,7 @@
 //! customer.
 
 use crate::helpers::{client, problem_code, spawn, TestApp};
-use crate::staff::{send, staff_browser};
+use crate::staff::{desk, send, Desk};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -14,48 +14,6 @@ const ANALYST: usize = 2;
 const ADMIN: usize = 3;
 const LI: &str = "li.na@example.com"; // gold
 const WANG: &str = "wang.wei@example.com"; // regular
-
-/// A staff browser and its CSRF token.
-struct Desk {
-    browser: Client,
-    csrf: String,
-}
-
-async fn desk(app: &TestApp, who: usize) -> Desk {
-    let (browser, csrf) = staff_browser(app, who).await;
-    Desk { browser, csrf }
-}
-
-impl Desk {
-    async fn call(
-        &self,
-        app: &TestApp,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> reqwest::Response {
-        send(app, &self.browser, method, path, Some(&self.csrf), body).await
-    }
-
-    /// The answer's JSON, asserting it succeeded.
-    async fn ok(&self, app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
-        let answer = self.call(app, method.clone(), path, body).await;
-        let status = answer.status();
-        let text = answer.text().await.unwrap();
-        assert!(status.is_success(), "{method} {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap()
-    }
-
-    async fn refused(
-        &self,
-        app: &TestApp,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, String) {
-        problem_code(self.call(app, method, path, body).await).await
-    }
-}
 
 fn copy(locale: &str, title: &str, markdown: &str) -> Value {
     json!({ "locale": locale, "title": title, "blocks": [

@@ -4,55 +4,26 @@
 //! kept as the text it is.
 
 use crate::helpers::{client, problem_code, spawn, TestApp};
-use crate::staff::{send, staff_browser};
+use crate::staff::{desk, send, staff_browser, Desk};
 use portico_server::widget::{identity, DEMO_PARTNER_KEY};
-use reqwest::{Client, Method, Response, StatusCode};
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 
 const ADMIN: usize = 3;
 const LI: &str = "li.na@example.com";
 
-struct Desk {
-    browser: Client,
-    csrf: String,
-}
-
-async fn desk(app: &TestApp, who: usize) -> Desk {
-    let (browser, csrf) = staff_browser(app, who).await;
-    Desk { browser, csrf }
-}
-
-impl Desk {
-    async fn call(
-        &self,
-        app: &TestApp,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Response {
-        send(app, &self.browser, method, path, Some(&self.csrf), body).await
-    }
-
-    async fn ok(&self, app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
-        let answer = self.call(app, method.clone(), path, body).await;
-        let status = answer.status();
-        let text = answer.text().await.unwrap();
-        assert!(status.is_success(), "{method} {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap()
-    }
-
-    async fn add(&self, app: &TestApp, name: &str, origins: &[&str]) -> Value {
-        let answer = self
-            .call(
-                app,
-                Method::POST,
-                "/api/staff/partners",
-                Some(new_partner(name, origins)),
-            )
-            .await;
-        assert_eq!(answer.status(), StatusCode::CREATED);
-        answer.json().await.unwrap()
-    }
+/// Adds a partner as this admin; its answer (the partner and its secret).
+async fn add(desk: &Desk, app: &TestApp, name: &str, origins: &[&str]) -> Value {
+    let answer = desk
+        .call(
+            app,
+            Method::POST,
+            "/api/staff/partners",
+            Some(new_partner(name, origins)),
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    answer.json().await.unwrap()
 }
 
 fn new_partner(name: &str, origins: &[&str]) -> Value {
@@ -186,13 +157,13 @@ async fn the_list_shows_the_demo_partner_without_its_secret() {
 async fn a_new_partners_widget_works_at_once_from_its_origins_only() {
     let app = spawn().await;
     let admin = desk(&app, ADMIN).await;
-    let added = admin
-        .add(
-            &app,
-            "Blue Shop",
-            &["https://Blue.Example", "http://localhost:3000"],
-        )
-        .await;
+    let added = add(
+        &admin,
+        &app,
+        "Blue Shop",
+        &["https://Blue.Example", "http://localhost:3000"],
+    )
+    .await;
     let partner = &added["partner"];
     let key = partner["key"].as_str().unwrap();
     assert!(key.starts_with("pk_") && key.len() == 27, "{key}");
@@ -259,17 +230,17 @@ async fn origins_are_kept_exactly_as_browsers_send_them() {
             "{wrong}"
         );
     }
-    let added = admin
-        .add(
-            &app,
-            "Case",
-            &[
-                "http://A.example",
-                "http://a.example",
-                "https://a.example:443",
-            ],
-        )
-        .await;
+    let added = add(
+        &admin,
+        &app,
+        "Case",
+        &[
+            "http://A.example",
+            "http://a.example",
+            "https://a.example:443",
+        ],
+    )
+    .await;
     assert_eq!(
         added["partner"]["origins"],
         json!(["http://a.example", "https://a.example"])
@@ -309,7 +280,7 @@ async fn origins_are_kept_exactly_as_browsers_send_them() {
 async fn changes_apply_at_the_next_widget_request() {
     let app = spawn().await;
     let admin = desk(&app, ADMIN).await;
-    let added = admin.add(&app, "Green", &["https://old.example"]).await;
+    let added = add(&admin, &app, "Green", &["https://old.example"]).await;
     let id = added["partner"]["id"].as_i64().unwrap();
     let key = added["partner"]["key"].as_str().unwrap().to_string();
     let path = format!("/api/staff/partners/{id}");
@@ -425,9 +396,7 @@ async fn changes_apply_at_the_next_widget_request() {
 async fn a_rotated_secret_ends_the_old_ones_tokens() {
     let app = spawn().await;
     let admin = desk(&app, ADMIN).await;
-    let added = admin
-        .add(&app, "Rotating", &["https://rotate.example"])
-        .await;
+    let added = add(&admin, &app, "Rotating", &["https://rotate.example"]).await;
     let id = added["partner"]["id"].as_i64().unwrap();
     let key = added["partner"]["key"].as_str().unwrap().to_string();
     let old = added["identity_secret"].as_str().unwrap().to_string();
@@ -492,7 +461,7 @@ async fn a_name_with_markup_is_kept_as_text() {
     let app = spawn().await;
     let admin = desk(&app, ADMIN).await;
     let name = "<script>alert(1)</script> & \"Co\"";
-    let added = admin.add(&app, name, &["https://markup.example"]).await;
+    let added = add(&admin, &app, name, &["https://markup.example"]).await;
     assert_eq!(added["partner"]["name"], name);
     let key = added["partner"]["key"].as_str().unwrap();
     let settings: Value = widget_from(&app, key, "https://markup.example")

@@ -9,6 +9,54 @@ use serde_json::{json, Value};
 
 const ADMIN: usize = 3;
 
+/// A staff browser and its CSRF token.
+pub(crate) struct Desk {
+    pub(crate) browser: Client,
+    csrf: String,
+}
+
+pub(crate) async fn desk(app: &TestApp, who: usize) -> Desk {
+    let (browser, csrf) = staff_browser(app, who).await;
+    Desk { browser, csrf }
+}
+
+impl Desk {
+    pub(crate) async fn call(
+        &self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        send(app, &self.browser, method, path, Some(&self.csrf), body).await
+    }
+
+    /// The answer's JSON, asserting it succeeded.
+    pub(crate) async fn ok(
+        &self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
+        let answer = self.call(app, method.clone(), path, body).await;
+        let status = answer.status();
+        let text = answer.text().await.unwrap();
+        assert!(status.is_success(), "{method} {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub(crate) async fn refused(
+        &self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, String) {
+        problem_code(self.call(app, method, path, body).await).await
+    }
+}
+
 /// A browser signed in as demo staff member `who` (an index into `DEMO_STAFF`), and its CSRF
 /// token.
 pub(crate) async fn staff_browser(app: &TestApp, who: usize) -> (Client, String) {
