@@ -430,7 +430,7 @@ pub fn Editor(
                                 Some(blocks) => {
                                     let count = blocks.len();
                                     view! {
-                                        <Field locale label=Signal::derive(move || td_string!(locale.get(), editor.page_title).to_string())
+                                        <Field label=Signal::derive(move || td_string!(locale.get(), editor.page_title).to_string())
                                             id=format!("title-{}", locale_tab.as_str())
                                             value=Signal::derive(move || work.with(|w| w.as_ref().and_then(|w| w.copy(locale_tab)).map(|c| c.title.clone()).unwrap_or_default()))
                                             set=Callback::new(move |text: String| change(Box::new(move |w| w.copy_mut(locale_tab).title = text)))
@@ -466,7 +466,6 @@ type Change = Box<dyn FnOnce(&mut Work)>;
 /// A labelled text field bound to one piece of the draft.
 #[component]
 fn Field(
-    locale: RwSignal<Locale>,
     label: Signal<String>,
     id: String,
     value: Signal<String>,
@@ -474,7 +473,6 @@ fn Field(
     multiline: bool,
     #[prop(optional)] hint: Option<Signal<String>>,
 ) -> impl IntoView {
-    let _ = locale;
     let hint_id = format!("{id}-hint");
     let described = hint.is_some().then(|| hint_id.clone());
     let input = if multiline {
@@ -593,16 +591,16 @@ fn BlockEditor(
     };
     let fields = match kind {
         "hero" => view! {
-            <Field locale id=format!("{base}-title") label=label(|l| td_string!(l, editor.hero_title)) multiline=false
+            <Field id=format!("{base}-title") label=label(|l| td_string!(l, editor.hero_title)) multiline=false
                 value=text(|b| match b { DraftBlock::Hero { title, .. } => title.clone(), _ => String::new() })
                 set=Callback::new(move |t: String| update(Box::new(move |b| if let DraftBlock::Hero { title, .. } = b { *title = t })))/>
-            <Field locale id=format!("{base}-subtitle") label=label(|l| td_string!(l, editor.hero_subtitle)) multiline=false
+            <Field id=format!("{base}-subtitle") label=label(|l| td_string!(l, editor.hero_subtitle)) multiline=false
                 value=text(|b| match b { DraftBlock::Hero { subtitle, .. } => subtitle.clone().unwrap_or_default(), _ => String::new() })
                 set=Callback::new(move |t: String| update(Box::new(move |b| if let DraftBlock::Hero { subtitle, .. } = b { *subtitle = (!t.is_empty()).then_some(t) })))/>
         }
         .into_any(),
         "rich_text" => view! {
-            <Field locale id=format!("{base}-text") label=label(|l| td_string!(l, editor.markdown)) multiline=true
+            <Field id=format!("{base}-text") label=label(|l| td_string!(l, editor.markdown)) multiline=true
                 hint=label(|l| td_string!(l, editor.markdown_hint))
                 value=text(|b| match b { DraftBlock::RichText { markdown } => markdown.clone(), _ => String::new() })
                 set=Callback::new(move |t: String| update(Box::new(move |b| if let DraftBlock::RichText { markdown } = b { *markdown = t })))/>
@@ -613,10 +611,10 @@ fn BlockEditor(
         }
         .into_any(),
         "call_to_action" => view! {
-            <Field locale id=format!("{base}-label") label=label(|l| td_string!(l, editor.button_label)) multiline=false
+            <Field id=format!("{base}-label") label=label(|l| td_string!(l, editor.button_label)) multiline=false
                 value=text(|b| match b { DraftBlock::CallToAction { label, .. } => label.clone(), _ => String::new() })
                 set=Callback::new(move |t: String| update(Box::new(move |b| if let DraftBlock::CallToAction { label, .. } = b { *label = t })))/>
-            <Field locale id=format!("{base}-href") label=label(|l| td_string!(l, editor.button_href)) multiline=false
+            <Field id=format!("{base}-href") label=label(|l| td_string!(l, editor.button_href)) multiline=false
                 hint=label(|l| td_string!(l, editor.href_hint))
                 value=text(|b| match b { DraftBlock::CallToAction { href, .. } => href.clone(), _ => String::new() })
                 set=Callback::new(move |t: String| update(Box::new(move |b| if let DraftBlock::CallToAction { href, .. } = b { *href = t })))/>
@@ -639,9 +637,9 @@ fn BlockEditor(
                         })));
                         view! {
                             <li class="item">
-                                <Field locale id=format!("{base}-{item}-a") multiline=false value=item_text(true) set=set_item(true)
+                                <Field id=format!("{base}-{item}-a") multiline=false value=item_text(true) set=set_item(true)
                                     label=label(if faq { |l| td_string!(l, editor.question) } else { |l| td_string!(l, editor.benefit_title) })/>
-                                <Field locale id=format!("{base}-{item}-b") multiline=faq value=item_text(false) set=set_item(false)
+                                <Field id=format!("{base}-{item}-b") multiline=faq value=item_text(false) set=set_item(false)
                                     label=label(if faq { |l| td_string!(l, editor.answer) } else { |l| td_string!(l, editor.benefit_text) })/>
                                 <button type="button" class="link-button" on:click=move |_| update(Box::new(move |b| match b {
                                     DraftBlock::BenefitGrid { items } if item < items.len() => { items.remove(item); }
