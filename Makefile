@@ -49,8 +49,11 @@ clippy:
 	cargo clippy -p portico-api -p portico-server --all-targets -- -D warnings
 	cargo clippy -p portico -p portico-client -p portico-ui -p portico-widget -p portico-staff --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+## The server suite twice: on SQLite (the default), then on a private PostgreSQL server started
+## for it and stopped after (scripts/postgres.sh).
 rust-test:
 	cargo test -p portico-api -p portico-server
+	scripts/postgres.sh with cargo test -p portico-server --test api
 
 wasm-test:
 	cargo test -p portico -p portico-client -p portico-widget --target wasm32-unknown-unknown

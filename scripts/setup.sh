@@ -3,8 +3,8 @@
 # Idempotent: a second run installs nothing. Never downloads a prebuilt binary.
 #   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli, brotli (Debian), wasm-opt and terser (npm),
 #                               npm packages
-#   scripts/setup.sh test    -> the above plus Debian's Chromium, chromedriver and fonts-noto-cjk, and Schemathesis
-#                               (PyPI) in .venv
+#   scripts/setup.sh test    -> the above plus Debian's Chromium, chromedriver, fonts-noto-cjk and PostgreSQL, and
+#                               Schemathesis (PyPI) in .venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,5 +62,12 @@ if [ "${1:-build}" = test ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+  fi
+  # The server suite runs on PostgreSQL too (scripts/postgres.sh starts a private server).
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "installing PostgreSQL from Debian (the server suite runs on it too)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql >/dev/null
   fi
 fi

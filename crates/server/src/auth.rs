@@ -17,7 +17,7 @@ use portico_api::{
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 pub const CODE_TTL_SECS: i64 = 10 * 60;
 pub const MAX_CODE_ATTEMPTS: i64 = 5;
@@ -60,7 +60,7 @@ pub(crate) async fn find_customer(
     contact: &Contact,
 ) -> ApiResult<Option<CustomerRow>> {
     let row = sqlx::query_as::<_, CustomerRow>(
-        "SELECT id, name, email, phone, tier FROM customers WHERE email = ? OR phone = ?",
+        "SELECT id, name, email, phone, tier FROM customers WHERE email = $1 OR phone = $2",
     )
     .bind(contact.as_str())
     .bind(contact.as_str())
@@ -118,13 +118,13 @@ pub async fn request_code(
 /// Keeps a new code beside the contact's earlier ones: asking for a code (perhaps a stranger
 /// asking for someone else's) never voids a code already sent. Codes are forgotten a day after
 /// they expire.
-async fn store_code(db: &SqlitePool, contact: &Contact, code: &str, now: i64) -> ApiResult<()> {
-    sqlx::query("DELETE FROM sign_in_codes WHERE expires_at < ?")
+async fn store_code(db: &AnyPool, contact: &Contact, code: &str, now: i64) -> ApiResult<()> {
+    sqlx::query("DELETE FROM sign_in_codes WHERE expires_at < $1")
         .bind(now - 24 * 3600)
         .execute(db)
         .await?;
     sqlx::query(
-        "INSERT INTO sign_in_codes (contact, code_hash, created_at, expires_at, attempts, used) VALUES (?, ?, ?, ?, 0, FALSE)",
+        "INSERT INTO sign_in_codes (contact, code_hash, created_at, expires_at, attempts, used) VALUES ($1, $2, $3, $4, 0, FALSE)",
     )
     .bind(contact.as_str())
     .bind(code_hash(contact, code))
@@ -151,9 +151,9 @@ enum Judgement {
 /// Judges a guess. One statement reserves the guess on every live code of the contact that has
 /// tries left, and only a reserved guess is judged: however many guesses race, no code is
 /// judged more than [`MAX_CODE_ATTEMPTS`] times. Known and unknown contacts go the same way.
-async fn judge(db: &SqlitePool, contact: &Contact, hash: &str, now: i64) -> ApiResult<Judgement> {
+async fn judge(db: &AnyPool, contact: &Contact, hash: &str, now: i64) -> ApiResult<Judgement> {
     let reserved: Vec<(i64, String, i64)> = sqlx::query_as(
-        "UPDATE sign_in_codes SET attempts = attempts + 1 WHERE contact = ? AND used = FALSE AND expires_at > ? AND attempts < ? RETURNING id, code_hash, attempts",
+        "UPDATE sign_in_codes SET attempts = attempts + 1 WHERE contact = $1 AND used = FALSE AND expires_at > $2 AND attempts < $3 RETURNING id, code_hash, attempts",
     )
     .bind(contact.as_str())
     .bind(now)
@@ -163,7 +163,7 @@ async fn judge(db: &SqlitePool, contact: &Contact, hash: &str, now: i64) -> ApiR
     if let Some((id, ..)) = reserved.iter().find(|(_, h, _)| h == hash) {
         // Single use: only the request that flips `used` may sign in.
         let claimed =
-            sqlx::query("UPDATE sign_in_codes SET used = TRUE WHERE id = ? AND used = FALSE")
+            sqlx::query("UPDATE sign_in_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
                 .bind(id)
                 .execute(db)
                 .await?;
@@ -185,7 +185,7 @@ async fn judge(db: &SqlitePool, contact: &Contact, hash: &str, now: i64) -> ApiR
     // Nothing live to guess at. Whoever knows a code hears what became of it; anyone else hears
     // "wrong" (or "dead" while a killed code would still be live).
     let known: Option<i64> = sqlx::query_scalar(
-        "SELECT attempts FROM sign_in_codes WHERE contact = ? AND code_hash = ? ORDER BY id DESC LIMIT 1",
+        "SELECT attempts FROM sign_in_codes WHERE contact = $1 AND code_hash = $2 ORDER BY id DESC LIMIT 1",
     )
     .bind(contact.as_str())
     .bind(hash)
@@ -199,7 +199,7 @@ async fn judge(db: &SqlitePool, contact: &Contact, hash: &str, now: i64) -> ApiR
         });
     }
     let killed: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM sign_in_codes WHERE contact = ? AND used = FALSE AND expires_at > ? LIMIT 1",
+        "SELECT id FROM sign_in_codes WHERE contact = $1 AND used = FALSE AND expires_at > $2 LIMIT 1",
     )
     .bind(contact.as_str())
     .bind(now)
@@ -259,13 +259,13 @@ pub async fn start_session(
     let now = state.clock.now();
     let name = session_cookie(&state.config);
     if let Some(old) = jar.get(name) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(sha256_hex(old.value()))
             .execute(&state.db)
             .await?;
     }
     sqlx::query(
-        "INSERT INTO sessions (token_hash, customer_id, guest_order_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, customer_id, guest_order_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(sha256_hex(&token))
     .bind(customer_id)
@@ -293,7 +293,7 @@ pub async fn sign_out(
 ) -> ApiResult<impl IntoResponse> {
     let name = session_cookie(&state.config);
     if let Some(cookie) = jar.get(name) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(sha256_hex(cookie.value()))
             .execute(&state.db)
             .await?;
@@ -311,7 +311,7 @@ pub async fn session(
 ) -> ApiResult<Json<SessionInfo>> {
     let customer = match caller.customer {
         Some(id) => sqlx::query_as::<_, CustomerRow>(
-            "SELECT id, name, email, phone, tier FROM customers WHERE id = ?",
+            "SELECT id, name, email, phone, tier FROM customers WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&state.db)
@@ -330,7 +330,7 @@ pub async fn grant_guest_pass(
     session_token_hash: &str,
     order_id: i64,
 ) -> ApiResult<()> {
-    sqlx::query("UPDATE sessions SET guest_order_id = ? WHERE token_hash = ?")
+    sqlx::query("UPDATE sessions SET guest_order_id = $1 WHERE token_hash = $2")
         .bind(order_id)
         .bind(session_token_hash)
         .execute(&state.db)
@@ -364,7 +364,7 @@ impl FromRequestParts<AppState> for Caller {
         };
         let token_hash = sha256_hex(cookie.value());
         let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT customer_id, guest_order_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
+            "SELECT customer_id, guest_order_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(&token_hash)
         .bind(state.clock.now())

@@ -5,16 +5,23 @@ use portico_api::ReturnReason;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// Portico's reference server: the customer portal's services, with an embedded SQLite database.
+/// Portico's reference server: the customer portal's services, on an embedded SQLite database
+/// (the default) or on PostgreSQL.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "portico-server", version, about)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "PORTICO_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Folder for the SQLite database (created, migrated and seeded on first start).
+    /// Folder for the SQLite database (created, migrated and seeded on first start) when
+    /// `PORTICO_DATABASE_URL` names none.
     #[arg(long, env = "PORTICO_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// The database: `sqlite:PATH` or `postgres://USER@HOST:PORT/NAME` (migrated and seeded on
+    /// first start; several instances may share a PostgreSQL database). Default: `portico.db`
+    /// in the data folder.
+    #[arg(long, env = "PORTICO_DATABASE_URL")]
+    pub database_url: Option<String>,
     /// The built app (Trunk's dist folder), served with an index.html fallback.
     #[arg(long, env = "PORTICO_STATIC_DIR", default_value = "./dist")]
     pub static_dir: PathBuf,
@@ -134,6 +141,7 @@ impl Config {
         Config {
             addr: "127.0.0.1:0".parse().expect("a valid address"),
             data_dir,
+            database_url: None,
             static_dir: PathBuf::from("./dist"),
             demo: true,
             demo_advance_secs: 0,

@@ -1,40 +1,179 @@
-//! The embedded SQLite database: opened (created when missing) and migrated at start.
+//! The database: the embedded SQLite file (the default) or PostgreSQL, chosen by the URL; opened
+//! (the SQLite file created when missing) and migrated at start.
+//!
+//! Every query is written once, in SQL both engines read the same way: `$1` placeholders,
+//! integer unix seconds, flags compared with `TRUE`/`FALSE`, no engine-specific functions. The
+//! schema has a twin per engine (`migrations/sqlite`, `migrations/postgres`; a test keeps their
+//! tables and columns in step). What the engines do differently is here and only here.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyPoolOptions, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Transaction, ValueRef};
 use std::path::Path;
 use std::str::FromStr;
 
-pub async fn connect(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
-    std::fs::create_dir_all(data_dir)?;
-    let path = data_dir.join("portico.db");
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .foreign_keys(true)
-        .busy_timeout(std::time::Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
+/// The service's database, whichever engine it is.
+pub type Db = AnyPool;
+
+/// The engines the service runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The engine a database URL names (`sqlite:` or `postgres://`), if it is one of ours.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme)?;
+        match scheme {
+            "sqlite" => Some(Backend::Sqlite),
+            "postgres" | "postgresql" => Some(Backend::Postgres),
+            _ => None,
+        }
+    }
+
+    /// The engine behind an open pool.
+    pub fn of(db: &Db) -> Backend {
+        Backend::of_url(db.connect_options().database_url.as_str()).unwrap_or(Backend::Sqlite)
+    }
+}
+
+/// The URL of the default database: `portico.db` in the data folder.
+pub fn default_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("portico.db").display())
+}
+
+/// Opens the database `url` names and brings its schema up to date. Several instances may start
+/// at once on one PostgreSQL database: the migrator holds a lock while it works.
+pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of_url(url).ok_or_else(|| {
+        sqlx::Error::Configuration(
+            format!("PORTICO_DATABASE_URL must start with sqlite: or postgres://, not {url:?}")
+                .into(),
+        )
+    })?;
+    if backend == Backend::Sqlite {
+        // Made once, here: the file, and write-ahead logging (a lasting setting of the file),
+        // so readers never wait for a writer. Foreign keys and a 5 s busy wait are sqlx's
+        // defaults on every connection.
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        if let Some(folder) = options.get_filename().parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        options.connect().await?.close().await?;
+    }
+    let pool = AnyPoolOptions::new()
+        .max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        })
+        .connect(url)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+    }
     Ok(pool)
 }
 
+/// A transaction that writes after it reads what it decides on: it holds the database's write
+/// lock from its first statement, so no other writer changes what it read before it commits
+/// (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: one transaction-scoped advisory lock, across every
+/// instance on the database). Reads elsewhere never wait for it.
+pub async fn write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    match Backend::of(db) {
+        Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = db.begin().await?;
+            sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
+        }
+    }
+}
+
+/// `VALUES ($1, $2), ($3, $4), ...`: `rows` rows of `columns` placeholders each, for one
+/// statement that inserts many rows (bound in row order).
+pub fn values(rows: usize, columns: usize) -> String {
+    let row = |r: usize| {
+        let marks: Vec<String> = (1..=columns)
+            .map(|c| format!("${}", r * columns + c))
+            .collect();
+        format!("({})", marks.join(", "))
+    };
+    let rows: Vec<String> = (0..rows).map(row).collect();
+    format!("VALUES {}", rows.join(", "))
+}
+
+/// After rows were written with ids chosen by the caller: the ids the engine hands out next
+/// come after them (SQLite always takes the largest plus one; PostgreSQL's identity column has
+/// its own counter, moved here).
+pub async fn ids_taken(conn: &mut sqlx::AnyConnection, table: &str) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+        ))
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The advisory lock [`write`] takes on PostgreSQL ("portico" in ASCII).
+const WRITE_LOCK: i64 = 0x0070_6f72_7469_636f;
+
 /// The secret named `name`, made (32 random bytes, hex) the first time it is asked for and kept
-/// in the database, so what it signed stays valid across restarts.
-pub async fn server_key(db: &SqlitePool, name: &str) -> Result<String, sqlx::Error> {
+/// in the database, so what it signed stays valid across restarts (and is the same on every
+/// instance).
+pub async fn server_key(db: &Db, name: &str) -> Result<String, sqlx::Error> {
     use rand::Rng;
     let fresh = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
     sqlx::query(
-        "INSERT INTO server_keys (name, secret) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO server_keys (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(fresh)
     .execute(db)
     .await?;
-    sqlx::query_scalar("SELECT secret FROM server_keys WHERE name = ?")
+    sqlx::query_scalar("SELECT secret FROM server_keys WHERE name = $1")
         .bind(name)
         .fetch_one(db)
         .await
+}
+
+/// A yes/no column as either engine gives it back: PostgreSQL's `BOOLEAN`, SQLite's 0 or 1.
+/// Read a flag into a `bool` field with `#[sqlx(try_from = "Flag")]`, or take `.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0
+    }
+}
+
+impl sqlx::Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <bool as sqlx::Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        ty.kind() == AnyTypeInfoKind::Bool || ty.kind().is_integer()
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        if value.type_info().kind() == AnyTypeInfoKind::Bool {
+            <bool as sqlx::Decode<Any>>::decode(value).map(Flag)
+        } else {
+            <i64 as sqlx::Decode<Any>>::decode(value).map(|n| Flag(n != 0))
+        }
+    }
 }

@@ -129,7 +129,7 @@ pub async fn advance_shipments(state: &AppState) -> Result<u32, ApiError> {
             ),
         };
         sqlx::query(
-            "INSERT INTO checkpoints (shipment_id, at, event, location) VALUES (?, ?, ?, ?)",
+            "INSERT INTO checkpoints (shipment_id, at, event, location) VALUES ($1, $2, $3, $4)",
         )
         .bind(parcel.id)
         .bind(now)
@@ -147,7 +147,7 @@ pub async fn advance_shipments(state: &AppState) -> Result<u32, ApiError> {
             });
         }
         sqlx::query(
-            "UPDATE shipments SET status = ?, route_step = ?, delivered_at = COALESCE(?, delivered_at) WHERE id = ?",
+            "UPDATE shipments SET status = $1, route_step = $2, delivered_at = COALESCE($3, delivered_at) WHERE id = $4",
         )
         .bind(status.as_str())
         .bind(step as i64)
@@ -155,7 +155,7 @@ pub async fn advance_shipments(state: &AppState) -> Result<u32, ApiError> {
         .bind(parcel.id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE orders SET updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
             .bind(now)
             .bind(parcel.order_id)
             .execute(&mut *tx)

@@ -97,7 +97,7 @@ pub(crate) async fn receive(
     // One statement: the unique id decides which of many identical requests writes the row.
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO feedback_messages (client_id, fingerprint, customer_id, category, text, order_id, created_at, status, partner_id, rating) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING created_at",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $9) ON CONFLICT (client_id) DO NOTHING RETURNING created_at",
     )
     .bind(asked.id.as_str())
     .bind(&fingerprint)
@@ -119,11 +119,12 @@ pub(crate) async fn receive(
     if let Some(at) = inserted {
         return Ok((StatusCode::CREATED, receipt(at)));
     }
-    let (stored, at): (String, i64) =
-        sqlx::query_as("SELECT fingerprint, created_at FROM feedback_messages WHERE client_id = ?")
-            .bind(asked.id.as_str())
-            .fetch_one(&state.db)
-            .await?;
+    let (stored, at): (String, i64) = sqlx::query_as(
+        "SELECT fingerprint, created_at FROM feedback_messages WHERE client_id = $1",
+    )
+    .bind(asked.id.as_str())
+    .fetch_one(&state.db)
+    .await?;
     if stored != fingerprint {
         return Err(ErrorCode::ResponseIdReused.into());
     }
@@ -134,7 +135,7 @@ pub(crate) async fn receive(
 /// order of a guest pass. Anything else is one 404.
 async fn order_of(state: &AppState, sender: &Sender, number: &OrderNumber) -> ApiResult<i64> {
     let found: Option<(i64, i64)> =
-        sqlx::query_as("SELECT id, customer_id FROM orders WHERE number = ?")
+        sqlx::query_as("SELECT id, customer_id FROM orders WHERE number = $1")
             .bind(number.as_str())
             .fetch_optional(&state.db)
             .await?;
@@ -182,8 +183,8 @@ pub async fn list(
     let answered: Vec<AnsweredRow> = sqlx::query_as(
         "SELECT r.id, r.response_id, r.survey, i.reference, r.started_at, r.status, r.action \
          FROM survey_responses r JOIN survey_invitations i ON i.id = r.invitation_id \
-         WHERE r.customer_id = ? AND EXISTS (SELECT 1 FROM survey_answers a WHERE a.response_id = r.id) \
-         ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
+         WHERE r.customer_id = $1 AND EXISTS (SELECT 1 FROM survey_answers a WHERE a.response_id = r.id) \
+         ORDER BY r.started_at DESC, r.id DESC LIMIT $2",
     )
     .bind(customer)
     .bind(MAX_ITEMS as i64)
@@ -191,7 +192,7 @@ pub async fn list(
     .await?;
     let answers: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT a.response_id, a.question, a.value FROM survey_answers a \
-         JOIN survey_responses r ON r.id = a.response_id WHERE r.customer_id = ?",
+         JOIN survey_responses r ON r.id = a.response_id WHERE r.customer_id = $1",
     )
     .bind(customer)
     .fetch_all(&state.db)
@@ -246,7 +247,7 @@ pub async fn list(
     )> = sqlx::query_as(
         "SELECT f.client_id, f.category, o.number, f.text, f.status, f.created_at, f.action \
              FROM feedback_messages f LEFT JOIN orders o ON o.id = f.order_id \
-             WHERE f.customer_id = ? ORDER BY f.created_at DESC, f.id DESC LIMIT ?",
+             WHERE f.customer_id = $1 ORDER BY f.created_at DESC, f.id DESC LIMIT $2",
     )
     .bind(customer)
     .bind(MAX_ITEMS as i64)

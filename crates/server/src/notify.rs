@@ -7,7 +7,7 @@ use crate::clock::{china_clock, china_date_time, Clock};
 use crate::returns::pass::ReturnLinks;
 use crate::returns::policy::PICKUP_WINDOW_SECS;
 use portico_api::{Contact, Money, Resolution, ReturnStatus, Touchpoint};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::sync::mpsc;
 
 /// Something to tell a customer.
@@ -37,7 +37,7 @@ const QUEUE: usize = 4096;
 impl Notifier {
     /// Starts the delivery worker on the current runtime.
     /// Messages about a return carry its link (`links`).
-    pub fn start(db: SqlitePool, clock: Clock, demo: bool, links: ReturnLinks) -> Self {
+    pub fn start(db: AnyPool, clock: Clock, demo: bool, links: ReturnLinks) -> Self {
         let (queue, mut notices) = mpsc::channel(QUEUE);
         tokio::spawn(async move {
             while let Some(notice) = notices.recv().await {
@@ -97,7 +97,7 @@ fn return_status_words(status: &str) -> (&'static str, &'static str) {
 }
 
 async fn deliver(
-    db: &SqlitePool,
+    db: &AnyPool,
     now: i64,
     demo: bool,
     links: &ReturnLinks,
@@ -114,7 +114,7 @@ async fn deliver(
                 "SELECT r.number, r.status, r.refund_fen, r.resolution, r.pickup_starts_at, r.pickup_fee_fen, \
                  r.drop_off_code, c.email, c.name, v.reason AS decision_reason FROM returns r \
                  JOIN orders o ON o.id = r.order_id JOIN customers c ON c.id = o.customer_id \
-                 LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.id = ?",
+                 LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.id = $1",
             )
             .bind(return_id)
             .fetch_optional(db)
@@ -142,7 +142,7 @@ async fn deliver(
                 let wanted: Vec<(String, String)> = sqlx::query_as(
                     "SELECT i.name, v.variant FROM return_items ri \
                      JOIN order_items i ON i.id = ri.order_item_id \
-                     JOIN variants v ON v.sku = ri.exchange_sku WHERE ri.return_id = ? ORDER BY i.position",
+                     JOIN variants v ON v.sku = ri.exchange_sku WHERE ri.return_id = $1 ORDER BY i.position",
                 )
                 .bind(return_id)
                 .fetch_all(db)
@@ -206,7 +206,7 @@ async fn deliver(
                 more_en.push_str(&format!("\nFollow your return: {link}"));
             }
             sqlx::query(
-                "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(&row.email)
             .bind(format!("Portico 退货 {number} / Your return {number}"))
@@ -232,7 +232,7 @@ async fn deliver(
         }
         Notice::SignInCode { contact, code } => {
             let name: Option<String> =
-                sqlx::query_scalar("SELECT name FROM customers WHERE email = ? OR phone = ?")
+                sqlx::query_scalar("SELECT name FROM customers WHERE email = $1 OR phone = $2")
                     .bind(contact.as_str())
                     .bind(contact.as_str())
                     .fetch_optional(db)
@@ -244,7 +244,7 @@ async fn deliver(
                 return Ok(());
             }
             sqlx::query(
-                "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(contact.as_str())
             .bind("Portico 登录验证码 / Your Portico sign-in code")
@@ -262,14 +262,14 @@ async fn deliver(
 /// The message inviting to a survey: what it is about, the link, and for the first (scale)
 /// question one link per score, which answers it with one tap.
 async fn survey_message(
-    db: &SqlitePool,
+    db: &AnyPool,
     now: i64,
     invitation_id: i64,
     link: &str,
 ) -> Result<(), sqlx::Error> {
     let found: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT i.touchpoint, i.reference, c.email, c.name FROM survey_invitations i \
-         JOIN customers c ON c.id = i.customer_id WHERE i.id = ?",
+         JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
     )
     .bind(invitation_id)
     .fetch_optional(db)
@@ -319,7 +319,7 @@ async fn survey_message(
         .first()
         .map(|q| (q.prompt.zh_cn.as_str(), q.prompt.en.as_str()))
         .unwrap_or_default();
-    sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&email)
         .bind(format!("Portico 服务评价 {reference} / How did we do? {reference}"))
         .bind(format!(

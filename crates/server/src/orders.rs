@@ -12,7 +12,7 @@ use portico_api::{
     DeliveryAddress, ErrorCode, Money, OrderDetail, OrderItem, OrderNumber, OrderPage, OrderReturn,
     OrderSummary, PageQuery, PaymentState, ReturnStatus, Shipment, ShipmentStatus,
 };
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 const DEFAULT_PER_PAGE: u32 = 10;
 
@@ -63,18 +63,18 @@ pub async fn list(
             PageQuery::MAX_PER_PAGE
         )));
     }
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE customer_id = ?")
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_one(&state.db)
         .await?;
     // The page in one query, and the statuses of its parcels in one more (portable SQL: no
     // string aggregation).
-    const PAGE: &str = "SELECT id FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, id DESC LIMIT ? OFFSET ?";
+    const PAGE: &str = "SELECT id FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC, id DESC LIMIT $2 OFFSET $3";
     let limit = i64::from(per_page);
     let offset = i64::from(page - 1) * i64::from(per_page);
     let rows = sqlx::query_as::<_, SummaryRow>(&format!(
         "SELECT o.id, o.number, o.placed_at, o.total_fen, \
-         (SELECT COALESCE(SUM(i.quantity), 0) FROM order_items i WHERE i.order_id = o.id) AS item_count, \
+         (SELECT CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT) FROM order_items i WHERE i.order_id = o.id) AS item_count, \
          (SELECT i.name FROM order_items i WHERE i.order_id = o.id ORDER BY i.position LIMIT 1) AS headline \
          FROM orders o JOIN ({PAGE}) p ON p.id = o.id ORDER BY o.placed_at DESC, o.id DESC"
     ))
@@ -190,6 +190,7 @@ struct ItemRow {
     variant: String,
     quantity: i64,
     unit_price_fen: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     final_sale: bool,
 }
 
@@ -205,9 +206,9 @@ struct ShipmentRow {
     delivered_at: Option<i64>,
 }
 
-pub async fn find_order(db: &SqlitePool, number: &OrderNumber) -> ApiResult<Option<OrderRow>> {
+pub async fn find_order(db: &AnyPool, number: &OrderNumber) -> ApiResult<Option<OrderRow>> {
     Ok(sqlx::query_as::<_, OrderRow>(
-        "SELECT o.id, o.customer_id, o.contact_email, c.phone AS buyer_phone, o.number, o.placed_at, o.updated_at, o.payment_state, o.subtotal_fen, o.shipping_fen, o.discount_fen, o.total_fen, o.recipient, o.recipient_phone, o.province, o.city, o.district, o.street FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.number = ?",
+        "SELECT o.id, o.customer_id, o.contact_email, c.phone AS buyer_phone, o.number, o.placed_at, o.updated_at, o.payment_state, o.subtotal_fen, o.shipping_fen, o.discount_fen, o.total_fen, o.recipient, o.recipient_phone, o.province, o.city, o.district, o.street FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.number = $1",
     )
     .bind(number.as_str())
     .fetch_optional(db)
@@ -217,27 +218,27 @@ pub async fn find_order(db: &SqlitePool, number: &OrderNumber) -> ApiResult<Opti
 /// One order with its items and parcels; `masked` hides what a guest may not see. `now` decides
 /// which promises are already missed.
 pub async fn load_detail(
-    db: &SqlitePool,
+    db: &AnyPool,
     order: OrderRow,
     masked: bool,
     now: i64,
 ) -> ApiResult<OrderDetail> {
     let order_id = order.id;
     let items = sqlx::query_as::<_, ItemRow>(
-        "SELECT shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = ? ORDER BY position",
+        "SELECT shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
     )
     .bind(order_id)
     .fetch_all(db)
     .await?;
     let shipment_rows = sqlx::query_as::<_, ShipmentRow>(
-        "SELECT id, position, carrier, tracking_number, status, estimated_delivery, first_estimate, delivered_at FROM shipments WHERE order_id = ? ORDER BY position",
+        "SELECT id, position, carrier, tracking_number, status, estimated_delivery, first_estimate, delivered_at FROM shipments WHERE order_id = $1 ORDER BY position",
     )
     .bind(order_id)
     .fetch_all(db)
     .await?;
     // The order's returns, as far as its page lists them (the returns module writes them).
     let return_rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT number, status FROM returns WHERE order_id = ? ORDER BY created_at DESC, id DESC",
+        "SELECT number, status FROM returns WHERE order_id = $1 ORDER BY created_at DESC, id DESC",
     )
     .bind(order_id)
     .fetch_all(db)
@@ -254,7 +255,7 @@ pub async fn load_detail(
     let today = china_date(now);
     // Every checkpoint of the order in one query, newest first, then dealt out per parcel.
     let all_checkpoints: Vec<(i64, i64, String, String)> = sqlx::query_as(
-        "SELECT c.shipment_id, c.at, c.event, c.location FROM checkpoints c JOIN shipments s ON s.id = c.shipment_id WHERE s.order_id = ? ORDER BY c.at DESC, c.id DESC",
+        "SELECT c.shipment_id, c.at, c.event, c.location FROM checkpoints c JOIN shipments s ON s.id = c.shipment_id WHERE s.order_id = $1 ORDER BY c.at DESC, c.id DESC",
     )
     .bind(order_id)
     .fetch_all(db)

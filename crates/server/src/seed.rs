@@ -5,7 +5,7 @@
 use portico_api::{CheckpointEvent, ShipmentStatus, TierChangeKind};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use TierChangeKind::{Joined, Upgraded};
 
 pub struct DemoCustomer {
@@ -367,7 +367,7 @@ struct DraftOrder {
 }
 
 /// Fills an empty database with the demo customers and their orders.
-pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error> {
+pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
     let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
         .fetch_one(db)
         .await?;
@@ -382,7 +382,7 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
             .last()
             .map_or(now, |(.., days)| now - days * DAY);
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO customers (email, phone, name, tier, tier_evaluated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO customers (email, phone, name, tier, tier_evaluated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(customer.email)
         .bind(customer.phone)
@@ -400,13 +400,15 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
         let variants = std::iter::once((product.1, ORDERED_STOCK))
             .chain(OTHER_VARIANTS[index].iter().copied());
         for (variant, (label, stock)) in variants.enumerate() {
-            sqlx::query("INSERT INTO variants (sku, product, variant, stock) VALUES (?, ?, ?, ?)")
-                .bind(variant_sku(index, variant))
-                .bind(product_key(index))
-                .bind(label)
-                .bind(stock)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO variants (sku, product, variant, stock) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(variant_sku(index, variant))
+            .bind(product_key(index))
+            .bind(label)
+            .bind(stock)
+            .execute(&mut *tx)
+            .await?;
         }
     }
     let mut drafts: Vec<DraftOrder> = Vec::new();
@@ -475,7 +477,7 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
             "paid"
         };
         let order_id: i64 = sqlx::query_scalar(
-            "INSERT INTO orders (number, customer_id, placed_at, updated_at, payment_state, subtotal_fen, shipping_fen, discount_fen, total_fen, contact_email, recipient, recipient_phone, province, city, district, street) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO orders (number, customer_id, placed_at, updated_at, payment_state, subtotal_fen, shipping_fen, discount_fen, total_fen, contact_email, recipient, recipient_phone, province, city, district, street) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(&number)
         .bind(draft.customer as i64 + 1)
@@ -497,7 +499,7 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
         .await?;
         for (position, shipment, index, product, quantity) in &items {
             sqlx::query(
-                "INSERT INTO order_items (order_id, position, shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO order_items (order_id, position, shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(order_id)
             .bind(position)
@@ -518,7 +520,7 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
             }
             let parcel = parcel(&mut rng, *journey, draft.placed, now, city, district);
             let shipment_id: i64 = sqlx::query_scalar(
-                "INSERT INTO shipments (order_id, position, carrier, tracking_number, status, estimated_delivery, first_estimate, delivered_at, route, route_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+                "INSERT INTO shipments (order_id, position, carrier, tracking_number, status, estimated_delivery, first_estimate, delivered_at, route, route_step) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0) RETURNING id",
             )
             .bind(order_id)
             .bind(position as i64)
@@ -534,7 +536,7 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
             for (at, event, location) in &parcel.checkpoints {
                 last_change = last_change.max(*at);
                 sqlx::query(
-                    "INSERT INTO checkpoints (shipment_id, at, event, location) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO checkpoints (shipment_id, at, event, location) VALUES ($1, $2, $3, $4)",
                 )
                 .bind(shipment_id)
                 .bind(at)
@@ -544,7 +546,7 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
                 .await?;
             }
         }
-        sqlx::query("UPDATE orders SET updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
             .bind(last_change)
             .bind(order_id)
             .execute(&mut *tx)

@@ -6,13 +6,13 @@ use crate::notify::Notifier;
 use crate::rate_limit::RateLimiter;
 use crate::returns::pass::ReturnLinks;
 use crate::{content, db, returns, seed, surveys, widget};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::sync::Arc;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub config: Arc<Config>,
     pub clock: Clock,
     pub limits: Arc<RateLimiter>,
@@ -34,7 +34,11 @@ pub struct AppState {
 /// Opens (creating, migrating and seeding when new) the database and builds the state.
 pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     let clock = Clock::default();
-    let db = db::connect(&config.data_dir).await?;
+    let url = config
+        .database_url
+        .clone()
+        .unwrap_or_else(|| db::default_url(&config.data_dir));
+    let db = db::connect(&url).await?;
     seed::seed_if_empty(&db, clock.now()).await?;
     content::demo::seed_pages_if_empty(&db, clock.now())
         .await

@@ -6,7 +6,7 @@ use super::{
     create_page, save_version, NewVersion, PageCopy, SaveError, StoredBlock, StoredFaqItem,
 };
 use portico_api::{BenefitCard, PageLocale};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// (slug, the tier it is for: `None` for everyone)
 pub const DEMO_PAGES: [(&str, Option<&str>); 5] = [
@@ -386,7 +386,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
 }
 
 /// Writes the demo pages, published from `now`, unless the database has pages already.
-pub async fn seed_pages_if_empty(db: &SqlitePool, now: i64) -> Result<(), SaveError> {
+pub async fn seed_pages_if_empty(db: &AnyPool, now: i64) -> Result<(), SaveError> {
     let pages: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pages")
         .fetch_one(db)
         .await?;

@@ -14,6 +14,7 @@
 use super::markdown::{plain_text, ContentError};
 use super::{create_page, insert_version, render_block, valid_slug, NewVersion, PageCopy};
 use crate::clock::{parse_rfc3339, rfc3339};
+use crate::db;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::staff::Staff;
 use crate::state::AppState;
@@ -26,7 +27,7 @@ use portico_api::{
     PageVersion, ProblemKind, PublishDraft, ReviewState, SendBack, StaffPageSummary, StaffRole,
     VersionState,
 };
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Who writes drafts, and who decides what customers read.
 const WRITERS: &[StaffRole] = &[StaffRole::Editor, StaffRole::Publisher];
@@ -213,12 +214,12 @@ struct Versions {
 }
 
 impl Versions {
-    async fn of(db: &mut SqliteConnection, page_id: i64, now: i64) -> ApiResult<Self> {
+    async fn of(db: &mut AnyConnection, page_id: i64, now: i64) -> ApiResult<Self> {
         let rows = sqlx::query_as::<_, VersionRow>(
             "SELECT v.id, v.version, v.publish_at, v.audience, v.restored_from, s.email AS published_by, \
-             (SELECT GROUP_CONCAT(locale) FROM page_content WHERE version_id = v.id) AS locales \
+             (SELECT string_agg(locale, ',') FROM page_content WHERE version_id = v.id) AS locales \
              FROM page_versions v LEFT JOIN staff s ON s.id = v.published_by \
-             WHERE v.page_id = ? AND v.state = 'published' ORDER BY v.version DESC",
+             WHERE v.page_id = $1 AND v.state = 'published' ORDER BY v.version DESC",
         )
         .bind(page_id)
         .fetch_all(db)
@@ -272,9 +273,9 @@ fn version_number(stored: i64) -> ApiResult<u32> {
 }
 
 /// A stored version's copies.
-async fn version_copies(db: &mut SqliteConnection, version_id: i64) -> ApiResult<Vec<DraftCopy>> {
+async fn version_copies(db: &mut AnyConnection, version_id: i64) -> ApiResult<Vec<DraftCopy>> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT locale, title, blocks FROM page_content WHERE version_id = ? ORDER BY locale DESC",
+        "SELECT locale, title, blocks FROM page_content WHERE version_id = $1 ORDER BY locale DESC",
     )
     .bind(version_id)
     .fetch_all(db)
@@ -293,7 +294,7 @@ async fn version_copies(db: &mut SqliteConnection, version_id: i64) -> ApiResult
 
 /// The draft of page `slug` (404 for no such page). A page no editor has touched yet (the demo's)
 /// starts from its newest version, at revision 0.
-async fn load(db: &mut SqliteConnection, slug: &str) -> ApiResult<Draft> {
+async fn load(db: &mut AnyConnection, slug: &str) -> ApiResult<Draft> {
     if !valid_slug(slug) {
         return Err(ErrorCode::NotFound.into());
     }
@@ -301,7 +302,7 @@ async fn load(db: &mut SqliteConnection, slug: &str) -> ApiResult<Draft> {
         "SELECT p.id AS page_id, p.slug, p.created_at, d.revision, d.audience, d.copies, d.review, \
          d.comment, d.published_revision, s.email AS updated_by, d.updated_at \
          FROM pages p LEFT JOIN page_drafts d ON d.page_id = p.id LEFT JOIN staff s ON s.id = d.updated_by \
-         WHERE p.slug = ?",
+         WHERE p.slug = $1",
     )
     .bind(slug)
     .fetch_optional(&mut *db)
@@ -326,7 +327,7 @@ async fn load(db: &mut SqliteConnection, slug: &str) -> ApiResult<Draft> {
     }
     let newest: Option<VersionRow> = sqlx::query_as(
         "SELECT v.id, v.version, v.publish_at, v.audience, v.restored_from, NULL AS published_by, \
-         NULL AS locales FROM page_versions v WHERE v.page_id = ? AND v.state = 'published' \
+         NULL AS locales FROM page_versions v WHERE v.page_id = $1 AND v.state = 'published' \
          AND EXISTS (SELECT 1 FROM page_content WHERE version_id = v.id) ORDER BY v.version DESC LIMIT 1",
     )
     .bind(row.page_id)
@@ -489,7 +490,7 @@ pub async fn add(
         known_tier(&state, tier).await?;
     }
     let now = state.clock.now();
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM pages WHERE slug = ?")
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM pages WHERE slug = $1")
         .bind(&body.slug)
         .fetch_optional(&state.db)
         .await?;
@@ -501,7 +502,7 @@ pub async fn add(
         .map_err(|_| refused("the page could not be made"))?;
     let made = sqlx::query(
         "INSERT INTO page_drafts (page_id, revision, audience, copies, review, updated_by, updated_at) \
-         VALUES (?, 1, ?, '[]', 'editing', ?, ?) ON CONFLICT (page_id) DO NOTHING",
+         VALUES ($1, 1, $2, '[]', 'editing', $3, $4) ON CONFLICT (page_id) DO NOTHING",
     )
     .bind(page_id)
     .bind(tier)
@@ -521,7 +522,7 @@ pub async fn add(
 
 /// A tier's code the deployment has; else `bad_request`.
 async fn known_tier(state: &AppState, tier: &str) -> ApiResult<()> {
-    let known: Option<String> = sqlx::query_scalar("SELECT code FROM tiers WHERE code = ?")
+    let known: Option<String> = sqlx::query_scalar("SELECT code FROM tiers WHERE code = $1")
         .bind(tier)
         .fetch_optional(&state.db)
         .await?;
@@ -571,13 +572,13 @@ pub async fn save(
     }
     let now = state.clock.now();
     let copies = serde_json::to_string(&body.copies).expect("a draft serializes");
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let before = load(&mut tx, &slug).await?;
     at_revision(&before, body.revision)?;
     if !before.stored {
         sqlx::query(
             "INSERT INTO page_drafts (page_id, revision, audience, copies, review, published_revision, updated_by, updated_at) \
-             VALUES (?, 1, ?, ?, 'editing', ?, ?, ?)",
+             VALUES ($1, 1, $2, $3, 'editing', $4, $5, $6)",
         )
         .bind(before.page_id)
         .bind(tier)
@@ -589,9 +590,9 @@ pub async fn save(
         .await?;
     } else {
         sqlx::query(
-            "UPDATE page_drafts SET revision = revision + 1, audience = ?, copies = ?, \
+            "UPDATE page_drafts SET revision = revision + 1, audience = $1, copies = $2, \
              review = CASE review WHEN 'submitted' THEN 'editing' ELSE review END, \
-             updated_by = ?, updated_at = ? WHERE page_id = ? AND revision = ?",
+             updated_by = $3, updated_at = $4 WHERE page_id = $5 AND revision = $6",
         )
         .bind(tier)
         .bind(&copies)
@@ -605,7 +606,7 @@ pub async fn save(
     // A save every few seconds while typing is one edit in the log, not hundreds: a save goes
     // in unless the page's last entry is this staff member's edit of a few minutes ago.
     let last: Option<(String, String, i64)> = sqlx::query_as(
-        "SELECT actor, action, at FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT 1",
+        "SELECT actor, action, at FROM audit_log WHERE target = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(&slug)
     .fetch_optional(&mut *tx)
@@ -695,7 +696,7 @@ async fn review(
     step: Review,
 ) -> ApiResult<Json<PageDraft>> {
     let now = state.clock.now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let draft = load(&mut tx, slug).await?;
     at_revision(&draft, revision)?;
     let (review, comment, action) = match &step {
@@ -706,7 +707,7 @@ async fn review(
         Review::SendBack(comment) => ("returned", Some(comment.as_str()), "page_sent_back"),
     };
     stored_draft(&mut tx, &draft, now).await?;
-    sqlx::query("UPDATE page_drafts SET review = ?, comment = ? WHERE page_id = ?")
+    sqlx::query("UPDATE page_drafts SET review = $1, comment = $2 WHERE page_id = $3")
         .bind(review)
         .bind(comment)
         .bind(draft.page_id)
@@ -727,11 +728,11 @@ async fn review(
 }
 
 /// Makes sure the draft has its row (a page no editor touched has none yet).
-async fn stored_draft(tx: &mut SqliteConnection, draft: &Draft, now: i64) -> ApiResult<()> {
+async fn stored_draft(tx: &mut AnyConnection, draft: &Draft, now: i64) -> ApiResult<()> {
     if !draft.stored {
         sqlx::query(
             "INSERT INTO page_drafts (page_id, revision, audience, copies, review, published_revision, updated_at) \
-             VALUES (?, 0, ?, ?, 'editing', ?, ?)",
+             VALUES ($1, 0, $2, $3, 'editing', $4, $5)",
         )
         .bind(draft.page_id)
         .bind(&draft.audience)
@@ -770,7 +771,7 @@ pub async fn publish(
             .ok_or_else(|| refused("`at` is an RFC 3339 time"))?
             .max(now),
     };
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let draft = load(&mut tx, &slug).await?;
     at_revision(&draft, body.revision)?;
     showable(&draft, body.allow_missing)?;
@@ -813,11 +814,11 @@ pub async fn publish(
 }
 
 /// The draft is what was just published: out of review, nothing changed since.
-async fn published(tx: &mut SqliteConnection, draft: &Draft, now: i64) -> ApiResult<()> {
+async fn published(tx: &mut AnyConnection, draft: &Draft, now: i64) -> ApiResult<()> {
     stored_draft(tx, draft, now).await?;
     sqlx::query(
         "UPDATE page_drafts SET review = 'editing', comment = NULL, published_revision = revision \
-         WHERE page_id = ?",
+         WHERE page_id = $1",
     )
     .bind(draft.page_id)
     .execute(&mut *tx)
@@ -840,7 +841,7 @@ pub async fn unpublish(
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let draft = load(&mut tx, &slug).await?;
     let versions = Versions::of(&mut tx, draft.page_id, now).await?;
     if versions.live().is_none() && versions.scheduled().is_none() {
@@ -929,7 +930,7 @@ pub async fn restore(
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let draft = load(&mut tx, &slug).await?;
     let versions = Versions::of(&mut tx, draft.page_id, now).await?;
     let old = versions
@@ -960,8 +961,8 @@ pub async fn restore(
     .await?;
     stored_draft(&mut tx, &draft, now).await?;
     sqlx::query(
-        "UPDATE page_drafts SET revision = revision + 1, audience = ?, copies = ?, review = 'editing', \
-         comment = NULL, published_revision = revision + 1, updated_by = ?, updated_at = ? WHERE page_id = ?",
+        "UPDATE page_drafts SET revision = revision + 1, audience = $1, copies = $2, review = 'editing', \
+         comment = NULL, published_revision = revision + 1, updated_by = $3, updated_at = $4 WHERE page_id = $5",
     )
     .bind(&old.audience)
     .bind(serde_json::to_string(&copies).expect("a draft serializes"))

@@ -25,7 +25,7 @@ use portico_api::{
     Audience, BenefitPage, BenefitPageQuery, BenefitPagesQuery, Block, ErrorCode, FaqItem,
     PageSummary, Tier, PREVIEW_GUEST,
 };
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// A block as stored: the editor's, [`DraftBlock`] (rich text as the Markdown typed, the tier
 /// comparison without data: it is filled from the tiers when read).
@@ -148,16 +148,18 @@ pub fn check(copy: &PageCopy) -> Result<(), ContentError> {
 }
 
 /// Makes a page under `slug`; the id of the page already under it if there is one.
-pub async fn create_page(db: &SqlitePool, slug: &str, now: i64) -> Result<i64, SaveError> {
+pub async fn create_page(db: &AnyPool, slug: &str, now: i64) -> Result<i64, SaveError> {
     if !valid_slug(slug) {
         return Err(ContentError::Unsupported(format!("the slug {slug:?}")).into());
     }
-    sqlx::query("INSERT INTO pages (slug, created_at) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING")
-        .bind(slug)
-        .bind(now)
-        .execute(db)
-        .await?;
-    Ok(sqlx::query_scalar("SELECT id FROM pages WHERE slug = ?")
+    sqlx::query(
+        "INSERT INTO pages (slug, created_at) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING",
+    )
+    .bind(slug)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(sqlx::query_scalar("SELECT id FROM pages WHERE slug = $1")
         .bind(slug)
         .fetch_one(db)
         .await?)
@@ -166,7 +168,7 @@ pub async fn create_page(db: &SqlitePool, slug: &str, now: i64) -> Result<i64, S
 /// Saves a new published version of page `page_id` (each language checked first); its version
 /// number, one more than the page's newest.
 pub async fn save_version(
-    db: &SqlitePool,
+    db: &AnyPool,
     page_id: i64,
     version: NewVersion<'_>,
     now: i64,
@@ -182,14 +184,14 @@ pub async fn save_version(
 
 /// Writes a version in the transaction `tx` (already checked); its number.
 pub(crate) async fn insert_version(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     page_id: i64,
     version: NewVersion<'_>,
     now: i64,
 ) -> Result<u32, sqlx::Error> {
     let (id, number): (i64, i64) = sqlx::query_as(
         "INSERT INTO page_versions (page_id, version, state, publish_at, created_at, audience, published_by, restored_from) \
-         SELECT ?, COALESCE(MAX(version), 0) + 1, 'published', ?, ?, ?, ?, ? FROM page_versions WHERE page_id = ? \
+         SELECT $1, COALESCE(MAX(version), 0) + 1, 'published', $2, $3, $4, $5, $6 FROM page_versions WHERE page_id = $7 \
          RETURNING id, version",
     )
     .bind(page_id)
@@ -197,14 +199,14 @@ pub(crate) async fn insert_version(
     .bind(now)
     .bind(version.audience)
     .bind(version.published_by)
-    .bind(version.restored_from)
+    .bind(version.restored_from.map(i64::from))
     .bind(page_id)
     .fetch_one(&mut *tx)
     .await?;
     for copy in version.copies {
         let blocks = serde_json::to_string(&copy.blocks).expect("stored blocks serialize");
         sqlx::query(
-            "INSERT INTO page_content (version_id, locale, title, blocks) VALUES (?, ?, ?, ?)",
+            "INSERT INTO page_content (version_id, locale, title, blocks) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(copy.locale.as_str())
@@ -268,8 +270,8 @@ pub async fn page(
     let live = sqlx::query_as::<_, LiveRow>(
         "SELECT v.audience, v.version, v.publish_at, c.title, c.blocks \
          FROM pages p JOIN page_versions v ON v.page_id = p.id \
-         LEFT JOIN page_content c ON c.version_id = v.id AND c.locale = ? \
-         WHERE p.slug = ? AND v.state = 'published' AND v.publish_at <= ? \
+         LEFT JOIN page_content c ON c.version_id = v.id AND c.locale = $1 \
+         WHERE p.slug = $2 AND v.state = 'published' AND v.publish_at <= $3 \
          ORDER BY v.version DESC LIMIT 1",
     )
     .bind(locale.as_str())
@@ -331,10 +333,10 @@ pub async fn pages(
     let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
         "SELECT p.slug, v.audience, c.title FROM pages p \
          JOIN page_versions v ON v.id = (SELECT id FROM page_versions \
-           WHERE page_id = p.id AND state = 'published' AND publish_at <= ? \
+           WHERE page_id = p.id AND state = 'published' AND publish_at <= $1 \
            ORDER BY version DESC LIMIT 1) \
-         JOIN page_content c ON c.version_id = v.id AND c.locale = ? \
-         WHERE v.audience IS NULL OR v.audience = ? ORDER BY v.audience IS NULL, p.slug",
+         JOIN page_content c ON c.version_id = v.id AND c.locale = $2 \
+         WHERE v.audience IS NULL OR v.audience = $3 ORDER BY v.audience IS NULL, p.slug",
     )
     .bind(state.clock.now())
     .bind(query.locale.as_str())
@@ -361,12 +363,12 @@ pub async fn pages(
 }
 
 /// The signed-in customer's tier; none for a guest or nobody.
-async fn caller_tier(db: &SqlitePool, caller: &Caller) -> ApiResult<Option<String>> {
+async fn caller_tier(db: &AnyPool, caller: &Caller) -> ApiResult<Option<String>> {
     let Some(customer) = caller.customer else {
         return Ok(None);
     };
     Ok(
-        sqlx::query_scalar("SELECT tier FROM customers WHERE id = ?")
+        sqlx::query_scalar("SELECT tier FROM customers WHERE id = $1")
             .bind(customer)
             .fetch_optional(db)
             .await?,

@@ -15,12 +15,12 @@ use portico_api::{
     Benefit, ErrorCode, KeepTier, Localized, LoyaltyStatus, Money, NextTier, Tier, TierChange,
     TierChangeKind,
 };
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 const DAY: i64 = 24 * 60 * 60;
 
 /// Every tier, lowest first, with its benefits.
-pub async fn tiers(db: &SqlitePool) -> ApiResult<Vec<Tier>> {
+pub async fn tiers(db: &AnyPool) -> ApiResult<Vec<Tier>> {
     let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT code, name_zh, name_en, reach_fen, keep_fen FROM tiers ORDER BY rank",
     )
@@ -74,18 +74,18 @@ fn benefit(kind: &str, amount: Option<i64>) -> ApiResult<Benefit> {
 /// counts nothing; an unpaid one is left out), and when its return window closes — the last
 /// parcel's delivery plus `window_days`, the window the customer's tier gives them now (an order
 /// they may still return is pending, whatever window it was bought under).
-async fn spends(db: &SqlitePool, customer: i64, window_days: u32) -> ApiResult<Vec<Spend>> {
+async fn spends(db: &AnyPool, customer: i64, window_days: u32) -> ApiResult<Vec<Spend>> {
     #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, String, i64, i64, i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT o.placed_at, o.payment_state, o.total_fen, \
          (SELECT COUNT(*) FROM shipments s WHERE s.order_id = o.id), \
          (SELECT COUNT(*) FROM shipments s WHERE s.order_id = o.id AND s.status = 'delivered'), \
          (SELECT MAX(s.delivered_at) FROM shipments s WHERE s.order_id = o.id), \
-         (SELECT COALESCE(SUM(ri.quantity * i.unit_price_fen), 0) FROM return_items ri \
+         (SELECT CAST(COALESCE(SUM(ri.quantity * i.unit_price_fen), 0) AS BIGINT) FROM return_items ri \
             JOIN returns r ON r.id = ri.return_id JOIN order_items i ON i.id = ri.order_item_id \
             WHERE r.order_id = o.id AND r.resolution <> 'exchange' \
             AND r.status IN ('received', 'refunded')) \
-         FROM orders o WHERE o.customer_id = ? AND o.payment_state <> 'pending'",
+         FROM orders o WHERE o.customer_id = $1 AND o.payment_state <> 'pending'",
     )
     .bind(customer)
     .fetch_all(db)
@@ -112,12 +112,12 @@ async fn spends(db: &SqlitePool, customer: i64, window_days: u32) -> ApiResult<V
 /// What the tiers' rules need of the customer: their tier's index among `tiers`, when its year
 /// began, and their spend.
 async fn standing(
-    db: &SqlitePool,
+    db: &AnyPool,
     tiers: &[Tier],
     customer: i64,
 ) -> ApiResult<(usize, i64, Vec<Spend>)> {
     let (code, since): (String, i64) =
-        sqlx::query_as("SELECT tier, tier_evaluated_at FROM customers WHERE id = ?")
+        sqlx::query_as("SELECT tier, tier_evaluated_at FROM customers WHERE id = $1")
             .bind(customer)
             .fetch_one(db)
             .await?;
@@ -159,7 +159,7 @@ impl Standing {
 /// that has ended is evaluated, and spend that reaches higher moves them up at once (see
 /// `policy::due_change`). The change is written only if nobody else wrote one meanwhile, with its
 /// history row, in one transaction; if someone did, their change is read back.
-pub async fn refresh(db: &SqlitePool, customer: i64, now: i64) -> ApiResult<Standing> {
+pub async fn refresh(db: &AnyPool, customer: i64, now: i64) -> ApiResult<Standing> {
     let tiers = tiers(db).await?;
     let (rank, since, orders) = standing(db, &tiers, customer).await?;
     let Some((to, at)) = policy::due_change(&thresholds(&tiers), rank, since, &orders, now) else {
@@ -172,7 +172,7 @@ pub async fn refresh(db: &SqlitePool, customer: i64, now: i64) -> ApiResult<Stan
     };
     let mut tx = db.begin().await?;
     let moved = sqlx::query(
-        "UPDATE customers SET tier = ?, tier_evaluated_at = ? WHERE id = ? AND tier = ? AND tier_evaluated_at = ?",
+        "UPDATE customers SET tier = $1, tier_evaluated_at = $2 WHERE id = $3 AND tier = $4 AND tier_evaluated_at = $5",
     )
     .bind(&tiers[to].code)
     .bind(at)
@@ -218,13 +218,13 @@ pub async fn refresh(db: &SqlitePool, customer: i64, now: i64) -> ApiResult<Stan
 
 /// Writes one step of a customer's tier history.
 pub async fn record(
-    db: &mut SqliteConnection,
+    db: &mut AnyConnection,
     customer: i64,
     tier: &str,
     kind: TierChangeKind,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO tier_history (customer_id, tier, kind, at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO tier_history (customer_id, tier, kind, at) VALUES ($1, $2, $3, $4)")
         .bind(customer)
         .bind(tier)
         .bind(kind.as_str())
@@ -260,7 +260,7 @@ pub async fn status(
     } = refresh(&state.db, customer, now).await?;
     let rules = thresholds(&tiers);
     let history: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT tier, kind, at FROM tier_history WHERE customer_id = ? ORDER BY at DESC, id DESC",
+        "SELECT tier, kind, at FROM tier_history WHERE customer_id = $1 ORDER BY at DESC, id DESC",
     )
     .bind(customer)
     .fetch_all(&state.db)

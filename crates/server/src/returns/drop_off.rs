@@ -12,7 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
 use portico_api::ErrorCode;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// How long a browser may keep a return's QR code (it never changes; it is the customer's own).
 pub const QR_CACHE_CONTROL: &str = "private, max-age=86400";
@@ -40,14 +40,14 @@ pub fn qr_svg(code: &str) -> Option<String> {
 }
 
 /// Gives every drop-off return stored without a code (made before codes existed) its code.
-pub async fn backfill_codes(db: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
+pub async fn backfill_codes(db: &AnyPool, key: &str) -> Result<(), sqlx::Error> {
     let missing: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, number FROM returns WHERE handover = 'drop_off' AND drop_off_code IS NULL",
     )
     .fetch_all(db)
     .await?;
     for (id, number) in missing {
-        sqlx::query("UPDATE returns SET drop_off_code = ? WHERE id = ?")
+        sqlx::query("UPDATE returns SET drop_off_code = $1 WHERE id = $2")
             .bind(code(key, &number))
             .bind(id)
             .execute(db)
@@ -70,7 +70,7 @@ pub async fn qr(
 ) -> ApiResult<Response> {
     let id = return_for(&state, &caller, &number).await?;
     let stored: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT drop_off_code FROM returns WHERE id = ? AND handover = 'drop_off'",
+        "SELECT drop_off_code FROM returns WHERE id = $1 AND handover = 'drop_off'",
     )
     .bind(id)
     .fetch_optional(&state.db)

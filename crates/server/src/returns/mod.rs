@@ -26,7 +26,7 @@ use portico_api::{
     PickupBooking, PickupOffer, PickupSlot, Resolution, ReturnDetail, ReturnEligibility,
     ReturnReason, ReturnStatus, ReturnableItem, ReturnedLine, ReturnedVariant,
 };
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 /// Which returns hold their pickup slot: every one not cancelled or rejected (a slot once picked
 /// up from stays counted; it was used).
@@ -41,6 +41,7 @@ struct LineRow {
     variant: String,
     quantity: i64,
     unit_price_fen: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     final_sale: bool,
     /// When the line's parcel was delivered (none while it is not, or has no parcel yet).
     delivered_at: Option<i64>,
@@ -49,7 +50,7 @@ struct LineRow {
 /// Every line of `order` with its verdict at `now`, and the benefits of the buyer's tier (whose
 /// window they were judged by), the tier first brought up to date.
 async fn judged_lines(
-    db: &SqlitePool,
+    db: &AnyPool,
     order: &OrderRow,
     now: i64,
 ) -> ApiResult<(Vec<Benefit>, Vec<(LineRow, Verdict)>)> {
@@ -62,14 +63,14 @@ async fn judged_lines(
         "SELECT i.id, i.position, i.sku, i.name, i.variant, i.quantity, i.unit_price_fen, i.final_sale, \
          CASE WHEN s.status = 'delivered' THEN s.delivered_at END AS delivered_at \
          FROM order_items i LEFT JOIN shipments s ON s.order_id = i.order_id AND s.position = i.shipment_position \
-         WHERE i.order_id = ? ORDER BY i.position",
+         WHERE i.order_id = $1 ORDER BY i.position",
     )
     .bind(order.id)
     .fetch_all(db)
     .await?;
     let taken: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT ri.order_item_id, r.status, SUM(ri.quantity) FROM return_items ri \
-         JOIN returns r ON r.id = ri.return_id WHERE r.order_id = ? GROUP BY ri.order_item_id, r.status",
+        "SELECT ri.order_item_id, r.status, CAST(SUM(ri.quantity) AS BIGINT) FROM return_items ri \
+         JOIN returns r ON r.id = ri.return_id WHERE r.order_id = $1 GROUP BY ri.order_item_id, r.status",
     )
     .bind(order.id)
     .fetch_all(db)
@@ -104,7 +105,7 @@ async fn pickup_offer(state: &AppState, benefits: &[Benefit], now: i64) -> ApiRe
     let starts = pickup_slots(now);
     let first = starts.first().copied().unwrap_or(now);
     let booked: Vec<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT pickup_starts_at, COUNT(*) FROM returns WHERE {HOLDS_SLOT} AND pickup_starts_at >= ? \
+        "SELECT pickup_starts_at, COUNT(*) FROM returns WHERE {HOLDS_SLOT} AND pickup_starts_at >= $1 \
          GROUP BY pickup_starts_at"
     ))
     .bind(first)
@@ -135,14 +136,14 @@ async fn pickup_offer(state: &AppState, benefits: &[Benefit], now: i64) -> ApiRe
 /// the catalogue, which names its product), as `(order item id, sku, variant, stock)` ordered by
 /// line and sku.
 async fn exchange_options(
-    db: &SqlitePool,
+    db: &AnyPool,
     order_id: i64,
 ) -> ApiResult<Vec<(i64, String, String, i64)>> {
     Ok(sqlx::query_as(
         "SELECT i.id, v.sku, v.variant, v.stock FROM order_items i \
          JOIN variants sold ON sold.sku = i.sku \
          JOIN variants v ON v.product = sold.product AND v.sku <> sold.sku \
-         WHERE i.order_id = ? ORDER BY i.position, v.sku",
+         WHERE i.order_id = $1 ORDER BY i.position, v.sku",
     )
     .bind(order_id)
     .fetch_all(db)
@@ -152,7 +153,7 @@ async fn exchange_options(
 /// Refuses (409 `pickup_slot_full`) when the slot starting at `start` holds more bookings than its
 /// capacity, counted inside the caller's transaction after its own booking was written: the
 /// refusal drops the transaction, so that booking is rolled back with it.
-async fn refuse_if_full(tx: &mut SqliteConnection, start: i64, capacity: u32) -> ApiResult<()> {
+async fn refuse_if_full(tx: &mut AnyConnection, start: i64, capacity: u32) -> ApiResult<()> {
     if booked_in(tx, start).await? > i64::from(capacity) {
         return Err(ApiError::Refused(
             ErrorCode::PickupSlotFull,
@@ -163,9 +164,9 @@ async fn refuse_if_full(tx: &mut SqliteConnection, start: i64, capacity: u32) ->
 }
 
 /// Bookings holding the slot starting at `start`.
-async fn booked_in(db: &mut SqliteConnection, start: i64) -> ApiResult<i64> {
+async fn booked_in(db: &mut AnyConnection, start: i64) -> ApiResult<i64> {
     Ok(sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM returns WHERE {HOLDS_SLOT} AND pickup_starts_at = ?"
+        "SELECT COUNT(*) FROM returns WHERE {HOLDS_SLOT} AND pickup_starts_at = $1"
     ))
     .bind(start)
     .fetch_one(db)
@@ -302,7 +303,7 @@ pub async fn create(
 
     let _one_at_a_time = state.return_writes.lock().await;
     let known: Option<(String, i64)> = sqlx::query_as(
-        "SELECT request_hash, return_id FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?",
+        "SELECT request_hash, return_id FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
     )
     .bind(&scope)
     .bind(&key)
@@ -371,7 +372,7 @@ pub async fn create(
                 // taken, below (one guarded statement, right under concurrency).
                 let offered: Option<(String,)> = sqlx::query_as(
                     "SELECT v.sku FROM variants v JOIN variants sold ON sold.product = v.product \
-                     WHERE sold.sku = ? AND v.sku = ? AND v.sku <> sold.sku",
+                     WHERE sold.sku = $1 AND v.sku = $2 AND v.sku <> sold.sku",
                 )
                 .bind(&line.sku)
                 .bind(sku)
@@ -416,7 +417,7 @@ pub async fn create(
     let (return_id,): (i64,) = sqlx::query_as(
         "INSERT INTO returns (number, order_id, status, reason, resolution, handover, refund_fen, \
          pickup_starts_at, pickup_fee_fen, created_at, updated_at) \
-         VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ('', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(order.id)
     .bind(first_status(goods_fen, asked.handover).as_str())
@@ -445,7 +446,7 @@ pub async fn create(
         ),
         Handover::SelfShip | Handover::Pickup => None,
     };
-    sqlx::query("UPDATE returns SET number = ?, drop_off_code = ? WHERE id = ?")
+    sqlx::query("UPDATE returns SET number = $1, drop_off_code = $2 WHERE id = $3")
         .bind(&number)
         .bind(code)
         .bind(return_id)
@@ -453,7 +454,7 @@ pub async fn create(
         .await?;
     for (item, quantity, exchange_sku) in taking {
         sqlx::query(
-            "INSERT INTO return_items (return_id, order_item_id, quantity, exchange_sku) VALUES (?, ?, ?, ?)",
+            "INSERT INTO return_items (return_id, order_item_id, quantity, exchange_sku) VALUES ($1, $2, $3, $4)",
         )
         .bind(return_id)
         .bind(item)
@@ -464,14 +465,15 @@ pub async fn create(
         // The exchange's units are reserved here: taken only if that many are in stock, decided
         // by this one statement (never read first, then written), rolled back with the rest.
         if let Some(sku) = exchange_sku {
-            let taken =
-                sqlx::query("UPDATE variants SET stock = stock - ? WHERE sku = ? AND stock >= ?")
-                    .bind(i64::from(quantity))
-                    .bind(&sku)
-                    .bind(i64::from(quantity))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+            let taken = sqlx::query(
+                "UPDATE variants SET stock = stock - $1 WHERE sku = $2 AND stock >= $3",
+            )
+            .bind(i64::from(quantity))
+            .bind(&sku)
+            .bind(i64::from(quantity))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
             if taken != 1 {
                 tx.rollback().await?;
                 return Err(ApiError::Refused(
@@ -482,7 +484,7 @@ pub async fn create(
         }
     }
     sqlx::query(
-        "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, return_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, return_id, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&scope)
     .bind(&key)
@@ -506,7 +508,7 @@ pub(crate) async fn return_for(state: &AppState, caller: &Caller, number: &str) 
         return Err(ErrorCode::Unauthorized.into());
     }
     let found: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT r.id, o.id, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.number = ?",
+        "SELECT r.id, o.id, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.number = $1",
     )
     .bind(number)
     .fetch_optional(&state.db)
@@ -544,7 +546,7 @@ pub async fn list(
     let ids: Vec<(i64,)> = match (caller.customer, caller.guest_order) {
         (Some(customer), _) => {
             sqlx::query_as(
-                "SELECT r.id FROM returns r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = ? \
+                "SELECT r.id FROM returns r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = $1 \
                  ORDER BY r.created_at DESC, r.id DESC LIMIT 100",
             )
             .bind(customer)
@@ -553,7 +555,7 @@ pub async fn list(
         }
         (None, Some(order)) => {
             sqlx::query_as(
-                "SELECT id FROM returns WHERE order_id = ? ORDER BY created_at DESC, id DESC LIMIT 100",
+                "SELECT id FROM returns WHERE order_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100",
             )
             .bind(order)
             .fetch_all(&state.db)
@@ -582,7 +584,7 @@ pub async fn cancel(
 ) -> ApiResult<Json<ReturnDetail>> {
     let id = return_for(&state, &caller, &number).await?;
     let _one_at_a_time = state.return_writes.lock().await;
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM returns WHERE id = ?")
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM returns WHERE id = $1")
         .bind(id)
         .fetch_one(&state.db)
         .await?;
@@ -623,7 +625,7 @@ pub async fn reschedule(
     let id = return_for(&state, &caller, &number).await?;
     let _one_at_a_time = state.return_writes.lock().await;
     let (status, handover, booked): (String, String, Option<i64>) =
-        sqlx::query_as("SELECT status, handover, pickup_starts_at FROM returns WHERE id = ?")
+        sqlx::query_as("SELECT status, handover, pickup_starts_at FROM returns WHERE id = $1")
             .bind(id)
             .fetch_one(&state.db)
             .await?;
@@ -655,7 +657,7 @@ pub async fn reschedule(
     // As when a return is created: the booking is moved first, then the new slot counted with
     // it (this return's old booking no longer counts), in one transaction under `return_writes`.
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE returns SET pickup_starts_at = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE returns SET pickup_starts_at = $1, updated_at = $2 WHERE id = $3")
         .bind(start)
         .bind(now)
         .bind(id)
@@ -720,27 +722,28 @@ async fn move_return(
 /// reserved, in the same transaction as the move and only with it, so a return gives its stock
 /// back once however often it is asked. Once committed, the caller calls [`moved`].
 pub(crate) async fn move_in(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     id: i64,
     from: ReturnStatus,
     to: ReturnStatus,
     now: i64,
 ) -> ApiResult<bool> {
-    let moved =
-        sqlx::query("UPDATE returns SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
-            .bind(to.as_str())
-            .bind(now)
-            .bind(id)
-            .bind(from.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
+    let moved = sqlx::query(
+        "UPDATE returns SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(id)
+    .bind(from.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
     if moved && releases_stock(to) && !releases_stock(from) {
         sqlx::query(
             "UPDATE variants SET stock = stock + (SELECT SUM(ri.quantity) FROM return_items ri \
-             WHERE ri.return_id = ? AND ri.exchange_sku = variants.sku) \
-             WHERE sku IN (SELECT exchange_sku FROM return_items WHERE return_id = ?)",
+             WHERE ri.return_id = $1 AND ri.exchange_sku = variants.sku) \
+             WHERE sku IN (SELECT exchange_sku FROM return_items WHERE return_id = $2)",
         )
         .bind(id)
         .bind(id)
@@ -757,7 +760,7 @@ pub(crate) async fn moved(state: &AppState, id: i64, to: ReturnStatus, now: i64)
     if matches!(to, ReturnStatus::Refunded | ReturnStatus::Exchanged) {
         // The move is done: a survey is a courtesy, and failing to read its subject only skips it.
         let buyer: Result<(String, i64), sqlx::Error> = sqlx::query_as(
-            "SELECT r.number, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = ?",
+            "SELECT r.number, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = $1",
         )
         .bind(id)
         .fetch_one(&state.db)
@@ -841,19 +844,19 @@ impl ReturnedLineRow {
     }
 }
 
-pub(crate) async fn load_return(db: &SqlitePool, id: i64) -> ApiResult<ReturnDetail> {
+pub(crate) async fn load_return(db: &AnyPool, id: i64) -> ApiResult<ReturnDetail> {
     let row = sqlx::query_as::<_, ReturnRow>(
         "SELECT r.number, o.number AS order_number, r.status, r.reason, r.resolution, r.handover, r.refund_fen, \
          r.pickup_starts_at, r.pickup_fee_fen, r.drop_off_code, r.created_at, r.updated_at, \
          v.decided_at, v.reason AS decision_reason \
          FROM returns r JOIN orders o ON o.id = r.order_id \
-         LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.id = ?",
+         LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.id = $1",
     )
     .bind(id)
     .fetch_one(db)
     .await?;
     let lines: Vec<ReturnedLineRow> = sqlx::query_as(&format!(
-        "{RETURNED_LINES} WHERE ri.return_id = ? ORDER BY ri.return_id, i.position"
+        "{RETURNED_LINES} WHERE ri.return_id = $1 ORDER BY ri.return_id, i.position"
     ))
     .bind(id)
     .fetch_all(db)

@@ -108,10 +108,11 @@ pub async fn pass(
     ) {
         return Err(ErrorCode::NotFound.into());
     }
-    let order_id: Option<i64> = sqlx::query_scalar("SELECT order_id FROM returns WHERE number = ?")
-        .bind(&number)
-        .fetch_optional(&state.db)
-        .await?;
+    let order_id: Option<i64> =
+        sqlx::query_scalar("SELECT order_id FROM returns WHERE number = $1")
+            .bind(&number)
+            .fetch_optional(&state.db)
+            .await?;
     let order_id = order_id.ok_or(ErrorCode::NotFound)?;
     let jar = open_order(&state, &caller, jar, order_id).await?;
     Ok((jar, StatusCode::NO_CONTENT))

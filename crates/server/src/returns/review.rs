@@ -8,6 +8,7 @@
 
 use super::{count, load_return, move_in, moved, policy, ReturnedLineRow, RETURNED_LINES};
 use crate::clock::rfc3339;
+use crate::db;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::staff::{audit, Staff};
 use crate::state::AppState;
@@ -63,17 +64,17 @@ pub async fn queue(State(state): State<AppState>, staff: Staff) -> ApiResult<Jso
          r.resolution, r.handover, c.name AS customer, c.tier, t.name_zh AS tier_zh, t.name_en AS tier_en, \
          (SELECT COUNT(*) {EARLIER}) AS earlier, \
          (SELECT COUNT(*) {EARLIER} AND e.status = 'rejected') AS earlier_rejected, \
-         (SELECT COALESCE(SUM(e.refund_fen), 0) {EARLIER} AND e.status = 'refunded') AS earlier_refunded_fen \
+         (SELECT CAST(COALESCE(SUM(e.refund_fen), 0) AS BIGINT) {EARLIER} AND e.status = 'refunded') AS earlier_refunded_fen \
          FROM returns r JOIN orders o ON o.id = r.order_id JOIN customers c ON c.id = o.customer_id \
          LEFT JOIN tiers t ON t.code = c.tier \
-         WHERE r.status = 'pending_review' ORDER BY r.created_at, r.id LIMIT ?"
+         WHERE r.status = 'pending_review' ORDER BY r.created_at, r.id LIMIT $1"
     ))
     .bind(QUEUE_LENGTH)
     .fetch_all(&mut *tx)
     .await?;
     let lines: Vec<ReturnedLineRow> = sqlx::query_as(&format!(
         "{RETURNED_LINES} WHERE ri.return_id IN (SELECT id FROM returns WHERE status = 'pending_review' \
-         ORDER BY created_at, id LIMIT ?) ORDER BY ri.return_id, i.position"
+         ORDER BY created_at, id LIMIT $1) ORDER BY ri.return_id, i.position"
     ))
     .bind(QUEUE_LENGTH)
     .fetch_all(&mut *tx)
@@ -154,15 +155,15 @@ pub async fn decide(
     // second finds the first one's review. The guarded move and the review's key would keep it
     // once even without the lock (several instances).
     let _one_at_a_time = state.return_writes.lock().await;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let found: Option<(i64, String, String, bool)> = sqlx::query_as(
+    let mut tx = db::write(&state.db).await?;
+    let found: Option<(i64, String, String, db::Flag)> = sqlx::query_as(
         "SELECT r.id, r.status, r.handover, v.return_id IS NOT NULL FROM returns r \
-         LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.number = ?",
+         LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.number = $1",
     )
     .bind(&number)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((id, status, handover, reviewed)) = found else {
+    let Some((id, status, handover, db::Flag(reviewed))) = found else {
         return Err(ErrorCode::NotFound.into());
     };
     let already = || {
@@ -195,7 +196,7 @@ pub async fn decide(
         return Err(already());
     }
     sqlx::query(
-        "INSERT INTO return_reviews (return_id, decision, reason, staff_id, decided_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO return_reviews (return_id, decision, reason, staff_id, decided_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(id)
     .bind(asked.decision.as_str())

@@ -2,6 +2,7 @@
 //! There is always at least one enabled admin; disabling an account ends its sessions.
 
 use super::{end_sessions, hash_password, Staff, StaffRow, PASSWORD_CHARS};
+use crate::db;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::state::AppState;
 use axum::extract::State;
@@ -76,7 +77,7 @@ pub async fn add(
         .await
         .map_err(|_| ApiError::Corrupt("a password hash"))??;
     let row: Option<StaffRow> = sqlx::query_as(&format!(
-        "INSERT INTO staff (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) \
+        "INSERT INTO staff (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (email) DO NOTHING RETURNING {FIELDS}"
     ))
     .bind(&email)
@@ -115,8 +116,8 @@ pub async fn change(
 ) -> ApiResult<Json<StaffMember>> {
     staff.may(&[StaffRole::Admin])?;
     // The write lock first: two admins changing admins at once cannot both pass the check.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let before: StaffRow = sqlx::query_as(&format!("SELECT {FIELDS} FROM staff WHERE id = ?"))
+    let mut tx = db::write(&state.db).await?;
+    let before: StaffRow = sqlx::query_as(&format!("SELECT {FIELDS} FROM staff WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
@@ -127,7 +128,7 @@ pub async fn change(
     let was_admin = before.role == StaffRole::Admin && before.enabled;
     if was_admin && !(role == StaffRole::Admin && enabled) {
         let others: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND enabled AND id <> ?",
+            "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND enabled AND id <> $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
@@ -137,7 +138,7 @@ pub async fn change(
         }
     }
     let after: StaffRow = sqlx::query_as(&format!(
-        "UPDATE staff SET role = ?, enabled = ? WHERE id = ? RETURNING {FIELDS}"
+        "UPDATE staff SET role = $1, enabled = $2 WHERE id = $3 RETURNING {FIELDS}"
     ))
     .bind(role.as_str())
     .bind(enabled)

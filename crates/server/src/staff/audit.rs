@@ -14,7 +14,7 @@ const PAGE: i64 = 50;
 
 /// Appends one entry.
 pub async fn record(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     at: i64,
     staff_id: Option<i64>,
     actor: &str,
@@ -23,7 +23,7 @@ pub async fn record(
     detail: Option<&str>,
 ) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at, staff_id, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, staff_id, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(at)
     .bind(staff_id)
@@ -73,8 +73,8 @@ pub async fn list(
     }
     let before = query.before.unwrap_or(i64::MAX);
     let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT id, at, actor, action, target, detail FROM audit_log WHERE id < ? \
-         ORDER BY id DESC LIMIT ?",
+        "SELECT id, at, actor, action, target, detail FROM audit_log WHERE id < $1 \
+         ORDER BY id DESC LIMIT $2",
     )
     .bind(before)
     .bind(PAGE + 1)

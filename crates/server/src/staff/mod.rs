@@ -8,6 +8,7 @@ pub mod audit;
 
 use crate::clock::rfc3339;
 use crate::config::Config;
+use crate::db::Flag;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::rate_limit::{self, limit, ClientIp};
 use crate::state::AppState;
@@ -20,7 +21,7 @@ use axum::Json;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use portico_api::{ErrorCode, StaffMember, StaffRole, StaffSession, StaffSignIn};
 use rand::Rng;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::sync::LazyLock;
 
 /// A staff session lasts a working day, however busy.
@@ -80,6 +81,7 @@ pub(crate) struct StaffRow {
     pub(crate) email: String,
     pub(crate) name: String,
     pub(crate) role: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub(crate) enabled: bool,
 }
 
@@ -117,8 +119,8 @@ pub async fn sign_in(
     )?;
     limit(&state, rate_limit::STAFF_SIGN_IN_PER_EMAIL, &email)?;
     let found: Option<(StaffRow, String)> =
-        sqlx::query_as::<_, (i64, String, String, String, bool, String)>(
-            "SELECT id, email, name, role, enabled, password_hash FROM staff WHERE email = ?",
+        sqlx::query_as::<_, (i64, String, String, String, Flag, String)>(
+            "SELECT id, email, name, role, enabled, password_hash FROM staff WHERE email = $1",
         )
         .bind(&email)
         .fetch_optional(&state.db)
@@ -130,7 +132,7 @@ pub async fn sign_in(
                     email,
                     name,
                     role,
-                    enabled,
+                    enabled: enabled.0,
                 },
                 hash,
             )
@@ -150,13 +152,13 @@ pub async fn sign_in(
     let token = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
     let name = staff_cookie(&state.config);
     if let Some(old) = jar.get(name) {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
             .bind(crate::auth::sha256_hex(old.value()))
             .execute(&state.db)
             .await?;
     }
     sqlx::query(
-        "INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(crate::auth::sha256_hex(&token))
     .bind(row.id)
@@ -224,7 +226,7 @@ pub async fn sign_out(
     staff: Staff,
     jar: CookieJar,
 ) -> ApiResult<impl IntoResponse> {
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
         .bind(&staff.token_hash)
         .execute(&state.db)
         .await?;
@@ -259,10 +261,10 @@ fn forget_cookie(state: &AppState, jar: CookieJar) -> CookieJar {
 
 /// Ends every session of staff member `id`.
 pub(crate) async fn end_sessions(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl sqlx::AnyExecutor<'_>,
     id: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?")
+    sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
         .bind(id)
         .execute(db)
         .await?;
@@ -272,9 +274,9 @@ pub(crate) async fn end_sessions(
 /// The enabled staff member whose live session has cookie token `token`, and when it ends.
 async fn find_session(state: &AppState, token: &str) -> ApiResult<Option<(Staff, i64)>> {
     let token_hash = crate::auth::sha256_hex(token);
-    let row: Option<(i64, String, String, String, bool, i64)> = sqlx::query_as(
+    let row: Option<(i64, String, String, String, Flag, i64)> = sqlx::query_as(
         "SELECT s.id, s.email, s.name, s.role, s.enabled, x.expires_at FROM staff_sessions x \
-         JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = ? AND x.expires_at > ? AND s.enabled",
+         JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1 AND x.expires_at > $2 AND s.enabled",
     )
     .bind(&token_hash)
     .bind(state.clock.now())
@@ -288,7 +290,7 @@ async fn find_session(state: &AppState, token: &str) -> ApiResult<Option<(Staff,
                     email,
                     name,
                     role,
-                    enabled,
+                    enabled: enabled.0,
                 },
                 token_hash,
             },
@@ -415,7 +417,7 @@ static DEMO_HASHES: LazyLock<Vec<String>> = LazyLock::new(|| {
 });
 
 /// Demo only: the demo staff, unless the database has staff already.
-pub async fn seed_demo_staff(db: &SqlitePool, now: i64) -> ApiResult<()> {
+pub async fn seed_demo_staff(db: &AnyPool, now: i64) -> ApiResult<()> {
     let any: Option<i64> = sqlx::query_scalar("SELECT id FROM staff LIMIT 1")
         .fetch_optional(db)
         .await?;
@@ -427,7 +429,7 @@ pub async fn seed_demo_staff(db: &SqlitePool, now: i64) -> ApiResult<()> {
         .map_err(|_| ApiError::Corrupt("a password hash"))?;
     for ((email, name, role, _), hash) in DEMO_STAFF.into_iter().zip(hashes) {
         sqlx::query(
-            "INSERT INTO staff (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) \
+            "INSERT INTO staff (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (email) DO NOTHING",
         )
         .bind(email)

@@ -6,11 +6,12 @@
 //! own invitations are older than the throttle, so a service in the demo still brings one.
 
 use super::definitions::{detractor, scale_of, survey_for};
+use crate::db;
 use crate::seed::DEMO_CUSTOMERS;
 use portico_api::{AnswerValue, FeedbackStatus, QuestionKind, Touchpoint};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
@@ -118,7 +119,7 @@ fn draw(rng: &mut StdRng, now: i64) -> Drawn {
 }
 
 /// Writes the demo's surveys, tickets and feedback into a database that has none.
-pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error> {
+pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
     let seeded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
         .fetch_one(db)
         .await?;
@@ -128,15 +129,12 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
     let mut tx = db.begin().await?;
     let mut customers = Vec::new();
     for customer in &DEMO_CUSTOMERS {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE email = ?")
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE email = $1")
             .bind(customer.email)
             .fetch_optional(&mut *tx)
             .await?;
         customers.push(id);
     }
-    let mut tickets = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO tickets (number, customer_id, subject, opened_at, solved_at) ",
-    );
     let rows = TICKETS
         .iter()
         .enumerate()
@@ -147,39 +145,48 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
     if rows.is_empty() {
         return Ok(());
     }
-    tickets.push_values(&rows, |mut row, (i, customer, subject, opened, solved)| {
-        row.push_bind(format!("T{:08}", 20_260_001 + *i as i64))
-            .push_bind(*customer)
-            .push_bind(*subject)
-            .push_bind(now - opened * DAY)
-            .push_bind(now - solved * DAY);
-    });
-    tickets.build().execute(&mut *tx).await?;
+    let sql = format!(
+        "INSERT INTO tickets (number, customer_id, subject, opened_at, solved_at) {}",
+        db::values(rows.len(), 5)
+    );
+    let mut tickets = sqlx::query(&sql);
+    for (i, customer, subject, opened, solved) in &rows {
+        tickets = tickets
+            .bind(format!("T{:08}", 20_260_001 + *i as i64))
+            .bind(*customer)
+            .bind(*subject)
+            .bind(now - opened * DAY)
+            .bind(now - solved * DAY);
+    }
+    tickets.execute(&mut *tx).await?;
 
     let mut rng = StdRng::seed_from_u64(2027);
     let drawn: Vec<Drawn> = (0..SEEDED_RESPONSES).map(|_| draw(&mut rng, now)).collect();
     for (chunk_index, chunk) in drawn.chunks(BATCH).enumerate() {
         let first_id = (chunk_index * BATCH) as i64 + 1;
-        let mut responses = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO survey_responses (id, response_id, survey, touchpoint, started_at, updated_at, finished_at, status) ",
+        let sql = format!(
+            "INSERT INTO survey_responses (id, response_id, survey, touchpoint, started_at, updated_at, finished_at, status) {}",
+            db::values(chunk.len(), 8)
         );
-        responses.push_values(chunk.iter().enumerate(), |mut row, (i, one)| {
+        let mut responses = sqlx::query(&sql);
+        for (i, one) in chunk.iter().enumerate() {
             let id = first_id + i as i64;
             let status = if now - one.finished_at > 14 * DAY {
                 FeedbackStatus::Reviewed
             } else {
                 FeedbackStatus::Received
             };
-            row.push_bind(id)
-                .push_bind(format!("seed{id:012}"))
-                .push_bind(one.touchpoint.as_str())
-                .push_bind(one.touchpoint.as_str())
-                .push_bind(one.finished_at - 3 * 60)
-                .push_bind(one.finished_at)
-                .push_bind(one.finished_at)
-                .push_bind(status.as_str());
-        });
-        responses.build().execute(&mut *tx).await?;
+            responses = responses
+                .bind(id)
+                .bind(format!("seed{id:012}"))
+                .bind(one.touchpoint.as_str())
+                .bind(one.touchpoint.as_str())
+                .bind(one.finished_at - 3 * 60)
+                .bind(one.finished_at)
+                .bind(one.finished_at)
+                .bind(status.as_str());
+        }
+        responses.execute(&mut *tx).await?;
         let answers: Vec<(i64, &str, String, i64)> = chunk
             .iter()
             .enumerate()
@@ -191,16 +198,15 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
             })
             .collect();
         for part in answers.chunks(BATCH) {
-            let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO survey_answers (response_id, question, value, answered_at) ",
+            let sql = format!(
+                "INSERT INTO survey_answers (response_id, question, value, answered_at) {}",
+                db::values(part.len(), 4)
             );
-            insert.push_values(part, |mut row, (id, question, value, at)| {
-                row.push_bind(*id)
-                    .push_bind(*question)
-                    .push_bind(value)
-                    .push_bind(*at);
-            });
-            insert.build().execute(&mut *tx).await?;
+            let mut insert = sqlx::query(&sql);
+            for (id, question, value, at) in part {
+                insert = insert.bind(*id).bind(*question).bind(value).bind(*at);
+            }
+            insert.execute(&mut *tx).await?;
         }
         let follow_ups: Vec<(i64, i64)> = chunk
             .iter()
@@ -213,19 +219,24 @@ pub async fn seed_if_empty(db: &SqlitePool, now: i64) -> Result<(), sqlx::Error>
             .map(|(i, one)| (first_id + i as i64, one.finished_at))
             .collect();
         if !follow_ups.is_empty() {
-            let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO follow_ups (response_id, opened_at, due_at, status) ",
+            let sql = format!(
+                "INSERT INTO follow_ups (response_id, opened_at, due_at, status) {}",
+                db::values(follow_ups.len(), 4)
             );
-            insert.push_values(&follow_ups, |mut row, (id, at)| {
+            let mut insert = sqlx::query(&sql);
+            for (id, at) in &follow_ups {
                 let status = if now - at > 3 * DAY { "closed" } else { "open" };
-                row.push_bind(*id)
-                    .push_bind(*at)
-                    .push_bind(at + super::FOLLOW_UP_SECS)
-                    .push_bind(status);
-            });
-            insert.build().execute(&mut *tx).await?;
+                insert = insert
+                    .bind(*id)
+                    .bind(*at)
+                    .bind(at + super::FOLLOW_UP_SECS)
+                    .bind(status);
+            }
+            insert.execute(&mut *tx).await?;
         }
     }
+    // The responses above were numbered here: the engine's own numbering goes on after them.
+    db::ids_taken(&mut tx, "survey_responses").await?;
     if let [Some(wang), Some(li), Some(chen)] = customers[..] {
         stories(&mut tx, now, wang, li, chen).await?;
     }
@@ -245,12 +256,12 @@ struct Story<'a> {
     action: Option<&'a str>,
 }
 
-async fn answered(tx: &mut SqliteConnection, story: Story<'_>) -> Result<(), sqlx::Error> {
+async fn answered(tx: &mut AnyConnection, story: Story<'_>) -> Result<(), sqlx::Error> {
     let invited = story.served_at + DAY;
     let finished = invited + 2 * HOUR;
     let invitation: i64 = sqlx::query_scalar(
         "INSERT INTO survey_invitations (customer_id, touchpoint, reference, served_at, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(story.customer)
     .bind(story.touchpoint.as_str())
@@ -262,7 +273,7 @@ async fn answered(tx: &mut SqliteConnection, story: Story<'_>) -> Result<(), sql
     .await?;
     let response: i64 = sqlx::query_scalar(
         "INSERT INTO survey_responses (response_id, invitation_id, survey, touchpoint, customer_id, started_at, \
-         updated_at, finished_at, status, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         updated_at, finished_at, status, action) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(story.response_id)
     .bind(invitation)
@@ -278,7 +289,7 @@ async fn answered(tx: &mut SqliteConnection, story: Story<'_>) -> Result<(), sql
     .await?;
     for (question, value) in story.answers {
         sqlx::query(
-            "INSERT INTO survey_answers (response_id, question, value, answered_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO survey_answers (response_id, question, value, answered_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(response)
         .bind(question)
@@ -293,7 +304,7 @@ async fn answered(tx: &mut SqliteConnection, story: Story<'_>) -> Result<(), sql
     {
         if detractor(kind, *score) {
             sqlx::query(
-                "INSERT INTO follow_ups (response_id, opened_at, due_at, status) VALUES (?, ?, ?, 'closed')",
+                "INSERT INTO follow_ups (response_id, opened_at, due_at, status) VALUES ($1, $2, $3, 'closed')",
             )
             .bind(response)
             .bind(finished)
@@ -307,13 +318,13 @@ async fn answered(tx: &mut SqliteConnection, story: Story<'_>) -> Result<(), sql
 
 /// The customer's latest order delivered before `before`: (number, delivered at).
 async fn delivered_before(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     customer: i64,
     before: i64,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT o.number, s.delivered_at FROM orders o JOIN shipments s ON s.order_id = o.id \
-         WHERE o.customer_id = ? AND s.status = 'delivered' AND s.delivered_at < ? \
+         WHERE o.customer_id = $1 AND s.status = 'delivered' AND s.delivered_at < $2 \
          ORDER BY s.delivered_at DESC LIMIT 1",
     )
     .bind(customer)
@@ -324,7 +335,7 @@ async fn delivered_before(
 
 #[allow(clippy::too_many_arguments)]
 async fn message(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     client_id: &str,
     customer: i64,
     category: &str,
@@ -335,7 +346,7 @@ async fn message(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO feedback_messages (client_id, fingerprint, customer_id, category, text, created_at, status, action) \
-         VALUES (?, 'seed', ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, 'seed', $2, $3, $4, $5, $6, $7)",
     )
     .bind(client_id)
     .bind(customer)
@@ -353,7 +364,7 @@ async fn message(
 /// answered a support survey (9) and sent an idea; Chen rated a damaged delivery 2, was called
 /// back, and the team acted.
 async fn stories(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     now: i64,
     wang: i64,
     li: i64,
@@ -395,7 +406,7 @@ async fn stories(
     )
     .await?;
     let li_ticket: Option<(String, i64)> = sqlx::query_as(
-        "SELECT number, solved_at FROM tickets WHERE customer_id = ? AND solved_at < ? ORDER BY solved_at DESC LIMIT 1",
+        "SELECT number, solved_at FROM tickets WHERE customer_id = $1 AND solved_at < $2 ORDER BY solved_at DESC LIMIT 1",
     )
     .bind(li)
     .bind(old)

@@ -8,7 +8,7 @@ use super::definitions::survey_named;
 use super::read_value;
 use crate::error::ApiResult;
 use portico_api::{AnswerValue, QuestionKind, Touchpoint};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// Which scale a score is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,11 +209,11 @@ pub fn over_time(
 }
 
 /// The scale answers of responses finished in `from..until`.
-pub async fn read_scores(db: &SqlitePool, from: i64, until: i64) -> ApiResult<Vec<Scored>> {
+pub async fn read_scores(db: &AnyPool, from: i64, until: i64) -> ApiResult<Vec<Scored>> {
     let rows: Vec<(String, i64, String, String)> = sqlx::query_as(
         "SELECT r.survey, r.finished_at, a.question, a.value FROM survey_responses r \
          JOIN survey_answers a ON a.response_id = r.id \
-         WHERE r.finished_at >= ? AND r.finished_at < ?",
+         WHERE r.finished_at >= $1 AND r.finished_at < $2",
     )
     .bind(from)
     .bind(until)

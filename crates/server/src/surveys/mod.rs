@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod token;
 
 use crate::clock::rfc3339;
+use crate::db::{self, Flag};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::notify::Notice;
 use crate::rate_limit::{self, limit, ClientIp};
@@ -24,7 +25,7 @@ use portico_api::{
     SurveyInvitation, SurveyResponse, SurveySubject, Touchpoint,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
@@ -69,9 +70,9 @@ async fn make_invitation(
     let since = now - i64::from(state.config.survey_throttle_days) * DAY;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO survey_invitations (customer_id, touchpoint, reference, served_at, created_at, expires_at) \
-         SELECT ?, ?, ?, ?, ?, ? WHERE NOT ? OR (\
-           NOT EXISTS (SELECT 1 FROM customers WHERE id = ? AND surveys_opt_out) \
-           AND NOT EXISTS (SELECT 1 FROM survey_invitations WHERE customer_id = ? AND created_at > ?)) \
+         SELECT $1, $2, $3, $4, $5, $6 WHERE NOT $7 OR (\
+           NOT EXISTS (SELECT 1 FROM customers WHERE id = $8 AND surveys_opt_out) \
+           AND NOT EXISTS (SELECT 1 FROM survey_invitations WHERE customer_id = $9 AND created_at > $10)) \
          RETURNING id",
     )
     .bind(service.customer)
@@ -111,18 +112,18 @@ pub async fn invite_after(state: &AppState, service: Service) {
 
 /// The names of the items a service concerned: an order's lines, a return's (none for a ticket).
 pub async fn subject_items(
-    db: &SqlitePool,
+    db: &AnyPool,
     touchpoint: Touchpoint,
     reference: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
     let query = match touchpoint {
         Touchpoint::Delivery => {
             "SELECT i.name FROM order_items i JOIN orders o ON o.id = i.order_id \
-             WHERE o.number = ? ORDER BY i.position"
+             WHERE o.number = $1 ORDER BY i.position"
         }
         Touchpoint::Return => {
             "SELECT i.name FROM return_items ri JOIN returns r ON r.id = ri.return_id \
-             JOIN order_items i ON i.id = ri.order_item_id WHERE r.number = ? ORDER BY i.position"
+             JOIN order_items i ON i.id = ri.order_item_id WHERE r.number = $1 ORDER BY i.position"
         }
         Touchpoint::Support => return Ok(Vec::new()),
     };
@@ -147,7 +148,7 @@ struct InvitationRow {
 async fn signed_invitation(state: &AppState, token: &str) -> ApiResult<(InvitationRow, bool)> {
     let signed = token::verify(&state.survey_key, token).ok_or(ErrorCode::NotFound)?;
     let row = sqlx::query_as::<_, InvitationRow>(
-        "SELECT id, customer_id, touchpoint, reference, served_at, expires_at FROM survey_invitations WHERE id = ?",
+        "SELECT id, customer_id, touchpoint, reference, served_at, expires_at FROM survey_invitations WHERE id = $1",
     )
     .bind(signed.invitation)
     .fetch_optional(&state.db)
@@ -175,12 +176,12 @@ pub fn read_value(json: &str) -> ApiResult<AnswerValue> {
 
 /// The stored answers of response `id`, in the survey's order.
 async fn stored_answers(
-    db: &mut SqliteConnection,
+    db: &mut AnyConnection,
     survey: &Survey,
     id: i64,
 ) -> ApiResult<Vec<Answer>> {
     let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT question, value FROM survey_answers WHERE response_id = ?")
+        sqlx::query_as("SELECT question, value FROM survey_answers WHERE response_id = $1")
             .bind(id)
             .fetch_all(db)
             .await?;
@@ -213,12 +214,12 @@ impl Owner {
     /// browser made: an id used by anyone else's response is `response_id_reused`.
     async fn response(
         self,
-        db: &mut SqliteConnection,
+        db: &mut AnyConnection,
         response_id: &str,
     ) -> ApiResult<Option<Stored>> {
         match self {
             Owner::Invitation { id, .. } => Ok(sqlx::query_as(
-                "SELECT id, response_id, finished_at FROM survey_responses WHERE invitation_id = ?",
+                "SELECT id, response_id, finished_at FROM survey_responses WHERE invitation_id = $1",
             )
             .bind(id)
             .fetch_optional(db)
@@ -226,7 +227,7 @@ impl Owner {
             Owner::Partner(partner) => {
                 let row: Option<(i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
                     "SELECT id, response_id, finished_at, partner_id FROM survey_responses \
-                     WHERE response_id = ?",
+                     WHERE response_id = $1",
                 )
                 .bind(response_id)
                 .fetch_optional(db)
@@ -256,14 +257,14 @@ enum Which<'a> {
 
 /// The response `which` names, as the contract shows it, if there is one.
 async fn load_response(
-    db: &mut SqliteConnection,
+    db: &mut AnyConnection,
     survey: &Survey,
     which: Which<'_>,
 ) -> ApiResult<Option<SurveyResponse>> {
     let condition = match which {
-        Which::Row(_) => "r.id = ?",
-        Which::Invitation(_) => "r.invitation_id = ?",
-        Which::Partner(..) => "r.response_id = ? AND r.partner_id = ?",
+        Which::Row(_) => "r.id = $1",
+        Which::Invitation(_) => "r.invitation_id = $1",
+        Which::Partner(..) => "r.response_id = $1 AND r.partner_id = $2",
     };
     let sql = format!(
         "SELECT r.id, r.response_id, r.finished_at, \
@@ -275,8 +276,8 @@ async fn load_response(
         Which::Row(id) | Which::Invitation(id) => query.bind(id),
         Which::Partner(partner, id) => query.bind(id).bind(partner),
     };
-    let row: Option<(i64, String, Option<i64>, bool)> = query.fetch_optional(&mut *db).await?;
-    let Some((id, response_id, finished_at, follow_up)) = row else {
+    let row: Option<(i64, String, Option<i64>, Flag)> = query.fetch_optional(&mut *db).await?;
+    let Some((id, response_id, finished_at, Flag(follow_up))) = row else {
         return Ok(None);
     };
     Ok(Some(SurveyResponse {
@@ -367,7 +368,7 @@ pub async fn save_answers(
     let now = state.clock.now();
     // The write lock is taken first (busy_timeout waits for it), so what is read below cannot
     // change before this transaction writes: concurrent saves queue instead of failing.
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let existing = owner.response(&mut tx, body.response_id.as_str()).await?;
     let (id, finished_at) = match existing {
         Some((_, stored, _)) if stored != body.response_id.as_str() => {
@@ -385,7 +386,7 @@ pub async fn save_answers(
             // Unique response id and invitation: a clash is an id already used elsewhere.
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO survey_responses (response_id, invitation_id, survey, touchpoint, customer_id, \
-                 partner_id, started_at, updated_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received') \
+                 partner_id, started_at, updated_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received') \
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(body.response_id.as_str())
@@ -410,7 +411,7 @@ pub async fn save_answers(
         let value =
             serde_json::to_string(&answer.value).map_err(|_| ApiError::Corrupt("an answer"))?;
         sqlx::query(
-            "INSERT INTO survey_answers (response_id, question, value, answered_at) VALUES (?, ?, ?, ?) \
+            "INSERT INTO survey_answers (response_id, question, value, answered_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (response_id, question) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
         )
         .bind(id)
@@ -421,8 +422,8 @@ pub async fn save_answers(
         .await?;
     }
     sqlx::query(
-        "UPDATE survey_responses SET updated_at = ?, \
-         finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END WHERE id = ?",
+        "UPDATE survey_responses SET updated_at = $1, \
+         finished_at = CASE WHEN $2 THEN COALESCE(finished_at, $3) ELSE finished_at END WHERE id = $4",
     )
     .bind(now)
     .bind(finished)
@@ -434,7 +435,7 @@ pub async fn save_answers(
     let known = matches!(owner, Owner::Invitation { .. });
     if finished && known && is_detractor(survey, &merged) {
         sqlx::query(
-            "INSERT INTO follow_ups (response_id, opened_at, due_at, status) VALUES (?, ?, ?, 'open') \
+            "INSERT INTO follow_ups (response_id, opened_at, due_at, status) VALUES ($1, $2, $3, 'open') \
              ON CONFLICT (response_id) DO NOTHING",
         )
         .bind(id)
@@ -500,7 +501,7 @@ pub async fn opt_out(
 ) -> ApiResult<StatusCode> {
     limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
     let (invitation, _expired) = signed_invitation(&state, &token).await?;
-    sqlx::query("UPDATE customers SET surveys_opt_out = TRUE WHERE id = ?")
+    sqlx::query("UPDATE customers SET surveys_opt_out = TRUE WHERE id = $1")
         .bind(invitation.customer_id)
         .execute(&state.db)
         .await?;
@@ -526,22 +527,22 @@ pub struct DemoInvitation {
 /// The customer's latest service of this kind: the latest delivered order, the latest return
 /// (a completed one first), the latest solved ticket.
 async fn latest_service(
-    db: &SqlitePool,
+    db: &AnyPool,
     customer: i64,
     touchpoint: Touchpoint,
 ) -> ApiResult<Option<(String, i64)>> {
     let query = match touchpoint {
         Touchpoint::Delivery => {
             "SELECT o.number, MAX(s.delivered_at) AS at FROM orders o JOIN shipments s ON s.order_id = o.id \
-             WHERE o.customer_id = ? AND s.status = 'delivered' AND s.delivered_at IS NOT NULL \
+             WHERE o.customer_id = $1 AND s.status = 'delivered' AND s.delivered_at IS NOT NULL \
              GROUP BY o.id ORDER BY at DESC, o.id DESC LIMIT 1"
         }
         Touchpoint::Return => {
             "SELECT r.number, r.updated_at FROM returns r JOIN orders o ON o.id = r.order_id \
-             WHERE o.customer_id = ? ORDER BY r.status IN ('refunded', 'exchanged') DESC, r.updated_at DESC, r.id DESC LIMIT 1"
+             WHERE o.customer_id = $1 ORDER BY r.status IN ('refunded', 'exchanged') DESC, r.updated_at DESC, r.id DESC LIMIT 1"
         }
         Touchpoint::Support => {
-            "SELECT number, solved_at FROM tickets WHERE customer_id = ? AND solved_at IS NOT NULL \
+            "SELECT number, solved_at FROM tickets WHERE customer_id = $1 AND solved_at IS NOT NULL \
              ORDER BY solved_at DESC, id DESC LIMIT 1"
         }
     };
@@ -564,7 +565,7 @@ pub async fn demo_invitation(
     ApiJson(asked): ApiJson<DemoInvitationRequest>,
 ) -> ApiResult<(StatusCode, Json<DemoInvitation>)> {
     crate::dev::demo_only(&state)?;
-    let customer: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE email = ?")
+    let customer: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE email = $1")
         .bind(&asked.email)
         .fetch_optional(&state.db)
         .await?

@@ -27,7 +27,7 @@ use portico_api::{
     TierBadge, Touchpoint, WidgetFeature, WidgetSettings,
 };
 use serde::Deserialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// The key of the partner `make run` seeds (its page: `--partner-demo-addr`).
 pub const DEMO_PARTNER_KEY: &str = "pk_demo_partner_0001";
@@ -79,7 +79,7 @@ struct PartnerRow {
 }
 
 /// The enabled partner with public key `key`.
-pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
+pub async fn find(db: &AnyPool, key: &str) -> ApiResult<Option<Partner>> {
     if !well_formed(key) {
         return Ok(None);
     }
@@ -88,7 +88,7 @@ pub async fn find(db: &SqlitePool, key: &str) -> ApiResult<Option<Partner>> {
         "SELECT p.id, p.name, p.features, p.accent, p.default_locale, p.identity_secret, \
          p.active_survey, o.origin \
          FROM partners p LEFT JOIN partner_origins o ON o.partner_id = p.id \
-         WHERE p.public_key = ? AND p.enabled",
+         WHERE p.public_key = $1 AND p.enabled",
     )
     .bind(key)
     .fetch_all(db)
@@ -398,7 +398,7 @@ pub async fn save_partner_survey(
 /// Seeds the demo partner (every feature, an active survey, the origins of its demo page) unless
 /// it exists; the origins of `page` (the address its page is served on) are added if missing.
 pub async fn seed_demo_partner(
-    db: &SqlitePool,
+    db: &AnyPool,
     page: Option<std::net::SocketAddr>,
 ) -> Result<(), sqlx::Error> {
     use rand::Rng;
@@ -406,7 +406,7 @@ pub async fn seed_demo_partner(
     let features: Vec<&str> = WidgetFeature::ALL.iter().map(|f| f.as_str()).collect();
     sqlx::query(
         "INSERT INTO partners (public_key, name, features, accent, default_locale, identity_secret, active_survey) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (public_key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (public_key) DO NOTHING",
     )
     .bind(DEMO_PARTNER_KEY)
     .bind(demo::PARTNER_NAME)
@@ -429,7 +429,7 @@ pub async fn seed_demo_partner(
     for origin in origins {
         sqlx::query(
             "INSERT INTO partner_origins (partner_id, origin) \
-             SELECT id, ? FROM partners WHERE public_key = ? ON CONFLICT DO NOTHING",
+             SELECT id, $1 FROM partners WHERE public_key = $2 ON CONFLICT DO NOTHING",
         )
         .bind(origin)
         .bind(DEMO_PARTNER_KEY)

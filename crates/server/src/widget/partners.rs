@@ -4,6 +4,7 @@
 //! once, when it is made; each action is in the audit log, in the transaction that makes it.
 
 use super::well_formed;
+use crate::db;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::staff::{audit, Staff};
 use crate::state::AppState;
@@ -16,7 +17,7 @@ use portico_api::{
     PARTNER_NAME_MAX_CHARS,
 };
 use rand::Rng;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 const KEY_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -151,8 +152,9 @@ struct PartnerRow {
     accent: String,
     default_locale: String,
     active_survey: Option<String>,
+    #[sqlx(try_from = "crate::db::Flag")]
     enabled: bool,
-    /// The partner's origins, one per line (`group_concat`).
+    /// The partner's origins, separated by spaces (`string_agg`; an origin has none).
     origins: Option<String>,
 }
 
@@ -167,7 +169,7 @@ impl PartnerRow {
         let mut origins: Vec<String> = self
             .origins
             .unwrap_or_default()
-            .lines()
+            .split_whitespace()
             .map(str::to_string)
             .collect();
         origins.sort();
@@ -191,11 +193,11 @@ impl PartnerRow {
 
 const SELECT: &str = "SELECT p.id, p.public_key, p.name, p.features, p.accent, p.default_locale, \
      p.active_survey, p.enabled, \
-     (SELECT group_concat(o.origin, char(10)) FROM partner_origins o WHERE o.partner_id = p.id) AS origins \
+     (SELECT string_agg(o.origin, ' ') FROM partner_origins o WHERE o.partner_id = p.id) AS origins \
      FROM partners p";
 
-async fn load(db: &mut SqliteConnection, id: i64) -> ApiResult<PartnerAccount> {
-    let row: PartnerRow = sqlx::query_as(&format!("{SELECT} WHERE p.id = ?"))
+async fn load(db: &mut AnyConnection, id: i64) -> ApiResult<PartnerAccount> {
+    let row: PartnerRow = sqlx::query_as(&format!("{SELECT} WHERE p.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?
@@ -203,13 +205,13 @@ async fn load(db: &mut SqliteConnection, id: i64) -> ApiResult<PartnerAccount> {
     row.account()
 }
 
-async fn replace_origins(db: &mut SqliteConnection, id: i64, origins: &[String]) -> ApiResult<()> {
-    sqlx::query("DELETE FROM partner_origins WHERE partner_id = ?")
+async fn replace_origins(db: &mut AnyConnection, id: i64, origins: &[String]) -> ApiResult<()> {
+    sqlx::query("DELETE FROM partner_origins WHERE partner_id = $1")
         .bind(id)
         .execute(&mut *db)
         .await?;
     for origin in origins {
-        sqlx::query("INSERT INTO partner_origins (partner_id, origin) VALUES (?, ?)")
+        sqlx::query("INSERT INTO partner_origins (partner_id, origin) VALUES ($1, $2)")
             .bind(id)
             .bind(origin)
             .execute(&mut *db)
@@ -257,10 +259,10 @@ pub async fn add(
     let key = new_key();
     debug_assert!(well_formed(&key));
     let secret = new_secret();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO partners (public_key, name, features, accent, default_locale, identity_secret, active_survey) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(&key)
     .bind(&name)
@@ -369,7 +371,7 @@ pub async fn change(
     let origins = body.origins.as_deref().map(origins).transpose()?;
     let features = body.features.as_deref().map(features).transpose()?;
     let accent = body.accent.as_deref().map(accent).transpose()?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let before = load(&mut tx, id).await?;
     let survey = match (body.clear_survey, body.active_survey) {
         (true, _) => None,
@@ -377,9 +379,9 @@ pub async fn change(
         (false, None) => before.active_survey,
     };
     sqlx::query(
-        "UPDATE partners SET name = COALESCE(?, name), features = COALESCE(?, features), \
-         accent = COALESCE(?, accent), default_locale = COALESCE(?, default_locale), \
-         active_survey = ?, enabled = COALESCE(?, enabled) WHERE id = ?",
+        "UPDATE partners SET name = COALESCE($1, name), features = COALESCE($2, features), \
+         accent = COALESCE($3, accent), default_locale = COALESCE($4, default_locale), \
+         active_survey = $5, enabled = COALESCE($6, enabled) WHERE id = $7",
     )
     .bind(name)
     .bind(features)
@@ -425,9 +427,9 @@ pub async fn rotate_secret(
 ) -> ApiResult<Json<PartnerSecret>> {
     staff.may(&[StaffRole::Admin])?;
     let secret = new_secret();
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = db::write(&state.db).await?;
     let key: String = sqlx::query_scalar(
-        "UPDATE partners SET identity_secret = ? WHERE id = ? RETURNING public_key",
+        "UPDATE partners SET identity_secret = $1 WHERE id = $2 RETURNING public_key",
     )
     .bind(&secret)
     .bind(id)

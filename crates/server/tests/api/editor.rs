@@ -96,7 +96,7 @@ fn revision(draft: &Value) -> u64 {
 }
 
 async fn audit_actions(app: &TestApp, target: &str) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT actor, action FROM audit_log WHERE target = ? ORDER BY id")
+    sqlx::query_as("SELECT actor, action FROM audit_log WHERE target = $1 ORDER BY id")
         .bind(target)
         .fetch_all(&app.state.db)
         .await

@@ -24,8 +24,8 @@ const FLASK_PINK: &str = "SKU-03-1";
 /// Makes line 1 of order `number` a unit of `sku` (as the catalogue names it), `units` bought.
 async fn line_one_is(app: &TestApp, number: &str, sku: &str, units: i64) {
     sqlx::query(
-        "UPDATE order_items SET sku = ?, name = ?, variant = COALESCE((SELECT variant FROM variants WHERE sku = ?), '?'), \
-         quantity = ? WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = ?)",
+        "UPDATE order_items SET sku = $1, name = $2, variant = COALESCE((SELECT variant FROM variants WHERE sku = $3), '?'), \
+         quantity = $4 WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = $5)",
     )
     .bind(sku)
     .bind(match &sku[..6] {
@@ -43,7 +43,7 @@ async fn line_one_is(app: &TestApp, number: &str, sku: &str, units: i64) {
 
 /// Units of `sku` in stock, read from the database.
 pub(crate) async fn stock(app: &TestApp, sku: &str) -> i64 {
-    sqlx::query_scalar("SELECT stock FROM variants WHERE sku = ?")
+    sqlx::query_scalar("SELECT stock FROM variants WHERE sku = $1")
         .bind(sku)
         .fetch_one(&app.state.db)
         .await
@@ -130,7 +130,7 @@ async fn eligibility_lists_the_other_variants_and_whether_they_are_in_stock() {
         "{exchangeable} of {delivered} delivered items"
     );
     let (out, last_one): (i64, i64) = sqlx::query_as(
-        "SELECT SUM(CASE WHEN stock = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN stock = 1 THEN 1 ELSE 0 END) FROM variants",
+        "SELECT CAST(SUM(CASE WHEN stock = 0 THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(CASE WHEN stock = 1 THEN 1 ELSE 0 END) AS BIGINT) FROM variants",
     )
     .fetch_one(&app.state.db)
     .await

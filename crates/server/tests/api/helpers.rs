@@ -19,11 +19,17 @@ pub async fn spawn() -> TestApp {
 pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let data = tempfile::tempdir().expect("a temp dir");
     let mut config = Config::for_tests(data.path().to_path_buf());
+    config.database_url = fresh_database().await;
     adjust(&mut config);
     start(config, std::sync::Arc::new(data)).await
 }
 
 async fn start(config: Config, data: std::sync::Arc<tempfile::TempDir>) -> TestApp {
+    // The service's errors, printed with a failing test's output (captured otherwise).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("portico_server=error")
+        .with_test_writer()
+        .try_init();
     let state = build_state(config).await.expect("the service starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -40,6 +46,26 @@ async fn start(config: Config, data: std::sync::Arc<tempfile::TempDir>) -> TestA
         state,
         data,
     }
+}
+
+/// With `PORTICO_TEST_DATABASE_URL` (a PostgreSQL server, `scripts/postgres.sh with ...`): a new
+/// empty database there for one test's service. Without it the service makes its SQLite file in
+/// the test's temp folder.
+pub async fn fresh_database() -> Option<String> {
+    let server = std::env::var("PORTICO_TEST_DATABASE_URL").ok()?;
+    sqlx::any::install_default_drivers();
+    let name = format!("portico_test_{:016x}", rand::random::<u64>());
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&server)
+        .await
+        .expect("the test database server answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("a test database");
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("a database URL names a database");
+    Some(format!("{base}/{name}"))
 }
 
 pub fn client() -> Client {

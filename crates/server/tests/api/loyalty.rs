@@ -25,7 +25,7 @@ fn at(value: &Value) -> i64 {
 }
 
 async fn customer_id(app: &TestApp, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM customers WHERE email = ?")
+    sqlx::query_scalar("SELECT id FROM customers WHERE email = $1")
         .bind(email)
         .fetch_one(&app.state.db)
         .await
@@ -137,15 +137,15 @@ async fn spend_that_reaches_higher_moves_up_at_once_and_the_returns_follow_the_n
     let id = customer_id(&app, WANG).await;
     let long_ago = app.state.clock.now() - 70 * DAY;
     sqlx::query(
-        "UPDATE shipments SET status = 'delivered', delivered_at = ? WHERE order_id IN \
-         (SELECT id FROM orders WHERE customer_id = ?)",
+        "UPDATE shipments SET status = 'delivered', delivered_at = $1 WHERE order_id IN \
+         (SELECT id FROM orders WHERE customer_id = $2)",
     )
     .bind(long_ago)
     .bind(id)
     .execute(&app.state.db)
     .await
     .unwrap();
-    sqlx::query("UPDATE orders SET total_fen = 900000 WHERE id = (SELECT MAX(id) FROM orders WHERE customer_id = ? AND payment_state = 'paid')")
+    sqlx::query("UPDATE orders SET total_fen = 900000 WHERE id = (SELECT MAX(id) FROM orders WHERE customer_id = $1 AND payment_state = 'paid')")
         .bind(id)
         .execute(&app.state.db)
         .await
@@ -175,7 +175,7 @@ async fn when_the_tier_year_is_up_the_spend_then_decides_and_many_readers_change
     let id = customer_id(&app, LI).await;
     // Her Gold year ended yesterday, with less spent than keeps Gold (but enough for Silver).
     let ended = app.state.clock.now() - DAY;
-    sqlx::query("UPDATE customers SET tier_evaluated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE customers SET tier_evaluated_at = $1 WHERE id = $2")
         .bind(ended - YEAR)
         .bind(id)
         .execute(&app.state.db)
@@ -192,7 +192,7 @@ async fn when_the_tier_year_is_up_the_spend_then_decides_and_many_readers_change
     assert_eq!(status["history"][0]["kind"], "downgraded");
     assert_eq!(at(&status["history"][0]["at"]), ended);
     let downgrades: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tier_history WHERE customer_id = ? AND kind = 'downgraded'",
+        "SELECT COUNT(*) FROM tier_history WHERE customer_id = $1 AND kind = 'downgraded'",
     )
     .bind(id)
     .fetch_one(&app.state.db)
@@ -209,8 +209,8 @@ async fn goods_returned_for_money_stop_counting_and_an_exchange_keeps_its_spend(
     // A counted order of hers (its window long closed), its first line returned and refunded.
     let (order_id, line_id, price): (i64, i64, i64) = sqlx::query_as(
         "SELECT o.id, i.id, i.unit_price_fen * i.quantity FROM orders o JOIN order_items i ON i.order_id = o.id \
-         JOIN customers c ON c.id = o.customer_id WHERE c.email = ? AND o.payment_state = 'paid' \
-         AND o.placed_at < ? AND o.placed_at > ? ORDER BY o.placed_at DESC, i.position LIMIT 1",
+         JOIN customers c ON c.id = o.customer_id WHERE c.email = $1 AND o.payment_state = 'paid' \
+         AND o.placed_at < $2 AND o.placed_at > $3 ORDER BY o.placed_at DESC, i.position LIMIT 1",
     )
     .bind(LI)
     .bind(app.state.clock.now() - 100 * DAY)
@@ -223,14 +223,14 @@ async fn goods_returned_for_money_stop_counting_and_an_exchange_keeps_its_spend(
         async move {
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO returns (number, order_id, status, reason, resolution, handover, refund_fen, created_at, updated_at) \
-                 VALUES ('R29999999', ?, 'refunded', 'damaged', ?, 'drop_off', 0, 0, 0) RETURNING id",
+                 VALUES ('R29999999', $1, 'refunded', 'damaged', $2, 'drop_off', 0, 0, 0) RETURNING id",
             )
             .bind(order_id)
             .bind(resolution)
             .fetch_one(&db)
             .await
             .unwrap();
-            sqlx::query("INSERT INTO return_items (return_id, order_item_id, quantity) SELECT ?, id, quantity FROM order_items WHERE id = ?")
+            sqlx::query("INSERT INTO return_items (return_id, order_item_id, quantity) SELECT $1, id, quantity FROM order_items WHERE id = $2")
                 .bind(id)
                 .bind(line_id)
                 .execute(&db)
@@ -242,7 +242,7 @@ async fn goods_returned_for_money_stop_counting_and_an_exchange_keeps_its_spend(
     let id = returned("exchange").await;
     let exchanged: Value = app.get_json(&li, "/api/loyalty/me").await;
     assert_eq!(exchanged["qualifying_spend"], before["qualifying_spend"]);
-    sqlx::query("UPDATE returns SET resolution = 'refund' WHERE id = ?")
+    sqlx::query("UPDATE returns SET resolution = 'refund' WHERE id = $1")
         .bind(id)
         .execute(&app.state.db)
         .await

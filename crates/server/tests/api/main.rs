@@ -14,6 +14,7 @@ mod pickup;
 mod return_links;
 mod return_reviews;
 mod returns;
+mod schema;
 mod sign_in;
 mod staff;
 mod surveys;

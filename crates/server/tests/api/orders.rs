@@ -530,12 +530,12 @@ async fn a_stored_value_the_service_cannot_read_is_a_500_never_a_plausible_defau
     app.sign_in(&wang, WANG).await;
     let numbers = app.order_numbers(&wang).await;
     let (first, second) = (&numbers[0], &numbers[1]);
-    sqlx::query("UPDATE shipments SET status = 'teleported' WHERE order_id = (SELECT id FROM orders WHERE number = ?)")
+    sqlx::query("UPDATE shipments SET status = 'teleported' WHERE order_id = (SELECT id FROM orders WHERE number = $1)")
         .bind(first)
         .execute(&app.state.db)
         .await
         .unwrap();
-    sqlx::query("UPDATE orders SET payment_state = 'maybe' WHERE number = ?")
+    sqlx::query("UPDATE orders SET payment_state = 'maybe' WHERE number = $1")
         .bind(second)
         .execute(&app.state.db)
         .await

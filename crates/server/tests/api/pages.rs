@@ -263,8 +263,8 @@ async fn a_stored_page_that_no_longer_passes_is_never_shown() {
     .unwrap();
     // Written past the checks, as an old version or a hand edit might be.
     sqlx::query(
-        "UPDATE page_content SET blocks = ? WHERE version_id = \
-         (SELECT id FROM page_versions WHERE page_id = ?) AND locale = 'en'",
+        "UPDATE page_content SET blocks = $1 WHERE version_id = \
+         (SELECT id FROM page_versions WHERE page_id = $2) AND locale = 'en'",
     )
     .bind(r#"[{"kind":"rich_text","markdown":"<script>alert(1)</script>"}]"#)
     .bind(page)

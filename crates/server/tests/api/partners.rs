@@ -47,7 +47,7 @@ async fn widget_from(app: &TestApp, key: &str, origin: &str) -> Response {
 }
 
 async fn audit(app: &TestApp, key: &str) -> Vec<(String, Option<String>)> {
-    sqlx::query_as("SELECT action, detail FROM audit_log WHERE target = ? ORDER BY id")
+    sqlx::query_as("SELECT action, detail FROM audit_log WHERE target = $1 ORDER BY id")
         .bind(key)
         .fetch_all(&app.state.db)
         .await
@@ -129,7 +129,7 @@ async fn the_list_shows_the_demo_partner_without_its_secret() {
         .await;
     let text = answer.text().await.unwrap();
     let secret: String =
-        sqlx::query_scalar("SELECT identity_secret FROM partners WHERE public_key = ?")
+        sqlx::query_scalar("SELECT identity_secret FROM partners WHERE public_key = $1")
             .bind(DEMO_PARTNER_KEY)
             .fetch_one(&app.state.db)
             .await
@@ -448,7 +448,7 @@ async fn a_rotated_secret_ends_the_old_ones_tokens() {
         .collect();
     assert_eq!(actions, ["partner_added", "partner_secret_rotated"]);
     // The secret is told once: never in the log.
-    let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE detail LIKE ?")
+    let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE detail LIKE $1")
         .bind(format!("%{new}%"))
         .fetch_one(&app.state.db)
         .await

@@ -26,7 +26,7 @@ async fn ready(app: &TestApp, email: &str, fen: i64, units: i64) -> (reqwest::Cl
     let number = shipped_order(app, email).await;
     delivered_days_ago(app, &number, 1).await;
     price_line_one(app, &number, fen).await;
-    sqlx::query("UPDATE order_items SET quantity = ? WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = ?)")
+    sqlx::query("UPDATE order_items SET quantity = $1 WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = $2)")
         .bind(units)
         .bind(&number)
         .execute(&app.state.db)

@@ -15,7 +15,7 @@ const DAY: i64 = 24 * 60 * 60;
 /// `email`'s orders that have a parcel, newest first.
 async fn shipped_orders(app: &TestApp, email: &str) -> Vec<String> {
     sqlx::query_scalar(
-        "SELECT o.number FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = ? \
+        "SELECT o.number FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = $1 \
          AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.placed_at DESC",
     )
     .bind(email)

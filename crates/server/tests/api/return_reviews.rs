@@ -87,7 +87,7 @@ fn numbers(queue: &[Value]) -> Vec<String> {
 }
 
 async fn status_of(app: &TestApp, number: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM returns WHERE number = ?")
+    sqlx::query_scalar("SELECT status FROM returns WHERE number = $1")
         .bind(number)
         .fetch_one(&app.state.db)
         .await
@@ -96,7 +96,7 @@ async fn status_of(app: &TestApp, number: &str) -> String {
 
 /// The audit log's entries about `target`: (actor, action, detail), newest first.
 async fn audited(app: &TestApp, target: &str) -> Vec<(String, String, Option<String>)> {
-    sqlx::query_as("SELECT actor, action, detail FROM audit_log WHERE target = ? ORDER BY id DESC")
+    sqlx::query_as("SELECT actor, action, detail FROM audit_log WHERE target = $1 ORDER BY id DESC")
         .bind(target)
         .fetch_all(&app.state.db)
         .await
@@ -174,7 +174,7 @@ async fn the_queue_shows_a_big_return_with_its_facts_and_its_customers_history_o
     // Her history: one refunded return, one declined, one cancelled; a small one approved at
     // once never waits for review.
     let refunded = big_return(&app, &li, &hers, "h-1").await;
-    sqlx::query("UPDATE returns SET status = 'refunded', refund_fen = 12000 WHERE number = ?")
+    sqlx::query("UPDATE returns SET status = 'refunded', refund_fen = 12000 WHERE number = $1")
         .bind(number(&refunded))
         .execute(&app.state.db)
         .await
@@ -209,7 +209,7 @@ async fn the_queue_shows_a_big_return_with_its_facts_and_its_customers_history_o
     let first = &listed[0];
     let (name, variant): (String, String) = sqlx::query_as(
         "SELECT name, variant FROM order_items WHERE position = 0 \
-         AND order_id = (SELECT id FROM orders WHERE number = ?)",
+         AND order_id = (SELECT id FROM orders WHERE number = $1)",
     )
     .bind(&hers)
     .fetch_one(&app.state.db)
@@ -411,7 +411,7 @@ async fn rejecting_takes_a_reason_the_customer_reads_as_text_and_gives_exchange_
     );
     let (who, decision, kept): (String, String, String) = sqlx::query_as(
         "SELECT s.email, v.decision, v.reason FROM return_reviews v JOIN staff s ON s.id = v.staff_id \
-         JOIN returns r ON r.id = v.return_id WHERE r.number = ?",
+         JOIN returns r ON r.id = v.return_id WHERE r.number = $1",
     )
     .bind(&made)
     .fetch_one(&app.state.db)

@@ -15,26 +15,26 @@ const DAY: i64 = 24 * 60 * 60;
 /// final-sale lines; returns the id of its first line.
 pub(crate) async fn delivered_days_ago(app: &TestApp, number: &str, days_ago: i64) -> i64 {
     let db = &app.state.db;
-    let (order_id,): (i64,) = sqlx::query_as("SELECT id FROM orders WHERE number = ?")
+    let (order_id,): (i64,) = sqlx::query_as("SELECT id FROM orders WHERE number = $1")
         .bind(number)
         .fetch_one(db)
         .await
         .unwrap();
     let at = app.state.clock.now() - days_ago * DAY;
-    sqlx::query("UPDATE shipments SET status = 'delivered', delivered_at = ? WHERE order_id = ?")
+    sqlx::query("UPDATE shipments SET status = 'delivered', delivered_at = $1 WHERE order_id = $2")
         .bind(at)
         .bind(order_id)
         .execute(db)
         .await
         .unwrap();
-    sqlx::query("UPDATE order_items SET shipment_position = (SELECT MIN(position) FROM shipments WHERE order_id = ?), final_sale = FALSE, quantity = 3 WHERE order_id = ?")
+    sqlx::query("UPDATE order_items SET shipment_position = (SELECT MIN(position) FROM shipments WHERE order_id = $1), final_sale = FALSE, quantity = 3 WHERE order_id = $2")
         .bind(order_id)
         .bind(order_id)
         .execute(db)
         .await
         .unwrap();
     let (line,): (i64,) =
-        sqlx::query_as("SELECT id FROM order_items WHERE order_id = ? ORDER BY position LIMIT 1")
+        sqlx::query_as("SELECT id FROM order_items WHERE order_id = $1 ORDER BY position LIMIT 1")
             .bind(order_id)
             .fetch_one(db)
             .await
@@ -45,7 +45,7 @@ pub(crate) async fn delivered_days_ago(app: &TestApp, number: &str, days_ago: i6
 /// The newest of `email`'s orders that has a parcel.
 pub(crate) async fn shipped_order(app: &TestApp, email: &str) -> String {
     let (number,): (String,) = sqlx::query_as(
-        "SELECT o.number FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = ? \
+        "SELECT o.number FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = $1 \
          AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.placed_at DESC LIMIT 1",
     )
     .bind(email)
@@ -59,7 +59,7 @@ async fn put_in_return(app: &TestApp, number: &str, line: i64, quantity: i64, st
     let db = &app.state.db;
     let (return_id,): (i64,) = sqlx::query_as(
         "INSERT INTO returns (number, order_id, status, reason, resolution, handover, refund_fen, created_at, updated_at) \
-         SELECT ?, id, ?, 'changed_mind', 'refund', 'drop_off', 0, 0, 0 FROM orders WHERE number = ? RETURNING id",
+         SELECT $1, id, $2, 'changed_mind', 'refund', 'drop_off', 0, 0, 0 FROM orders WHERE number = $3 RETURNING id",
     )
     .bind(format!("R-{status}-{line}-{quantity}"))
     .bind(status)
@@ -67,13 +67,15 @@ async fn put_in_return(app: &TestApp, number: &str, line: i64, quantity: i64, st
     .fetch_one(db)
     .await
     .unwrap();
-    sqlx::query("INSERT INTO return_items (return_id, order_item_id, quantity) VALUES (?, ?, ?)")
-        .bind(return_id)
-        .bind(line)
-        .bind(quantity)
-        .execute(db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO return_items (return_id, order_item_id, quantity) VALUES ($1, $2, $3)",
+    )
+    .bind(return_id)
+    .bind(line)
+    .bind(quantity)
+    .execute(db)
+    .await
+    .unwrap();
 }
 
 pub(crate) async fn eligibility(app: &TestApp, browser: &reqwest::Client, number: &str) -> Value {
@@ -157,7 +159,7 @@ async fn every_reason_is_told_and_partial_quantities_stay_returnable() {
     );
 
     // Final sale and a parcel not yet delivered.
-    sqlx::query("UPDATE order_items SET final_sale = TRUE WHERE id = ?")
+    sqlx::query("UPDATE order_items SET final_sale = TRUE WHERE id = $1")
         .bind(line)
         .execute(&app.state.db)
         .await
@@ -166,12 +168,12 @@ async fn every_reason_is_told_and_partial_quantities_stay_returnable() {
         eligibility(&app, &li, &number).await["items"][0]["not_returnable"],
         "final_sale"
     );
-    sqlx::query("UPDATE order_items SET final_sale = FALSE WHERE id = ?")
+    sqlx::query("UPDATE order_items SET final_sale = FALSE WHERE id = $1")
         .bind(line)
         .execute(&app.state.db)
         .await
         .unwrap();
-    sqlx::query("UPDATE shipments SET status = 'in_transit', delivered_at = NULL WHERE order_id = (SELECT order_id FROM order_items WHERE id = ?)")
+    sqlx::query("UPDATE shipments SET status = 'in_transit', delivered_at = NULL WHERE order_id = (SELECT order_id FROM order_items WHERE id = $1)")
         .bind(line)
         .execute(&app.state.db)
         .await
@@ -262,7 +264,7 @@ pub(crate) fn one_of_line_one(number: &str, quantity: u32) -> Value {
 
 /// Sets line 1's price (fen) so a test knows the refund (lines count from 1, stored from 0).
 pub(crate) async fn price_line_one(app: &TestApp, number: &str, fen: i64) {
-    sqlx::query("UPDATE order_items SET unit_price_fen = ? WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = ?)")
+    sqlx::query("UPDATE order_items SET unit_price_fen = $1 WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = $2)")
         .bind(fen)
         .bind(number)
         .execute(&app.state.db)
@@ -343,7 +345,7 @@ async fn twenty_at_once_make_one_return_with_one_key_and_one_with_twenty_keys() 
     app.sign_in(&li, LI).await;
     let number = shipped_order(&app, LI).await;
     delivered_days_ago(&app, &number, 2).await;
-    sqlx::query("UPDATE order_items SET quantity = 1 WHERE order_id = (SELECT id FROM orders WHERE number = ?)")
+    sqlx::query("UPDATE order_items SET quantity = 1 WHERE order_id = (SELECT id FROM orders WHERE number = $1)")
         .bind(&number)
         .execute(&app.state.db)
         .await
@@ -390,7 +392,7 @@ async fn a_fresh_single_unit_raced_by_twenty_keys_goes_to_exactly_one() {
     app.sign_in(&li, LI).await;
     let number = shipped_order(&app, LI).await;
     delivered_days_ago(&app, &number, 2).await;
-    sqlx::query("UPDATE order_items SET quantity = 1 WHERE order_id = (SELECT id FROM orders WHERE number = ?)")
+    sqlx::query("UPDATE order_items SET quantity = 1 WHERE order_id = (SELECT id FROM orders WHERE number = $1)")
         .bind(&number)
         .execute(&app.state.db)
         .await
@@ -448,7 +450,7 @@ async fn what_cannot_go_back_is_refused_line_by_line_and_big_refunds_wait_for_re
     let mut unknown = one_of_line_one(&number, 1);
     unknown["lines"] = json!([{ "line": 99, "quantity": 1 }]);
     assert_eq!(refused(unknown, "d").await, "line 99: no such line");
-    sqlx::query("UPDATE order_items SET final_sale = TRUE WHERE id = ?")
+    sqlx::query("UPDATE order_items SET final_sale = TRUE WHERE id = $1")
         .bind(line)
         .execute(&app.state.db)
         .await
@@ -457,7 +459,7 @@ async fn what_cannot_go_back_is_refused_line_by_line_and_big_refunds_wait_for_re
         refused(one_of_line_one(&number, 1), "e").await,
         "line 1: final_sale"
     );
-    sqlx::query("UPDATE order_items SET final_sale = FALSE WHERE id = ?")
+    sqlx::query("UPDATE order_items SET final_sale = FALSE WHERE id = $1")
         .bind(line)
         .execute(&app.state.db)
         .await
@@ -515,7 +517,7 @@ async fn a_return_can_be_cancelled_until_hand_over_and_its_units_come_back() {
 
     // Once handed over, it is too late.
     let second: Value = started(&app, &li, Some("c-2"), &one_of_line_one(&number, 1)).await;
-    sqlx::query("UPDATE returns SET status = 'picked_up' WHERE number = ?")
+    sqlx::query("UPDATE returns SET status = 'picked_up' WHERE number = $1")
         .bind(second["number"].as_str().unwrap())
         .execute(&app.state.db)
         .await

@@ -132,7 +132,7 @@ fn operations(app_staff_id: i64) -> Vec<(Method, String, Option<Value>, &'static
 }
 
 async fn editor_id(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT id FROM staff WHERE email = ?")
+    sqlx::query_scalar("SELECT id FROM staff WHERE email = $1")
         .bind(DEMO_STAFF[0].0)
         .fetch_one(&app.state.db)
         .await
@@ -283,7 +283,7 @@ async fn a_wrong_password_an_unknown_email_and_a_disabled_account_are_one_answer
     assert_eq!(signed["staff"]["email"], email);
     assert!(signed["expires_at"].is_string());
 
-    sqlx::query("UPDATE staff SET enabled = FALSE WHERE email = ?")
+    sqlx::query("UPDATE staff SET enabled = FALSE WHERE email = $1")
         .bind(DEMO_STAFF[2].0)
         .execute(&app.state.db)
         .await

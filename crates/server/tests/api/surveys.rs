@@ -430,7 +430,7 @@ async fn a_detractor_is_followed_up_once_and_others_are_not() {
 #[tokio::test]
 async fn invitations_are_throttled_per_customer_and_stop_after_an_opt_out() {
     let app = spawn_with(|c| c.survey_throttle_days = 30).await;
-    let li: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE email = ?")
+    let li: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE email = $1")
         .bind(LI)
         .fetch_one(&app.state.db)
         .await
@@ -483,7 +483,7 @@ async fn invitations_are_throttled_per_customer_and_stop_after_an_opt_out() {
         None
     );
     // The link still opens (it had expired: a fresh one does) and others are not touched.
-    let wang: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE email = ?")
+    let wang: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE email = $1")
         .bind(WANG)
         .fetch_one(&app.state.db)
         .await
@@ -512,7 +512,7 @@ async fn delivered_parcels_bring_their_buyers_one_invitation_a_month() {
         async move {
             let rows: Vec<(String, String)> = sqlx::query_as(
                 "SELECT i.touchpoint, i.reference FROM survey_invitations i JOIN customers c ON c.id = i.customer_id \
-                 WHERE c.email = ? AND i.created_at >= ?",
+                 WHERE c.email = $1 AND i.created_at >= $2",
             )
             .bind(email)
             .bind(start)
@@ -531,7 +531,7 @@ async fn delivered_parcels_bring_their_buyers_one_invitation_a_month() {
     assert_eq!(wang.len(), 1, "{wang:?}");
     assert_eq!(wang[0].0, "delivery");
     let delivered: String = sqlx::query_scalar(
-        "SELECT s.status FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.number = ?",
+        "SELECT s.status FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.number = $1",
     )
     .bind(&wang[0].1)
     .fetch_one(&app.state.db)
@@ -622,9 +622,9 @@ async fn the_numbers_over_the_seeded_responses_are_plausible_and_match_a_recount
     assert!((40..=65).contains(&ces), "CES {ces}");
     // Recounted in SQL: the CSAT share is the same.
     let (satisfied, all): (i64, i64) = sqlx::query_as(
-        "SELECT SUM(a.value IN ('{\"score\":4}', '{\"score\":5}')), COUNT(*) FROM survey_answers a \
+        "SELECT CAST(SUM(CASE WHEN a.value IN ('{\"score\":4}', '{\"score\":5}') THEN 1 ELSE 0 END) AS BIGINT), COUNT(*) FROM survey_answers a \
          JOIN survey_responses r ON r.id = a.response_id WHERE r.survey = 'delivery' AND a.question = 'score' \
-         AND r.finished_at >= ?",
+         AND r.finished_at >= $1",
     )
     .bind(now - 91 * DAY)
     .fetch_one(&app.state.db)
@@ -670,7 +670,7 @@ async fn a_completed_return_brings_a_survey_about_its_items() {
         "SELECT COUNT(*) FROM survey_invitations WHERE touchpoint = 'return' AND reference = '{number}'"
     );
     for _ in 0..8 {
-        let status: String = sqlx::query_scalar("SELECT status FROM returns WHERE number = ?")
+        let status: String = sqlx::query_scalar("SELECT status FROM returns WHERE number = $1")
             .bind(&number)
             .fetch_one(&app.state.db)
             .await

@@ -327,14 +327,16 @@ async fn the_demo_outbox_is_a_page_in_the_readers_language_with_every_message_as
     .unwrap();
     let static_dir = dist.path().to_path_buf();
     let app = spawn_with(move |config| config.static_dir = static_dir).await;
-    sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)")
-        .bind("<b>x</b>@example.com")
-        .bind("Your code <script>alert(1)</script>")
-        .bind("123456 & more")
-        .bind(1_795_000_000_i64)
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind("<b>x</b>@example.com")
+    .bind("Your code <script>alert(1)</script>")
+    .bind("123456 & more")
+    .bind(1_795_000_000_i64)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
     let page = |accept: &'static str, path: &'static str| {
         let url = app.url(path);
         async move {

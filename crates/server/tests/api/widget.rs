@@ -207,7 +207,7 @@ async fn the_settings_say_what_the_partner_offers() {
     assert_eq!(settings["active_survey"], true);
 
     // A feature the partner did not switch on is `disabled`, whatever the request.
-    sqlx::query("UPDATE partners SET features = 'feedback' WHERE public_key = ?")
+    sqlx::query("UPDATE partners SET features = 'feedback' WHERE public_key = $1")
         .bind(DEMO_PARTNER_KEY)
         .execute(&app.state.db)
         .await
@@ -430,7 +430,7 @@ async fn a_visitor_answers_the_partners_own_survey_once_and_continues_it_later()
     // Whose it is: the partner's, and no invitation's or customer's.
     type Owners = (Option<i64>, Option<i64>, Option<i64>, String);
     let stored: Vec<Owners> = sqlx::query_as(
-        "SELECT partner_id, invitation_id, customer_id, touchpoint FROM survey_responses WHERE response_id = ?",
+        "SELECT partner_id, invitation_id, customer_id, touchpoint FROM survey_responses WHERE response_id = $1",
     )
     .bind(id)
     .fetch_all(&app.state.db)
@@ -472,7 +472,7 @@ async fn a_visitor_answers_the_partners_own_survey_once_and_continues_it_later()
     assert_eq!(finished["follow_up"], false);
     let cases: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM follow_ups f JOIN survey_responses r ON r.id = f.response_id \
-         WHERE r.response_id = ?",
+         WHERE r.response_id = $1",
     )
     .bind(id)
     .fetch_one(&app.state.db)
