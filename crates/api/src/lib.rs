@@ -60,6 +60,9 @@ pub mod paths {
     /// The widget's API: `/api/widget/{key}/...`, the partner's public key first.
     pub const WIDGET: &str = "/api/widget";
     pub const CONFIG: &str = "/portico.config.json";
+    /// Operations: the process is up; the service can serve.
+    pub const HEALTHZ: &str = "/healthz";
+    pub const READYZ: &str = "/readyz";
     /// The demo outbox as a page (demo mode only; drawn by the server, not the portal).
     pub const OUTBOX_PAGE: &str = "/dev/outbox";
 

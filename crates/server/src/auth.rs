@@ -89,22 +89,27 @@ pub async fn request_code(
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let contact = parse_contact(&body.contact)?;
-    limit(&state, rate_limit::CODE_PER_IP, &ip)?;
+    limit(&state, rate_limit::CODE_PER_IP, &ip).await?;
     limit(
         &state,
         rate_limit::CODE_PER_REQUESTER,
         &rate_limit::requester(&ip, contact.as_str()),
-    )?;
-    limit(&state, rate_limit::CODE_PER_CONTACT, contact.as_str())?;
+    )
+    .await?;
+    limit(&state, rate_limit::CODE_PER_CONTACT, contact.as_str()).await?;
 
     // Every contact gets a stored code, customer or not, and the same answer; whether the code
     // is delivered is decided off the request path, so the time taken tells nothing either.
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     store_code(&state.db, &contact, &code, state.clock.now()).await?;
-    state.notifier.send(Notice::SignInCode {
-        contact: contact.clone(),
+    let notice = Notice::SignInCode {
+        contact: contact.as_str().to_string(),
         code,
-    });
+    };
+    state
+        .notifier
+        .send(&state.db, notice, state.clock.now())
+        .await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(CodeSent {
@@ -224,7 +229,7 @@ pub async fn verify_code(
     jar: CookieJar,
     ApiJson(body): ApiJson<VerifyRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    limit(&state, rate_limit::VERIFY_PER_IP, &ip)?;
+    limit(&state, rate_limit::VERIFY_PER_IP, &ip).await?;
     let contact = parse_contact(&body.contact)?;
     let code =
         SignInCode::from_wire(&body.code).map_err(|_| ApiError::from(ErrorCode::InvalidCode))?;

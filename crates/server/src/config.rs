@@ -8,7 +8,13 @@ use std::path::PathBuf;
 /// Portico's reference server: the customer portal's services, on an embedded SQLite database
 /// (the default) or on PostgreSQL.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "portico-server", version, about)]
+#[command(
+    name = "portico-server",
+    version,
+    about,
+    after_help = "Every option is also read from the environment variable named beside it. \
+RUST_LOG chooses what is logged (default: info; e.g. RUST_LOG=portico_server=debug)."
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "PORTICO_ADDR", default_value = "127.0.0.1:8080")]
@@ -69,6 +75,10 @@ pub struct Config {
     /// on another origin) on this address, e.g. 127.0.0.1:8081.
     #[arg(long, env = "PORTICO_PARTNER_DEMO_ADDR")]
     pub partner_demo_addr: Option<SocketAddr>,
+    /// Log one JSON object per line (for a log collector), each line about a request carrying
+    /// its `request_id`; plain text otherwise.
+    #[arg(long, env = "PORTICO_LOG_JSON", default_value_t = false, value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub log_json: bool,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     pub print_openapi: bool,
@@ -155,6 +165,7 @@ impl Config {
             return_reasons: ReturnReasons(ReturnReason::ALL.to_vec()),
             survey_throttle_days: 30,
             partner_demo_addr: None,
+            log_json: false,
             print_openapi: false,
         }
     }

@@ -73,11 +73,37 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         })
         .connect(url)
         .await?;
-    match backend {
-        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
-        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
-    }
+    migrator(backend).run(&pool).await?;
     Ok(pool)
+}
+
+/// The migrations of this build for `backend`.
+fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    }
+}
+
+/// Whether the database answers and has every migration of this build applied; why not.
+pub async fn ready(db: &Db) -> Result<(), String> {
+    let newest = migrator(Backend::of(db))
+        .iter()
+        .map(|migration| migration.version)
+        .max()
+        .unwrap_or(0);
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(db)
+            .await
+            .map_err(|error| format!("the database does not answer: {error}"))?;
+    match applied {
+        Some(applied) if applied >= newest => Ok(()),
+        applied => Err(format!(
+            "the database has migrations up to {} of {newest}",
+            applied.unwrap_or(0)
+        )),
+    }
 }
 
 /// A transaction that writes after it reads what it decides on: it holds the database's write
@@ -95,6 +121,41 @@ pub async fn write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
                 .await?;
             Ok(tx)
         }
+    }
+}
+
+/// Held while an instance seeds the database at start: on PostgreSQL a session lock, so of the
+/// instances starting at once on a new database one seeds and the others wait, then find it
+/// seeded. (SQLite's file has one service process.)
+pub struct Starting(Option<sqlx::pool::PoolConnection<Any>>);
+
+/// The session lock [`Starting`] holds on PostgreSQL.
+const START_LOCK: i64 = WRITE_LOCK + 1;
+
+impl Starting {
+    pub async fn begin(db: &Db) -> Result<Starting, sqlx::Error> {
+        if Backend::of(db) == Backend::Sqlite {
+            return Ok(Starting(None));
+        }
+        let mut conn = db.acquire().await?;
+        // Closed rather than pooled when done with, so a start that fails half-way (the lock
+        // still held) leaves no locked connection behind.
+        conn.close_on_drop();
+        sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_lock($1)) AS locked")
+            .bind(START_LOCK)
+            .execute(&mut *conn)
+            .await?;
+        Ok(Starting(Some(conn)))
+    }
+
+    pub async fn end(self) -> Result<(), sqlx::Error> {
+        if let Some(mut conn) = self.0 {
+            sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_unlock($1)) AS unlocked")
+                .bind(START_LOCK)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
     }
 }
 

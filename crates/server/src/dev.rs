@@ -12,6 +12,7 @@ use axum::Json;
 use maud::{html, DOCTYPE};
 use portico_api::{CheckpointEvent, ErrorCode, OutboxMessage, ShipmentStatus};
 use serde::Serialize;
+use sqlx::AnyConnection;
 use std::sync::LazyLock;
 
 pub(crate) fn demo_only(state: &AppState) -> ApiResult<()> {
@@ -59,12 +60,22 @@ pub struct Advanced {
     responses((status = 200, description = "How many parcels and returns moved.", body = Advanced), (status = 403), (status = 404)))]
 pub async fn advance(State(state): State<AppState>) -> ApiResult<Json<Advanced>> {
     demo_only(&state)?;
-    let advanced = advance_shipments(&state).await?;
-    let returns_advanced = crate::returns::advance_demo(&state).await?;
-    Ok(Json(Advanced {
+    let mut tx = crate::db::write(&state.db).await?;
+    let advanced = demo_step(&state, &mut tx).await?;
+    tx.commit().await?;
+    state.notifier.wake();
+    Ok(Json(advanced))
+}
+
+/// One step of the demo's world, in the write transaction `tx` (the messages it sends are
+/// queued in it too): the parcels on their way, then the returns.
+pub async fn demo_step(state: &AppState, tx: &mut AnyConnection) -> ApiResult<Advanced> {
+    let advanced = advance_shipments(state, &mut *tx).await?;
+    let returns_advanced = crate::returns::advance_demo(state, &mut *tx).await?;
+    Ok(Advanced {
         advanced,
         returns_advanced,
-    }))
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -83,14 +94,13 @@ struct Moving {
 /// Moves every parcel that is on its way one step: picked up, through the next facility, out
 /// for delivery, delivered. Parcels in trouble stay as they are, so the demo keeps every state.
 /// A parcel delivered may bring its buyer a survey about the delivery (see `surveys::invite`).
-pub async fn advance_shipments(state: &AppState) -> Result<u32, ApiError> {
-    let (db, now) = (&state.db, state.clock.now());
+async fn advance_shipments(state: &AppState, tx: &mut AnyConnection) -> Result<u32, ApiError> {
+    let now = state.clock.now();
     let moving = sqlx::query_as::<_, Moving>(
         "SELECT s.id, s.order_id, o.number, o.customer_id, s.status, s.route, s.route_step, o.city, o.district FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.status IN ('info_received', 'in_transit', 'out_for_delivery')",
     )
-    .fetch_all(db)
+    .fetch_all(&mut *tx)
     .await?;
-    let mut tx = db.begin().await?;
     let mut delivered = Vec::new();
     for parcel in &moving {
         let route: Vec<&str> = parcel.route.split('|').filter(|s| !s.is_empty()).collect();
@@ -161,9 +171,8 @@ pub async fn advance_shipments(state: &AppState) -> Result<u32, ApiError> {
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
     for service in delivered {
-        crate::surveys::invite_after(state, service).await;
+        crate::surveys::invite_after(state, &mut *tx, service).await;
     }
     Ok(moving.len() as u32)
 }

@@ -39,7 +39,7 @@ pub async fn send(
     caller: Caller,
     ApiJson(asked): ApiJson<FeedbackRequest>,
 ) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
-    limit(&state, rate_limit::FEEDBACK_PER_IP, &ip)?;
+    limit(&state, rate_limit::FEEDBACK_PER_IP, &ip).await?;
     let sender = Sender {
         customer: caller.customer,
         guest_order: caller.guest_order,

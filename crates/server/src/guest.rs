@@ -54,13 +54,14 @@ pub(crate) async fn prove(
         .map_err(|_| ApiError::from(ErrorCode::InvalidOrderNumber))?;
     let contact =
         Contact::from_wire(&body.contact).map_err(|_| ApiError::from(ErrorCode::InvalidContact))?;
-    limit(state, rate_limit::LOOKUP_PER_IP, ip)?;
+    limit(state, rate_limit::LOOKUP_PER_IP, ip).await?;
     limit(
         state,
         rate_limit::LOOKUP_PER_REQUESTER,
         &rate_limit::requester(ip, number.as_str()),
-    )?;
-    limit(state, rate_limit::LOOKUP_PER_ORDER, number.as_str())?;
+    )
+    .await?;
+    limit(state, rate_limit::LOOKUP_PER_ORDER, number.as_str()).await?;
 
     let candidate = find_order(&state.db, &number).await?;
     // A missing order is compared against a stand-in, so both failures cost the same. The

@@ -10,9 +10,11 @@ pub mod dev;
 pub mod error;
 pub mod feedback;
 pub mod guest;
+pub mod jobs;
 pub mod loyalty;
 pub mod notify;
 pub mod openapi;
+pub mod ops;
 pub mod orders;
 pub mod rate_limit;
 pub mod returns;
@@ -33,6 +35,7 @@ use portico_api::paths;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 /// The widget's API: every route behind `widget::guard` (the partner, its origins, its limits).
@@ -183,7 +186,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(CompressionLayer::new());
-    let mut pages = Router::new().route(paths::CONFIG, get(web::runtime_config));
+    let mut pages = Router::new()
+        .route(paths::CONFIG, get(web::runtime_config))
+        .route(paths::HEALTHZ, get(ops::healthz))
+        .route(paths::READYZ, get(ops::readyz));
     if state.config.demo {
         pages = pages.route(paths::OUTBOX_PAGE, get(dev::outbox_page));
     }
@@ -195,5 +201,20 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(from_fn_with_state(time_limit, web::time_limit))
         .layer(from_fn_with_state(headers, web::security_headers))
-        .layer(TraceLayer::new_for_http())
+        // Every request has an id (the one a proxy sent in `X-Request-Id`, or a new one), in
+        // every log line about it and in its answer.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The span every log line about a request is in: its id, method and path (never its query,
+/// which may carry a token).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
 }

@@ -1,7 +1,7 @@
 //! `portico-server`: starts the reference service (see `--help`).
 
 use clap::Parser;
-use portico_server::{app, build_state, config::Config, dev, openapi, seed, serve::serve, widget};
+use portico_server::{app, build_state, config::Config, openapi, seed, serve::serve, widget};
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
@@ -13,7 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    if std::env::var("PORTICO_LOG_JSON").is_ok_and(|v| v == "1") {
+    if config.log_json {
         tracing_subscriber::fmt()
             .json()
             .with_env_filter(filter)
@@ -23,23 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let state = build_state(config.clone()).await?;
-    if config.demo && config.demo_advance_secs > 0 {
-        let demo = state.clone();
-        let every = std::time::Duration::from_secs(config.demo_advance_secs);
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            ticks.tick().await;
-            loop {
-                ticks.tick().await;
-                if let Err(error) = dev::advance_shipments(&demo).await {
-                    tracing::warn!(%error, "could not move the demo parcels");
-                }
-                if let Err(error) = portico_server::returns::advance_demo(&demo).await {
-                    tracing::warn!(%error, "could not move the demo returns");
-                }
-            }
-        });
-    }
+    portico_server::jobs::start(&state);
 
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let base = format!("http://{}", listener.local_addr()?);

@@ -1,22 +1,33 @@
-//! Messages to customers, sent off the request path: a handler hands a [`Notice`] to the
-//! [`Notifier`] and answers at once, so what a request costs does not tell whether its contact
-//! belongs to a customer. One worker delivers notices in the order they came. In demo mode a
-//! delivery is a row in the outbox (`/dev/outbox`); a real deployment plugs its email/SMS here.
+//! Messages to customers, sent off the request path: a handler queues a [`Notice`] and answers
+//! at once, so what a request costs does not tell whether its contact belongs to a customer.
+//! Notices wait in the `notices` table, so one outlives the instance that queued it: a notice
+//! queued in a transaction exists exactly when that transaction's work does. One worker per
+//! instance delivers them in the order they came, each in the transaction that removes it from
+//! the queue, so however many instances run, each notice is delivered once. In demo mode a
+//! delivery is a row in the outbox (`/dev/outbox`); a real deployment plugs its email/SMS here
+//! (then sending at least once: a message sent just before its instance died is sent again).
 
 use crate::clock::{china_clock, china_date_time, Clock};
+use crate::db::{self, Db};
 use crate::returns::pass::ReturnLinks;
 use crate::returns::policy::PICKUP_WINDOW_SECS;
-use portico_api::{Contact, Money, Resolution, ReturnStatus, Touchpoint};
-use sqlx::AnyPool;
-use tokio::sync::mpsc;
+use portico_api::{Money, Resolution, ReturnStatus, Touchpoint};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
 
-/// Something to tell a customer.
-#[derive(Debug)]
+/// Something to tell a customer (kept as JSON in `notices` until delivered).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
-    /// A one-time sign-in code, delivered only if the contact belongs to a customer.
-    SignInCode { contact: Contact, code: String },
-    /// A return started or moved on: its buyer hears where it is now.
-    ReturnUpdate { return_id: i64 },
+    /// A one-time sign-in code (`contact` as on the wire), delivered only if the contact belongs
+    /// to a customer.
+    SignInCode { contact: String, code: String },
+    /// A return started or moved on to `status` (its wire name): its buyer hears so, also when
+    /// it moved on again before this was delivered.
+    ReturnUpdate { return_id: i64, status: String },
     /// A return's pickup was moved to another slot: its buyer hears the new window.
     PickupRescheduled { return_id: i64 },
     /// A survey invitation was made: its customer gets the link (`link`, the portal's `/s/TOKEN`)
@@ -24,37 +35,107 @@ pub enum Notice {
     SurveyInvitation { invitation_id: i64, link: String },
 }
 
-/// Hands notices to the delivery worker.
+/// Queues notices and wakes this instance's delivery worker.
 #[derive(Clone)]
 pub struct Notifier {
-    queue: mpsc::Sender<Notice>,
+    wake: Arc<Notify>,
 }
 
-/// Notices waiting beyond this are dropped (and logged): the rate limits keep a real queue far
-/// shorter.
-const QUEUE: usize = 4096;
+/// A notice whose delivery failed this often is dropped (and logged), not retried for ever.
+const ATTEMPTS: i64 = 5;
+/// How often an idle worker looks for notices another instance queued.
+const POLL: Duration = Duration::from_secs(1);
 
 impl Notifier {
     /// Starts the delivery worker on the current runtime.
     /// Messages about a return carry its link (`links`).
-    pub fn start(db: AnyPool, clock: Clock, demo: bool, links: ReturnLinks) -> Self {
-        let (queue, mut notices) = mpsc::channel(QUEUE);
+    pub fn start(db: Db, clock: Clock, demo: bool, links: ReturnLinks) -> Self {
+        let wake = Arc::new(Notify::new());
+        let woken = wake.clone();
         tokio::spawn(async move {
-            while let Some(notice) = notices.recv().await {
-                if let Err(error) = deliver(&db, clock.now(), demo, &links, notice).await {
-                    tracing::warn!(%error, "could not deliver a notice");
+            loop {
+                match deliver_next(&db, clock.now(), demo, &links).await {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(error) => tracing::warn!(%error, "could not deliver a notice"),
+                }
+                tokio::select! {
+                    () = woken.notified() => {}
+                    () = tokio::time::sleep(POLL) => {}
                 }
             }
         });
-        Notifier { queue }
+        Notifier { wake }
     }
 
-    /// Queues a notice; never waits.
-    pub fn send(&self, notice: Notice) {
-        if let Err(error) = self.queue.try_send(notice) {
-            tracing::warn!(%error, "notice queue full: a notice was dropped");
+    /// Queues `notice` on `db` (a pool, or the connection of a transaction it then belongs to).
+    pub async fn send<'c>(
+        &self,
+        db: impl sqlx::AnyExecutor<'c>,
+        notice: Notice,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let body = serde_json::to_string(&notice).expect("a notice serializes");
+        sqlx::query("INSERT INTO notices (body, created_at, attempts) VALUES ($1, $2, 0)")
+            .bind(body)
+            .bind(now)
+            .execute(db)
+            .await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Wakes the worker (after a transaction that queued notices committed).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// Delivers the oldest notice, in the transaction that removes it; `false` when none waits.
+async fn deliver_next(
+    db: &Db,
+    now: i64,
+    demo: bool,
+    links: &ReturnLinks,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db::write(db).await?;
+    let next: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT id, body, attempts FROM notices ORDER BY id LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((id, body, attempts)) = next else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let delivered = match serde_json::from_str::<Notice>(&body) {
+        Ok(notice) => deliver(&mut tx, now, demo, links, notice).await,
+        Err(error) => {
+            tracing::error!(%error, id, "a queued notice does not parse: dropped");
+            Ok(())
+        }
+    };
+    match delivered {
+        Ok(()) => {
+            sqlx::query("DELETE FROM notices WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Err(error) => {
+            // What the delivery wrote is undone; the notice is tried again later, or dropped.
+            tx.rollback().await?;
+            let query = if attempts + 1 >= ATTEMPTS {
+                tracing::error!(%error, id, "a notice failed {ATTEMPTS} times: dropped");
+                "DELETE FROM notices WHERE id = $1"
+            } else {
+                tracing::warn!(%error, id, "could not deliver a notice: tried again later");
+                "UPDATE notices SET attempts = attempts + 1 WHERE id = $1"
+            };
+            sqlx::query(query).bind(id).execute(db).await?;
         }
     }
+    Ok(true)
 }
 
 /// What a message about a return says.
@@ -97,15 +178,18 @@ fn return_status_words(status: &str) -> (&'static str, &'static str) {
 }
 
 async fn deliver(
-    db: &AnyPool,
+    db: &mut AnyConnection,
     now: i64,
     demo: bool,
     links: &ReturnLinks,
     notice: Notice,
 ) -> Result<(), sqlx::Error> {
     match notice {
-        Notice::ReturnUpdate { return_id } | Notice::PickupRescheduled { return_id } => {
-            let moved = matches!(notice, Notice::PickupRescheduled { .. });
+        Notice::ReturnUpdate { return_id, .. } | Notice::PickupRescheduled { return_id } => {
+            let (moved, told) = match &notice {
+                Notice::ReturnUpdate { status, .. } => (false, Some(status.clone())),
+                _ => (true, None),
+            };
             if !demo {
                 tracing::debug!("no delivery channel outside demo mode: return update not sent");
                 return Ok(());
@@ -117,11 +201,14 @@ async fn deliver(
                  LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.id = $1",
             )
             .bind(return_id)
-            .fetch_optional(db)
+            .fetch_optional(&mut *db)
             .await?;
-            let Some(row) = found else {
+            let Some(mut row) = found else {
                 return Ok(());
             };
+            if let Some(status) = told {
+                row.status = status;
+            }
             let (number, name) = (&row.number, &row.name);
             let (zh, en) = if moved {
                 ("的上门取件已改期", "has its pickup moved")
@@ -145,7 +232,7 @@ async fn deliver(
                      JOIN variants v ON v.sku = ri.exchange_sku WHERE ri.return_id = $1 ORDER BY i.position",
                 )
                 .bind(return_id)
-                .fetch_all(db)
+                .fetch_all(&mut *db)
                 .await?;
                 let named = wanted
                     .iter()
@@ -214,7 +301,7 @@ async fn deliver(
                 "{name}，您好：\n您的退货 {number}{zh}。{outcome_zh}{more_zh}\n\nHello {name},\nyour return {number} {en}. {outcome_en}{more_en}"
             ))
             .bind(now)
-            .execute(db)
+            .execute(&mut *db)
             .await?;
             Ok(())
         }
@@ -235,7 +322,7 @@ async fn deliver(
                 sqlx::query_scalar("SELECT name FROM customers WHERE email = $1 OR phone = $2")
                     .bind(contact.as_str())
                     .bind(contact.as_str())
-                    .fetch_optional(db)
+                    .fetch_optional(&mut *db)
                     .await?;
             // Strangers get nothing; their request was answered exactly like a customer's.
             let Some(name) = name else { return Ok(()) };
@@ -252,7 +339,7 @@ async fn deliver(
                 "{name}，您好：\n您的登录验证码是 {code}，10 分钟内有效。如非本人操作，请忽略本消息。\n\nHello {name},\nyour sign-in code is {code}. It is valid for 10 minutes. If you did not ask for it, ignore this message."
             ))
             .bind(now)
-            .execute(db)
+            .execute(&mut *db)
             .await?;
             Ok(())
         }
@@ -262,7 +349,7 @@ async fn deliver(
 /// The message inviting to a survey: what it is about, the link, and for the first (scale)
 /// question one link per score, which answers it with one tap.
 async fn survey_message(
-    db: &AnyPool,
+    db: &mut AnyConnection,
     now: i64,
     invitation_id: i64,
     link: &str,
@@ -272,7 +359,7 @@ async fn survey_message(
          JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
     )
     .bind(invitation_id)
-    .fetch_optional(db)
+    .fetch_optional(&mut *db)
     .await?;
     let Some((touchpoint, reference, email, name)) = found else {
         return Ok(());
@@ -281,7 +368,7 @@ async fn survey_message(
         tracing::error!(invitation_id, "an invitation's touchpoint cannot be read");
         return Ok(());
     };
-    let items = crate::surveys::subject_items(db, touchpoint, &reference).await?;
+    let items = crate::surveys::subject_items(&mut *db, touchpoint, &reference).await?;
     let (what_zh, what_en) = match touchpoint {
         Touchpoint::Delivery => (
             format!("您的订单 {reference} 已送达"),
@@ -331,7 +418,7 @@ async fn survey_message(
              The link works for 14 days. No more surveys? The link lets you opt out."
         ))
         .bind(now)
-        .execute(db)
+        .execute(&mut *db)
         .await?;
     Ok(())
 }

@@ -86,6 +86,8 @@ use utoipa::{Modify, OpenApi};
         crate::returns::review::decide,
         crate::dev::outbox,
         crate::dev::advance,
+        crate::ops::healthz,
+        crate::ops::readyz,
         crate::surveys::demo_invitation,
     ),
     components(schemas(portico_api::RuntimeConfig, portico_api::ErrorCode, portico_api::Problem)),

@@ -1,15 +1,14 @@
 //! Fixed-window rate limits per requester (client address + target), per client address and per
-//! target (a contact, an order number), in memory. Behind a load balancer each instance counts for itself; a shared store is a later
-//! step when Portico runs on several machines.
+//! target (a contact, an order number), counted in the database: every instance of the service
+//! on one database counts into the same windows, so a limit holds however requests are spread.
 
+use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap};
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
 
 /// What is limited, how often, per how long.
 #[derive(Debug, Clone, Copy)]
@@ -129,10 +128,11 @@ pub const STAFF_SIGN_IN_PER_EMAIL: Rule = Rule {
 };
 
 /// Counts one hit of `rule` for `key`; a full window is a 429 saying when to come back.
-pub fn limit(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
+pub async fn limit(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
     state
         .limits
-        .hit(rule, key, state.clock.now())
+        .hit(&state.db, rule, key, state.clock.now())
+        .await?
         .map_err(ApiError::RateLimited)
 }
 
@@ -173,58 +173,90 @@ pub fn requester(ip: &str, target: &str) -> String {
     format!("{ip} {target}")
 }
 
-/// (rule, key) -> (window start, hits in it)
-type Windows = HashMap<(&'static str, String), (i64, u32)>;
-
+/// The limits' multiplier (`PORTICO_RATE_LIMIT_FACTOR`, for load tests) over windows kept in
+/// the `rate_windows` table.
 pub struct RateLimiter {
     factor: u32,
-    windows: Mutex<Windows>,
 }
 
 impl RateLimiter {
     pub fn new(factor: u32) -> Self {
         Self {
             factor: factor.max(1),
-            windows: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Counts one hit; `Err(seconds)` says when the window reopens.
-    pub fn hit(&self, rule: Rule, key: &str, now: i64) -> Result<(), u64> {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if windows.len() > 100_000 {
-            windows.retain(|_, (start, _)| now - *start < rule.window_secs);
+    /// Counts one hit; `Ok(Err(seconds))` says when the window reopens. One statement, so hits
+    /// from any number of instances at once are each counted once: a window older than the
+    /// rule's starts again at `now` with this hit.
+    pub async fn hit(
+        &self,
+        db: &Db,
+        rule: Rule,
+        key: &str,
+        now: i64,
+    ) -> Result<Result<(), u64>, sqlx::Error> {
+        let (started_at, hits): (i64, i64) = sqlx::query_as(
+            "INSERT INTO rate_windows (rule, subject, started_at, hits) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (rule, subject) DO UPDATE SET \
+             hits = CASE WHEN rate_windows.started_at <= $4 THEN 1 ELSE rate_windows.hits + 1 END, \
+             started_at = CASE WHEN rate_windows.started_at <= $5 THEN $6 ELSE rate_windows.started_at END \
+             RETURNING started_at, hits",
+        )
+        .bind(rule.name)
+        .bind(key)
+        .bind(now)
+        .bind(now - rule.window_secs)
+        .bind(now - rule.window_secs)
+        .bind(now)
+        .fetch_one(db)
+        .await?;
+        if hits > i64::from(rule.limit.saturating_mul(self.factor)) {
+            return Ok(Err((started_at + rule.window_secs - now).max(1) as u64));
         }
-        let entry = windows
-            .entry((rule.name, key.to_string()))
-            .or_insert((now, 0));
-        if now - entry.0 >= rule.window_secs {
-            *entry = (now, 0);
-        }
-        if entry.1 >= rule.limit.saturating_mul(self.factor) {
-            return Err((entry.0 + rule.window_secs - now).max(1) as u64);
-        }
-        entry.1 += 1;
-        Ok(())
+        Ok(Ok(()))
     }
+}
+
+/// Forgets windows that ended long ago (the longest rule's is an hour).
+pub async fn forget_old_windows(
+    db: impl sqlx::AnyExecutor<'_>,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let gone = sqlx::query("DELETE FROM rate_windows WHERE started_at < $1")
+        .bind(now - 24 * 60 * 60)
+        .execute(db)
+        .await?;
+    Ok(gone.rows_affected())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_window_fills_and_reopens() {
+    #[tokio::test]
+    async fn a_window_fills_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::connect(&crate::db::default_url(dir.path()))
+            .await
+            .unwrap();
         let limiter = RateLimiter::new(1);
         let rule = Rule {
             name: "t",
             limit: 2,
             window_secs: 60,
         };
-        assert!(limiter.hit(rule, "a", 0).is_ok());
-        assert!(limiter.hit(rule, "a", 1).is_ok());
-        assert_eq!(limiter.hit(rule, "a", 10), Err(50));
-        assert!(limiter.hit(rule, "b", 10).is_ok());
-        assert!(limiter.hit(rule, "a", 60).is_ok());
+        let hit = |key: &'static str, now: i64| {
+            let (limiter, db) = (&limiter, &db);
+            async move { limiter.hit(db, rule, key, now).await.unwrap() }
+        };
+        assert!(hit("a", 0).await.is_ok());
+        assert!(hit("a", 1).await.is_ok());
+        assert_eq!(hit("a", 10).await, Err(50));
+        assert!(hit("b", 10).await.is_ok());
+        assert!(hit("a", 60).await.is_ok());
+        assert!(hit("a", 61).await.is_ok());
+        assert_eq!(hit("a", 62).await, Err(58));
+        assert_eq!(forget_old_windows(&db, 60 + 24 * 60 * 60).await.unwrap(), 1);
     }
 }

@@ -39,6 +39,8 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         .clone()
         .unwrap_or_else(|| db::default_url(&config.data_dir));
     let db = db::connect(&url).await?;
+    // Instances starting at once on a new database: one seeds it, the others then find it seeded.
+    let starting = db::Starting::begin(&db).await?;
     seed::seed_if_empty(&db, clock.now()).await?;
     content::demo::seed_pages_if_empty(&db, clock.now())
         .await
@@ -58,6 +60,7 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     returns::drop_off::backfill_codes(&db, &drop_off_key).await?;
     let return_pass_key: Arc<str> = db::server_key(&db, "return_pass").await?.into();
     let survey_key: Arc<str> = db::server_key(&db, "survey").await?.into();
+    starting.end().await?;
     let limits = Arc::new(RateLimiter::new(config.rate_limit_factor));
     let links = ReturnLinks {
         key: return_pass_key.clone(),

@@ -10,6 +10,7 @@ pub mod review;
 
 use crate::auth::{sha256_hex, Caller};
 use crate::clock::{parse_rfc3339, rfc3339};
+use crate::db;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::notify::Notice;
 use crate::orders::{order_for, OrderRow};
@@ -159,6 +160,45 @@ async fn refuse_if_full(tx: &mut AnyConnection, start: i64, capacity: u32) -> Ap
             ErrorCode::PickupSlotFull,
             format!("the pickup slot at {} is fully booked", rfc3339(start).0),
         ));
+    }
+    Ok(())
+}
+
+/// After a new return's lines (`wanted`: order item, units) are written in `tx`: refused if a
+/// line of order `order_id` is now taken back more often than it was bought, counting every
+/// return under way or done, this one included. In the write transaction, so returns started at
+/// once on other instances are counted too.
+async fn refuse_if_over_taken(
+    tx: &mut AnyConnection,
+    order_id: i64,
+    wanted: &[(i64, u32)],
+) -> ApiResult<()> {
+    let rows: Vec<(i64, i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT i.id, i.position, i.quantity, r.status, CAST(SUM(ri.quantity) AS BIGINT) FROM return_items ri \
+         JOIN returns r ON r.id = ri.return_id JOIN order_items i ON i.id = ri.order_item_id \
+         WHERE r.order_id = $1 GROUP BY i.id, i.position, i.quantity, r.status",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for &(item, quantity) in wanted {
+        let mut bought = 0;
+        let mut taken = 0;
+        for (_, _, units, status, returned) in rows.iter().filter(|row| row.0 == item) {
+            let status = ReturnStatus::parse(status).ok_or(ApiError::Corrupt("a return status"))?;
+            bought = *units;
+            if status.goods_back() || status.under_way() {
+                taken += returned;
+            }
+        }
+        if taken > bought {
+            let position = rows.iter().find(|row| row.0 == item).map_or(0, |row| row.1);
+            let left = (bought - (taken - i64::from(quantity))).max(0);
+            return Err(ApiError::Refused(
+                ErrorCode::NotReturnable,
+                format!("line {}: {left} can be returned", position + 1),
+            ));
+        }
     }
     Ok(())
 }
@@ -413,14 +453,35 @@ pub async fn create(
     };
     let (refund, fee_charged) = take_fee(refund_for(goods_fen, asked.resolution), fee);
 
-    let mut tx = state.db.begin().await?;
+    // From here on this service's instances write returns one at a time (`db::write`): whatever
+    // another instance did since the checks above is seen by the checks below.
+    let mut tx = db::write(&state.db).await?;
+    let known: Option<(String, i64)> = sqlx::query_as(
+        "SELECT request_hash, return_id FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
+    )
+    .bind(&scope)
+    .bind(&key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((hash, return_id)) = known {
+        // The same request, answered meanwhile by another instance: its answer again.
+        tx.rollback().await?;
+        if hash != request_hash {
+            return Err(ErrorCode::IdempotencyKeyReused.into());
+        }
+        return Ok((
+            StatusCode::CREATED,
+            Json(load_return(&state.db, return_id).await?),
+        ));
+    }
+    let first = first_status(goods_fen, asked.handover);
     let (return_id,): (i64,) = sqlx::query_as(
         "INSERT INTO returns (number, order_id, status, reason, resolution, handover, refund_fen, \
          pickup_starts_at, pickup_fee_fen, created_at, updated_at) \
          VALUES ('', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(order.id)
-    .bind(first_status(goods_fen, asked.handover).as_str())
+    .bind(first.as_str())
     .bind(asked.reason.as_str())
     .bind(asked.resolution.as_str())
     .bind(asked.handover.as_str())
@@ -452,6 +513,10 @@ pub async fn create(
         .bind(return_id)
         .execute(&mut *tx)
         .await?;
+    let wanted: Vec<(i64, u32)> = taking
+        .iter()
+        .map(|(item, quantity, _)| (*item, *quantity))
+        .collect();
     for (item, quantity, exchange_sku) in taking {
         sqlx::query(
             "INSERT INTO return_items (return_id, order_item_id, quantity, exchange_sku) VALUES ($1, $2, $3, $4)",
@@ -483,6 +548,7 @@ pub async fn create(
             }
         }
     }
+    refuse_if_over_taken(&mut tx, order.id, &wanted).await?;
     sqlx::query(
         "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, return_id, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -493,8 +559,19 @@ pub async fn create(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // Told in the same transaction: the message exists exactly when the return does.
+    state
+        .notifier
+        .send(
+            &mut *tx,
+            Notice::ReturnUpdate {
+                return_id,
+                status: first.as_str().into(),
+            },
+            now,
+        )
+        .await?;
     tx.commit().await?;
-    state.notifier.send(Notice::ReturnUpdate { return_id });
     Ok((
         StatusCode::CREATED,
         Json(load_return(&state.db, return_id).await?),
@@ -656,7 +733,7 @@ pub async fn reschedule(
         })?;
     // As when a return is created: the booking is moved first, then the new slot counted with
     // it (this return's old booking no longer counts), in one transaction under `return_writes`.
-    let mut tx = state.db.begin().await?;
+    let mut tx = db::write(&state.db).await?;
     sqlx::query("UPDATE returns SET pickup_starts_at = $1, updated_at = $2 WHERE id = $3")
         .bind(start)
         .bind(now)
@@ -664,22 +741,23 @@ pub async fn reschedule(
         .execute(&mut *tx)
         .await?;
     refuse_if_full(&mut tx, start, state.config.pickup_slot_capacity).await?;
-    tx.commit().await?;
     state
         .notifier
-        .send(Notice::PickupRescheduled { return_id: id });
+        .send(&mut *tx, Notice::PickupRescheduled { return_id: id }, now)
+        .await?;
+    tx.commit().await?;
     Ok(Json(load_return(&state.db, id).await?))
 }
 
 /// Demo mode: moves every return that is not waiting on its customer or on a reviewer one step
-/// on (see `policy::demo_next`), telling each buyer. Returns how many moved.
-pub async fn advance_demo(state: &AppState) -> ApiResult<u32> {
-    let _one_at_a_time = state.return_writes.lock().await;
+/// on (see `policy::demo_next`), telling each buyer, in the write transaction `tx` (which keeps
+/// every other writer out meanwhile). Returns how many moved.
+pub async fn advance_demo(state: &AppState, tx: &mut AnyConnection) -> ApiResult<u32> {
     let open: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT id, status, handover, resolution FROM returns WHERE status IN \
          ('requested', 'approved', 'pickup_scheduled', 'picked_up', 'received')",
     )
-    .fetch_all(&state.db)
+    .fetch_all(&mut *tx)
     .await?;
     let now = state.clock.now();
     let mut moved = 0;
@@ -690,7 +768,8 @@ pub async fn advance_demo(state: &AppState) -> ApiResult<u32> {
         let Some(next) = policy::demo_next(status, handover, resolution) else {
             continue;
         };
-        if move_return(state, id, status, next, now).await? {
+        if move_in(&mut *tx, id, status, next, now).await? {
+            self::moved(state, &mut *tx, id, next, now).await?;
             moved += 1;
         }
     }
@@ -711,8 +790,8 @@ async fn move_return(
         tx.rollback().await?;
         return Ok(false);
     }
+    moved(state, &mut tx, id, to, now).await?;
     tx.commit().await?;
-    moved(state, id, to, now).await;
     Ok(true)
 }
 
@@ -753,17 +832,33 @@ pub(crate) async fn move_in(
     Ok(moved)
 }
 
-/// What follows a committed move of return `id` to `to`: its buyer is told, and a return that
-/// is complete brings a survey about it.
-pub(crate) async fn moved(state: &AppState, id: i64, to: ReturnStatus, now: i64) {
-    state.notifier.send(Notice::ReturnUpdate { return_id: id });
+/// What follows a move of return `id` to `to`, in the move's transaction `tx`: its buyer is
+/// told, and a return that is complete brings a survey about it.
+pub(crate) async fn moved(
+    state: &AppState,
+    tx: &mut AnyConnection,
+    id: i64,
+    to: ReturnStatus,
+    now: i64,
+) -> ApiResult<()> {
+    state
+        .notifier
+        .send(
+            &mut *tx,
+            Notice::ReturnUpdate {
+                return_id: id,
+                status: to.as_str().into(),
+            },
+            now,
+        )
+        .await?;
     if matches!(to, ReturnStatus::Refunded | ReturnStatus::Exchanged) {
         // The move is done: a survey is a courtesy, and failing to read its subject only skips it.
         let buyer: Result<(String, i64), sqlx::Error> = sqlx::query_as(
             "SELECT r.number, o.customer_id FROM returns r JOIN orders o ON o.id = r.order_id WHERE r.id = $1",
         )
         .bind(id)
-        .fetch_one(&state.db)
+        .fetch_one(&mut *tx)
         .await;
         match buyer {
             Ok((number, customer)) => {
@@ -773,11 +868,12 @@ pub(crate) async fn moved(state: &AppState, id: i64, to: ReturnStatus, now: i64)
                     reference: number,
                     served_at: now,
                 };
-                crate::surveys::invite_after(state, service).await;
+                crate::surveys::invite_after(state, tx, service).await;
             }
             Err(error) => tracing::warn!(%error, "could not invite to a survey about a return"),
         }
     }
+    Ok(())
 }
 
 /// `R` + 8 digits, from the row's id.

@@ -99,7 +99,7 @@ pub async fn pass(
     Path(number): Path<String>,
     ApiJson(body): ApiJson<ReturnPassRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    limit(&state, rate_limit::RETURN_PASS_PER_IP, &ip)?;
+    limit(&state, rate_limit::RETURN_PASS_PER_IP, &ip).await?;
     if !check(
         &state.return_pass_key,
         &number,

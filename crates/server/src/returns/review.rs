@@ -216,7 +216,7 @@ pub async fn decide(
         reason.as_deref(),
     )
     .await?;
+    moved(&state, &mut tx, id, to, now).await?;
     tx.commit().await?;
-    moved(&state, id, to, now).await;
     Ok(Json(load_return(&state.db, id).await?))
 }

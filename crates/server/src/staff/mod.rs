@@ -111,13 +111,14 @@ pub async fn sign_in(
     ApiJson(body): ApiJson<StaffSignIn>,
 ) -> ApiResult<impl IntoResponse> {
     let email = body.email.trim().to_ascii_lowercase();
-    limit(&state, rate_limit::STAFF_SIGN_IN_PER_IP, &ip)?;
+    limit(&state, rate_limit::STAFF_SIGN_IN_PER_IP, &ip).await?;
     limit(
         &state,
         rate_limit::STAFF_SIGN_IN_PER_REQUESTER,
         &rate_limit::requester(&ip, &email),
-    )?;
-    limit(&state, rate_limit::STAFF_SIGN_IN_PER_EMAIL, &email)?;
+    )
+    .await?;
+    limit(&state, rate_limit::STAFF_SIGN_IN_PER_EMAIL, &email).await?;
     let found: Option<(StaffRow, String)> =
         sqlx::query_as::<_, (i64, String, String, String, Flag, String)>(
             "SELECT id, email, name, role, enabled, password_hash FROM staff WHERE email = $1",

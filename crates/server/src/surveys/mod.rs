@@ -54,7 +54,8 @@ pub fn link_path(token: &str) -> String {
 /// the deployment's throttle (`PORTICO_SURVEY_THROTTLE_DAYS`); the message goes out off the
 /// request path. The invitation's token, when one was made.
 pub async fn invite(state: &AppState, service: &Service) -> ApiResult<Option<String>> {
-    make_invitation(state, service, true).await
+    let mut db = state.db.acquire().await?;
+    make_invitation(state, &mut db, service, true).await
 }
 
 /// Makes the invitation and sends its message; with `honour_limits`, only when the customer has
@@ -62,6 +63,7 @@ pub async fn invite(state: &AppState, service: &Service) -> ApiResult<Option<Str
 /// writes it (two services at once make at most one).
 async fn make_invitation(
     state: &AppState,
+    db: &mut AnyConnection,
     service: &Service,
     honour_limits: bool,
 ) -> ApiResult<Option<String>> {
@@ -85,7 +87,7 @@ async fn make_invitation(
     .bind(service.customer)
     .bind(service.customer)
     .bind(since)
-    .fetch_optional(&state.db)
+    .fetch_optional(&mut *db)
     .await?;
     let Some(id) = id else { return Ok(None) };
     let token = token::token(&state.survey_key, id, expires_at)
@@ -96,23 +98,32 @@ async fn make_invitation(
         .as_ref()
         .map(|url| url.origin.as_str())
         .unwrap_or_default();
-    state.notifier.send(Notice::SurveyInvitation {
+    let link = format!("{origin}{}", link_path(&token));
+    let notice = Notice::SurveyInvitation {
         invitation_id: id,
-        link: format!("{origin}{}", link_path(&token)),
-    });
+        link,
+    };
+    state.notifier.send(&mut *db, notice, now).await?;
     Ok(Some(token))
 }
 
 /// Invites after a service event without failing the event: a survey is a courtesy.
-pub async fn invite_after(state: &AppState, service: Service) {
-    if let Err(error) = invite(state, &service).await {
+/// In the caller's transaction `db`, which a failure here leaves as it was (a savepoint).
+pub async fn invite_after(state: &AppState, db: &mut AnyConnection, service: Service) {
+    let invited = async {
+        let mut savepoint = sqlx::Connection::begin(&mut *db).await?;
+        make_invitation(state, &mut savepoint, &service, true).await?;
+        savepoint.commit().await?;
+        ApiResult::Ok(())
+    };
+    if let Err(error) = invited.await {
         tracing::warn!(%error, reference = service.reference, "could not invite to a survey");
     }
 }
 
 /// The names of the items a service concerned: an order's lines, a return's (none for a ticket).
 pub async fn subject_items(
-    db: &AnyPool,
+    db: impl sqlx::AnyExecutor<'_>,
     touchpoint: Touchpoint,
     reference: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -301,7 +312,7 @@ pub async fn survey(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> ApiResult<Json<SurveyInvitation>> {
-    limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
+    limit(&state, rate_limit::SURVEY_PER_IP, &ip).await?;
     let (row, survey) = open_invitation(&state, &token).await?;
     let mut db = state.db.acquire().await?;
     let response = load_response(&mut db, &survey, Which::Invitation(row.id)).await?;
@@ -346,7 +357,7 @@ pub async fn save(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<SurveyAnswers>,
 ) -> ApiResult<Json<SurveyResponse>> {
-    limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
+    limit(&state, rate_limit::SURVEY_PER_IP, &ip).await?;
     let (invitation, survey) = open_invitation(&state, &token).await?;
     let owner = Owner::Invitation {
         id: invitation.id,
@@ -499,7 +510,7 @@ pub async fn opt_out(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> ApiResult<StatusCode> {
-    limit(&state, rate_limit::SURVEY_PER_IP, &ip)?;
+    limit(&state, rate_limit::SURVEY_PER_IP, &ip).await?;
     let (invitation, _expired) = signed_invitation(&state, &token).await?;
     sqlx::query("UPDATE customers SET surveys_opt_out = TRUE WHERE id = $1")
         .bind(invitation.customer_id)
@@ -592,7 +603,8 @@ pub async fn demo_invitation(
         reference,
         served_at,
     };
-    let token = make_invitation(&state, &service, false)
+    let mut db = state.db.acquire().await?;
+    let token = make_invitation(&state, &mut db, &service, false)
         .await?
         .ok_or(ApiError::Corrupt("an invitation made regardless of limits"))?;
     Ok((

@@ -167,12 +167,16 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     let limited = if preflight {
         Ok(())
     } else {
-        limit(
+        match limit(
             &state,
             rate_limit::WIDGET_PER_VISITOR,
             &rate_limit::requester(&ip, &partner.key),
         )
-        .and_then(|()| limit(&state, rate_limit::WIDGET_PER_PARTNER, &partner.key))
+        .await
+        {
+            Ok(()) => limit(&state, rate_limit::WIDGET_PER_PARTNER, &partner.key).await,
+            refused => refused,
+        }
     };
     let mut response = match limited {
         Err(refused) => refused.into_response(),
@@ -263,7 +267,7 @@ pub async fn send_feedback(
     ApiJson(asked): ApiJson<FeedbackRequest>,
 ) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
     partner.offers(WidgetFeature::Feedback)?;
-    limit(&state, rate_limit::FEEDBACK_PER_IP, &ip)?;
+    limit(&state, rate_limit::FEEDBACK_PER_IP, &ip).await?;
     let sender = Sender {
         customer: None,
         guest_order: None,

@@ -5,6 +5,7 @@ mod editor;
 mod exchange;
 mod feedback;
 mod helpers;
+mod instances;
 mod loyalty;
 mod openapi;
 mod orders;
