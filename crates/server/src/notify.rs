@@ -98,6 +98,13 @@ async fn deliver_next(
     demo: bool,
     links: &ReturnLinks,
 ) -> Result<bool, sqlx::Error> {
+    // A look first, outside the write lock: an idle queue costs no writer anything.
+    let waiting: Option<i64> = sqlx::query_scalar("SELECT id FROM notices LIMIT 1")
+        .fetch_optional(db)
+        .await?;
+    if waiting.is_none() {
+        return Ok(false);
+    }
     let mut tx = db::write(db).await?;
     let next: Option<(i64, String, i64)> =
         sqlx::query_as("SELECT id, body, attempts FROM notices ORDER BY id LIMIT 1")
