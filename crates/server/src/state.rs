@@ -17,9 +17,9 @@ pub struct AppState {
     pub clock: Clock,
     pub limits: Arc<RateLimiter>,
     pub notifier: Notifier,
-    /// Held while a return is created: checking what is still returnable and taking it must be
-    /// one step. One process's lock, as the limits are; several instances need the database's
-    /// own row locks (PostgreSQL).
+    /// Held while a return is created, moved or decided, so this process's requests check and
+    /// write one at a time. Across instances the write transaction (`db::write`) decides: what
+    /// another instance wrote meanwhile is checked again inside it.
     pub return_writes: Arc<tokio::sync::Mutex<()>>,
     /// The key drop-off codes are signed with (made once per database, see `db::server_key`).
     pub drop_off_key: Arc<str>,
