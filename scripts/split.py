@@ -84,7 +84,10 @@ def main() -> None:
         def finish(job):
             source, dest = job
             if release:
-                run(wasm_opt, "-Oz", source, "-o", dest)
+                # --converge runs -Oz again while the module still shrinks: the portal's main
+                # module -274 to -447 B brotli (three builds), its chunks -180 B, the widget -125 B;
+                # ~13 s more.
+                run(wasm_opt, "-Oz", "--converge", source, "-o", dest)
             else:
                 shutil.copyfile(source, dest)
 
