@@ -12,7 +12,7 @@ PORTICO_ADDR ?= 127.0.0.1:8080
 PORTICO_PARTNER_DEMO_ADDR ?= 127.0.0.1:8081
 PORTICO_DATA_DIR ?= ./data
 
-.PHONY: run test setup setup-test app server debug-server fmt-check clippy rust-test wasm-test contract e2e bench openapi clean-data
+.PHONY: run test setup setup-test app server debug-server fmt-check clippy rust-test wasm-test contract e2e bench soak openapi clean-data
 
 setup:
 	@scripts/setup.sh build
@@ -71,6 +71,12 @@ e2e: app debug-server
 ## Sizes of the release app and the order-detail API under load, into bench/results.md.
 bench: app server
 	scripts/bench.sh
+
+## Kill test (bounded, loopback, about 3 minutes): mixed traffic on two instances sharing a fresh PostgreSQL
+## database, then again with one killed (kill -9) every 10 s, then one SQLite instance killed likewise;
+## the database read afterwards for lost, duplicated and twice-sent writes. Into bench/results.md.
+soak: setup-test server
+	scripts/soak.py
 
 ## Rewrite the committed OpenAPI document from the code.
 openapi:

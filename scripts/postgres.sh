@@ -7,11 +7,12 @@
 #   scripts/postgres.sh url          -> the URL of its `postgres` database
 #   scripts/postgres.sh with CMD...  -> a fresh server for CMD (PORTICO_TEST_DATABASE_URL set),
 #                                       stopped and removed afterwards, whatever CMD answered
-# PORTICO_PG_PORT (54329) and PORTICO_PG_DIR choose the port and the data folder.
+# PORTICO_PG_PORT (25432: below the ephemeral ports, which a busy client may hold) and
+# PORTICO_PG_DIR choose the port and the data folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-port=${PORTICO_PG_PORT:-54329}
+port=${PORTICO_PG_PORT:-25432}
 dir=${PORTICO_PG_DIR:-/tmp/portico-pg-$port}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bin/initdb" ] || { echo "PostgreSQL is not installed: run scripts/setup.sh test" >&2; exit 1; }

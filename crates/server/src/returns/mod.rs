@@ -661,24 +661,25 @@ pub async fn cancel(
 ) -> ApiResult<Json<ReturnDetail>> {
     let id = return_for(&state, &caller, &number).await?;
     let _one_at_a_time = state.return_writes.lock().await;
+    // Read and moved in one write transaction: the demo's steps (or a reviewer) cannot move the
+    // return in between, so a 200 always means cancelled (`make soak` once caught a cancel
+    // answered with a return the demo had just handed over).
+    let mut tx = db::write(&state.db).await?;
     let (status,): (String,) = sqlx::query_as("SELECT status FROM returns WHERE id = $1")
         .bind(id)
-        .fetch_one(&state.db)
+        .fetch_one(&mut *tx)
         .await?;
     let status = ReturnStatus::parse(&status).ok_or(ApiError::Corrupt("a return status"))?;
     if status != ReturnStatus::Cancelled {
-        if !may_move(status, ReturnStatus::Cancelled) {
+        let now = state.clock.now();
+        if !may_move(status, ReturnStatus::Cancelled)
+            || !move_in(&mut tx, id, status, ReturnStatus::Cancelled, now).await?
+        {
             return Err(ErrorCode::ReturnLocked.into());
         }
-        move_return(
-            &state,
-            id,
-            status,
-            ReturnStatus::Cancelled,
-            state.clock.now(),
-        )
-        .await?;
+        moved(&state, &mut tx, id, ReturnStatus::Cancelled, now).await?;
     }
+    tx.commit().await?;
     Ok(Json(load_return(&state.db, id).await?))
 }
 
@@ -774,25 +775,6 @@ pub async fn advance_demo(state: &AppState, tx: &mut AnyConnection) -> ApiResult
         }
     }
     Ok(moved)
-}
-
-/// Moves return `id` from `from` to `to` (the caller has checked that it may) and tells its
-/// buyer; `false` when it was no longer in `from` (nothing changed). See [`move_in`].
-async fn move_return(
-    state: &AppState,
-    id: i64,
-    from: ReturnStatus,
-    to: ReturnStatus,
-    now: i64,
-) -> ApiResult<bool> {
-    let mut tx = state.db.begin().await?;
-    if !move_in(&mut tx, id, from, to, now).await? {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    moved(state, &mut tx, id, to, now).await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 /// The move itself, inside the caller's transaction: return `id` goes from `from` to `to` in
