@@ -164,6 +164,27 @@ async fn refuse_if_full(tx: &mut AnyConnection, start: i64, capacity: u32) -> Ap
     Ok(())
 }
 
+/// The return an earlier request with this idempotency key made (`scope`: the caller's), to be
+/// answered again; `idempotency_key_reused` when the key came with another request.
+async fn replayed(
+    db: impl sqlx::AnyExecutor<'_>,
+    scope: &str,
+    key: &str,
+    request_hash: &str,
+) -> ApiResult<Option<i64>> {
+    let known: Option<(String, i64)> = sqlx::query_as(
+        "SELECT request_hash, return_id FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
+    )
+    .bind(scope)
+    .bind(key)
+    .fetch_optional(db)
+    .await?;
+    match known {
+        Some((hash, _)) if hash != request_hash => Err(ErrorCode::IdempotencyKeyReused.into()),
+        known => Ok(known.map(|(_, return_id)| return_id)),
+    }
+}
+
 /// After a new return's lines (`wanted`: order item, units) are written in `tx`: refused if a
 /// line of order `order_id` is now taken back more often than it was bought, counting every
 /// return under way or done, this one included. In the write transaction, so returns started at
@@ -342,17 +363,7 @@ pub async fn create(
     let request_hash = sha256_hex(&serde_json::to_string(&asked).unwrap_or_default());
 
     let _one_at_a_time = state.return_writes.lock().await;
-    let known: Option<(String, i64)> = sqlx::query_as(
-        "SELECT request_hash, return_id FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
-    )
-    .bind(&scope)
-    .bind(&key)
-    .fetch_optional(&state.db)
-    .await?;
-    if let Some((hash, return_id)) = known {
-        if hash != request_hash {
-            return Err(ErrorCode::IdempotencyKeyReused.into());
-        }
+    if let Some(return_id) = replayed(&state.db, &scope, &key, &request_hash).await? {
         return Ok((
             StatusCode::CREATED,
             Json(load_return(&state.db, return_id).await?),
@@ -456,19 +467,9 @@ pub async fn create(
     // From here on this service's instances write returns one at a time (`db::write`): whatever
     // another instance did since the checks above is seen by the checks below.
     let mut tx = db::write(&state.db).await?;
-    let known: Option<(String, i64)> = sqlx::query_as(
-        "SELECT request_hash, return_id FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
-    )
-    .bind(&scope)
-    .bind(&key)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some((hash, return_id)) = known {
+    if let Some(return_id) = replayed(&mut *tx, &scope, &key, &request_hash).await? {
         // The same request, answered meanwhile by another instance: its answer again.
         tx.rollback().await?;
-        if hash != request_hash {
-            return Err(ErrorCode::IdempotencyKeyReused.into());
-        }
         return Ok((
             StatusCode::CREATED,
             Json(load_return(&state.db, return_id).await?),

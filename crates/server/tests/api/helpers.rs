@@ -68,6 +68,14 @@ pub async fn fresh_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// The one number `sql` (a `SELECT COUNT(*) ...`) reads from the service's database.
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
 pub fn client() -> Client {
     Client::builder().cookie_store(true).build().unwrap()
 }

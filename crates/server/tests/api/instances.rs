@@ -2,19 +2,12 @@
 //! the requests of every instance, a periodic job runs once per period whichever instance gets
 //! there first, and a notice is delivered once by whichever instance is up.
 
-use crate::helpers::{client_at, fresh_database, spawn, spawn_with, TestApp};
+use crate::helpers::{client_at, count, fresh_database, spawn, spawn_with};
 use portico_server::jobs;
 use reqwest::StatusCode;
 use std::time::Duration;
 
 const WANG: &str = "wang.wei@example.com";
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_rate_limit_counts_the_requests_of_every_instance() {

@@ -2,7 +2,7 @@
 //! response id, changeable for 24 hours), detractors' follow-ups, invitations from service events
 //! (throttled, never after an opt-out), and the numbers over the seeded responses.
 
-use crate::helpers::{client, problem_code, spawn, spawn_with, TestApp};
+use crate::helpers::{client, count, problem_code, spawn, spawn_with, TestApp};
 use portico_api::Touchpoint;
 use portico_server::surveys::{self, metrics, token, Service};
 use reqwest::{Response, StatusCode};
@@ -71,13 +71,6 @@ async fn detail(response: Response) -> (StatusCode, String, String) {
         body["code"].as_str().unwrap_or_default().into(),
         body["detail"].as_str().unwrap_or_default().into(),
     )
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
