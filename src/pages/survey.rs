@@ -319,10 +319,11 @@ fn SurveyForm(token: String, found: SurveyInvitation, kept: Option<String>) -> i
                             </div>
                         }
                     }).collect_view()}
-                    <SaveState saving/>
                     <button type="submit" class="button" disabled=move || saving.get() == Saving::Busy && finished.get()>
                         {move || td_string!(i18n.get(), survey.finish)}
                     </button>
+                    // Under the button, so a line that grows never moves it.
+                    <SaveState saving/>
                 </form>
             }
             .into_any()
@@ -333,13 +334,22 @@ fn SurveyForm(token: String, found: SurveyInvitation, kept: Option<String>) -> i
     }
 }
 
-/// What the latest save did, said where screen readers hear it.
+/// What the latest save did, said where screen readers hear it. A save that starts keeps what the
+/// one before said until it is answered: leaving the last field saves it as the button is pressed,
+/// and a line that shrank and grew back during the press would move the button from under it.
 #[component]
 fn SaveState(saving: RwSignal<Saving>) -> impl IntoView {
     let i18n = use_locale();
+    let said = Memo::new(move |before: Option<&Saving>| match saving.get() {
+        Saving::Busy => before
+            .filter(|said| **said != Saving::Idle)
+            .cloned()
+            .unwrap_or(Saving::Busy),
+        now => now,
+    });
     view! {
         <p class="save-state" role="status" aria-live="polite">
-            {move || match saving.get() {
+            {move || match said.get() {
                 Saving::Idle => String::new(),
                 Saving::Busy => td_string!(i18n.get(), survey.saving).to_string(),
                 Saving::Saved => td_string!(i18n.get(), survey.saved).to_string(),

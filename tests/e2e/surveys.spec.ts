@@ -179,6 +179,27 @@ test('answers given offline are kept, survive closing the tab, and arrive once',
   expect(await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portico.pending:')))).toEqual([]);
 });
 
+test('Finish pressed as the last field is left finishes: the press saves the field, and nothing moves under it', async ({ page, context, request, t, lang }) => {
+  const { token, body } = await invite(request, DEMO.wang, 'delivery');
+  const [score, , comment] = (await invitation(request, token)).survey.questions;
+  await page.goto(link(body, token));
+  await expect(question(page, score, lang)).toBeVisible();
+  await context.setOffline(true);
+  await choose(page, score, lang, '5');
+  await expect(page.getByRole('status').filter({ hasText: t('survey.kept_offline') })).toBeVisible();
+  await page.getByLabel(comment.prompt[lang]).fill('按完成时光标还在这里');
+  // A press as a finger makes it, 150 ms from down to up: the field is left (and saved, and kept
+  // again, offline) as the button goes down, and the button must still be there when it comes up.
+  const button = page.getByRole('button', { name: t('survey.finish') });
+  await button.scrollIntoViewIfNeeded();
+  const box = (await button.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+  await expect(page.getByRole('heading', { name: t('survey.thanks_title') })).toBeFocused();
+});
+
 test('the same survey open in two tabs: the second carries on with the first one\'s answers', async ({ page, context, request, t, lang }) => {
   const { token, body } = await invite(request, DEMO.chen, 'delivery');
   const score = (await invitation(request, token)).survey.questions[0];

@@ -215,11 +215,17 @@ fn SurveyForm(locale: Locale, opened: Opened) -> impl IntoView {
     };
     let keep_typing = Callback::new(set);
     let survey = StoredValue::new(survey);
+    // Leaving the last field saves it as the button is pressed: only the finishing save holds the
+    // button, or the press that left the field would land on a button that just went inert.
+    let finishing = RwSignal::new(false);
     let finish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match survey.with_value(|s| s.check(&answers.get_untracked(), true)) {
             Err(AnswerError::Missing(id)) => missing.set(Some(id)),
-            _ => save(true),
+            _ => {
+                finishing.set(true);
+                save(true);
+            }
         }
     };
     let words = Signal::stored(words(locale));
@@ -234,16 +240,23 @@ fn SurveyForm(locale: Locale, opened: Opened) -> impl IntoView {
                     </div>
                 }
             }).collect_view()}
+            <button type="submit" class="button" disabled=move || finishing.get() && saved.pending()>
+                {move || if finishing.get() && saved.pending() { td_string!(locale, survey.saving) } else { td_string!(locale, survey.finish) }}
+            </button>
+            // Under the button, so a failed save said during a press never moves it.
             {move || saved.get().and_then(Result::err).map(|error| view! {
                 <p class="error" role="alert">{crate::feedback::error_text(locale, &error, |l| td_string!(l, survey.invalid))}</p>
             })}
-            <button type="submit" class="button" disabled=move || saved.pending()>
-                {move || if saved.pending() { td_string!(locale, survey.saving) } else { td_string!(locale, survey.finish) }}
-            </button>
         </form>
     };
-    let finished =
-        move || done_before || matches!(saved.get(), Some(Ok(ref r)) if r.finished_at.is_some());
+    // Once finished, finished: an earlier save answered after the finishing one never reopens it.
+    let done = RwSignal::new(done_before);
+    Effect::new(move |_| {
+        if matches!(saved.get(), Some(Ok(ref r)) if r.finished_at.is_some()) {
+            done.set(true);
+        }
+    });
+    let finished = move || done.get();
     let follow_up = move || matches!(saved.get(), Some(Ok(ref r)) if r.follow_up);
     view! {
         <section class="survey-section" aria-labelledby="portico-survey-title">
