@@ -64,6 +64,7 @@ debug-server:
 
 contract: setup-test debug-server
 	scripts/contract.sh
+	scripts/postgres.sh with scripts/contract.sh
 
 e2e: app debug-server
 	npx playwright test --config tests/e2e/playwright.config.ts

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make contract`: Schemathesis (every check) against the OpenAPI document the server serves, run
 # against that same server — once as a caller without a session, once signed in as a customer,
-# once as a publisher of the staff app (the staff API only). Zero failures,
+# once as a publisher of the staff app (the staff API only); on SQLite, or on PostgreSQL when run
+# under `scripts/postgres.sh with`. Zero failures,
 # zero 5xx, or this fails. Bounded: a fixed number of cases per operation, a fixed seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,13 @@ cd "$(dirname "$0")/.."
 port=${PORTICO_CONTRACT_PORT:-8798}
 base=http://127.0.0.1:$port
 data=$(mktemp -d)
-reports=target/contract
+# Under `scripts/postgres.sh with`: the same run on that PostgreSQL server instead of SQLite.
+engine=sqlite
+if [[ -n ${PORTICO_TEST_DATABASE_URL:-} ]]; then
+  export PORTICO_DATABASE_URL=$PORTICO_TEST_DATABASE_URL
+  engine=postgres
+fi
+reports=target/contract/$engine
 mkdir -p "$reports"
 
 # Limits multiplied: the run sends hundreds of requests from one address; the limits themselves
@@ -62,7 +69,7 @@ export PORTICO_STAFF_SESSION PORTICO_STAFF_CSRF
 
 status=0
 for pass in anonymous session staff; do
-  echo "== contract, $pass =="
+  echo "== contract ($engine), $pass =="
   only=()
   [[ $pass == staff ]] && only=(--include-path-regex '^/api/staff/')
   NO_COLOR=1 .venv/bin/st --config-file "tests/contract/$pass.toml" run "$base/api/openapi.json" "${only[@]}" \

@@ -218,7 +218,9 @@ impl AnswerValue {
                     })
             }
             (Self::Text(text), QuestionKind::Text { max_chars }) => {
-                !text.trim().is_empty() && text.chars().count() <= *max_chars as usize
+                !text.trim().is_empty()
+                    && text.chars().count() <= *max_chars as usize
+                    && crate::typed_text(text)
             }
             _ => false,
         }
@@ -359,7 +361,8 @@ pub const FEEDBACK_MAX_CHARS: usize = 2000;
 pub struct FeedbackRequest {
     pub id: ResponseId,
     pub category: FeedbackCategory,
-    /// 1 to [`FEEDBACK_MAX_CHARS`] characters, not blank.
+    /// 1 to [`FEEDBACK_MAX_CHARS`] characters, not blank, no control character but line breaks
+    /// and tabs.
     pub text: String,
     /// The order it is about: one of the signed-in customer's (others are refused as 404).
     #[serde(default, skip_serializing_if = "Option::is_none")]

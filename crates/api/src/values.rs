@@ -240,6 +240,14 @@ impl Contact {
     }
 }
 
+/// Whether typed text holds only what a person types: no control character but a line break or a
+/// tab (a NUL, which PostgreSQL cannot keep, or anything that is invisible or moves the cursor).
+pub fn typed_text(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// `13812341234` becomes `138****1234`; anything shorter keeps only its last two digits.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();

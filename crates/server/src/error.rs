@@ -158,14 +158,25 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(status, detail) => {
                 problem_with_status(status, ErrorCode::BadRequest, Some(detail), None)
             }
-            ApiError::Database(error) if busy(&error) => {
-                tracing::warn!(%error, "database busy");
-                problem(ErrorCode::Unavailable, None, Some(1))
-            }
-            ApiError::Database(error) => {
-                tracing::error!(%error, "database error");
-                problem(ErrorCode::Internal, None, None)
-            }
+            ApiError::Database(error) => match trouble(&error) {
+                Trouble::Busy => {
+                    tracing::warn!(%error, "database busy");
+                    problem(ErrorCode::Unavailable, None, Some(1))
+                }
+                Trouble::Value => {
+                    tracing::warn!(%error, "a value the database cannot keep");
+                    problem_with_status(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        ErrorCode::BadRequest,
+                        Some("a value here cannot be kept (a NUL character?)".into()),
+                        None,
+                    )
+                }
+                Trouble::Fault => {
+                    tracing::error!(%error, "database error");
+                    problem(ErrorCode::Internal, None, None)
+                }
+            },
             ApiError::Corrupt(what) => {
                 tracing::error!(what, "stored data cannot be read");
                 problem(ErrorCode::Internal, None, None)
@@ -174,16 +185,42 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// SQLite could not take a lock in time (busy, locked), or no connection was free: the request
-/// met a crowd, not a fault, and is told to retry (503 with `Retry-After`), never a 500.
-fn busy(error: &sqlx::Error) -> bool {
+/// What a database error says about the request that met it.
+#[derive(Debug, PartialEq)]
+enum Trouble {
+    /// A crowd, not a fault: told to retry (503 with `Retry-After`), never a 500. SQLite could not
+    /// take a lock in time (busy, locked); PostgreSQL rolled back for a conflict or a deadlock, is
+    /// out of connections or shutting down; or no connection was free.
+    Busy,
+    /// PostgreSQL could not keep a value it was given (class 22, data exception: a NUL character
+    /// in text, which SQLite keeps): the request's, a 422.
+    Value,
+    Fault,
+}
+
+fn trouble(error: &sqlx::Error) -> Trouble {
     match error {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(error) => error
-            .code()
-            .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
-        _ => false,
+        sqlx::Error::PoolTimedOut => Trouble::Busy,
+        sqlx::Error::Database(error) => error.code().map_or(Trouble::Fault, |c| trouble_code(&c)),
+        _ => Trouble::Fault,
+    }
+}
+
+/// PostgreSQL's codes are five-character SQLSTATEs; SQLite's are numbers below 10000, an extended
+/// code's low byte its primary code.
+fn trouble_code(code: &str) -> Trouble {
+    if code.len() == 5 {
+        return match code.get(..2) {
+            Some("40" | "53" | "08") => Trouble::Busy,
+            Some("57") if code.starts_with("57P0") => Trouble::Busy,
+            Some("22") => Trouble::Value,
+            _ if code == "55P03" => Trouble::Busy,
+            _ => Trouble::Fault,
+        };
+    }
+    match code.parse::<i32>() {
+        Ok(sqlite) if matches!(sqlite & 0xff, 5 | 6) => Trouble::Busy,
+        _ => Trouble::Fault,
     }
 }
 
@@ -272,5 +309,26 @@ mod tests {
             status(sqlx::Error::RowNotFound),
             StatusCode::INTERNAL_SERVER_ERROR
         );
+    }
+
+    #[test]
+    fn each_engines_codes_are_read_as_that_engines() {
+        // SQLite: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT; a unique constraint.
+        for busy in ["5", "6", "517"] {
+            assert_eq!(trouble_code(busy), Trouble::Busy, "{busy}");
+        }
+        assert_eq!(trouble_code("2067"), Trouble::Fault);
+        // PostgreSQL: serialization failure, deadlock, too many connections, lock not available,
+        // shutting down.
+        for busy in ["40001", "40P01", "53300", "55P03", "57P01", "08006"] {
+            assert_eq!(trouble_code(busy), Trouble::Busy, "{busy}");
+        }
+        // A NUL in text (22021 read as a number has SQLite's 5 in its low byte), a number out
+        // of range: the request's values.
+        assert_eq!(trouble_code("22021"), Trouble::Value);
+        assert_eq!(trouble_code("22003"), Trouble::Value);
+        // A unique violation, a missing table.
+        assert_eq!(trouble_code("23505"), Trouble::Fault);
+        assert_eq!(trouble_code("42P01"), Trouble::Fault);
     }
 }

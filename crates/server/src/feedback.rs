@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use portico_api::{
-    Answer, AnswerValue, ErrorCode, FeedbackCategory, FeedbackItem, FeedbackReceipt,
+    typed_text, Answer, AnswerValue, ErrorCode, FeedbackCategory, FeedbackItem, FeedbackReceipt,
     FeedbackRequest, FeedbackSource, FeedbackStatus, OrderNumber, QuestionKind, ResponseId,
     FEEDBACK_MAX_CHARS,
 };
@@ -64,10 +64,10 @@ pub(crate) async fn receive(
 ) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
     // As the document states it: at most 2000 characters as sent, not all white space.
     let text = asked.text.trim();
-    if text.is_empty() || asked.text.chars().count() > FEEDBACK_MAX_CHARS {
+    if text.is_empty() || asked.text.chars().count() > FEEDBACK_MAX_CHARS || !typed_text(text) {
         return Err(ApiError::BadRequest(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("text: 1 to {FEEDBACK_MAX_CHARS} characters, not blank"),
+            format!("text: 1 to {FEEDBACK_MAX_CHARS} characters, not blank, no control characters"),
         ));
     }
     if asked.rating.is_some_and(|r| !(1..=5).contains(&r)) {

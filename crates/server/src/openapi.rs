@@ -143,12 +143,15 @@ impl Modify for WireTruths {
     }
 }
 
-/// Characters `str::trim` takes away (Unicode White_Space): a text is blank when it has nothing
-/// else, so "not blank" is one character outside this class.
-const NOT_BLANK: &str = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+/// Typed text that is not blank: no control character but a line break or a tab
+/// ([`portico_api::typed_text`]), and one character that is neither a control character nor one
+/// `str::trim` takes away (Unicode White_Space).
+const TYPED_NOT_BLANK: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*\
+    [^\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\
+    [^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$";
 
 /// Bounds the server enforces that the contract's types do not state: a feedback text's length
-/// and that it is not blank; a score is one byte; an answer's value has exactly one key.
+/// and that it is typed text, not blank; a score is one byte; an answer's value has exactly one key.
 fn bounds_the_types_leave_out(doc: &mut utoipa::openapi::OpenApi) {
     let Ok(mut tree) = serde_json::to_value(&*doc) else {
         return;
@@ -157,7 +160,7 @@ fn bounds_the_types_leave_out(doc: &mut utoipa::openapi::OpenApi) {
     if let Some(text) = schemas.pointer_mut("/FeedbackRequest/properties/text") {
         text["minLength"] = 1.into();
         text["maxLength"] = portico_api::FEEDBACK_MAX_CHARS.into();
-        text["pattern"] = NOT_BLANK.into();
+        text["pattern"] = TYPED_NOT_BLANK.into();
     }
     if let Some(variants) = schemas
         .pointer_mut("/AnswerValue/oneOf")

@@ -667,10 +667,7 @@ pub async fn send_back(
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
     let comment = body.comment.trim();
-    let control = comment
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
-    if comment.is_empty() || comment.chars().count() > 1000 || control {
+    if comment.is_empty() || comment.chars().count() > 1000 || !portico_api::typed_text(comment) {
         return Err(refused("a comment is 1 to 1000 characters of text"));
     }
     review(

@@ -59,10 +59,7 @@ fn excerpt(found: &str) -> String {
 
 /// Rich text from the Markdown subset.
 pub fn parse(text: &str) -> Result<Vec<RichBlock>, ContentError> {
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
+    if !portico_api::typed_text(text) {
         return Err(ContentError::ControlCharacter);
     }
     // Tables are recognized only to be refused by name (left off, they would pass as text).

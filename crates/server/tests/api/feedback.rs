@@ -131,6 +131,31 @@ async fn the_text_is_bounded_and_an_order_must_be_the_callers() {
 }
 
 #[tokio::test]
+async fn the_text_is_typed_text_on_either_engine() {
+    let app = spawn().await;
+    let guest = client();
+    let before = messages(&app).await;
+    // PostgreSQL keeps no NUL (SQLite would): refused alike on both, as is a bell.
+    for (text, id) in [
+        ("包裹\u{0}少了一件", "nul-feedback-000001"),
+        ("包裹\u{7}少了一件", "bell-feedback-00001"),
+    ] {
+        assert_eq!(
+            problem_code(send(&app, &guest, message(id, text)).await).await,
+            (StatusCode::UNPROCESSABLE_ENTITY, "bad_request".into())
+        );
+    }
+    let lines = send(
+        &app,
+        &guest,
+        message("lines-feedback-0001", "第一行\r\n\t第二行"),
+    )
+    .await;
+    assert_eq!(lines.status(), StatusCode::CREATED);
+    assert_eq!(messages(&app).await, before + 1);
+}
+
+#[tokio::test]
 async fn my_feedback_lists_surveys_and_messages_newest_first_with_their_status() {
     let app = spawn().await;
     let guest = client();
