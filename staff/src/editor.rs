@@ -187,6 +187,18 @@ pub fn Editor(
     let server = RwSignal::new(None::<PageDraft>);
     let work = RwSignal::new(None::<Work>);
     let status = RwSignal::new(Saving::Saved);
+    // What the save line says: while offline or failing, typing and trying again keep saying so
+    // until a save is answered, so the line (two on a phone) does not shrink and grow under the
+    // editor's fields at every key.
+    let said = Memo::new(
+        move |before: Option<&Saving>| match (status.get(), before) {
+            (
+                Saving::Waiting | Saving::Sending,
+                Some(&trouble @ (Saving::Offline | Saving::Failed)),
+            ) => trouble,
+            (now, _) => now,
+        },
+    );
     let tab = RwSignal::new(PageLocale::ZhCn);
     let save = Submit::<PageDraft>::new();
     // Edits made, and the edits the save on its way carries.
@@ -374,7 +386,7 @@ pub fn Editor(
             }}
             <p class="save-state" role="status" data-testid="save-state">{move || {
                 let l = locale.get();
-                match status.get() {
+                match said.get() {
                     Saving::Saved => td_string!(l, editor.saved),
                     Saving::Waiting | Saving::Sending => td_string!(l, editor.saving),
                     Saving::Offline => td_string!(l, editor.offline),

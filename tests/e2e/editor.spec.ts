@@ -5,11 +5,17 @@ import type { Browser, Page } from '@playwright/test';
 
 // The benefit-page editor in the staff app, and what customers then read in the portal.
 
+/** The project's screen (a phone's or a desktop's) for the other people in a journey too. */
+function device() {
+  const { viewport, isMobile, hasTouch } = test.info().project.use;
+  return { viewport, isMobile, hasTouch };
+}
+
 /** A page of its own per project: the projects share one server. */
 const slugFor = (name: string) => `${name}-${test.info().project.name}`;
 
 async function desk(browser: Browser, lang: string, who: readonly [string, string], s: Translate, base: string) {
-  const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({ ...device(), locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   await page.goto(new URL('/staff/', base).href);
   await staffSignIn(page, s, who);
@@ -49,6 +55,7 @@ async function open(page: Page, slug: string) {
 /** A customer's browser, signed in (or a guest), in the project's language. */
 async function customer(browser: Browser, lang: string, base: string, email?: string) {
   const context = await browser.newContext({
+    ...device(),
     storageState: { cookies: [], origins: [{ origin: new URL(base).origin, localStorage: [{ name: 'portico.locale', value: lang }] }] },
   });
   if (email) await signInApi(context.request, email);
@@ -249,4 +256,31 @@ test('two editors on one page: the second save is refused with who saved, the te
   await language(page, s, 'editor.english');
   await expect(page.getByLabel(s('editor.page_title'), { exact: true })).toHaveValue('The publisher’s title');
   await other.context().close();
+});
+
+test('offline, the save line keeps saying so while the typing goes on, and the fields under it stay put', async ({ page, context, s }) => {
+  await page.goto('/staff/');
+  await staffSignIn(page, s, STAFF.editor);
+  await createPage(page, s, slugFor('offline-typing'), 'gold');
+  await language(page, s, 'editor.chinese');
+  const title = page.getByLabel(s('editor.page_title'), { exact: true });
+  const line = page.getByTestId('save-state');
+  await context.setOffline(true);
+  await title.fill('离线');
+  await expect(line).toHaveText(s('editor.offline'));
+  const at = (await title.boundingBox())!.y;
+  // Each key starts a save (a second later it is tried, and fails): the line says offline all along.
+  // Read as it is at once (no waiting for it to come right).
+  const now = async () => [await line.textContent(), (await title.boundingBox())!.y];
+  for (const key of ['时', '也', '在', '写']) {
+    await page.keyboard.type(key);
+    expect(await now()).toEqual([s('editor.offline'), at]);
+  }
+  for (let i = 0; i < 8; i++) {
+    await page.waitForTimeout(200);
+    expect(await now()).toEqual([s('editor.offline'), at]);
+  }
+  await context.setOffline(false);
+  await expect(line).toHaveText(s('editor.saved'), { timeout: 20_000 });
+  await expect(title).toHaveValue('离线时也在写');
 });
