@@ -218,6 +218,7 @@ fn SurveyForm(locale: Locale, opened: Opened) -> impl IntoView {
     // Leaving the last field saves it as the button is pressed: only the finishing save holds the
     // button, or the press that left the field would land on a button that just went inert.
     let finishing = RwSignal::new(false);
+    let holding = move || finishing.get() && saved.pending();
     let finish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match survey.with_value(|s| s.check(&answers.get_untracked(), true)) {
@@ -240,8 +241,8 @@ fn SurveyForm(locale: Locale, opened: Opened) -> impl IntoView {
                     </div>
                 }
             }).collect_view()}
-            <button type="submit" class="button" disabled=move || finishing.get() && saved.pending()>
-                {move || if finishing.get() && saved.pending() { td_string!(locale, survey.saving) } else { td_string!(locale, survey.finish) }}
+            <button type="submit" class="button" disabled=holding>
+                {move || if holding() { td_string!(locale, survey.saving) } else { td_string!(locale, survey.finish) }}
             </button>
             // Under the button, so a failed save said during a press never moves it.
             {move || saved.get().and_then(Result::err).map(|error| view! {
@@ -250,20 +251,17 @@ fn SurveyForm(locale: Locale, opened: Opened) -> impl IntoView {
         </form>
     };
     // Once finished, finished: an earlier save answered after the finishing one never reopens it.
-    let done = RwSignal::new(done_before);
-    Effect::new(move |_| {
-        if matches!(saved.get(), Some(Ok(ref r)) if r.finished_at.is_some()) {
-            done.set(true);
-        }
+    let finished = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(done_before)
+            || matches!(saved.get(), Some(Ok(ref r)) if r.finished_at.is_some())
     });
-    let finished = move || done.get();
     let follow_up = move || matches!(saved.get(), Some(Ok(ref r)) if r.follow_up);
     view! {
         <section class="survey-section" aria-labelledby="portico-survey-title">
             <h3 id="portico-survey-title">{title}</h3>
             <p class="hint">{about}</p>
             <div hidden=finished>{form}</div>
-            {move || finished().then(|| view! {
+            {move || finished.get().then(|| view! {
                 <div class="thanks" role="status">
                     <p>{td_string!(locale, survey.thanks)}</p>
                     {follow_up().then(|| view! { <p>{td_string!(locale, survey.follow_up)}</p> })}
