@@ -2,7 +2,7 @@
 //! under the id the client made) and "My feedback" (`GET /api/feedback`: the customer's answered
 //! surveys and messages, with where the team is with each).
 
-use crate::auth::{sha256_hex, Caller};
+use crate::auth::{sha256_hex, Act, Caller};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::rate_limit::{self, limit, ClientIp};
@@ -41,18 +41,16 @@ pub async fn send(
 ) -> ApiResult<(StatusCode, Json<FeedbackReceipt>)> {
     limit(&state, rate_limit::FEEDBACK_PER_IP, &ip).await?;
     let sender = Sender {
-        customer: caller.customer,
-        guest_order: caller.guest_order,
+        caller,
         partner: None,
     };
     receive(&state, &sender, &asked).await
 }
 
 /// Who a message comes from: the portal's signed-in customer or guest pass, or a partner's
-/// widget (which proves no customer and no order).
+/// widget (which proves no customer and no order: `Caller::default()`).
 pub(crate) struct Sender {
-    pub customer: Option<i64>,
-    pub guest_order: Option<i64>,
+    pub caller: Caller,
     pub partner: Option<i64>,
 }
 
@@ -89,9 +87,9 @@ pub(crate) async fn receive(
     let fingerprint = sha256_hex(&format!(
         "{}\n{:?}\n{:?}\n{}\n{widget}{text}",
         asked.category.as_str(),
-        sender.customer,
+        sender.caller.customer,
         order_id,
-        sender.guest_order.unwrap_or_default(),
+        sender.caller.pass_order().unwrap_or_default(),
     ));
     let now = state.clock.now();
     // One statement: the unique id decides which of many identical requests writes the row.
@@ -101,7 +99,7 @@ pub(crate) async fn receive(
     )
     .bind(asked.id.as_str())
     .bind(&fingerprint)
-    .bind(sender.customer)
+    .bind(sender.caller.customer)
     .bind(asked.category.as_str())
     .bind(text)
     .bind(order_id)
@@ -131,8 +129,8 @@ pub(crate) async fn receive(
     Ok((StatusCode::OK, receipt(at)))
 }
 
-/// The id of order `number` if the caller may name it: the signed-in customer's own, or the
-/// order of a guest pass. Anything else is one 404.
+/// The id of order `number` if the caller may name it: one they may track (the signed-in
+/// customer's own, or the order of any guest pass, a recipient's too). Anything else is one 404.
 async fn order_of(state: &AppState, sender: &Sender, number: &OrderNumber) -> ApiResult<i64> {
     let found: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, customer_id FROM orders WHERE number = $1")
@@ -140,11 +138,7 @@ async fn order_of(state: &AppState, sender: &Sender, number: &OrderNumber) -> Ap
             .fetch_optional(&state.db)
             .await?;
     match found {
-        Some((id, customer))
-            if sender.customer == Some(customer) || sender.guest_order == Some(id) =>
-        {
-            Ok(id)
-        }
+        Some((id, customer)) if sender.caller.may(Act::Track, id, customer).is_some() => Ok(id),
         _ => Err(ErrorCode::NotFound.into()),
     }
 }

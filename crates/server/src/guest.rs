@@ -1,9 +1,12 @@
 //! Guest lookup: an order number plus the email or phone given with the order opens that one
 //! order, masked. "No such order" and "wrong contact" are the same answer, by the same path.
 //! The buyer's email or phone opens it, and so does the recipient's phone: a gift's recipient
-//! may track the parcel coming to them.
+//! may track the parcel coming to them, and only that (the pass is [`PassScope::Tracking`]:
+//! nothing of the buyer's returns, no new return).
 
-use crate::auth::{grant_guest_pass, start_session, Caller, GUEST_SESSION_SECS};
+use crate::auth::{
+    grant_guest_pass, start_session, Caller, GuestPass, PassScope, Sight, GUEST_SESSION_SECS,
+};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::orders::{find_order, load_detail};
 use crate::rate_limit::{self, limit, ClientIp};
@@ -25,7 +28,8 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// Opens one order, masked, for whoever proves it: its number and the buyer's email or phone,
 /// or the recipient's phone. The browser's session gets a pass for that order (a new guest
-/// session, or the signed-in customer's own).
+/// session, or the signed-in customer's own): the buyer's opens the order's returns too, the
+/// recipient's is for tracking only and shows none of them.
 #[utoipa::path(post, path = "/api/guest/lookup", request_body = GuestLookupRequest, tag = "orders",
     security((), ("session" = [])),
     responses((status = 200, description = "The order, masked.", body = OrderDetail,
@@ -38,18 +42,19 @@ pub async fn lookup(
     jar: CookieJar,
     ApiJson(body): ApiJson<GuestLookupRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let (order_id, detail) = prove(&state, &ip, &body).await?;
-    let jar = open_order(&state, &caller, jar, order_id).await?;
+    let (pass, detail) = prove(&state, &ip, &body).await?;
+    let jar = open_order(&state, &caller, jar, pass).await?;
     Ok((jar, Json(detail)))
 }
 
-/// The order `body` proves, masked, and its id: the lookup's rules and limits, for the portal's
-/// lookup (which then opens a session) and the widget's (which never does).
+/// The order `body` proves, masked as the pass it proves shows it, and that pass: the lookup's
+/// rules and limits, for the portal's lookup (which then opens a session) and the widget's
+/// (which never does).
 pub(crate) async fn prove(
     state: &AppState,
     ip: &str,
     body: &GuestLookupRequest,
-) -> ApiResult<(i64, OrderDetail)> {
+) -> ApiResult<(GuestPass, OrderDetail)> {
     let number = OrderNumber::from_wire(&body.order_number)
         .map_err(|_| ApiError::from(ErrorCode::InvalidOrderNumber))?;
     let contact =
@@ -74,34 +79,49 @@ pub(crate) async fn prove(
         ),
         None => ("\u{0}", "\u{0}", "\u{0}"),
     };
-    let matches = match &contact {
-        Contact::Email(e) => constant_time_eq(e, email),
-        Contact::Phone(p) => {
-            constant_time_eq(p, buyer_phone) | constant_time_eq(p, recipient_phone)
-        }
+    // Both compared whichever matches; the buyer's contact decides when it is also the
+    // recipient's (a parcel the buyer sent to themselves).
+    let (buyer, recipient) = match &contact {
+        Contact::Email(e) => (constant_time_eq(e, email), false),
+        Contact::Phone(p) => (
+            constant_time_eq(p, buyer_phone),
+            constant_time_eq(p, recipient_phone),
+        ),
     };
-    let Some(order) = candidate.filter(|_| matches) else {
+    let scope = match (buyer, recipient) {
+        (true, _) => PassScope::Order,
+        (false, true) => PassScope::Tracking,
+        (false, false) => return Err(ErrorCode::OrderNotFound.into()),
+    };
+    let Some(order) = candidate else {
         return Err(ErrorCode::OrderNotFound.into());
     };
-    let order_id = order.id;
-    let detail = load_detail(&state.db, order, true, state.clock.now()).await?;
-    Ok((order_id, detail))
+    let pass = GuestPass {
+        order: order.id,
+        scope,
+    };
+    let detail = load_detail(&state.db, order, Sight::Pass(scope), state.clock.now()).await?;
+    Ok((pass, detail))
 }
 
-/// Gives this browser a guest pass for order `order_id` (proved by the caller: a lookup, or a
-/// return's link). A signed-in customer keeps their session and it carries the pass too; anyone
-/// else gets a guest session for this one order.
+/// Gives this browser `pass` (proved by the caller: a lookup, or a return's link). A signed-in
+/// customer keeps their session and it carries the pass too; anyone else gets a guest session
+/// with this one pass. A pass already held that opens as much (the buyer's, for the same order)
+/// is kept: a return's link does not narrow it.
 pub(crate) async fn open_order(
     state: &AppState,
     caller: &Caller,
     jar: CookieJar,
-    order_id: i64,
+    pass: GuestPass,
 ) -> ApiResult<CookieJar> {
+    if caller.holds(&pass) {
+        return Ok(jar);
+    }
     match (caller.customer, &caller.session_token_hash) {
         (Some(_), Some(session)) => {
-            grant_guest_pass(state, session, order_id).await?;
+            grant_guest_pass(state, session, pass).await?;
             Ok(jar)
         }
-        _ => start_session(state, jar, None, Some(order_id), GUEST_SESSION_SECS).await,
+        _ => start_session(state, jar, None, Some(pass), GUEST_SESSION_SECS).await,
     }
 }

@@ -1,7 +1,7 @@
 //! Orders as their owner sees them: the paged list and one order's detail. The detail is also
 //! what a guest gets, masked, after proving the order (see `guest`).
 
-use crate::auth::Caller;
+use crate::auth::{Act, Caller, Sight};
 use crate::clock::{china_date, rfc3339};
 use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
@@ -117,8 +117,9 @@ pub async fn list(
     }))
 }
 
-/// One order: in full for its owner, masked for a browser holding a guest pass for it. Missing,
-/// malformed and someone else's are the same 404.
+/// One order: in full for its owner, masked for a browser holding a guest pass for it (which
+/// lists only the returns the pass opens: all for the buyer's, none for a recipient's, its own
+/// for a return link's). Missing, malformed and someone else's are the same 404.
 #[utoipa::path(get, path = "/api/orders/{number}", tag = "orders", security(("session" = [])),
     params(("number" = OrderNumber, Path, description = "Order number, PT + 8 digits")),
     responses((status = 200, description = "The order.", body = OrderDetail), (status = 401), (status = 404)))]
@@ -127,20 +128,21 @@ pub async fn detail(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<OrderDetail>> {
-    let (order, masked) = order_for(&state, &caller, &number).await?;
+    let (order, sight) = order_for(&state, &caller, &number, Act::Track).await?;
     Ok(Json(
-        load_detail(&state.db, order, masked, state.clock.now()).await?,
+        load_detail(&state.db, order, sight, state.clock.now()).await?,
     ))
 }
 
-/// The order `number` names, if `caller` may see it: in full (its owner) or masked (a browser
-/// holding a guest pass for it; the `bool`). Nobody signed in is a 401; malformed, unknown and
-/// someone else's are one 404.
+/// The order `number` names, if `caller` may do `act` on it, and how they see it: its owner,
+/// or a guest pass for it whose scope allows `act` (see [`Caller::may`]). Nobody signed in is
+/// a 401; malformed, unknown, someone else's and beyond the pass's scope are one 404.
 pub async fn order_for(
     state: &AppState,
     caller: &Caller,
     number: &str,
-) -> ApiResult<(OrderRow, bool)> {
+    act: Act,
+) -> ApiResult<(OrderRow, Sight)> {
     if caller.is_anonymous() {
         return Err(ErrorCode::Unauthorized.into());
     }
@@ -149,12 +151,9 @@ pub async fn order_for(
     let order = find_order(&state.db, &number)
         .await?
         .ok_or_else(not_found)?;
-    if caller.customer == Some(order.customer_id) {
-        Ok((order, false))
-    } else if caller.guest_order == Some(order.id) {
-        Ok((order, true))
-    } else {
-        Err(not_found())
+    match caller.may(act, order.id, order.customer_id) {
+        Some(sight) => Ok((order, sight)),
+        None => Err(not_found()),
     }
 }
 
@@ -215,14 +214,15 @@ pub async fn find_order(db: &AnyPool, number: &OrderNumber) -> ApiResult<Option<
     .await?)
 }
 
-/// One order with its items and parcels; `masked` hides what a guest may not see. `now` decides
-/// which promises are already missed.
+/// One order with its items and parcels as `sight` sees it: masked for a guest pass, with the
+/// returns it shows. `now` decides which promises are already missed.
 pub async fn load_detail(
     db: &AnyPool,
     order: OrderRow,
-    masked: bool,
+    sight: Sight,
     now: i64,
 ) -> ApiResult<OrderDetail> {
+    let masked = sight.masked();
     let order_id = order.id;
     let items = sqlx::query_as::<_, ItemRow>(
         "SELECT shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
@@ -236,16 +236,18 @@ pub async fn load_detail(
     .bind(order_id)
     .fetch_all(db)
     .await?;
-    // The order's returns, as far as its page lists them (the returns module writes them).
-    let return_rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT number, status FROM returns WHERE order_id = $1 ORDER BY created_at DESC, id DESC",
+    // The order's returns, as far as its page lists them (the returns module writes them) and
+    // as far as the caller may see them.
+    let return_rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, number, status FROM returns WHERE order_id = $1 ORDER BY created_at DESC, id DESC",
     )
     .bind(order_id)
     .fetch_all(db)
     .await?;
     let returns = return_rows
         .into_iter()
-        .map(|(number, status)| {
+        .filter(|(id, ..)| sight.shows_return(*id))
+        .map(|(_, number, status)| {
             Ok(OrderReturn {
                 number,
                 status: ReturnStatus::parse(&status).ok_or(ApiError::Corrupt("a return status"))?,

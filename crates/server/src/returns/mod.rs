@@ -8,7 +8,7 @@ pub mod pass;
 pub mod policy;
 pub mod review;
 
-use crate::auth::{sha256_hex, Caller};
+use crate::auth::{sha256_hex, Act, Caller, Listed};
 use crate::clock::{parse_rfc3339, rfc3339};
 use crate::db;
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -235,7 +235,9 @@ async fn booked_in(db: &mut AnyConnection, start: i64) -> ApiResult<i64> {
 }
 
 /// What of the order can be returned now, line by line, with the reason where nothing can. Its
-/// owner and a browser with a guest pass for it may ask; the window is the buyer's tier's.
+/// owner may ask, and a browser with the buyer's guest pass for it or a return's link for it
+/// (whose pickup is rescheduled to a slot offered here); a recipient's pass may not (404). The
+/// window is the buyer's tier's.
 #[utoipa::path(get, path = "/api/orders/{number}/returnable", tag = "returns", operation_id = "returnable", security(("session" = [])),
     params(("number" = OrderNumber, Path, description = "Order number, PT + 8 digits")),
     responses((status = 200, description = "Every line of the order.", body = ReturnEligibility), (status = 401), (status = 404)))]
@@ -244,7 +246,7 @@ pub async fn returnable(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<ReturnEligibility>> {
-    let (order, _masked) = order_for(&state, &caller, &number).await?;
+    let (order, _sight) = order_for(&state, &caller, &number, Act::ReadReturnable).await?;
     let now = state.clock.now();
     let (benefits, judged) = judged_lines(&state.db, &order, now).await?;
     let options = exchange_options(&state.db, order.id).await?;
@@ -323,11 +325,14 @@ pub async fn create(
     headers: HeaderMap,
     ApiJson(asked): ApiJson<NewReturn>,
 ) -> ApiResult<(StatusCode, Json<ReturnDetail>)> {
-    // Whose keys these are: a customer's, or a guest pass's; nobody's is a 401.
-    let scope = match (caller.customer, caller.guest_order) {
-        (Some(customer), _) => format!("customer:{customer}"),
-        (None, Some(order)) => format!("guest:{order}"),
-        (None, None) => return Err(ErrorCode::Unauthorized.into()),
+    // Who may start it: the order's buyer, or the buyer's guest pass for it (not a recipient's,
+    // not a return link's: one 404, as for someone else's order). Nobody is a 401.
+    let (order, _sight) =
+        order_for(&state, &caller, asked.order.as_str(), Act::StartReturn).await?;
+    // Whose keys these are: the customer's, or (a guest's) the pass's order's.
+    let scope = match caller.customer {
+        Some(customer) => format!("customer:{customer}"),
+        None => format!("guest:{}", order.id),
     };
     let key = idempotency_key(&headers)?;
     match (asked.handover, &asked.pickup_slot) {
@@ -370,7 +375,6 @@ pub async fn create(
         ));
     }
 
-    let (order, _masked) = order_for(&state, &caller, asked.order.as_str()).await?;
     // Checked after a replay is answered: a return already made stays what it was, even if the
     // reasons offered have changed since.
     if !state.config.return_reasons.0.contains(&asked.reason) {
@@ -579,8 +583,9 @@ pub async fn create(
     ))
 }
 
-/// The id of return `number` if `caller` may see it (the owner of its order, or a browser with a
-/// guest pass for that order); nobody signed in is a 401, anything else one 404.
+/// The id of return `number` if `caller` may read, cancel or reschedule it and fetch its QR code
+/// (the owner of its order, the buyer's guest pass for that order, or this return's link; see
+/// [`Caller::may`]); nobody signed in is a 401, anything else one 404 (a recipient's pass too).
 pub(crate) async fn return_for(state: &AppState, caller: &Caller, number: &str) -> ApiResult<i64> {
     if caller.is_anonymous() {
         return Err(ErrorCode::Unauthorized.into());
@@ -592,16 +597,15 @@ pub(crate) async fn return_for(state: &AppState, caller: &Caller, number: &str) 
     .fetch_optional(&state.db)
     .await?;
     match found {
-        Some((id, order, customer))
-            if caller.customer == Some(customer) || caller.guest_order == Some(order) =>
-        {
+        Some((id, order, customer)) if caller.may(Act::Return(id), order, customer).is_some() => {
             Ok(id)
         }
         _ => Err(ErrorCode::NotFound.into()),
     }
 }
 
-/// One return, for the owner of its order or a browser with a guest pass for that order.
+/// One return, for the owner of its order, the buyer's guest pass for that order or this
+/// return's link.
 #[utoipa::path(get, path = "/api/returns/{number}", tag = "returns", operation_id = "return_detail", security(("session" = [])),
     params(("number" = String, Path, description = "Return number, R + 8 digits")),
     responses((status = 200, description = "The return.", body = ReturnDetail), (status = 401), (status = 404)))]
@@ -614,15 +618,17 @@ pub async fn detail(
     Ok(Json(load_return(&state.db, id).await?))
 }
 
-/// The caller's returns, newest first: a customer's, or those of the order a guest pass is for.
+/// The caller's returns, newest first: a customer's, those of the order the buyer's guest pass
+/// is for, or the one return a link's pass is for. A recipient's pass lists none: 401, as for
+/// nobody.
 #[utoipa::path(get, path = "/api/returns", tag = "returns", operation_id = "list_returns", security(("session" = [])),
     responses((status = 200, description = "Newest first (at most 100).", body = Vec<ReturnDetail>), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Vec<ReturnDetail>>> {
-    let ids: Vec<(i64,)> = match (caller.customer, caller.guest_order) {
-        (Some(customer), _) => {
+    let ids: Vec<(i64,)> = match caller.returns_listed() {
+        Some(Listed::Customer(customer)) => {
             sqlx::query_as(
                 "SELECT r.id FROM returns r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = $1 \
                  ORDER BY r.created_at DESC, r.id DESC LIMIT 100",
@@ -631,7 +637,7 @@ pub async fn list(
             .fetch_all(&state.db)
             .await?
         }
-        (None, Some(order)) => {
+        Some(Listed::Order(order)) => {
             sqlx::query_as(
                 "SELECT id FROM returns WHERE order_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100",
             )
@@ -639,7 +645,8 @@ pub async fn list(
             .fetch_all(&state.db)
             .await?
         }
-        (None, None) => return Err(ErrorCode::Unauthorized.into()),
+        Some(Listed::One(id)) => vec![(id,)],
+        None => return Err(ErrorCode::Unauthorized.into()),
     };
     let mut returns = Vec::with_capacity(ids.len());
     for (id,) in ids {

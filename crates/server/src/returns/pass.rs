@@ -3,9 +3,10 @@
 //! second it stops working, and the HMAC-SHA256 (hex) of `return-pass:{number}:{EXPIRY}` under
 //! the server's `return_pass` key (see `db::server_key`). It cannot be made without the key,
 //! outlived, or moved to another return. Traded at `POST /api/returns/{number}/pass` for a guest
-//! pass to the return's order, as the guest lookup gives one.
+//! pass to that return alone ([`PassScope::Return`]): its order masked, not the order's other
+//! returns, no new return.
 
-use crate::auth::Caller;
+use crate::auth::{Caller, GuestPass, PassScope};
 use crate::error::{ApiJson, ApiResult};
 use crate::guest::open_order;
 use crate::rate_limit::{self, limit, ClientIp};
@@ -80,15 +81,16 @@ impl ReturnLinks {
     }
 }
 
-/// Trades the token of a return's link for a guest pass to the return's order (the browser's
-/// session gets it, as with the guest lookup), so the return and its order can then be read. A
+/// Trades the token of a return's link for a guest pass to that return (the browser's session
+/// gets it, as with the guest lookup): the return can then be read, cancelled and rescheduled,
+/// its QR code fetched and its order read masked; nothing else of the order's. A
 /// token that is not this return's, altered or expired is one 404, whichever it is. Every try
 /// counts against the address's limit.
 #[utoipa::path(post, path = "/api/returns/{number}/pass", tag = "returns", operation_id = "return_pass",
     security((), ("session" = [])),
     params(("number" = String, Path, description = "Return number, R + 8 digits")),
     request_body = ReturnPassRequest,
-    responses((status = 204, description = "The browser holds a pass for the return's order.",
+    responses((status = 204, description = "The browser holds a pass for the return.",
             headers(("set-cookie" = String, description = "A guest session for the return's order, unless the browser is signed in."))),
         (status = 400), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422), (status = 429)))]
 pub async fn pass(
@@ -108,13 +110,17 @@ pub async fn pass(
     ) {
         return Err(ErrorCode::NotFound.into());
     }
-    let order_id: Option<i64> =
-        sqlx::query_scalar("SELECT order_id FROM returns WHERE number = $1")
+    let found: Option<(i64, i64)> =
+        sqlx::query_as("SELECT id, order_id FROM returns WHERE number = $1")
             .bind(&number)
             .fetch_optional(&state.db)
             .await?;
-    let order_id = order_id.ok_or(ErrorCode::NotFound)?;
-    let jar = open_order(&state, &caller, jar, order_id).await?;
+    let (id, order) = found.ok_or(ErrorCode::NotFound)?;
+    let pass = GuestPass {
+        order,
+        scope: PassScope::Return(id),
+    };
+    let jar = open_order(&state, &caller, jar, pass).await?;
     Ok((jar, StatusCode::NO_CONTENT))
 }
 

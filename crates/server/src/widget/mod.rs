@@ -269,8 +269,7 @@ pub async fn send_feedback(
     partner.offers(WidgetFeature::Feedback)?;
     limit(&state, rate_limit::FEEDBACK_PER_IP, &ip).await?;
     let sender = Sender {
-        customer: None,
-        guest_order: None,
+        caller: auth::Caller::default(),
         partner: Some(partner.id),
     };
     feedback::receive(&state, &sender, &asked).await

@@ -11,6 +11,7 @@ mod openapi;
 mod orders;
 mod pages;
 mod partners;
+mod passes;
 mod pickup;
 mod return_links;
 mod return_reviews;

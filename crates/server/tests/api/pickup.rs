@@ -442,7 +442,7 @@ async fn a_drop_off_return_has_a_signed_code_and_its_qr_code_for_its_owner_only(
 }
 
 /// Asks for return `number`'s pickup to move to the slot starting at `slot`.
-async fn reschedule(
+pub(crate) async fn reschedule(
     app: &TestApp,
     browser: &reqwest::Client,
     number: &str,

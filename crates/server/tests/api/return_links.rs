@@ -38,7 +38,7 @@ async fn returned(app: &TestApp, browser: &reqwest::Client, order: &str, key: &s
 
 /// The link in the message to `email` about return `number`: (path, token), checking that both
 /// languages carry it.
-async fn link_in_message(app: &TestApp, email: &str, number: &str) -> (String, String) {
+pub(crate) async fn link_in_message(app: &TestApp, email: &str, number: &str) -> (String, String) {
     let message = message_about(app, email, number, "Follow your return: ").await;
     let body = message["body"].as_str().unwrap();
     let form = regex::Regex::new(&format!(
@@ -51,7 +51,7 @@ async fn link_in_message(app: &TestApp, email: &str, number: &str) -> (String, S
     (link, token)
 }
 
-async fn trade(
+pub(crate) async fn trade(
     app: &TestApp,
     browser: &reqwest::Client,
     number: &str,

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 const PAGE: &str = "http://127.0.0.1:8081";
 const LI: &str = "li.na@example.com";
 
-fn path(rest: &str) -> String {
+pub(crate) fn path(rest: &str) -> String {
     format!("/api/widget/{DEMO_PARTNER_KEY}{rest}")
 }
 
@@ -33,7 +33,12 @@ async fn call(
     request.send().await.unwrap()
 }
 
-async fn from_page(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Response {
+pub(crate) async fn from_page(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Response {
     call(app, method, path, Some(PAGE), body).await
 }
 
