@@ -21,6 +21,10 @@ use std::sync::Arc;
 
 /// How long a link works from the message that carries it.
 pub const LINK_TTL_SECS: i64 = 30 * 24 * 3600;
+/// How far past [`LINK_TTL_SECS`] from now a token's expiry may lie: the clocks of instances
+/// sharing the key may differ by this much. A later expiry was never made here (the key signed
+/// it, but no link lives longer), so it is refused.
+pub const LINK_CLOCK_SLACK_SECS: i64 = 5 * 60;
 /// Longer than any token this server makes (10 + 1 + 64 characters); anything longer is refused
 /// unread.
 const MAX_TOKEN_LEN: usize = 128;
@@ -38,8 +42,10 @@ pub fn token(key: &str, number: &str, expires_at: i64) -> Option<String> {
     Some(format!("{expires_at}.{}", hex::encode(tag)))
 }
 
-/// Whether `token` is one this server made for return `number` and still works at `now`. The
-/// tag is compared in constant time.
+/// Whether `token` is one this server made for return `number` and still works at `now`: spelt
+/// exactly as made (decimal expiry without leading zeros, lower-case hex), expiring after `now`
+/// and at most [`LINK_TTL_SECS`] (+ [`LINK_CLOCK_SLACK_SECS`]) after it. The tag is compared in
+/// constant time.
 pub fn check(key: &str, number: &str, token: &str, now: i64) -> bool {
     if token.len() > MAX_TOKEN_LEN {
         return false;
@@ -53,6 +59,13 @@ pub fn check(key: &str, number: &str, token: &str, now: i64) -> bool {
     let Ok(expires_at) = expiry.parse::<i64>() else {
         return false;
     };
+    // One spelling: `0001000` names the same second as `1000` but is not what was signed.
+    if expires_at.to_string() != expiry {
+        return false;
+    }
+    if expires_at > now.saturating_add(LINK_TTL_SECS + LINK_CLOCK_SLACK_SECS) {
+        return false;
+    }
     // Only the lower-case hex this server writes: one token, one spelling.
     if tag.bytes().any(|b| b.is_ascii_uppercase()) {
         return false;
@@ -145,6 +158,40 @@ mod tests {
         assert!(!check("key", "R20000001", &made.to_uppercase(), 999));
         for junk in ["", ".", "1000", "1000.", "x.ab", "-1.ab", &"9".repeat(200)] {
             assert!(!check("key", "R20000001", junk, 0), "{junk}");
+        }
+    }
+
+    #[test]
+    fn an_expiry_has_one_spelling() {
+        // The tag signs the expiry read as a number: with zeros in front, the same tag.
+        let made = token("key", "R20000001", 1_000).unwrap();
+        let (_, tag) = made.split_once('.').unwrap();
+        assert!(check("key", "R20000001", &made, 999));
+        for padded in ["01000", "0001000", "000000001000"] {
+            let other = format!("{padded}.{tag}");
+            assert!(!check("key", "R20000001", &other, 999), "{other}");
+        }
+    }
+
+    #[test]
+    fn no_link_outlives_its_lifetime_whatever_the_key_signed() {
+        let now = 1_800_000_000;
+        let made = |expires_at: i64| token("key", "R20000001", expires_at).unwrap();
+        // As made: a link's whole life, and the clocks' slack on top.
+        assert!(check("key", "R20000001", &made(now + LINK_TTL_SECS), now));
+        assert!(check(
+            "key",
+            "R20000001",
+            &made(now + LINK_TTL_SECS + LINK_CLOCK_SLACK_SECS),
+            now
+        ));
+        // Signed with the key, but longer than any link lives: refused.
+        for too_far in [
+            now + LINK_TTL_SECS + LINK_CLOCK_SLACK_SECS + 1,
+            now + 10 * LINK_TTL_SECS,
+            999_999_999_999,
+        ] {
+            assert!(!check("key", "R20000001", &made(too_far), now), "{too_far}");
         }
     }
 }
