@@ -370,7 +370,7 @@ fn variant_pickers(
                 })
                 .collect_view();
             view! {
-                <label for=id.clone() class="slot-label">{td!(locale, returns.exchange_for, item = item.name.clone())}</label>
+                <label for=id.clone() class="slot-label">{td!(locale, returns.exchange_for, item = crate::locale::pick(locale, &item.name).to_string())}</label>
                 <select id=id class="slot-select"
                     prop:value=move || wanted.with(|w| w.iter().find(|(l, _)| *l == line).map(|(_, s)| s.clone()).unwrap_or_default())
                     on:change=move |ev| {
@@ -419,7 +419,7 @@ fn item_list(
                     prop:checked=move || chosen().is_some()
                     on:change=move |ev| set(event_target_checked(&ev).then_some(most))/>
                 <label for=id>
-                    <span class="item-name">{item.name.clone()}</span>
+                    <span class="item-name">{crate::locale::pick(locale, &item.name).to_string()}</span>
                     <span class="muted">{item.variant.clone()}</span>
                     <span class="muted">{format::money(item.unit_price)}</span>
                     {by.map(|date| view! { <span class="muted">{td!(locale, returns.return_by, date = date)}</span> })}

@@ -1,6 +1,6 @@
 //! Returns: what of an order can go back, and why not when it cannot.
 
-use crate::{Money, OrderNumber, UtcTime};
+use crate::{Localized, Money, OrderNumber, UtcTime};
 use serde::{Deserialize, Serialize};
 
 /// Why an item (or the rest of its quantity) cannot be returned. The app turns each into a
@@ -109,7 +109,7 @@ pub struct ReturnableItem {
     /// The line's position in the order (1-based): how a return names it.
     pub line: u32,
     pub sku: String,
-    pub name: String,
+    pub name: Localized,
     pub variant: String,
     /// Units bought.
     pub quantity: u32,
@@ -344,7 +344,7 @@ pub struct ReturnPassRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnedLine {
     pub line: u32,
-    pub name: String,
+    pub name: Localized,
     pub variant: String,
     pub quantity: u32,
     pub unit_price: Money,
@@ -453,7 +453,7 @@ mod tests {
             serde_json::from_str(r#"{"line": 1, "quantity": 1, "exchange_for": "SKU-1"}"#).unwrap();
         assert_eq!(wanted.exchange_for.as_deref(), Some("SKU-1"));
         let older: ReturnableItem = serde_json::from_str(
-            r#"{"line": 1, "sku": "S", "name": "N", "variant": "V", "quantity": 1,
+            r#"{"line": 1, "sku": "S", "name": {"zh-CN": "N"}, "variant": "V", "quantity": 1,
                 "returnable_quantity": 1, "unit_price": 100}"#,
         )
         .unwrap();

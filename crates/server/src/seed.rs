@@ -66,28 +66,88 @@ pub const DEMO_CUSTOMERS: [DemoCustomer; 3] = [
     },
 ];
 
-/// (name, variant, price in fen, final sale)
-const PRODUCTS: [(&str, &str, i64, bool); 20] = [
-    ("轻薄羽绒服", "藏青色 L", 89_900, false),
-    ("无线降噪耳机", "星光白", 129_900, false),
-    ("不锈钢保温杯", "500ml 雾霾蓝", 8_900, false),
-    ("纯棉四件套", "1.8 米床 燕麦色", 45_900, false),
-    ("跑步鞋", "42 码 黑白", 59_900, false),
-    ("羊毛围巾", "驼色", 29_900, false),
-    ("智能手环", "曜石黑", 24_900, false),
-    ("真丝睡衣套装", "香槟色 M", 39_900, true),
-    ("清仓 T 恤三件装", "混色 XL", 9_900, true),
-    ("电动牙刷", "珍珠白", 19_900, false),
-    ("空气炸锅", "4.5L 奶白", 39_900, false),
-    ("机械键盘", "87 键 茶轴", 49_900, false),
-    ("双肩电脑包", "15.6 英寸 灰色", 21_900, false),
-    ("有机绿茶礼盒", "250g", 16_800, false),
-    ("儿童绘本套装", "10 册", 12_800, false),
-    ("瑜伽垫", "6mm 薄荷绿", 13_900, false),
-    ("香薰蜡烛", "白茶 200g", 8_800, true),
-    ("陶瓷餐具套装", "16 件 米白", 32_900, false),
-    ("折叠雨伞", "深灰", 6_900, false),
-    ("蓝牙音箱", "便携款 森林绿", 34_900, false),
+/// (name in Chinese, name in English, variant, price in fen, final sale)
+const PRODUCTS: [(&str, &str, &str, i64, bool); 20] = [
+    ("轻薄羽绒服", "Light down jacket", "藏青色 L", 89_900, false),
+    (
+        "无线降噪耳机",
+        "Wireless noise-cancelling headphones",
+        "星光白",
+        129_900,
+        false,
+    ),
+    (
+        "不锈钢保温杯",
+        "Stainless steel vacuum flask",
+        "500ml 雾霾蓝",
+        8_900,
+        false,
+    ),
+    (
+        "纯棉四件套",
+        "Cotton bedding set (4 pieces)",
+        "1.8 米床 燕麦色",
+        45_900,
+        false,
+    ),
+    ("跑步鞋", "Running shoes", "42 码 黑白", 59_900, false),
+    ("羊毛围巾", "Wool scarf", "驼色", 29_900, false),
+    ("智能手环", "Fitness band", "曜石黑", 24_900, false),
+    ("真丝睡衣套装", "Silk pyjama set", "香槟色 M", 39_900, true),
+    (
+        "清仓 T 恤三件装",
+        "Clearance T-shirts (pack of 3)",
+        "混色 XL",
+        9_900,
+        true,
+    ),
+    ("电动牙刷", "Electric toothbrush", "珍珠白", 19_900, false),
+    ("空气炸锅", "Air fryer", "4.5L 奶白", 39_900, false),
+    (
+        "机械键盘",
+        "Mechanical keyboard",
+        "87 键 茶轴",
+        49_900,
+        false,
+    ),
+    (
+        "双肩电脑包",
+        "Laptop backpack",
+        "15.6 英寸 灰色",
+        21_900,
+        false,
+    ),
+    (
+        "有机绿茶礼盒",
+        "Organic green tea gift box",
+        "250g",
+        16_800,
+        false,
+    ),
+    (
+        "儿童绘本套装",
+        "Children's picture book set",
+        "10 册",
+        12_800,
+        false,
+    ),
+    ("瑜伽垫", "Yoga mat", "6mm 薄荷绿", 13_900, false),
+    ("香薰蜡烛", "Scented candle", "白茶 200g", 8_800, true),
+    (
+        "陶瓷餐具套装",
+        "Ceramic tableware set",
+        "16 件 米白",
+        32_900,
+        false,
+    ),
+    ("折叠雨伞", "Folding umbrella", "深灰", 6_900, false),
+    (
+        "蓝牙音箱",
+        "Bluetooth speaker",
+        "便携款 森林绿",
+        34_900,
+        false,
+    ),
 ];
 
 /// Each product's other variants (size, colour) with their stock, in the order of [`PRODUCTS`]
@@ -397,7 +457,7 @@ pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
     }
     // The catalogue: every product's variants, the one sold first.
     for (index, product) in PRODUCTS.iter().enumerate() {
-        let variants = std::iter::once((product.1, ORDERED_STOCK))
+        let variants = std::iter::once((product.2, ORDERED_STOCK))
             .chain(OTHER_VARIANTS[index].iter().copied());
         for (variant, (label, stock)) in variants.enumerate() {
             sqlx::query(
@@ -454,7 +514,7 @@ pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
         for position in 0..item_count {
             let index = rng.gen_range(0..PRODUCTS.len());
             let product = PRODUCTS[index];
-            let quantity = if product.2 < 10_000 {
+            let quantity = if product.3 < 10_000 {
                 rng.gen_range(1..=3)
             } else {
                 1
@@ -462,7 +522,7 @@ pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
             let shipment = (position % draft.scenario.journeys.len()) as i64;
             items.push((position as i64, shipment, index, product, quantity as i64));
         }
-        let subtotal: i64 = items.iter().map(|(_, _, _, p, q)| p.2 * q).sum();
+        let subtotal: i64 = items.iter().map(|(_, _, _, p, q)| p.3 * q).sum();
         let shipping = if subtotal >= 9_900 { 0 } else { 1_000 };
         let discount = if subtotal > 50_000 { 5_000 } else { 0 };
         let total = subtotal + shipping - discount;
@@ -499,7 +559,7 @@ pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
         .await?;
         for (position, shipment, index, product, quantity) in &items {
             sqlx::query(
-                "INSERT INTO order_items (order_id, position, shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "INSERT INTO order_items (order_id, position, shipment_position, sku, name, name_en, variant, quantity, unit_price_fen, final_sale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(order_id)
             .bind(position)
@@ -507,9 +567,10 @@ pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
             .bind(variant_sku(*index, 0))
             .bind(product.0)
             .bind(product.1)
-            .bind(quantity)
             .bind(product.2)
+            .bind(quantity)
             .bind(product.3)
+            .bind(product.4)
             .execute(&mut *tx)
             .await?;
         }

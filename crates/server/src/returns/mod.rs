@@ -13,7 +13,7 @@ use crate::clock::{parse_rfc3339, rfc3339};
 use crate::db;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::notify::Notice;
-use crate::orders::{order_for, OrderRow};
+use crate::orders::{item_name, order_for, OrderRow};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -39,6 +39,7 @@ struct LineRow {
     position: i64,
     sku: String,
     name: String,
+    name_en: Option<String>,
     variant: String,
     quantity: i64,
     unit_price_fen: i64,
@@ -61,7 +62,7 @@ async fn judged_lines(
         .to_vec();
     let days = window_days(&benefits);
     let lines = sqlx::query_as::<_, LineRow>(
-        "SELECT i.id, i.position, i.sku, i.name, i.variant, i.quantity, i.unit_price_fen, i.final_sale, \
+        "SELECT i.id, i.position, i.sku, i.name, i.name_en, i.variant, i.quantity, i.unit_price_fen, i.final_sale, \
          CASE WHEN s.status = 'delivered' THEN s.delivered_at END AS delivered_at \
          FROM order_items i LEFT JOIN shipments s ON s.order_id = i.order_id AND s.position = i.shipment_position \
          WHERE i.order_id = $1 ORDER BY i.position",
@@ -268,7 +269,7 @@ pub async fn returnable(
             line: count(line.position + 1, "an item position")?,
             quantity: count(line.quantity, "an item quantity")?,
             sku: line.sku,
-            name: line.name,
+            name: item_name(line.name, line.name_en),
             variant: line.variant,
             returnable_quantity: verdict.returnable,
             unit_price: Money::fen(line.unit_price_fen),
@@ -889,6 +890,7 @@ pub(crate) struct ReturnedLineRow {
     pub(crate) return_id: i64,
     position: i64,
     name: String,
+    name_en: Option<String>,
     variant: String,
     quantity: i64,
     unit_price_fen: i64,
@@ -899,7 +901,7 @@ pub(crate) struct ReturnedLineRow {
 /// Every column of [`ReturnedLineRow`]; the caller adds its `WHERE` (on `ri.return_id`) and
 /// orders by `ri.return_id, i.position`.
 pub(crate) const RETURNED_LINES: &str =
-    "SELECT ri.return_id, i.position, i.name, i.variant, ri.quantity, i.unit_price_fen, \
+    "SELECT ri.return_id, i.position, i.name, i.name_en, i.variant, ri.quantity, i.unit_price_fen, \
      ri.exchange_sku, v.variant AS exchange_variant \
      FROM return_items ri JOIN order_items i ON i.id = ri.order_item_id \
      LEFT JOIN variants v ON v.sku = ri.exchange_sku";
@@ -914,7 +916,7 @@ impl ReturnedLineRow {
         };
         Ok(ReturnedLine {
             line: count(self.position + 1, "an item position")?,
-            name: self.name,
+            name: item_name(self.name, self.name_en),
             variant: self.variant,
             quantity: count(self.quantity, "a returned quantity")?,
             unit_price: Money::fen(self.unit_price_fen),

@@ -21,18 +21,21 @@ const HEADPHONES_BLUE: &str = "SKU-02-2";
 /// Another product's variant (the flask's).
 const FLASK_PINK: &str = "SKU-03-1";
 
-/// Makes line 1 of order `number` a unit of `sku` (as the catalogue names it), `units` bought.
+/// Makes line 1 of order `number` a unit of `sku` (as the catalogue names it, in both
+/// languages), `units` bought.
 async fn line_one_is(app: &TestApp, number: &str, sku: &str, units: i64) {
+    let (name, name_en) = match &sku[..6] {
+        "SKU-01" => ("轻薄羽绒服", "Light down jacket"),
+        "SKU-02" => ("无线降噪耳机", "Wireless noise-cancelling headphones"),
+        _ => ("某商品", "A product"),
+    };
     sqlx::query(
-        "UPDATE order_items SET sku = $1, name = $2, variant = COALESCE((SELECT variant FROM variants WHERE sku = $3), '?'), \
-         quantity = $4 WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = $5)",
+        "UPDATE order_items SET sku = $1, name = $2, name_en = $3, variant = COALESCE((SELECT variant FROM variants WHERE sku = $4), '?'), \
+         quantity = $5 WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = $6)",
     )
     .bind(sku)
-    .bind(match &sku[..6] {
-        "SKU-01" => "轻薄羽绒服",
-        "SKU-02" => "无线降噪耳机",
-        _ => "某商品",
-    })
+    .bind(name)
+    .bind(name_en)
     .bind(sku)
     .bind(units)
     .bind(number)
@@ -341,13 +344,18 @@ async fn the_demo_takes_an_exchange_to_exchanged_and_the_stock_stays_sold() {
     )
     .await;
     let return_number = created["number"].as_str().unwrap().to_string();
-    message_about(
+    // The message speaks both languages, each naming the item in its own.
+    let message = message_about(
         &app,
         LI,
         &return_number,
-        "Exchange for: 无线降噪耳机（午夜黑）",
+        "Exchange for: Wireless noise-cancelling headphones (午夜黑).",
     )
     .await;
+    assert!(message["body"]
+        .as_str()
+        .unwrap()
+        .contains("换货：无线降噪耳机（午夜黑）。"));
     let path = format!("/api/returns/{return_number}");
     let mut statuses = Vec::new();
     for _ in 0..4 {

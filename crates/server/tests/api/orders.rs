@@ -594,3 +594,69 @@ async fn the_app_goes_out_exactly_as_the_build_compressed_it() {
         assert_eq!(answer.bytes().await.unwrap().to_vec(), body, "{accept}");
     }
 }
+
+/// An item's name comes in both languages wherever an order is read (its page, its parcels, the
+/// list's headline, what can be returned); an item the shop named in Chinese only (`name_en`
+/// NULL, as every item before names had languages) comes with an empty English name, which a
+/// reader takes the Chinese one for.
+#[tokio::test]
+async fn an_item_is_named_in_both_languages_and_one_without_english_falls_back() {
+    use portico_api::{Localized, OrderDetail, OrderPage, PageLocale, ReturnEligibility};
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = app.order_numbers(&li).await.remove(0);
+    let path = format!("/api/orders/{number}");
+    let names = |detail: &OrderDetail| -> Vec<Localized> {
+        detail.items.iter().map(|i| i.name.clone()).collect()
+    };
+    // Every other place an item's name is read says what the order's items say.
+    let agree =
+        |names: &[Localized], list: &OrderPage, detail: &OrderDetail, offer: &ReturnEligibility| {
+            let line = list
+                .orders
+                .iter()
+                .find(|o| o.number == detail.number)
+                .unwrap();
+            assert_eq!(line.headline, names[0]);
+            for shipment in &detail.shipments {
+                assert!(shipment.items.iter().all(|n| names.contains(n)), "{number}");
+            }
+            let offered: Vec<Localized> = offer.items.iter().map(|i| i.name.clone()).collect();
+            assert_eq!(offered, names);
+        };
+    let returnable = format!("/api/orders/{number}/returnable");
+    let detail: OrderDetail = app.get_json(&li, &path).await;
+    let both = names(&detail);
+    for name in &both {
+        assert!(!name.zh_cn.is_ascii(), "{name:?}");
+        assert!(name.en.is_ascii() && !name.en.is_empty(), "{name:?}");
+        assert_eq!(name.get(PageLocale::En), name.en);
+    }
+    let list: OrderPage = app.get_json(&li, "/api/orders?per_page=50").await;
+    agree(&both, &list, &detail, &app.get_json(&li, &returnable).await);
+
+    sqlx::query(
+        "UPDATE order_items SET name_en = NULL WHERE order_id = (SELECT id FROM orders WHERE number = $1)",
+    )
+    .bind(&number)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let detail: OrderDetail = app.get_json(&li, &path).await;
+    let chinese = names(&detail);
+    for (name, before) in chinese.iter().zip(&both) {
+        assert_eq!(
+            (name.zh_cn.as_str(), name.en.as_str()),
+            (before.zh_cn.as_str(), "")
+        );
+        assert_eq!(name.get(PageLocale::En), before.zh_cn);
+    }
+    let list: OrderPage = app.get_json(&li, "/api/orders?per_page=50").await;
+    agree(
+        &chinese,
+        &list,
+        &detail,
+        &app.get_json(&li, &returnable).await,
+    );
+}
