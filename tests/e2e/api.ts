@@ -15,7 +15,7 @@ export type Summary = { number: string; status: string | null; shipment_count: n
 export type Checkpoint = { at: string; event: string; location: string };
 export type Detail = {
   number: string;
-  items: { name: Named }[];
+  items: { name: Named; variant: Named }[];
   shipments: { status: string; tracking_number: string; checkpoints: Checkpoint[]; items: Named[] }[];
   address: { phone: string; street: string | null };
 };
@@ -47,7 +47,7 @@ export async function orderDetail(request: APIRequestContext, number: string): P
 
 export type Returnable = {
   order: string;
-  /** `name` as the project's reader reads it ([`named`]). */
+  /** `name` (and `variant`s) as the project's reader reads them ([`named`]). */
   items: { line: number; name: string; returnable_quantity: number; unit_price: number }[];
 };
 
@@ -56,7 +56,11 @@ async function offerOf(request: APIRequestContext, order: string): Promise<Retur
   const response = await request.get(`/api/orders/${order}/returnable`);
   expect(response.ok()).toBeTruthy();
   const offer = await response.json();
-  for (const item of offer.items) item.name = named(item.name);
+  for (const item of offer.items) {
+    item.name = named(item.name);
+    item.variant = named(item.variant);
+    for (const option of item.exchange_options ?? []) option.variant = named(option.variant);
+  }
   return offer;
 }
 export type ReturnSummary = {

@@ -43,10 +43,11 @@ test('order detail shows items, amounts and each parcel with its timeline', asyn
   await expect(page.getByRole('heading', { name: t('order.items'), exact: true })).toBeVisible();
   await expect(page.getByText(t('order.total'), { exact: true })).toBeVisible();
   await expect(page.getByTestId('address')).not.toContainText('*');
-  // Each item, and each parcel's items, by name in the reader's language: English in the English
+  // Each item (name and variant), and each parcel's items, in the reader's language: English in the English
   // projects, Chinese in the Chinese ones (the demo names every item in both).
   for (const item of target!.items) expect(item.name.en && item.name['zh-CN'] && item.name.en !== item.name['zh-CN']).toBeTruthy();
   await expect(page.locator('.items .item-name')).toHaveText(target!.items.map((i) => i.name[lang]!));
+  for (const [k, item] of target!.items.entries()) await expect(page.locator('.items li').nth(k)).toContainText(item.variant[lang]!);
   const parcel = page.locator('article.shipment').first();
   await expect(parcel).toContainText(target!.shipments[0].items.map((n) => named(n, lang)).join(t('common.list_separator')));
   await expect(parcel.getByTestId('tracking-number')).toHaveText(target!.shipments[0].tracking_number);

@@ -28,7 +28,7 @@ pub(crate) struct TrackedOrder {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub(crate) struct TrackedItem {
     pub name: Localized,
-    pub variant: String,
+    pub variant: Localized,
     pub quantity: u32,
 }
 
@@ -167,7 +167,7 @@ fn OrderView(order: TrackedOrder, locale: Locale) -> impl IntoView {
             <h4>{td_string!(locale, lookup.items)}</h4>
             <ul class="items">
                 {order.items.into_iter().map(|item| view! {
-                    <li>{crate::locale::pick(locale, &item.name).to_string()}" · "{item.variant}" × "{item.quantity}</li>
+                    <li>{crate::locale::pick(locale, &item.name).to_string()}" · "{crate::locale::pick(locale, &item.variant).to_string()}" × "{item.quantity}</li>
                 }).collect_view()}
             </ul>
             {order.shipments.into_iter().enumerate().map(|(i, shipment)| {

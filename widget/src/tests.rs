@@ -79,7 +79,10 @@ fn the_lookup_reads_what_it_shows_from_a_whole_order_detail() {
                 zh_cn: "龙井".into(),
                 en: "Longjing tea".into(),
             },
-            variant: "250 g".into(),
+            variant: Localized {
+                zh_cn: "250 克".into(),
+                en: "250 g".into(),
+            },
             quantity: 2,
             unit_price: Money::fen(6_450),
             final_sale: false,
@@ -116,7 +119,7 @@ fn the_lookup_reads_what_it_shows_from_a_whole_order_detail() {
     assert_eq!(
         (
             crate::locale::pick(Locale::en, &tracked.items[0].name),
-            tracked.items[0].variant.as_str(),
+            crate::locale::pick(Locale::en, &tracked.items[0].variant),
             tracked.items[0].quantity
         ),
         ("Longjing tea", "250 g", 2)

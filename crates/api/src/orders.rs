@@ -209,8 +209,8 @@ pub struct OrderItem {
     /// The item's name in each language the shop gave (at least one; a reader gets the other
     /// where one is empty, `Localized::get`). An ingest of orders names items with this same type.
     pub name: Localized,
-    /// Colour, size, ... as shown on the product page.
-    pub variant: String,
+    /// Colour, size, ... as shown on the product page, in each language (as `name`).
+    pub variant: Localized,
     pub quantity: u32,
     pub unit_price: Money,
     /// Final-sale items cannot be returned.

@@ -9,6 +9,7 @@
 
 use crate::clock::{china_clock, china_date_time, Clock};
 use crate::db::{self, Db};
+use crate::orders::localized;
 use crate::returns::pass::ReturnLinks;
 use crate::returns::policy::PICKUP_WINDOW_SECS;
 use portico_api::{Localized, Money, PageLocale, Resolution, ReturnStatus, Touchpoint};
@@ -233,8 +234,8 @@ async fn deliver(
             let (outcome_zh, outcome_en) = if ended_early {
                 (String::new(), String::new())
             } else if row.resolution == Resolution::Exchange.as_str() {
-                let wanted: Vec<(String, Option<String>, String)> = sqlx::query_as(
-                    "SELECT i.name, i.name_en, v.variant FROM return_items ri \
+                let wanted: Vec<(String, Option<String>, String, Option<String>)> = sqlx::query_as(
+                    "SELECT i.name, i.name_en, v.variant, v.variant_en FROM return_items ri \
                      JOIN order_items i ON i.id = ri.order_item_id \
                      JOIN variants v ON v.sku = ri.exchange_sku WHERE ri.return_id = $1 ORDER BY i.position",
                 )
@@ -243,12 +244,14 @@ async fn deliver(
                 .await?;
                 let (names, variants): (Vec<_>, Vec<_>) = wanted
                     .into_iter()
-                    .map(|(zh_cn, en, variant)| (crate::orders::item_name(zh_cn, en), variant))
+                    .map(|(name, name_en, variant, variant_en)| {
+                        (localized(name, name_en), localized(variant, variant_en))
+                    })
                     .unzip();
                 let named = |language, open, close, separator| {
                     in_language(&names, language)
                         .iter()
-                        .zip(&variants)
+                        .zip(in_language(&variants, language))
                         .map(|(name, variant)| format!("{name}{open}{variant}{close}"))
                         .collect::<Vec<_>>()
                         .join(separator)
@@ -360,7 +363,7 @@ async fn deliver(
     }
 }
 
-/// Item names in `language`, each falling back to its other language where it has none.
+/// Texts (item names, variant labels) in `language`, each falling back to its other language where it has none.
 fn in_language(names: &[Localized], language: PageLocale) -> Vec<&str> {
     names.iter().map(|name| name.get(language)).collect()
 }

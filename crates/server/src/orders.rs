@@ -16,9 +16,10 @@ use sqlx::AnyPool;
 
 const DEFAULT_PER_PAGE: u32 = 10;
 
-/// An order item's name as `order_items` keeps it: `name` in Chinese, `name_en` in English or NULL
-/// when the shop gave none (the reader then gets the other, `Localized::get`).
-pub fn item_name(zh_cn: String, en: Option<String>) -> Localized {
+/// An item's name or variant label as `order_items` and `variants` keep them: the Chinese text
+/// (`name`, `variant`) and the English one (`name_en`, `variant_en`), NULL when the shop gave none
+/// (the reader then gets the other, `Localized::get`).
+pub fn localized(zh_cn: String, en: Option<String>) -> Localized {
     Localized {
         zh_cn,
         en: en.unwrap_or_default(),
@@ -115,7 +116,7 @@ pub async fn list(
             placed_at: rfc3339(row.placed_at),
             total: Money::fen(row.total_fen),
             item_count: row.item_count as u32,
-            headline: item_name(row.headline.unwrap_or_default(), row.headline_en),
+            headline: localized(row.headline.unwrap_or_default(), row.headline_en),
             status: headline_status(&statuses),
             shipment_count: statuses.len() as u32,
         });
@@ -200,6 +201,7 @@ struct ItemRow {
     name: String,
     name_en: Option<String>,
     variant: String,
+    variant_en: Option<String>,
     quantity: i64,
     unit_price_fen: i64,
     #[sqlx(try_from = "crate::db::Flag")]
@@ -237,7 +239,7 @@ pub async fn load_detail(
 ) -> ApiResult<OrderDetail> {
     let order_id = order.id;
     let items = sqlx::query_as::<_, ItemRow>(
-        "SELECT shipment_position, sku, name, name_en, variant, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
+        "SELECT shipment_position, sku, name, name_en, variant, variant_en, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
     )
     .bind(order_id)
     .fetch_all(db)
@@ -312,7 +314,7 @@ pub async fn load_detail(
             items: items
                 .iter()
                 .filter(|i| i.shipment_position == Some(row.position))
-                .map(|i| item_name(i.name.clone(), i.name_en.clone()))
+                .map(|i| localized(i.name.clone(), i.name_en.clone()))
                 .collect(),
         });
     }
@@ -332,8 +334,8 @@ pub async fn load_detail(
             .into_iter()
             .map(|i| OrderItem {
                 sku: i.sku,
-                name: item_name(i.name, i.name_en),
-                variant: i.variant,
+                name: localized(i.name, i.name_en),
+                variant: localized(i.variant, i.variant_en),
                 quantity: i.quantity as u32,
                 unit_price: Money::fen(i.unit_price_fen),
                 final_sale: i.final_sale,

@@ -142,7 +142,7 @@ pub async fn subject_items(
         sqlx::query_as(query).bind(reference).fetch_all(db).await?;
     Ok(names
         .into_iter()
-        .map(|(zh_cn, en)| crate::orders::item_name(zh_cn, en))
+        .map(|(zh_cn, en)| crate::orders::localized(zh_cn, en))
         .collect())
 }
 
