@@ -62,10 +62,25 @@ pub fn text(key: fn(Locale) -> &'static str) -> impl Fn() -> &'static str + Copy
     move || key(current.get())
 }
 
-/// The text of `text` in `locale` (the deployment or the service wrote both).
-pub fn pick(locale: Locale, text: &portico_api::Localized) -> &str {
+/// The contract's name for a language the portal speaks.
+pub fn language(locale: Locale) -> portico_api::PageLocale {
     match locale {
-        Locale::zh_CN => &text.zh_cn,
-        Locale::en => &text.en,
+        Locale::zh_CN => portico_api::PageLocale::ZhCn,
+        Locale::en => portico_api::PageLocale::En,
     }
+}
+
+/// The text of `text` in `locale`, or in the other language when it has none in this one (an
+/// item the shop named in one language only).
+pub fn pick(locale: Locale, text: &portico_api::Localized) -> &str {
+    text.get(language(locale))
+}
+
+/// Names (a parcel's items, a survey's) in `locale`, each as [`pick`] reads it, in one line.
+pub fn pick_all(locale: Locale, names: &[portico_api::Localized]) -> String {
+    names
+        .iter()
+        .map(|name| pick(locale, name))
+        .collect::<Vec<_>>()
+        .join(i18n::td_string!(locale, common.list_separator))
 }

@@ -7,7 +7,8 @@ use portico::format;
 use portico::locale::i18n::Locale;
 use portico::locale::provide_locale;
 use portico_api::{
-    CalendarDate, Carrier, Checkpoint, CheckpointEvent, Money, Shipment, ShipmentStatus, UtcTime,
+    CalendarDate, Carrier, Checkpoint, CheckpointEvent, Localized, Money, Shipment, ShipmentStatus,
+    UtcTime,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -74,8 +75,31 @@ fn shipment(checkpoints: usize, status: ShipmentStatus) -> Shipment {
                 location: format!("上海市 转运中心 {i}"),
             })
             .collect(),
-        items: vec!["保温杯".into()],
+        items: vec![
+            Localized {
+                zh_cn: "保温杯".into(),
+                en: "Vacuum flask".into(),
+            },
+            // Named in Chinese only: every reader gets the Chinese name.
+            Localized {
+                zh_cn: "龙井".into(),
+                en: String::new(),
+            },
+        ],
     }
+}
+
+#[wasm_bindgen_test]
+fn items_are_named_in_the_readers_language_else_in_the_other() {
+    let items = shipment(1, ShipmentStatus::InTransit).items;
+    assert_eq!(
+        portico::locale::pick_all(Locale::en, &items),
+        "Vacuum flask, 龙井"
+    );
+    assert_eq!(
+        portico::locale::pick_all(Locale::zh_CN, &items),
+        "保温杯、龙井"
+    );
 }
 
 /// Draws a parcel card the way the order page does: redrawn whenever `shipment` changes.

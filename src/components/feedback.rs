@@ -154,6 +154,7 @@ fn feedback_dialog(close: Callback<()>) -> AnyView {
     };
     let order_choice = move || {
         let page = orders?.get()?.ok()?;
+        let locale = i18n.get();
         let options = page
             .orders
             .into_iter()
@@ -162,7 +163,7 @@ fn feedback_dialog(close: Callback<()>) -> AnyView {
                 let selected = move || order.get().as_ref() == Some(&number);
                 view! {
                     <option value=summary.number.as_str().to_string() selected=selected>
-                        {format!("{} · {}", summary.number, summary.headline)}
+                        {format!("{} · {}", summary.number, crate::locale::pick(locale, &summary.headline))}
                     </option>
                 }
             })

@@ -75,9 +75,7 @@ fn card(
     let labelled_by = heading_id.clone();
     let hidden = shipment.checkpoints.len().saturating_sub(TIMELINE_PREVIEW);
     let checkpoints = shipment.checkpoints.clone();
-    let items = shipment
-        .items
-        .join(td_string!(locale, common.list_separator));
+    let items = crate::locale::pick_all(locale, &shipment.items);
     let delayed = shipment.delayed && status.is_moving();
     let when = match &shipment.delivered_at {
         Some(at) => (

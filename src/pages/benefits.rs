@@ -10,15 +10,12 @@ use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::{lazy_route, LazyRoute};
-use portico_api::{paths, Audience, BenefitPage, ErrorCode, PageLocale, PageSummary};
+use portico_api::{paths, Audience, BenefitPage, ErrorCode, PageSummary};
 use portico_client::{ApiError, Remote};
 
 /// The contract's name for a language the portal speaks.
 fn page_locale(locale: Locale) -> &'static str {
-    match locale {
-        Locale::zh_CN => PageLocale::ZhCn.as_str(),
-        Locale::en => PageLocale::En.as_str(),
-    }
+    crate::locale::language(locale).as_str()
 }
 
 /// The list: a wasm chunk of its own, fetched with the list (again when the language changes).

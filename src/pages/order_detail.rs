@@ -172,8 +172,8 @@ fn order_view(
                     <ul class="items">
                         {detail.items.iter().zip(1..).map(|(item, line)| view! {
                             <li>
-                                <span class="item-name">{item.name.clone()}</span>
-                                <span class="muted">{item.variant.clone()}</span>
+                                <span class="item-name">{crate::locale::pick(locale, &item.name).to_string()}</span>
+                                <span class="muted">{crate::locale::pick(locale, &item.variant).to_string()}</span>
                                 <span class="item-line">
                                     <span>{td!(locale, order.quantity, count = item.quantity)}</span>
                                     <span>{format::money(item.unit_price)}</span>

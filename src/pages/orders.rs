@@ -92,7 +92,7 @@ fn order_row(locale: Locale, order: OrderSummary) -> impl IntoView {
     view! {
         <li class="order-row">
             <a href=format!("/orders/{}", order.number) class="order-link">
-                <span class="order-headline">{order.headline}</span>
+                <span class="order-headline">{crate::locale::pick(locale, &order.headline).to_string()}</span>
                 <span class="order-number mono">{order.number.to_string()}</span>
                 <span class="order-meta muted">
                     {td!(locale, orders.placed_on, date = format::date(locale, &order.placed_at))}

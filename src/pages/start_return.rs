@@ -365,12 +365,13 @@ fn variant_pickers(
                 .exchange_options
                 .iter()
                 .map(|x| {
-                    let label = if x.in_stock { x.variant.clone() } else { format!("{} ({sold_out})", x.variant) };
+                    let variant = crate::locale::pick(locale, &x.variant);
+                    let label = if x.in_stock { variant.to_string() } else { format!("{variant} ({sold_out})") };
                     view! { <option value=x.sku.clone() disabled=!x.in_stock>{label}</option> }
                 })
                 .collect_view();
             view! {
-                <label for=id.clone() class="slot-label">{td!(locale, returns.exchange_for, item = item.name.clone())}</label>
+                <label for=id.clone() class="slot-label">{td!(locale, returns.exchange_for, item = crate::locale::pick(locale, &item.name).to_string())}</label>
                 <select id=id class="slot-select"
                     prop:value=move || wanted.with(|w| w.iter().find(|(l, _)| *l == line).map(|(_, s)| s.clone()).unwrap_or_default())
                     on:change=move |ev| {
@@ -419,8 +420,8 @@ fn item_list(
                     prop:checked=move || chosen().is_some()
                     on:change=move |ev| set(event_target_checked(&ev).then_some(most))/>
                 <label for=id>
-                    <span class="item-name">{item.name.clone()}</span>
-                    <span class="muted">{item.variant.clone()}</span>
+                    <span class="item-name">{crate::locale::pick(locale, &item.name).to_string()}</span>
+                    <span class="muted">{crate::locale::pick(locale, &item.variant).to_string()}</span>
                     <span class="muted">{format::money(item.unit_price)}</span>
                     {by.map(|date| view! { <span class="muted">{td!(locale, returns.return_by, date = date)}</span> })}
                     {why.map(|why| view! { <span class="tag">{why}</span> })}

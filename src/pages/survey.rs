@@ -296,9 +296,7 @@ fn SurveyForm(token: String, found: SurveyInvitation, kept: Option<String>) -> i
                 .replace("[date]", &format::date(locale, &about.at))
         }
     };
-    let items = about
-        .items
-        .join(td_string!(i18n.get(), common.list_separator));
+    let items = crate::locale::pick_all(i18n.get(), &about.items);
 
     view! {
         <h1>{title}</h1>

@@ -200,10 +200,10 @@ fn Panel(desk: Desk, waiting: ReturnToReview) -> impl IntoView {
                 <ul class="review-lines">
                     {w.lines.iter().map(|line| view! {
                         <li>
-                            {format!("{} · {} × {}", line.name, line.variant, line.quantity)}
+                            {format!("{} · {} × {}", words::localized(l, &line.name), words::localized(l, &line.variant), line.quantity)}
                             " · "
                             {words::fill(td_string!(l, reviews.each), &words::money(line.unit_price))}
-                            {line.exchange_for.as_ref().map(|other| format!(" · {}", words::fill(td_string!(l, reviews.exchange_for), &other.variant)))}
+                            {line.exchange_for.as_ref().map(|other| format!(" · {}", words::fill(td_string!(l, reviews.exchange_for), words::localized(l, &other.variant))))}
                         </li>
                     }).collect_view()}
                 </ul>

@@ -1,7 +1,9 @@
 //! Words the staff app shows for values and errors, in the language chosen.
 
 use crate::locales::i18n::*;
-use portico_api::{ErrorCode, Handover, Localized, Money, Resolution, ReturnReason, StaffRole};
+use portico_api::{
+    ErrorCode, Handover, Localized, Money, PageLocale, Resolution, ReturnReason, StaffRole,
+};
 use portico_client::ApiError;
 
 pub fn tag(locale: Locale) -> &'static str {
@@ -43,12 +45,13 @@ pub fn money(amount: Money) -> String {
     format!("¥{}", amount.decimal())
 }
 
-/// A name the service gives in each language, in the reader's.
+/// A name the service gives in each language, in the reader's (in the other where it has none
+/// in the reader's: an item named in one language only).
 pub fn localized(locale: Locale, text: &Localized) -> &str {
-    match locale {
-        Locale::en => &text.en,
-        Locale::zh_CN => &text.zh_cn,
-    }
+    text.get(match locale {
+        Locale::en => PageLocale::En,
+        Locale::zh_CN => PageLocale::ZhCn,
+    })
 }
 
 /// Why the customer sends it back.

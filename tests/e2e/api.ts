@@ -1,11 +1,22 @@
-import { expect, type APIRequestContext } from '@playwright/test';
-import { codeSentAfter, newestMessage } from './fixtures';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { codeSentAfter, newestMessage, type Lang } from './fixtures';
 
-export type Summary = { number: string; status: string | null; shipment_count: number };
+/** An item's name as the service sends it: a text per language, either may be empty. */
+export type Named = { 'zh-CN'?: string; en?: string };
+
+/** The name a reader in `lang` (by default the project's) reads: theirs, else the other language's
+ * (the contract's `Localized::get`). */
+export function named(name: Named, lang: Lang = (test.info().project.use as unknown as { lang?: Lang }).lang ?? 'zh-CN'): string {
+  const other: Lang = lang === 'en' ? 'zh-CN' : 'en';
+  return name[lang]?.trim() ? name[lang]! : name[other] ?? '';
+}
+
+export type Summary = { number: string; status: string | null; shipment_count: number; headline: Named };
 export type Checkpoint = { at: string; event: string; location: string };
 export type Detail = {
   number: string;
-  shipments: { status: string; tracking_number: string; checkpoints: Checkpoint[] }[];
+  items: { name: Named; variant: Named }[];
+  shipments: { status: string; tracking_number: string; checkpoints: Checkpoint[]; items: Named[] }[];
   address: { phone: string; street: string | null };
 };
 
@@ -36,8 +47,22 @@ export async function orderDetail(request: APIRequestContext, number: string): P
 
 export type Returnable = {
   order: string;
+  /** `name` (and `variant`s) as the project's reader reads them ([`named`]). */
   items: { line: number; name: string; returnable_quantity: number; unit_price: number }[];
 };
+
+/** What of `order` can go back, each item's name in the project's language. */
+async function offerOf(request: APIRequestContext, order: string): Promise<Returnable> {
+  const response = await request.get(`/api/orders/${order}/returnable`);
+  expect(response.ok()).toBeTruthy();
+  const offer = await response.json();
+  for (const item of offer.items) {
+    item.name = named(item.name);
+    item.variant = named(item.variant);
+    for (const option of item.exchange_options ?? []) option.variant = named(option.variant);
+  }
+  return offer;
+}
 export type ReturnSummary = {
   number: string;
   order: string;
@@ -53,9 +78,7 @@ export type ReturnSummary = {
  * time a journey has returned the one before), and that item. */
 export async function orderToReturn(request: APIRequestContext) {
   for (const order of await allOrders(request)) {
-    const response = await request.get(`/api/orders/${order.number}/returnable`);
-    expect(response.ok()).toBeTruthy();
-    const offer: Returnable = await response.json();
+    const offer = await offerOf(request, order.number);
     const item = offer.items.find((i) => i.returnable_quantity > 0);
     if (item) return { number: order.number, item };
   }
@@ -75,7 +98,7 @@ export async function returnsOf(request: APIRequestContext, order: string): Prom
  * back) refunds more than `fen`, and that item: such a return waits for a reviewer. */
 export async function orderToReturnOver(request: APIRequestContext, fen: number) {
   for (const order of await allOrders(request)) {
-    const offer: Returnable = await (await request.get(`/api/orders/${order.number}/returnable`)).json();
+    const offer = await offerOf(request, order.number);
     const item = offer.items.find((i) => i.returnable_quantity > 0 && i.unit_price * i.returnable_quantity > fen);
     if (item) return { number: order.number, item };
   }
@@ -108,7 +131,7 @@ export async function cancelReturns(request: APIRequestContext, order: string) {
  * colour in stock, that item and the first such variant. */
 export async function orderToExchange(request: APIRequestContext) {
   for (const order of await allOrders(request)) {
-    const offer = await (await request.get(`/api/orders/${order.number}/returnable`)).json();
+    const offer = await offerOf(request, order.number);
     for (const item of offer.items as (Returnable['items'][number] & { exchange_options: { sku: string; variant: string; in_stock: boolean }[] })[]) {
       const variant = item.exchange_options.find((x) => x.in_stock);
       if (item.returnable_quantity > 0 && variant) return { number: order.number as string, item, variant };

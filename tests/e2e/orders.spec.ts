@@ -1,7 +1,7 @@
 import { test, expect, DEMO, signIn, completeSignIn, expectAccessible } from './fixtures';
-import { signInApi, allOrders, orderDetail, type Checkpoint, type Detail } from './api';
+import { signInApi, allOrders, orderDetail, named, type Checkpoint, type Detail } from './api';
 
-test('the order list is newest first and paged', async ({ page, request, t }) => {
+test('the order list is newest first and paged', async ({ page, request, t, lang }) => {
   await signInApi(request, DEMO.chen);
   const orders = await allOrders(request);
   expect(orders.length).toBeGreaterThan(10);
@@ -10,6 +10,10 @@ test('the order list is newest first and paged', async ({ page, request, t }) =>
   const rows = page.locator('.order-row');
   await expect(rows).toHaveCount(10);
   await expect(rows.first()).toContainText(orders[0].number);
+  // The first item's name, in the reader's language (the demo names items in both).
+  const headline = orders[0].headline;
+  expect(headline.en && headline['zh-CN'] && headline.en !== headline['zh-CN']).toBeTruthy();
+  await expect(rows.first().locator('.order-headline')).toHaveText(headline[lang]!);
   await expect(page.getByText(t('orders.page_of', { page: 1, pages: 2 }))).toBeVisible();
   await expectAccessible(page);
 
@@ -19,7 +23,7 @@ test('the order list is newest first and paged', async ({ page, request, t }) =>
   await expectAccessible(page);
 });
 
-test('order detail shows items, amounts and each parcel with its timeline', async ({ page, request, t }) => {
+test('order detail shows items, amounts and each parcel with its timeline', async ({ page, request, t, lang }) => {
   await signInApi(request, DEMO.chen);
   const orders = await allOrders(request);
   // An order with a long history, so "show more" has something to show.
@@ -39,7 +43,13 @@ test('order detail shows items, amounts and each parcel with its timeline', asyn
   await expect(page.getByRole('heading', { name: t('order.items'), exact: true })).toBeVisible();
   await expect(page.getByText(t('order.total'), { exact: true })).toBeVisible();
   await expect(page.getByTestId('address')).not.toContainText('*');
+  // Each item (name and variant), and each parcel's items, in the reader's language: English in the English
+  // projects, Chinese in the Chinese ones (the demo names every item in both).
+  for (const item of target!.items) expect(item.name.en && item.name['zh-CN'] && item.name.en !== item.name['zh-CN']).toBeTruthy();
+  await expect(page.locator('.items .item-name')).toHaveText(target!.items.map((i) => i.name[lang]!));
+  for (const [k, item] of target!.items.entries()) await expect(page.locator('.items li').nth(k)).toContainText(item.variant[lang]!);
   const parcel = page.locator('article.shipment').first();
+  await expect(parcel).toContainText(target!.shipments[0].items.map((n) => named(n, lang)).join(t('common.list_separator')));
   await expect(parcel.getByTestId('tracking-number')).toHaveText(target!.shipments[0].tracking_number);
   await expect(parcel.locator('.timeline li')).toHaveCount(3);
   await expectAccessible(page);

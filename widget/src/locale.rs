@@ -43,12 +43,12 @@ pub fn choose(asked: Option<Locale>, partner_default: &str) -> Locale {
         .unwrap_or(Locale::zh_CN)
 }
 
-/// The text of `text` in `locale`.
+/// The text of `text` in `locale`, or in the other language where it has none in this one.
 pub fn pick(locale: Locale, text: &portico_api::Localized) -> &str {
-    match locale {
-        Locale::zh_CN => &text.zh_cn,
-        Locale::en => &text.en,
-    }
+    text.get(match locale {
+        Locale::zh_CN => portico_api::PageLocale::ZhCn,
+        Locale::en => portico_api::PageLocale::En,
+    })
 }
 
 /// `text` with its one `[name]` placeholder filled (shared with the staff app).

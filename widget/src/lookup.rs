@@ -8,8 +8,8 @@ use crate::locale::i18n::*;
 use crate::settings::Embed;
 use leptos::prelude::*;
 use portico_api::{
-    paths, CalendarDate, Contact, GuestLookupRequest, OrderNumber, ParseError, ShipmentStatus,
-    UtcTime,
+    paths, CalendarDate, Contact, GuestLookupRequest, Localized, OrderNumber, ParseError,
+    ShipmentStatus, UtcTime,
 };
 use portico_ui::form::{SubmitButton, TextField};
 use serde::Deserialize;
@@ -27,8 +27,8 @@ pub(crate) struct TrackedOrder {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub(crate) struct TrackedItem {
-    pub name: String,
-    pub variant: String,
+    pub name: Localized,
+    pub variant: Localized,
     pub quantity: u32,
 }
 
@@ -167,7 +167,7 @@ fn OrderView(order: TrackedOrder, locale: Locale) -> impl IntoView {
             <h4>{td_string!(locale, lookup.items)}</h4>
             <ul class="items">
                 {order.items.into_iter().map(|item| view! {
-                    <li>{item.name}" · "{item.variant}" × "{item.quantity}</li>
+                    <li>{crate::locale::pick(locale, &item.name).to_string()}" · "{crate::locale::pick(locale, &item.variant).to_string()}" × "{item.quantity}</li>
                 }).collect_view()}
             </ul>
             {order.shipments.into_iter().enumerate().map(|(i, shipment)| {

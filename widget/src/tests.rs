@@ -75,8 +75,14 @@ fn the_lookup_reads_what_it_shows_from_a_whole_order_detail() {
         },
         items: vec![OrderItem {
             sku: "TEA-1".into(),
-            name: "龙井".into(),
-            variant: "250 g".into(),
+            name: Localized {
+                zh_cn: "龙井".into(),
+                en: "Longjing tea".into(),
+            },
+            variant: Localized {
+                zh_cn: "250 克".into(),
+                en: "250 g".into(),
+            },
             quantity: 2,
             unit_price: Money::fen(6_450),
             final_sale: false,
@@ -90,7 +96,10 @@ fn the_lookup_reads_what_it_shows_from_a_whole_order_detail() {
             delayed: true,
             delivered_at: None,
             checkpoints: vec![checkpoint.clone()],
-            items: vec!["龙井".into()],
+            items: vec![Localized {
+                zh_cn: "龙井".into(),
+                en: String::new(),
+            }],
         }],
         address: DeliveryAddress {
             recipient: "王*".into(),
@@ -109,11 +118,11 @@ fn the_lookup_reads_what_it_shows_from_a_whole_order_detail() {
     assert_eq!(tracked.number, detail.number);
     assert_eq!(
         (
-            tracked.items[0].name.as_str(),
-            tracked.items[0].variant.as_str(),
+            crate::locale::pick(Locale::en, &tracked.items[0].name),
+            crate::locale::pick(Locale::en, &tracked.items[0].variant),
             tracked.items[0].quantity
         ),
-        ("龙井", "250 g", 2)
+        ("Longjing tea", "250 g", 2)
     );
     let parcel = &tracked.shipments[0];
     assert_eq!(parcel.status, ShipmentStatus::InTransit);

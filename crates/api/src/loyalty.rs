@@ -2,17 +2,8 @@
 //! stands: their tier, the spend that counts, what the next tier takes and by when, and what keeps
 //! the tier when the next evaluation comes.
 
-use crate::{Money, UtcTime};
+use crate::{Localized, Money, UtcTime};
 use serde::{Deserialize, Serialize};
-
-/// A text in each language the portal speaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Localized {
-    #[serde(rename = "zh-CN")]
-    pub zh_cn: String,
-    pub en: String,
-}
 
 /// What a tier brings, with its parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Orders, their items and the shipments that carry them.
 
-use crate::{CalendarDate, Money, OrderNumber, OrderReturn, UtcTime};
+use crate::{CalendarDate, Localized, Money, OrderNumber, OrderReturn, UtcTime};
 use serde::{Deserialize, Serialize};
 
 /// Where a parcel is. A parcel is "moving" until it is delivered or back with the sender.
@@ -166,8 +166,8 @@ pub struct Shipment {
     pub delivered_at: Option<UtcTime>,
     /// Newest first.
     pub checkpoints: Vec<Checkpoint>,
-    /// Names of the items in this parcel.
-    pub items: Vec<String>,
+    /// Names of the items in this parcel, each in both languages.
+    pub items: Vec<Localized>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,9 +206,11 @@ impl PaymentState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderItem {
     pub sku: String,
-    pub name: String,
-    /// Colour, size, ... as shown on the product page.
-    pub variant: String,
+    /// The item's name in each language the shop gave (at least one; a reader gets the other
+    /// where one is empty, `Localized::get`). An ingest of orders names items with this same type.
+    pub name: Localized,
+    /// Colour, size, ... as shown on the product page, in each language (as `name`).
+    pub variant: Localized,
     pub quantity: u32,
     pub unit_price: Money,
     /// Final-sale items cannot be returned.
@@ -245,7 +247,7 @@ pub struct OrderSummary {
     pub total: Money,
     pub item_count: u32,
     /// Name of the first item, to recognise the order at a glance.
-    pub headline: String,
+    pub headline: Localized,
     /// The status of the parcel that most needs attention (or is furthest behind).
     pub status: Option<ShipmentStatus>,
     pub shipment_count: u32,

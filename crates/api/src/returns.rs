@@ -1,6 +1,6 @@
 //! Returns: what of an order can go back, and why not when it cannot.
 
-use crate::{Money, OrderNumber, UtcTime};
+use crate::{Localized, Money, OrderNumber, UtcTime};
 use serde::{Deserialize, Serialize};
 
 /// Why an item (or the rest of its quantity) cannot be returned. The app turns each into a
@@ -109,8 +109,8 @@ pub struct ReturnableItem {
     /// The line's position in the order (1-based): how a return names it.
     pub line: u32,
     pub sku: String,
-    pub name: String,
-    pub variant: String,
+    pub name: Localized,
+    pub variant: Localized,
     /// Units bought.
     pub quantity: u32,
     /// Units that can be returned now (0 when none).
@@ -135,7 +135,7 @@ pub struct ReturnableItem {
 pub struct ExchangeOption {
     /// What [`ReturnLine::exchange_for`] names to ask for it.
     pub sku: String,
-    pub variant: String,
+    pub variant: Localized,
     /// At least one unit is in stock now (a unit is reserved when a return asks for it).
     pub in_stock: bool,
 }
@@ -344,8 +344,8 @@ pub struct ReturnPassRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnedLine {
     pub line: u32,
-    pub name: String,
-    pub variant: String,
+    pub name: Localized,
+    pub variant: Localized,
     pub quantity: u32,
     pub unit_price: Money,
     /// With resolution `exchange`: the variant that comes back instead.
@@ -358,7 +358,7 @@ pub struct ReturnedLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnedVariant {
     pub sku: String,
-    pub variant: String,
+    pub variant: Localized,
 }
 
 /// A return: what goes back, how, and what comes back for it.
@@ -453,7 +453,7 @@ mod tests {
             serde_json::from_str(r#"{"line": 1, "quantity": 1, "exchange_for": "SKU-1"}"#).unwrap();
         assert_eq!(wanted.exchange_for.as_deref(), Some("SKU-1"));
         let older: ReturnableItem = serde_json::from_str(
-            r#"{"line": 1, "sku": "S", "name": "N", "variant": "V", "quantity": 1,
+            r#"{"line": 1, "sku": "S", "name": {"zh-CN": "N"}, "variant": {"en": "V"}, "quantity": 1,
                 "returnable_quantity": 1, "unit_price": 100}"#,
         )
         .unwrap();

@@ -277,8 +277,8 @@ pub struct SurveySubject {
     pub touchpoint: Touchpoint,
     /// The order number (delivery), the return number (return) or the ticket number (support).
     pub reference: String,
-    /// The names of the items concerned (empty for a ticket).
-    pub items: Vec<String>,
+    /// The names of the items concerned, each in both languages (empty for a ticket).
+    pub items: Vec<Localized>,
     /// When the service happened.
     pub at: UtcTime,
 }

@@ -240,6 +240,33 @@ impl Contact {
     }
 }
 
+/// A text in each language the portal speaks: a tier's name, a survey's words, an item's name.
+/// Either may be empty or left out (an item a shop named in one language only): a reader gets the
+/// other (`Localized::get`), so there is one fallback rule for every text of this kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Localized {
+    #[serde(rename = "zh-CN", default)]
+    pub zh_cn: String,
+    #[serde(default)]
+    pub en: String,
+}
+
+impl Localized {
+    /// The text in `language`, or in the other language when it has none there.
+    pub fn get(&self, language: crate::PageLocale) -> &str {
+        let (wanted, other) = match language {
+            crate::PageLocale::ZhCn => (&self.zh_cn, &self.en),
+            crate::PageLocale::En => (&self.en, &self.zh_cn),
+        };
+        if wanted.trim().is_empty() {
+            other
+        } else {
+            wanted
+        }
+    }
+}
+
 /// Whether typed text holds only what a person types: no control character but a line break or a
 /// tab (a NUL, which PostgreSQL cannot keep, or anything that is invisible or moves the cursor).
 pub fn typed_text(text: &str) -> bool {
@@ -493,5 +520,30 @@ mod tests {
         assert!(SignInCode::parse("123 456").is_ok());
         assert_eq!(SignInCode::parse("12345"), Err(ParseError::InvalidCode));
         assert_eq!(SignInCode::parse("abcdef"), Err(ParseError::InvalidCode));
+    }
+
+    #[test]
+    fn a_localized_text_reads_in_the_language_asked_else_in_the_other() {
+        use crate::PageLocale::{En, ZhCn};
+        let both = Localized {
+            zh_cn: "轻薄羽绒服".into(),
+            en: "Light down jacket".into(),
+        };
+        assert_eq!(both.get(En), "Light down jacket");
+        assert_eq!(both.get(ZhCn), "轻薄羽绒服");
+        // An item named in one language only: both readers get that name.
+        let chinese: Localized = serde_json::from_str(r#"{"zh-CN": "龙井"}"#).unwrap();
+        assert_eq!((chinese.get(En), chinese.get(ZhCn)), ("龙井", "龙井"));
+        let blank = Localized {
+            zh_cn: "龙井".into(),
+            en: " ".into(),
+        };
+        assert_eq!(blank.get(En), "龙井");
+        let english: Localized = serde_json::from_str(r#"{"en": "Longjing"}"#).unwrap();
+        assert_eq!(english.get(ZhCn), "Longjing");
+        assert_eq!(
+            serde_json::to_value(&both).unwrap(),
+            serde_json::json!({ "zh-CN": "轻薄羽绒服", "en": "Light down jacket" })
+        );
     }
 }

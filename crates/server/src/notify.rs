@@ -9,9 +9,10 @@
 
 use crate::clock::{china_clock, china_date_time, Clock};
 use crate::db::{self, Db};
+use crate::orders::localized;
 use crate::returns::pass::ReturnLinks;
 use crate::returns::policy::PICKUP_WINDOW_SECS;
-use portico_api::{Money, Resolution, ReturnStatus, Touchpoint};
+use portico_api::{Localized, Money, PageLocale, Resolution, ReturnStatus, Touchpoint};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use std::sync::Arc;
@@ -233,22 +234,31 @@ async fn deliver(
             let (outcome_zh, outcome_en) = if ended_early {
                 (String::new(), String::new())
             } else if row.resolution == Resolution::Exchange.as_str() {
-                let wanted: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT i.name, v.variant FROM return_items ri \
+                let wanted: Vec<(String, Option<String>, String, Option<String>)> = sqlx::query_as(
+                    "SELECT i.name, i.name_en, v.variant, v.variant_en FROM return_items ri \
                      JOIN order_items i ON i.id = ri.order_item_id \
                      JOIN variants v ON v.sku = ri.exchange_sku WHERE ri.return_id = $1 ORDER BY i.position",
                 )
                 .bind(return_id)
                 .fetch_all(&mut *db)
                 .await?;
-                let named = wanted
-                    .iter()
-                    .map(|(name, variant)| format!("{name}（{variant}）"))
-                    .collect::<Vec<_>>()
-                    .join("、");
+                let (names, variants): (Vec<_>, Vec<_>) = wanted
+                    .into_iter()
+                    .map(|(name, name_en, variant, variant_en)| {
+                        (localized(name, name_en), localized(variant, variant_en))
+                    })
+                    .unzip();
+                let named = |language, open, close, separator| {
+                    in_language(&names, language)
+                        .iter()
+                        .zip(in_language(&variants, language))
+                        .map(|(name, variant)| format!("{name}{open}{variant}{close}"))
+                        .collect::<Vec<_>>()
+                        .join(separator)
+                };
                 (
-                    format!("换货：{named}。"),
-                    format!("Exchange for: {named}."),
+                    format!("换货：{}。", named(PageLocale::ZhCn, "（", "）", "、")),
+                    format!("Exchange for: {}.", named(PageLocale::En, " (", ")", ", ")),
                 )
             } else {
                 (
@@ -353,6 +363,11 @@ async fn deliver(
     }
 }
 
+/// Texts (item names, variant labels) in `language`, each falling back to its other language where it has none.
+fn in_language(names: &[Localized], language: PageLocale) -> Vec<&str> {
+    names.iter().map(|name| name.get(language)).collect()
+}
+
 /// The message inviting to a survey: what it is about, the link, and for the first (scale)
 /// question one link per score, which answers it with one tap.
 async fn survey_message(
@@ -394,8 +409,8 @@ async fn survey_message(
         (String::new(), String::new())
     } else {
         (
-            format!("（{}）", items.join("、")),
-            format!(" ({})", items.join(", ")),
+            format!("（{}）", in_language(&items, PageLocale::ZhCn).join("、")),
+            format!(" ({})", in_language(&items, PageLocale::En).join(", ")),
         )
     };
     let survey = crate::surveys::definitions::survey_for(touchpoint);

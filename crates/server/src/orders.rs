@@ -9,12 +9,22 @@ use axum::extract::{Path, State};
 use axum::Json;
 use portico_api::{
     mask_name, mask_phone, Amounts, CalendarDate, Carrier, Checkpoint, CheckpointEvent,
-    DeliveryAddress, ErrorCode, Money, OrderDetail, OrderItem, OrderNumber, OrderPage, OrderReturn,
-    OrderSummary, PageQuery, PaymentState, ReturnStatus, Shipment, ShipmentStatus,
+    DeliveryAddress, ErrorCode, Localized, Money, OrderDetail, OrderItem, OrderNumber, OrderPage,
+    OrderReturn, OrderSummary, PageQuery, PaymentState, ReturnStatus, Shipment, ShipmentStatus,
 };
 use sqlx::AnyPool;
 
 const DEFAULT_PER_PAGE: u32 = 10;
+
+/// An item's name or variant label as `order_items` and `variants` keep them: the Chinese text
+/// (`name`, `variant`) and the English one (`name_en`, `variant_en`), NULL when the shop gave none
+/// (the reader then gets the other, `Localized::get`).
+pub fn localized(zh_cn: String, en: Option<String>) -> Localized {
+    Localized {
+        zh_cn,
+        en: en.unwrap_or_default(),
+    }
+}
 
 /// The status that speaks for an order in the list: trouble first, then the parcel furthest
 /// behind, then delivered.
@@ -39,6 +49,7 @@ struct SummaryRow {
     total_fen: i64,
     item_count: i64,
     headline: Option<String>,
+    headline_en: Option<String>,
 }
 
 /// The signed-in customer's orders, newest first, a page at a time.
@@ -75,7 +86,8 @@ pub async fn list(
     let rows = sqlx::query_as::<_, SummaryRow>(&format!(
         "SELECT o.id, o.number, o.placed_at, o.total_fen, \
          (SELECT CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT) FROM order_items i WHERE i.order_id = o.id) AS item_count, \
-         (SELECT i.name FROM order_items i WHERE i.order_id = o.id ORDER BY i.position LIMIT 1) AS headline \
+         (SELECT i.name FROM order_items i WHERE i.order_id = o.id ORDER BY i.position LIMIT 1) AS headline, \
+         (SELECT i.name_en FROM order_items i WHERE i.order_id = o.id ORDER BY i.position LIMIT 1) AS headline_en \
          FROM orders o JOIN ({PAGE}) p ON p.id = o.id ORDER BY o.placed_at DESC, o.id DESC"
     ))
     .bind(customer_id)
@@ -104,7 +116,7 @@ pub async fn list(
             placed_at: rfc3339(row.placed_at),
             total: Money::fen(row.total_fen),
             item_count: row.item_count as u32,
-            headline: row.headline.unwrap_or_default(),
+            headline: localized(row.headline.unwrap_or_default(), row.headline_en),
             status: headline_status(&statuses),
             shipment_count: statuses.len() as u32,
         });
@@ -186,7 +198,9 @@ struct ItemRow {
     shipment_position: Option<i64>,
     sku: String,
     name: String,
+    name_en: Option<String>,
     variant: String,
+    variant_en: Option<String>,
     quantity: i64,
     unit_price_fen: i64,
     #[sqlx(try_from = "crate::db::Flag")]
@@ -225,7 +239,7 @@ pub async fn load_detail(
     let masked = sight.masked();
     let order_id = order.id;
     let items = sqlx::query_as::<_, ItemRow>(
-        "SELECT shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
+        "SELECT shipment_position, sku, name, name_en, variant, variant_en, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
     )
     .bind(order_id)
     .fetch_all(db)
@@ -302,7 +316,7 @@ pub async fn load_detail(
             items: items
                 .iter()
                 .filter(|i| i.shipment_position == Some(row.position))
-                .map(|i| i.name.clone())
+                .map(|i| localized(i.name.clone(), i.name_en.clone()))
                 .collect(),
         });
     }
@@ -322,8 +336,8 @@ pub async fn load_detail(
             .into_iter()
             .map(|i| OrderItem {
                 sku: i.sku,
-                name: i.name,
-                variant: i.variant,
+                name: localized(i.name, i.name_en),
+                variant: localized(i.variant, i.variant_en),
                 quantity: i.quantity as u32,
                 unit_price: Money::fen(i.unit_price_fen),
                 final_sale: i.final_sale,

@@ -66,55 +66,189 @@ pub const DEMO_CUSTOMERS: [DemoCustomer; 3] = [
     },
 ];
 
-/// (name, variant, price in fen, final sale)
-const PRODUCTS: [(&str, &str, i64, bool); 20] = [
-    ("轻薄羽绒服", "藏青色 L", 89_900, false),
-    ("无线降噪耳机", "星光白", 129_900, false),
-    ("不锈钢保温杯", "500ml 雾霾蓝", 8_900, false),
-    ("纯棉四件套", "1.8 米床 燕麦色", 45_900, false),
-    ("跑步鞋", "42 码 黑白", 59_900, false),
-    ("羊毛围巾", "驼色", 29_900, false),
-    ("智能手环", "曜石黑", 24_900, false),
-    ("真丝睡衣套装", "香槟色 M", 39_900, true),
-    ("清仓 T 恤三件装", "混色 XL", 9_900, true),
-    ("电动牙刷", "珍珠白", 19_900, false),
-    ("空气炸锅", "4.5L 奶白", 39_900, false),
-    ("机械键盘", "87 键 茶轴", 49_900, false),
-    ("双肩电脑包", "15.6 英寸 灰色", 21_900, false),
-    ("有机绿茶礼盒", "250g", 16_800, false),
-    ("儿童绘本套装", "10 册", 12_800, false),
-    ("瑜伽垫", "6mm 薄荷绿", 13_900, false),
-    ("香薰蜡烛", "白茶 200g", 8_800, true),
-    ("陶瓷餐具套装", "16 件 米白", 32_900, false),
-    ("折叠雨伞", "深灰", 6_900, false),
-    ("蓝牙音箱", "便携款 森林绿", 34_900, false),
+/// (name, variant, price in fen, final sale); each text as (Chinese, English).
+const PRODUCTS: [(Text, Text, i64, bool); 20] = [
+    (
+        ("轻薄羽绒服", "Light down jacket"),
+        ("藏青色 L", "Navy L"),
+        89_900,
+        false,
+    ),
+    (
+        ("无线降噪耳机", "Wireless noise-cancelling headphones"),
+        ("星光白", "Starlight white"),
+        129_900,
+        false,
+    ),
+    (
+        ("不锈钢保温杯", "Stainless steel vacuum flask"),
+        ("500ml 雾霾蓝", "500 ml haze blue"),
+        8_900,
+        false,
+    ),
+    (
+        ("纯棉四件套", "Cotton bedding set (4 pieces)"),
+        ("1.8 米床 燕麦色", "1.8 m bed, oatmeal"),
+        45_900,
+        false,
+    ),
+    (
+        ("跑步鞋", "Running shoes"),
+        ("42 码 黑白", "Size 42, black and white"),
+        59_900,
+        false,
+    ),
+    (("羊毛围巾", "Wool scarf"), ("驼色", "Camel"), 29_900, false),
+    (
+        ("智能手环", "Fitness band"),
+        ("曜石黑", "Obsidian black"),
+        24_900,
+        false,
+    ),
+    (
+        ("真丝睡衣套装", "Silk pyjama set"),
+        ("香槟色 M", "Champagne M"),
+        39_900,
+        true,
+    ),
+    (
+        ("清仓 T 恤三件装", "Clearance T-shirts (pack of 3)"),
+        ("混色 XL", "Mixed colours XL"),
+        9_900,
+        true,
+    ),
+    (
+        ("电动牙刷", "Electric toothbrush"),
+        ("珍珠白", "Pearl white"),
+        19_900,
+        false,
+    ),
+    (
+        ("空气炸锅", "Air fryer"),
+        ("4.5L 奶白", "4.5 L cream white"),
+        39_900,
+        false,
+    ),
+    (
+        ("机械键盘", "Mechanical keyboard"),
+        ("87 键 茶轴", "87 keys, brown switches"),
+        49_900,
+        false,
+    ),
+    (
+        ("双肩电脑包", "Laptop backpack"),
+        ("15.6 英寸 灰色", "15.6 inch, grey"),
+        21_900,
+        false,
+    ),
+    (
+        ("有机绿茶礼盒", "Organic green tea gift box"),
+        ("250g", "250 g"),
+        16_800,
+        false,
+    ),
+    (
+        ("儿童绘本套装", "Children's picture book set"),
+        ("10 册", "10 books"),
+        12_800,
+        false,
+    ),
+    (
+        ("瑜伽垫", "Yoga mat"),
+        ("6mm 薄荷绿", "6 mm mint green"),
+        13_900,
+        false,
+    ),
+    (
+        ("香薰蜡烛", "Scented candle"),
+        ("白茶 200g", "White tea 200 g"),
+        8_800,
+        true,
+    ),
+    (
+        ("陶瓷餐具套装", "Ceramic tableware set"),
+        ("16 件 米白", "16 pieces, off-white"),
+        32_900,
+        false,
+    ),
+    (
+        ("折叠雨伞", "Folding umbrella"),
+        ("深灰", "Dark grey"),
+        6_900,
+        false,
+    ),
+    (
+        ("蓝牙音箱", "Bluetooth speaker"),
+        ("便携款 森林绿", "Portable, forest green"),
+        34_900,
+        false,
+    ),
 ];
+
+/// A text of the demo catalogue: (Chinese, English).
+type Text = (&'static str, &'static str);
 
 /// Each product's other variants (size, colour) with their stock, in the order of [`PRODUCTS`]
 /// (whose own variant, the one the demo orders sell, has [`ORDERED_STOCK`]). Every variant of a
 /// product sells at the product's price. Some are out of stock (the down jacket's XL, the running
 /// shoes' all-black) and the headphones' mist blue has exactly one unit left.
-const OTHER_VARIANTS: [&[(&str, i64)]; 20] = [
-    &[("藏青色 M", 5), ("藏青色 XL", 0), ("黑色 L", 3)],
-    &[("午夜黑", 4), ("雾霾蓝", 1)],
-    &[("500ml 樱花粉", 12), ("500ml 燕麦色", 6)],
-    &[("1.5 米床 燕麦色", 4), ("1.8 米床 雾灰色", 3)],
-    &[("41 码 黑白", 2), ("43 码 黑白", 2), ("42 码 全黑", 0)],
-    &[("燕麦色", 6), ("酒红色", 3)],
-    &[("珍珠白", 8)],
-    &[("香槟色 L", 2)],
+const OTHER_VARIANTS: [&[(Text, i64)]; 20] = [
+    &[
+        (("藏青色 M", "Navy M"), 5),
+        (("藏青色 XL", "Navy XL"), 0),
+        (("黑色 L", "Black L"), 3),
+    ],
+    &[
+        (("午夜黑", "Midnight black"), 4),
+        (("雾霾蓝", "Haze blue"), 1),
+    ],
+    &[
+        (("500ml 樱花粉", "500 ml blossom pink"), 12),
+        (("500ml 燕麦色", "500 ml oatmeal"), 6),
+    ],
+    &[
+        (("1.5 米床 燕麦色", "1.5 m bed, oatmeal"), 4),
+        (("1.8 米床 雾灰色", "1.8 m bed, mist grey"), 3),
+    ],
+    &[
+        (("41 码 黑白", "Size 41, black and white"), 2),
+        (("43 码 黑白", "Size 43, black and white"), 2),
+        (("42 码 全黑", "Size 42, all black"), 0),
+    ],
+    &[(("燕麦色", "Oatmeal"), 6), (("酒红色", "Burgundy"), 3)],
+    &[(("珍珠白", "Pearl white"), 8)],
+    &[(("香槟色 L", "Champagne L"), 2)],
     &[],
-    &[("星空蓝", 5)],
-    &[("4.5L 薄荷绿", 3), ("4.5L 雾灰", 2)],
-    &[("87 键 红轴", 4), ("87 键 青轴", 2)],
-    &[("15.6 英寸 黑色", 5), ("15.6 英寸 藏青", 3)],
+    &[(("星空蓝", "Starry blue"), 5)],
+    &[
+        (("4.5L 薄荷绿", "4.5 L mint green"), 3),
+        (("4.5L 雾灰", "4.5 L mist grey"), 2),
+    ],
+    &[
+        (("87 键 红轴", "87 keys, red switches"), 4),
+        (("87 键 青轴", "87 keys, blue switches"), 2),
+    ],
+    &[
+        (("15.6 英寸 黑色", "15.6 inch, black"), 5),
+        (("15.6 英寸 藏青", "15.6 inch, navy"), 3),
+    ],
     &[],
     &[],
-    &[("6mm 樱花粉", 7), ("6mm 午夜蓝", 4)],
-    &[("无花果 200g", 5)],
-    &[("16 件 雾蓝", 3)],
-    &[("藏青", 9), ("墨绿", 4), ("酒红", 2)],
-    &[("便携款 曜石黑", 6), ("便携款 珊瑚橙", 3)],
+    &[
+        (("6mm 樱花粉", "6 mm blossom pink"), 7),
+        (("6mm 午夜蓝", "6 mm midnight blue"), 4),
+    ],
+    &[(("无花果 200g", "Fig 200 g"), 5)],
+    &[(("16 件 雾蓝", "16 pieces, mist blue"), 3)],
+    &[
+        (("藏青", "Navy"), 9),
+        (("墨绿", "Dark green"), 4),
+        (("酒红", "Burgundy"), 2),
+    ],
+    &[
+        (("便携款 曜石黑", "Portable, obsidian black"), 6),
+        (("便携款 珊瑚橙", "Portable, coral orange"), 3),
+    ],
 ];
 
 /// Units in stock of the variant each demo order sold.
@@ -399,13 +533,14 @@ pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
     for (index, product) in PRODUCTS.iter().enumerate() {
         let variants = std::iter::once((product.1, ORDERED_STOCK))
             .chain(OTHER_VARIANTS[index].iter().copied());
-        for (variant, (label, stock)) in variants.enumerate() {
+        for (variant, ((label, label_en), stock)) in variants.enumerate() {
             sqlx::query(
-                "INSERT INTO variants (sku, product, variant, stock) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO variants (sku, product, variant, variant_en, stock) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(variant_sku(index, variant))
             .bind(product_key(index))
             .bind(label)
+            .bind(label_en)
             .bind(stock)
             .execute(&mut *tx)
             .await?;
@@ -499,14 +634,16 @@ pub async fn seed_if_empty(db: &AnyPool, now: i64) -> Result<(), sqlx::Error> {
         .await?;
         for (position, shipment, index, product, quantity) in &items {
             sqlx::query(
-                "INSERT INTO order_items (order_id, position, shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "INSERT INTO order_items (order_id, position, shipment_position, sku, name, name_en, variant, variant_en, quantity, unit_price_fen, final_sale) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(order_id)
             .bind(position)
             .bind((!journeys.contains(&Preparing)).then_some(*shipment))
             .bind(variant_sku(*index, 0))
-            .bind(product.0)
-            .bind(product.1)
+            .bind(product.0 .0)
+            .bind(product.0 .1)
+            .bind(product.1 .0)
+            .bind(product.1 .1)
             .bind(quantity)
             .bind(product.2)
             .bind(product.3)

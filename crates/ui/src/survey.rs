@@ -5,7 +5,7 @@
 //! question's own texts come with the survey, in both languages.
 
 use leptos::prelude::*;
-use portico_api::{Answer, AnswerValue, Localized, Question, QuestionKind};
+use portico_api::{Answer, AnswerValue, Localized, PageLocale, Question, QuestionKind};
 
 /// What a question says besides its own texts, in the reader's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +26,12 @@ pub struct QuestionWords {
 
 impl QuestionWords {
     fn pick(self, text: &Localized) -> String {
-        if self.english {
-            text.en.clone()
+        text.get(if self.english {
+            PageLocale::En
         } else {
-            text.zh_cn.clone()
-        }
+            PageLocale::ZhCn
+        })
+        .to_string()
     }
 }
 

@@ -13,7 +13,7 @@ use crate::clock::{parse_rfc3339, rfc3339};
 use crate::db;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::notify::Notice;
-use crate::orders::{order_for, OrderRow};
+use crate::orders::{localized, order_for, OrderRow};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -39,7 +39,9 @@ struct LineRow {
     position: i64,
     sku: String,
     name: String,
+    name_en: Option<String>,
     variant: String,
+    variant_en: Option<String>,
     quantity: i64,
     unit_price_fen: i64,
     #[sqlx(try_from = "crate::db::Flag")]
@@ -61,7 +63,7 @@ async fn judged_lines(
         .to_vec();
     let days = window_days(&benefits);
     let lines = sqlx::query_as::<_, LineRow>(
-        "SELECT i.id, i.position, i.sku, i.name, i.variant, i.quantity, i.unit_price_fen, i.final_sale, \
+        "SELECT i.id, i.position, i.sku, i.name, i.name_en, i.variant, i.variant_en, i.quantity, i.unit_price_fen, i.final_sale, \
          CASE WHEN s.status = 'delivered' THEN s.delivered_at END AS delivered_at \
          FROM order_items i LEFT JOIN shipments s ON s.order_id = i.order_id AND s.position = i.shipment_position \
          WHERE i.order_id = $1 ORDER BY i.position",
@@ -139,9 +141,9 @@ async fn pickup_offer(state: &AppState, benefits: &[Benefit], now: i64) -> ApiRe
 async fn exchange_options(
     db: &AnyPool,
     order_id: i64,
-) -> ApiResult<Vec<(i64, String, String, i64)>> {
+) -> ApiResult<Vec<(i64, String, String, Option<String>, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT i.id, v.sku, v.variant, v.stock FROM order_items i \
+        "SELECT i.id, v.sku, v.variant, v.variant_en, v.stock FROM order_items i \
          JOIN variants sold ON sold.sku = i.sku \
          JOIN variants v ON v.product = sold.product AND v.sku <> sold.sku \
          WHERE i.order_id = $1 ORDER BY i.position, v.sku",
@@ -255,13 +257,13 @@ pub async fn returnable(
         let exchange_options = options
             .iter()
             .filter(|(item, ..)| *item == line.id)
-            .map(|(_, sku, variant, stock)| {
+            .map(|(_, sku, variant, variant_en, stock)| {
                 if *stock < 0 {
                     return Err(ApiError::Corrupt("a variant's stock"));
                 }
                 Ok(ExchangeOption {
                     sku: sku.clone(),
-                    variant: variant.clone(),
+                    variant: localized(variant.clone(), variant_en.clone()),
                     in_stock: *stock > 0,
                 })
             })
@@ -270,8 +272,8 @@ pub async fn returnable(
             line: count(line.position + 1, "an item position")?,
             quantity: count(line.quantity, "an item quantity")?,
             sku: line.sku,
-            name: line.name,
-            variant: line.variant,
+            name: localized(line.name, line.name_en),
+            variant: localized(line.variant, line.variant_en),
             returnable_quantity: verdict.returnable,
             unit_price: Money::fen(line.unit_price_fen),
             return_by: verdict.return_by.map(rfc3339),
@@ -896,18 +898,21 @@ pub(crate) struct ReturnedLineRow {
     pub(crate) return_id: i64,
     position: i64,
     name: String,
+    name_en: Option<String>,
     variant: String,
+    variant_en: Option<String>,
     quantity: i64,
     unit_price_fen: i64,
     exchange_sku: Option<String>,
     exchange_variant: Option<String>,
+    exchange_variant_en: Option<String>,
 }
 
 /// Every column of [`ReturnedLineRow`]; the caller adds its `WHERE` (on `ri.return_id`) and
 /// orders by `ri.return_id, i.position`.
 pub(crate) const RETURNED_LINES: &str =
-    "SELECT ri.return_id, i.position, i.name, i.variant, ri.quantity, i.unit_price_fen, \
-     ri.exchange_sku, v.variant AS exchange_variant \
+    "SELECT ri.return_id, i.position, i.name, i.name_en, i.variant, i.variant_en, ri.quantity, \
+     i.unit_price_fen, ri.exchange_sku, v.variant AS exchange_variant, v.variant_en AS exchange_variant_en \
      FROM return_items ri JOIN order_items i ON i.id = ri.order_item_id \
      LEFT JOIN variants v ON v.sku = ri.exchange_sku";
 
@@ -916,13 +921,16 @@ impl ReturnedLineRow {
     pub(crate) fn line(self) -> ApiResult<ReturnedLine> {
         let exchange_for = match (self.exchange_sku, self.exchange_variant) {
             (None, _) => None,
-            (Some(sku), Some(variant)) => Some(ReturnedVariant { sku, variant }),
+            (Some(sku), Some(variant)) => Some(ReturnedVariant {
+                sku,
+                variant: localized(variant, self.exchange_variant_en),
+            }),
             (Some(_), None) => return Err(ApiError::Corrupt("an exchange's variant")),
         };
         Ok(ReturnedLine {
             line: count(self.position + 1, "an item position")?,
-            name: self.name,
-            variant: self.variant,
+            name: localized(self.name, self.name_en),
+            variant: localized(self.variant, self.variant_en),
             quantity: count(self.quantity, "a returned quantity")?,
             unit_price: Money::fen(self.unit_price_fen),
             exchange_for,

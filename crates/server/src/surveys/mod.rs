@@ -21,8 +21,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use definitions::{detractor, scale_of, survey_for};
 use portico_api::{
-    Answer, AnswerError, AnswerValue, ErrorCode, PartnerSurvey, ResponseId, Survey, SurveyAnswers,
-    SurveyInvitation, SurveyResponse, SurveySubject, Touchpoint,
+    Answer, AnswerError, AnswerValue, ErrorCode, Localized, PartnerSurvey, ResponseId, Survey,
+    SurveyAnswers, SurveyInvitation, SurveyResponse, SurveySubject, Touchpoint,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool};
@@ -126,22 +126,24 @@ pub async fn subject_items(
     db: impl sqlx::AnyExecutor<'_>,
     touchpoint: Touchpoint,
     reference: &str,
-) -> Result<Vec<String>, sqlx::Error> {
+) -> Result<Vec<Localized>, sqlx::Error> {
     let query = match touchpoint {
         Touchpoint::Delivery => {
-            "SELECT i.name FROM order_items i JOIN orders o ON o.id = i.order_id \
+            "SELECT i.name, i.name_en FROM order_items i JOIN orders o ON o.id = i.order_id \
              WHERE o.number = $1 ORDER BY i.position"
         }
         Touchpoint::Return => {
-            "SELECT i.name FROM return_items ri JOIN returns r ON r.id = ri.return_id \
+            "SELECT i.name, i.name_en FROM return_items ri JOIN returns r ON r.id = ri.return_id \
              JOIN order_items i ON i.id = ri.order_item_id WHERE r.number = $1 ORDER BY i.position"
         }
         Touchpoint::Support => return Ok(Vec::new()),
     };
-    sqlx::query_scalar(query)
-        .bind(reference)
-        .fetch_all(db)
-        .await
+    let names: Vec<(String, Option<String>)> =
+        sqlx::query_as(query).bind(reference).fetch_all(db).await?;
+    Ok(names
+        .into_iter()
+        .map(|(zh_cn, en)| crate::orders::localized(zh_cn, en))
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]

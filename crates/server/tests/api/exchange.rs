@@ -21,18 +21,22 @@ const HEADPHONES_BLUE: &str = "SKU-02-2";
 /// Another product's variant (the flask's).
 const FLASK_PINK: &str = "SKU-03-1";
 
-/// Makes line 1 of order `number` a unit of `sku` (as the catalogue names it), `units` bought.
+/// Makes line 1 of order `number` a unit of `sku` (named and labelled as the catalogue does, in
+/// both languages), `units` bought.
 async fn line_one_is(app: &TestApp, number: &str, sku: &str, units: i64) {
+    let (name, name_en) = match &sku[..6] {
+        "SKU-01" => ("轻薄羽绒服", "Light down jacket"),
+        "SKU-02" => ("无线降噪耳机", "Wireless noise-cancelling headphones"),
+        _ => ("某商品", "A product"),
+    };
     sqlx::query(
-        "UPDATE order_items SET sku = $1, name = $2, variant = COALESCE((SELECT variant FROM variants WHERE sku = $3), '?'), \
-         quantity = $4 WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = $5)",
+        "UPDATE order_items SET sku = $1, name = $2, name_en = $3, variant = COALESCE((SELECT variant FROM variants WHERE sku = $4), '?'), \
+         variant_en = (SELECT variant_en FROM variants WHERE sku = $4), \
+         quantity = $5 WHERE position = 0 AND order_id = (SELECT id FROM orders WHERE number = $6)",
     )
     .bind(sku)
-    .bind(match &sku[..6] {
-        "SKU-01" => "轻薄羽绒服",
-        "SKU-02" => "无线降噪耳机",
-        _ => "某商品",
-    })
+    .bind(name)
+    .bind(name_en)
     .bind(sku)
     .bind(units)
     .bind(number)
@@ -109,9 +113,9 @@ async fn eligibility_lists_the_other_variants_and_whether_they_are_in_stock() {
     assert_eq!(
         offer["items"][0]["exchange_options"],
         json!([
-            { "sku": "SKU-01-1", "variant": "藏青色 M", "in_stock": true },
-            { "sku": JACKET_XL, "variant": "藏青色 XL", "in_stock": false },
-            { "sku": "SKU-01-3", "variant": "黑色 L", "in_stock": true },
+            { "sku": "SKU-01-1", "variant": { "zh-CN": "藏青色 M", "en": "Navy M" }, "in_stock": true },
+            { "sku": JACKET_XL, "variant": { "zh-CN": "藏青色 XL", "en": "Navy XL" }, "in_stock": false },
+            { "sku": "SKU-01-3", "variant": { "zh-CN": "黑色 L", "en": "Black L" }, "in_stock": true },
         ])
     );
 
@@ -156,7 +160,7 @@ async fn an_exchange_reserves_its_stock_and_cancelling_gives_it_back_once() {
     assert_eq!(created["status"], "approved");
     assert_eq!(
         created["lines"][0]["exchange_for"],
-        json!({ "sku": HEADPHONES_BLACK, "variant": "午夜黑" })
+        json!({ "sku": HEADPHONES_BLACK, "variant": { "zh-CN": "午夜黑", "en": "Midnight black" } })
     );
     assert_eq!(stock(&app, HEADPHONES_BLACK).await, 2);
 
@@ -341,13 +345,18 @@ async fn the_demo_takes_an_exchange_to_exchanged_and_the_stock_stays_sold() {
     )
     .await;
     let return_number = created["number"].as_str().unwrap().to_string();
-    message_about(
+    // The message speaks both languages, each naming the item in its own.
+    let message = message_about(
         &app,
         LI,
         &return_number,
-        "Exchange for: 无线降噪耳机（午夜黑）",
+        "Exchange for: Wireless noise-cancelling headphones (Midnight black).",
     )
     .await;
+    assert!(message["body"]
+        .as_str()
+        .unwrap()
+        .contains("换货：无线降噪耳机（午夜黑）。"));
     let path = format!("/api/returns/{return_number}");
     let mut statuses = Vec::new();
     for _ in 0..4 {

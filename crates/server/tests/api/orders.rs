@@ -594,3 +594,77 @@ async fn the_app_goes_out_exactly_as_the_build_compressed_it() {
         assert_eq!(answer.bytes().await.unwrap().to_vec(), body, "{accept}");
     }
 }
+
+/// An item's name and variant come in both languages wherever an order is read (its page, its
+/// parcels, the list's headline, what can be returned); an item the shop named in Chinese only
+/// (`name_en`, `variant_en` NULL, as for every item before they had languages) comes with empty
+/// English texts, which a reader takes the Chinese ones for.
+#[tokio::test]
+async fn an_item_is_named_in_both_languages_and_one_without_english_falls_back() {
+    use portico_api::{Localized, OrderDetail, OrderPage, PageLocale, ReturnEligibility};
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let number = app.order_numbers(&li).await.remove(0);
+    let path = format!("/api/orders/{number}");
+    let returnable = format!("/api/orders/{number}/returnable");
+    // Each item's (name, variant), as the order reads; every other place an item is read says the same.
+    let read = || async {
+        let detail: OrderDetail = app.get_json(&li, &path).await;
+        let list: OrderPage = app.get_json(&li, "/api/orders?per_page=50").await;
+        let offer: ReturnEligibility = app.get_json(&li, &returnable).await;
+        let items: Vec<(Localized, Localized)> = detail
+            .items
+            .iter()
+            .map(|i| (i.name.clone(), i.variant.clone()))
+            .collect();
+        let line = list
+            .orders
+            .iter()
+            .find(|o| o.number == detail.number)
+            .unwrap();
+        assert_eq!(line.headline, items[0].0);
+        for shipment in &detail.shipments {
+            assert!(shipment
+                .items
+                .iter()
+                .all(|n| items.iter().any(|i| i.0 == *n)));
+        }
+        let offered: Vec<(Localized, Localized)> = offer
+            .items
+            .iter()
+            .map(|i| (i.name.clone(), i.variant.clone()))
+            .collect();
+        assert_eq!(offered, items);
+        items
+    };
+    let both = read().await;
+    for (name, variant) in &both {
+        assert!(!name.zh_cn.is_ascii(), "{name:?}");
+        assert!(name.en.is_ascii() && !name.en.is_empty(), "{name:?}");
+        assert_eq!(name.get(PageLocale::En), name.en);
+        assert!(
+            variant.en.is_ascii() && !variant.en.is_empty(),
+            "{variant:?}"
+        );
+    }
+
+    sqlx::query(
+        "UPDATE order_items SET name_en = NULL, variant_en = NULL \
+         WHERE order_id = (SELECT id FROM orders WHERE number = $1)",
+    )
+    .bind(&number)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let chinese = read().await;
+    for ((name, variant), (name_before, variant_before)) in chinese.iter().zip(&both) {
+        assert_eq!((&name.zh_cn, name.en.as_str()), (&name_before.zh_cn, ""));
+        assert_eq!(
+            (&variant.zh_cn, variant.en.as_str()),
+            (&variant_before.zh_cn, "")
+        );
+        assert_eq!(name.get(PageLocale::En), name_before.zh_cn);
+        assert_eq!(variant.get(PageLocale::En), variant_before.zh_cn);
+    }
+}

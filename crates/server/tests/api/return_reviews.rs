@@ -207,14 +207,17 @@ async fn the_queue_shows_a_big_return_with_its_facts_and_its_customers_history_o
     let listed = queue(&app, &publisher).await;
     assert_eq!(numbers(&listed), [number(&waiting), number(&his_return)]);
     let first = &listed[0];
-    let (name, variant): (String, String) = sqlx::query_as(
-        "SELECT name, variant FROM order_items WHERE position = 0 \
+    let (name, name_en, variant, variant_en): (String, String, String, String) = sqlx::query_as(
+        "SELECT name, name_en, variant, variant_en FROM order_items WHERE position = 0 \
          AND order_id = (SELECT id FROM orders WHERE number = $1)",
     )
     .bind(&hers)
     .fetch_one(&app.state.db)
     .await
     .unwrap();
+    // The item's name and variant in both languages, as the reviewer's app picks one.
+    let name = json!({ "zh-CN": name, "en": name_en });
+    let variant = json!({ "zh-CN": variant, "en": variant_en });
     let line =
         json!({ "line": 1, "name": name, "variant": variant, "quantity": 1, "unit_price": 60_000 });
     assert_eq!(
