@@ -13,10 +13,13 @@ Traffic (WORKERS threads, each request sent to an instance chosen per request): 
 (orders, an order, its returnable lines, returns, tier, feedback), returns started with an
 Idempotency-Key on a line the eligibility endpoint says can go back (most cancelled at once, so
 units come back and returns go on all through the phase; the rest go through the demo's steps),
-survey answers under a client-made response id (score, then comment and finish), feedback
-messages under a client-made id (guest or signed in). A write is sent again with the same
-key/id/body after any failure (connection error, 5xx, 429) until it is answered; a 409/422
-refusal of a return or a cancel is an answer. A request that fails because its instance was killed is "in flight at a
+pickups rescheduled while the demo's mover hands their goods over (a return with a doorstep pickup,
+then its pickup moved to other slots, one request after another, until the answer is that the goods
+were handed over: the demo steps every ADVANCE seconds race the reschedules), survey answers under
+a client-made response id (score, then comment and finish), feedback messages under a client-made
+id (guest or signed in). A write is sent again with the same key/id/body after any failure
+(connection error, 5xx, 429) until it is answered; a 409/422 refusal of a return, a cancel or a
+reschedule is an answer. A request that fails because its instance was killed is "in flight at a
 kill": it is counted apart and sent again to another instance (the same one, once it is back, when
 there is only one). Every other connection error, 5xx and unexpected answer is an error.
 
@@ -24,7 +27,13 @@ Afterwards, read from the database itself (psql, or Python's sqlite3): every ack
 must be there as answered (lost otherwise), none twice (duplicates: two rows for one key/id, a
 return without its key, a line returned more often than bought), every return and cancel
 acknowledged must have told its customer in the outbox, and no outbox message may have been sent
-twice (same recipient, subject and body: a job or a delivery that ran twice).
+twice (same recipient, subject and body: a job or a delivery that ran twice; a pickup's moves,
+told with the window it has when the message goes out, by count). A reschedule
+acknowledged must be the return's pickup slot (or one asked after it), and no reschedule may have
+been made after the hand-over: the outbox tells a return's moves in the order they were committed
+(each notice is queued in the write transaction of its move, and delivered in that order), so a
+"pickup moved" message after the "handed over" one is a reschedule acknowledged for goods already
+gone (a lost update).
 
 The instances' debug log says which periodic job slots each ran: one slot run twice is a job run
 twice too.
@@ -44,6 +53,7 @@ SOAK_PHASES (postgres-steady,postgres-kill,sqlite-kill), PORTICO_PG_PORT.
 """
 
 import argparse
+import calendar
 import collections
 import http.client
 import json
@@ -65,9 +75,14 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CUSTOMERS = ["wang.wei@example.com", "li.na@example.com", "chen.jie@example.com"]
 REASONS = ["changed_mind", "wrong_size", "damaged", "not_as_described", "arrived_late", "other"]
-WRITE_KINDS = ["return", "cancel", "survey", "feedback"]
+WRITE_KINDS = ["return", "cancel", "reschedule", "survey", "feedback"]
 # The share of returns cancelled as soon as they are made.
 CANCEL_SHARE = 0.85
+# The most reschedules of one pickup (it is usually handed over before).
+RESCHEDULES = 12
+# What a return's buyer is told when its pickup moved, and when its goods were handed over.
+TOLD_MOVED = "has its pickup moved"
+TOLD_HANDED_OVER = "has been handed over"
 # How long one write is sent again before the soak gives up on it (an error).
 GIVE_UP_SECS = 60
 # A keep-alive connection idle this long is not reused (the server closes idle ones at 10 s).
@@ -257,9 +272,12 @@ class Stats:
         self.refused = {k: collections.Counter() for k in WRITE_KINDS}
         self.anomalies = []       # answers that contradict the contract, with evidence
         self.uncancelled = []     # cancels answered 200 with the return in another status
+        self.late_moves = []      # reschedules answered 200 with the goods handed over (since?)
         # Acknowledged writes, as the client was told.
         self.returns = {}         # key -> {number, email, order, line}
         self.cancels = {}         # number -> email
+        # number -> the slots asked for, in order, each [starts_at, acknowledged]
+        self.reschedules = collections.defaultdict(list)
         self.surveys = {}         # response id -> {invitation, score, comment}
         self.feedback = {}        # id -> text
         self.attempted_feedback = set()
@@ -423,6 +441,8 @@ class Phase:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORTICO_")}
         env.update(PORTICO_DEMO="1", PORTICO_RATE_LIMIT_FACTOR=str(args.rate_limit_factor),
                    PORTICO_DEMO_ADVANCE_SECS=str(args.advance_secs),
+                   # Slots never fill up: the reschedules race the mover, not one another.
+                   PORTICO_PICKUP_SLOT_CAPACITY="100000",
                    PORTICO_DATA_DIR=os.path.join(self.dir, "data"),
                    PORTICO_STATIC_DIR=os.path.join(ROOT, "dist"),
                    # debug: each periodic job run is logged ("ran", with its slot), read afterwards.
@@ -514,11 +534,13 @@ class Phase:
             while not self.stop.is_set():
                 email = rng.choice(CUSTOMERS)
                 roll = rng.random()
-                if roll < 0.45:
+                if roll < 0.40:
                     self.read(client, rng, email)
-                elif roll < 0.70:
+                elif roll < 0.62:
                     self.start_return(client, rng, email)
-                elif roll < 0.85:
+                elif roll < 0.72:
+                    self.reschedule_race(client, rng, email)
+                elif roll < 0.86:
                     self.answer_survey(client, rng, email)
                 else:
                     self.send_feedback(client, rng, email)
@@ -583,6 +605,75 @@ class Phase:
         # coming all through the phase; the rest go through the demo's steps to refunded.
         if rng.random() < CANCEL_SHARE:
             self.cancel(client, email, number)
+
+    def reschedule_race(self, client, rng, email):
+        """A return with a doorstep pickup, then its pickup moved to another slot, again and
+        again, while the demo's mover hands the goods over: until the service says the return is
+        locked (handed over), or RESCHEDULES times (one waiting for review is never collected)."""
+        cookie = self.sessions[email]
+        order = rng.choice(self.orders[email])
+        path = f"/api/orders/{order}/returnable"
+        answer = client.send("GET", path, cookie=cookie)
+        if not self.expect(answer, "read", path, {200}):
+            return
+        offer = answer.json()
+        lines = [i for i in offer["items"] if i["returnable_quantity"] > 0 and not i.get("not_returnable")]
+        slots = [slot["starts_at"] for slot in offer["pickup"]["slots"]]
+        if not lines or len(slots) < 2:
+            return
+        item = rng.choice(lines)
+        key = str(uuid.uuid4())
+        booked = rng.choice(slots)
+        body = {"order": order, "lines": [{"line": item["line"], "quantity": 1}],
+                "reason": rng.choice(REASONS), "resolution": "refund", "handover": "pickup",
+                "pickup_slot": booked}
+        answer = client.send("POST", "/api/returns", body, cookie=cookie,
+                             headers={"Idempotency-Key": key}, write=True)
+        if answer is None:
+            return
+        if answer.status in (409, 422):
+            self.stats.refused["return"][f"{answer.status} {answer.code()}"] += 1
+            return
+        if not self.expect(answer, "return", "/api/returns", {201}):
+            return
+        number = answer.json()["number"]
+        with self.stats.lock:
+            self.stats.returns[key] = {"number": number, "email": email, "order": order,
+                                       "line": item["line"]}
+        path = f"/api/returns/{number}/reschedule"
+        # Each time to a slot it never had: a move back would be told in the same words.
+        had = {booked}
+        for _ in range(RESCHEDULES):
+            fresh = [s for s in slots if s not in had]
+            if not fresh:
+                return
+            slot = rng.choice(fresh)
+            had.add(slot)
+            asked = [slot, False]
+            with self.stats.lock:
+                self.stats.reschedules[number].append(asked)
+            answer = client.send("POST", path, {"pickup_slot": slot}, cookie=cookie, write=True)
+            if answer is None:
+                return
+            if answer.status in (409, 422):
+                self.stats.refused["reschedule"][f"{answer.status} {answer.code()}"] += 1
+                if answer.code() == "return_locked":
+                    return
+                continue
+            if not self.expect(answer, "reschedule", path, {200}):
+                return
+            moved = answer.json()
+            seen = f"POST {path} ({answer.where()}) to {slot} answered 200 with {shown(answer.body, 400)}"
+            with self.stats.lock:
+                asked[1] = True
+            if (moved.get("pickup") or {}).get("starts_at") != slot:
+                self.stats.anomaly(seen)
+            elif moved["status"] not in ("pickup_scheduled", "pending_review", "approved"):
+                # The answer is read after the move committed, so the mover may have handed the
+                # goods over since: evidence; the outbox says which came first.
+                with self.stats.lock:
+                    self.stats.late_moves.append(seen)
+            time.sleep(rng.uniform(0, 0.15))
 
     def cancel(self, client, email, number):
         path = f"/api/returns/{number}/cancel"
@@ -714,7 +805,8 @@ class Phase:
         """--self-test: spoils the database the way a broken server would, so that every check
         must see it: a key lost (and so a return without its key), a cancel undone, a survey answer
         changed, a feedback message changed and another stored twice, an outbox message sent twice,
-        a return's messages gone."""
+        a return's messages gone, a rescheduled pickup not where it was moved, a pickup moved after
+        its goods were handed over."""
         s, q = self.stats, self.db.query
         returns, cancels = list(s.returns.items()), list(s.cancels)
         if len(returns) < 2 or not cancels or not s.surveys or len(s.feedback) < 2:
@@ -723,7 +815,17 @@ class Phase:
         number = next(t["number"] for k, t in returns[1:] if t["number"] not in cancels)
         rid = next(iter(s.surveys))
         first, second = list(s.feedback)[:2]
+        handed_over = {n for (n,) in q("SELECT number FROM returns WHERE status IN ('picked_up', 'received', 'refunded')")}
+        moved = [n for n, asked in s.reschedules.items() if n != number and any(ok for _, ok in asked)]
+        late = next((n for n in moved if n in handed_over), None)
+        elsewhere = next((n for n in moved if n != late), None)
+        if late is None or elsewhere is None:
+            raise RuntimeError("--self-test: too few pickups rescheduled, and handed over, to spoil")
+        to = next(t["email"] for t in s.returns.values() if t["number"] == late)
         for sql in [
+            f"UPDATE returns SET pickup_starts_at = pickup_starts_at + 60 WHERE number = '{elsewhere}'",
+            "INSERT INTO outbox (recipient, subject, body, created_at) VALUES "
+            f"('{to}', 'Portico 退货 {late} / Your return {late}', 'your return {late} {TOLD_MOVED}.', 0)",
             f"DELETE FROM idempotency_keys WHERE idempotency_key = '{key}'",
             f"UPDATE returns SET status = 'approved' WHERE number = '{cancels[0]}'",
             "UPDATE survey_answers SET value = '{\"text\": \"spoilt\"}' WHERE question = 'comment' AND "
@@ -733,7 +835,7 @@ class Phase:
             "created_at, status, partner_id, rating) SELECT client_id || 'x', fingerprint, customer_id, category, "
             f"text, order_id, created_at, status, partner_id, rating FROM feedback_messages WHERE client_id = '{second}'",
             "INSERT INTO outbox (recipient, subject, body, created_at) SELECT recipient, subject, body, created_at "
-            "FROM outbox WHERE id = (SELECT MAX(id) FROM outbox)",
+            f"FROM outbox WHERE id = (SELECT MAX(id) FROM outbox WHERE body NOT LIKE '%{TOLD_MOVED}%')",
             f"DELETE FROM outbox WHERE subject LIKE '%Your return {number}%'",
         ]:
             self.db.execute(sql)
@@ -753,8 +855,8 @@ class Phase:
     def verify(self):
         s = self.stats
         q = self.db.query
-        acked = {"return": len(s.returns), "cancel": len(s.cancels), "survey": len(s.surveys),
-                 "feedback": len(s.feedback)}
+        acked = {"return": len(s.returns), "cancel": len(s.cancels), "reschedule": 0,
+                 "survey": len(s.surveys), "feedback": len(s.feedback)}
         found = dict.fromkeys(WRITE_KINDS, 0)
         lost = {k: [] for k in WRITE_KINDS}
         dups = {k: [] for k in WRITE_KINDS}
@@ -850,12 +952,52 @@ class Phase:
                 continue  # a cancel lost is counted as lost, not again here
             if not any("is cancelled" in b for b in about.get(number, [])):
                 missing.append(f"return {number}: cancelled, no 'is cancelled' message in the outbox")
+        # Reschedules: the return's pickup is the slot last acknowledged (or one asked after it,
+        # whose answer was lost), and its pickup was never moved after its goods were handed over
+        # (the outbox tells a return's moves in the order they were committed).
+        pickups = dict(q(f"SELECT number, pickup_starts_at FROM returns WHERE id > {self.baseline['returns']}"))
+        moves = collections.defaultdict(list)
+        for mid, _, subject, body in sorted(outbox, key=lambda m: int(m[0])):
+            m = re.search(r"Your return (R\d{8})", subject)
+            if m and m.group(1) in s.reschedules:
+                moves[m.group(1)].append((int(mid), TOLD_MOVED in body, TOLD_HANDED_OVER in body))
+        late = []
+        for number, asked in s.reschedules.items():
+            told = moves.get(number, [])
+            handed = next((mid for mid, _, handed_over in told if handed_over), None)
+            after = [mid for mid, moved, _ in told if moved and handed is not None and mid > handed]
+            problems = []
+            if after:
+                late.append(number)
+                problems.append(f"{number}: its pickup moved (outbox {after}) after its goods were handed over "
+                                f"(outbox {handed})")
+            acks = [i for i, (_, ok) in enumerate(asked) if ok]
+            if acks:
+                stored = pickups.get(number)
+                may_be = {unix(slot) for slot, _ in asked[acks[-1]:]}
+                if stored is None or int(stored) not in may_be:
+                    problems.append(f"{number}: rescheduled to {asked[acks[-1]][0]} (acknowledged), the database "
+                                    f"has {stored and rfc3339(int(stored))}")
+            acked["reschedule"] += len(acks)
+            if problems:
+                lost["reschedule"].extend(problems)
+            else:
+                found["reschedule"] += len(acks)
+
         # A return's link carries an expiry made from the time of sending: the same event sent
         # twice differs only there, so it is left out of the comparison.
+        # A pickup's move is told with the window the return has when the message goes out, so
+        # two moves told together read alike: those are counted instead, at most one message per
+        # reschedule asked for.
         groups = collections.defaultdict(list)
         for mid, recipient, subject, body in outbox:
-            groups[(recipient, subject, re.sub(r"\?t=[^\s]+", "?t=…", body))].append(int(mid))
+            if TOLD_MOVED not in body:
+                groups[(recipient, subject, re.sub(r"\?t=[^\s]+", "?t=…", body))].append(int(mid))
         twice = [(k, ids) for k, ids in groups.items() if len(ids) > 1]
+        for number, told in moves.items():
+            ids = [mid for mid, moved, _ in told if moved]
+            if len(ids) > len(s.reschedules[number]):
+                twice.append(((number, f"{len(s.reschedules[number])} reschedules asked for", TOLD_MOVED), ids))
 
         # The instances' own word on their periodic jobs: each committed run is logged with its
         # slot; one (job, slot) run twice, on one instance or two, is a job run twice.
@@ -880,6 +1022,7 @@ class Phase:
             "backend": self.backend, "phase": self.name, "instances": len(self.instances),
             "secs": round(self.elapsed), "kills": len(self.kill_log), "kill_log": self.kill_log,
             "requests": s.requests, "errors": len(s.errors) + len(s.anomalies), "at_kill": s.at_kill,
+            "late_told": len(late),
             "at_kill_by": dict(s.at_kill_by.most_common()),
             "acked": acked, "found": found, "lost": {k: len(v) for k, v in lost.items()},
             "dups": {k: len(v) for k, v in dups.items()},
@@ -894,6 +1037,7 @@ class Phase:
                 "errors": [f"{w}: {d}" for w, d in s.errors[:10]],
                 "anomalies": s.anomalies[:10],
                 "cancels answered 200 without cancelling": s.uncancelled[:5],
+                "reschedules answered 200 showing the goods handed over (since the move?)": s.late_moves[:5],
                 "what became of those returns": history,
                 "job slots run twice (server logs)": [f"{job} slot {slot}: ran on {who}" for job, slot, who in runs_twice[:5]],
                 "at_kill": s.at_kill_examples,
@@ -932,6 +1076,15 @@ class Phase:
             except Exception as e:
                 log(f"dropping {self.db.name}: {e}")
         shutil.rmtree(os.path.join(self.dir, "data"), ignore_errors=True)
+
+
+def unix(rfc):
+    """Unix seconds of a UTC time as the service writes it (`2027-03-02T01:00:00Z`)."""
+    return calendar.timegm(time.strptime(rfc, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+def rfc3339(unix_secs):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(unix_secs))
 
 
 def percentile(values, p):
@@ -1010,6 +1163,7 @@ def details(results, phases):
     for r, phase in zip(results, phases):
         out.append(f"- {r['backend']} {r['phase']}: {r['secs']} s, {r['rps']} req/s, median {r['p50_ms']} ms, "
                    f"p99 {r['p99_ms']} ms; answers {r['statuses']}; notices still queued at the end: {r['notices_left']}; "
+                   f"pickups moved after their hand-over: {r['late_told']}; "
                    f"job runs logged: {dict(r['job_runs']) or 'none (is the jobs log line gone?)'}")
         if r["kill_log"]:
             out.append("  kills (at +s, instance, serving again after s): "
@@ -1034,6 +1188,7 @@ def self_test_verdict(results):
     for r in results:
         seen = {f"lost {k}": r["lost"][k] for k in WRITE_KINDS}
         seen.update({"duplicate return": r["dups"]["return"], "duplicate feedback": r["dups"]["feedback"],
+                     "pickup moved after the hand-over": r["late_told"],
                      "sent twice": r["jobs_twice"], "messages missing": r["messages_missing"]})
         missed = [what for what, n in seen.items() if not n]
         log(f"self-test {r['backend']} {r['phase']}: " + ", ".join(f"{w} {n}" for w, n in seen.items())
@@ -1059,10 +1214,11 @@ def record(results, phases, args, started):
         f"`make soak` ({os.path.basename(args.binary)}, server profile, loopback, this machine's "
         f"{os.cpu_count()} cores shared by the servers, PostgreSQL and the client): {args.workers} client "
         f"threads, {args.secs} s per phase, each request to an instance picked at random; reads (orders, "
-        f"an order, returnable lines, returns, tier, feedback) 45%, returns (Idempotency-Key, a line the "
-        f"eligibility endpoint says can go back; {CANCEL_SHARE:.0%} cancelled at once) 25%, survey answers "
-        f"(invitation, open, score, then comment + finish, one client-made response id) 15%, feedback "
-        f"(client-made id, guest or signed in) 15%; every write sent again with its key/id after any "
+        f"an order, returnable lines, returns, tier, feedback) 40%, returns (Idempotency-Key, a line the "
+        f"eligibility endpoint says can go back; {CANCEL_SHARE:.0%} cancelled at once) 22%, a doorstep "
+        f"pickup rescheduled up to {RESCHEDULES} times while the demo's steps hand it over 10%, survey answers "
+        f"(invitation, open, score, then comment + finish, one client-made response id) 14%, feedback "
+        f"(client-made id, guest or signed in) 14%; every write sent again with its key/id after any "
         f"failure until answered. Kill phases: `kill -9` every {args.kill_every} s, restarted at once. Demo "
         f"steps every {args.advance_secs} s, rate limits x{args.rate_limit_factor}. Then the database read "
         f"directly (psql / sqlite3). {verdict}, {time.time() - started:.0f} s in all.", 100)

@@ -17,9 +17,10 @@ pub struct AppState {
     pub clock: Clock,
     pub limits: Arc<RateLimiter>,
     pub notifier: Notifier,
-    /// Held while a return is created, moved or decided, so this process's requests check and
-    /// write one at a time. Across instances the write transaction (`db::write`) decides: what
-    /// another instance wrote meanwhile is checked again inside it.
+    /// Held by this process's requests that create, move or decide a return, so they queue here
+    /// rather than in the database's busy wait. What keeps a move right is not this lock but the
+    /// write transaction (`db::write`, across instances) it is read and made in, guarded by what
+    /// was read (`returns::move_return`); the demo's mover (`jobs.rs`, `dev.rs`) takes only that.
     pub return_writes: Arc<tokio::sync::Mutex<()>>,
     /// The key drop-off codes are signed with (made once per database, see `db::server_key`).
     pub drop_off_key: Arc<str>,

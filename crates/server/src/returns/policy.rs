@@ -93,6 +93,14 @@ pub fn may_move(from: ReturnStatus, to: ReturnStatus) -> bool {
     )
 }
 
+/// Whether a return in `status` still waits for its goods to be collected, so that a pickup it
+/// booked may move to another slot: booked (`pickup_scheduled`), or approved or waiting for
+/// review with its booking. Never once the goods were handed over or the return ended.
+pub fn pickup_may_move(status: ReturnStatus) -> bool {
+    use ReturnStatus::*;
+    matches!(status, PickupScheduled | PendingReview | Approved)
+}
+
 /// Where the demo moves a return on its next step, as the courier and warehouse would: a pickup
 /// booked (when the goods go by pickup), goods handed over, received, then refunded or credited
 /// — or, for an exchange, the new variant sent (`exchanged`). `None` for a return that has

@@ -6,7 +6,7 @@
 //! Who decided, when and why is kept (`return_reviews`) and in the audit log; the customer reads
 //! the reason on the return and in the message about it.
 
-use super::{count, load_return, move_in, moved, policy, ReturnedLineRow, RETURNED_LINES};
+use super::{count, load_return, move_return, policy, Change, ReturnedLineRow, RETURNED_LINES};
 use crate::clock::rfc3339;
 use crate::db;
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -151,9 +151,9 @@ pub async fn decide(
     if asked.decision == ReviewDecision::Reject && reason.is_none() {
         return Err(refuse("a rejection needs a reason the customer can read"));
     }
-    // One decision at a time, the write lock taken first: of two reviewers deciding at once, the
-    // second finds the first one's review. The guarded move and the review's key would keep it
-    // once even without the lock (several instances).
+    // Read and decided in one write transaction (`db::write`, across instances): of two
+    // reviewers deciding at once, the second finds the first one's review. The guarded move and
+    // the review's key would keep it once even without it.
     let _one_at_a_time = state.return_writes.lock().await;
     let mut tx = db::write(&state.db).await?;
     let found: Option<(i64, String, String, db::Flag)> = sqlx::query_as(
@@ -192,7 +192,8 @@ pub async fn decide(
     };
     debug_assert!(policy::may_move(status, to));
     let now = state.clock.now();
-    if !move_in(&mut tx, id, status, to, now).await? {
+    // Its customer told, in this transaction too (`move_return`).
+    if !move_return(&state, &mut tx, id, status, Change::To(to), now).await? {
         return Err(already());
     }
     sqlx::query(
@@ -216,7 +217,6 @@ pub async fn decide(
         reason.as_deref(),
     )
     .await?;
-    moved(&state, &mut tx, id, to, now).await?;
     tx.commit().await?;
     Ok(Json(load_return(&state.db, id).await?))
 }

@@ -76,6 +76,28 @@ pub async fn count(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
+/// Returns once another writer waits for the write lock the caller holds (`db::write`): on
+/// PostgreSQL an advisory lock not yet granted; SQLite's busy wait cannot be seen from outside,
+/// so there a second (its busy wait lasts 5 s).
+pub async fn until_a_writer_waits(app: &TestApp) {
+    if portico_server::db::Backend::of(&app.state.db) == portico_server::db::Backend::Sqlite {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        return;
+    }
+    for _ in 0..200 {
+        let waiting = count(
+            app,
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        )
+        .await;
+        if waiting > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no writer came to wait for the write lock in 5 s");
+}
+
 pub fn client() -> Client {
     Client::builder().cookie_store(true).build().unwrap()
 }

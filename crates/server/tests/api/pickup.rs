@@ -1,6 +1,6 @@
 //! Doorstep pickup (slots with a capacity, the fee by tier) and the drop-off QR code.
 
-use crate::helpers::{client, problem_code, spawn, spawn_with, TestApp};
+use crate::helpers::{client, problem_code, spawn, spawn_with, until_a_writer_waits, TestApp};
 use crate::returns::{
     delivered_days_ago, eligibility, message_about, one_of_line_one, price_line_one, shipped_order,
     start_return, started,
@@ -679,4 +679,73 @@ async fn only_a_pickup_still_to_come_can_be_rescheduled_and_only_by_whoever_may_
         problem_code(reschedule(&app, &li, small_number, SECOND_SLOT).await).await,
         (StatusCode::CONFLICT, "return_locked".into())
     );
+}
+
+/// A change asked for while the demo's mover holds the write lock with the goods handed over
+/// (its step not yet committed): the request waits for the step, then must find the return as
+/// the step left it. The answer (`path` with `body`, sent by `browser`) must be `return_locked`,
+/// the return still picked up with the slot it had, and its buyer told of the hand-over only.
+async fn asked_behind_the_mover(app: &TestApp, browser: &reqwest::Client, path: &str, body: Value) {
+    let number = path.split('/').nth(3).unwrap().to_string();
+    let before: Value = app
+        .get_json(browser, &format!("/api/returns/{number}"))
+        .await;
+    assert_eq!(before["status"], "pickup_scheduled");
+    let mut step = portico_server::db::write(&app.state.db).await.unwrap();
+    portico_server::dev::demo_step(&app.state, &mut step)
+        .await
+        .unwrap();
+    let asked = tokio::spawn(browser.post(app.url(path)).json(&body).send());
+    until_a_writer_waits(app).await;
+    step.commit().await.unwrap();
+    let answer = asked.await.unwrap().unwrap();
+    assert_eq!(
+        problem_code(answer).await,
+        (StatusCode::CONFLICT, "return_locked".into()),
+        "{path} answered after the goods were handed over"
+    );
+    let mut after: Value = app
+        .get_json(browser, &format!("/api/returns/{number}"))
+        .await;
+    assert_eq!(after["status"], "picked_up");
+    assert_eq!(after["pickup"], before["pickup"]);
+    after["status"] = before["status"].clone();
+    after["settles_by"] = before["settles_by"].clone();
+    assert_eq!(after, before, "nothing but the step changed");
+    message_about(app, WANG, &number, "has been handed over").await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let told: Vec<String> = app
+        .outbox()
+        .await
+        .into_iter()
+        .filter(|m| m["subject"].as_str().unwrap().contains(&number))
+        .map(|m| m["body"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        told.iter()
+            .all(|body| !body.contains("has its pickup moved") && !body.contains("is cancelled")),
+        "{told:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_reschedule_or_a_cancel_that_waited_for_the_mover_finds_the_goods_handed_over() {
+    let app = spawn().await;
+    let (wang, his) = ready(&app, WANG, 12_000, 3).await;
+    for (key, asked, body) in [
+        ("r-1", "reschedule", json!({ "pickup_slot": SECOND_SLOT })),
+        ("c-1", "cancel", json!({})),
+    ] {
+        let created: Value = started(
+            &app,
+            &wang,
+            Some(key),
+            &pickup_of_line_one(&his, FIRST_SLOT),
+        )
+        .await;
+        let number = created["number"].as_str().unwrap();
+        let path = format!("/api/returns/{number}/{asked}");
+        asked_behind_the_mover(&app, &wang, &path, body).await;
+    }
+    assert_eq!(remaining(&app, &wang, &his, SECOND_SLOT).await, 4);
 }
