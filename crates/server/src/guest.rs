@@ -61,7 +61,6 @@ pub(crate) async fn prove(
         &rate_limit::requester(ip, number.as_str()),
     )
     .await?;
-    limit(state, rate_limit::LOOKUP_PER_ORDER, number.as_str()).await?;
 
     let candidate = find_order(&state.db, &number).await?;
     // A missing order is compared against a stand-in, so both failures cost the same. The
@@ -81,6 +80,9 @@ pub(crate) async fn prove(
         }
     };
     let Some(order) = candidate.filter(|_| matches) else {
+        // Only a wrong lookup counts against the order, and only a wrong one is refused by its
+        // ceiling: strangers guessing from many addresses never lock out the right contact.
+        limit(state, rate_limit::LOOKUP_PER_ORDER, number.as_str()).await?;
         return Err(ErrorCode::OrderNotFound.into());
     };
     let order_id = order.id;
