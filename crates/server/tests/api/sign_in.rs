@@ -244,7 +244,7 @@ async fn fifty_concurrent_wrong_guesses_are_judged_at_most_five_times_per_code()
     assert_eq!(judged_wrong + spent, 50, "{answers:?}");
     // Every code took at most five tries, and each spent one was replaced by a fresh one.
     let (most, codes, tries): (i64, i64, i64) =
-        sqlx::query_as("SELECT MAX(attempts), COUNT(*), SUM(attempts) FROM sign_in_codes")
+        sqlx::query_as("SELECT CAST(MAX(attempts) AS BIGINT), COUNT(*), CAST(SUM(attempts) AS BIGINT) FROM sign_in_codes")
             .fetch_one(&app.state.db)
             .await
             .unwrap();
