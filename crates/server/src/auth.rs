@@ -2,6 +2,8 @@
 //! asking, as every other handler sees it.
 
 use crate::config::Config;
+use crate::db::Flag;
+use crate::device::{self, Door};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::notify::Notice;
 use crate::rate_limit::{self, limit, ClientIp};
@@ -79,16 +81,20 @@ fn profile(row: CustomerRow) -> ApiResult<CustomerProfile> {
 }
 
 /// Sends a one-time code to the contact if it belongs to a customer. The answer is the same
-/// either way, and so is the time it takes.
+/// either way, and so is the time it takes. A browser that signed in as the contact before (its
+/// device cookie) asks on its own budget, never on the one strangers can fill, and its code can
+/// be tried only from it.
 #[utoipa::path(post, path = "/api/auth/code", request_body = CodeRequest, tag = "auth",
     responses((status = 202, description = "A code is on its way (if the contact is a customer's).", body = CodeSent),
         (status = 400), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
 pub async fn request_code(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    jar: CookieJar,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let contact = parse_contact(&body.contact)?;
+    let device = device::trusted(&state, &jar, Door::Customer, contact.as_str());
     limit(&state, rate_limit::CODE_PER_IP, &ip).await?;
     limit(
         &state,
@@ -96,20 +102,9 @@ pub async fn request_code(
         &rate_limit::requester(&ip, contact.as_str()),
     )
     .await?;
-    limit(&state, rate_limit::CODE_PER_CONTACT, contact.as_str()).await?;
-
-    // Every contact gets a stored code, customer or not, and the same answer; whether the code
-    // is delivered is decided off the request path, so the time taken tells nothing either.
-    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
-    store_code(&state.db, &contact, &code, state.clock.now()).await?;
-    let notice = Notice::SignInCode {
-        contact: contact.as_str().to_string(),
-        code,
-    };
-    state
-        .notifier
-        .send(&state.db, notice, state.clock.now())
-        .await?;
+    let (rule, key) = messages_budget(&contact, device.as_deref());
+    limit(&state, rule, key).await?;
+    send_code(&state, &contact, device.as_deref()).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(CodeSent {
@@ -120,21 +115,55 @@ pub async fn request_code(
     ))
 }
 
+/// The budget codes sent to `contact` count on: a trusted browser's own (`device`), or the one
+/// every untrusted client shares, which bounds what strangers can send to an inbox.
+fn messages_budget<'a>(
+    contact: &'a Contact,
+    device: Option<&'a str>,
+) -> (rate_limit::Rule, &'a str) {
+    match device {
+        Some(device) => (rate_limit::CODE_PER_DEVICE, device),
+        None => (rate_limit::CODE_PER_CONTACT, contact.as_str()),
+    }
+}
+
+/// Stores a new code for `contact` (tried only from `device`, if one asked) and queues its
+/// message. Every contact gets a stored code, customer or not, and the same answer; whether the
+/// code is delivered is decided off the request path, so the time taken tells nothing either.
+async fn send_code(state: &AppState, contact: &Contact, device: Option<&str>) -> ApiResult<()> {
+    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+    let now = state.clock.now();
+    store_code(&state.db, contact, &code, device, now).await?;
+    let notice = Notice::SignInCode {
+        contact: contact.as_str().to_string(),
+        code,
+    };
+    state.notifier.send(&state.db, notice, now).await?;
+    Ok(())
+}
+
 /// Keeps a new code beside the contact's earlier ones: asking for a code (perhaps a stranger
 /// asking for someone else's) never voids a code already sent. Codes are forgotten a day after
 /// they expire.
-async fn store_code(db: &AnyPool, contact: &Contact, code: &str, now: i64) -> ApiResult<()> {
+async fn store_code(
+    db: &AnyPool,
+    contact: &Contact,
+    code: &str,
+    device: Option<&str>,
+    now: i64,
+) -> ApiResult<()> {
     sqlx::query("DELETE FROM sign_in_codes WHERE expires_at < $1")
         .bind(now - 24 * 3600)
         .execute(db)
         .await?;
     sqlx::query(
-        "INSERT INTO sign_in_codes (contact, code_hash, created_at, expires_at, attempts, used) VALUES ($1, $2, $3, $4, 0, FALSE)",
+        "INSERT INTO sign_in_codes (contact, code_hash, created_at, expires_at, attempts, used, device) VALUES ($1, $2, $3, $4, 0, FALSE, $5)",
     )
     .bind(contact.as_str())
     .bind(code_hash(contact, code))
     .bind(now)
     .bind(now + CODE_TTL_SECS)
+    .bind(device)
     .execute(db)
     .await?;
     Ok(())
@@ -153,19 +182,52 @@ enum Judgement {
     Stale,
 }
 
-/// Judges a guess. One statement reserves the guess on every live code of the contact that has
-/// tries left, and only a reserved guess is judged: however many guesses race, no code is
-/// judged more than [`MAX_CODE_ATTEMPTS`] times. Known and unknown contacts go the same way.
-async fn judge(db: &AnyPool, contact: &Contact, hash: &str, now: i64) -> ApiResult<Judgement> {
-    let reserved: Vec<(i64, String, i64)> = sqlx::query_as(
-        "UPDATE sign_in_codes SET attempts = attempts + 1 WHERE contact = $1 AND used = FALSE AND expires_at > $2 AND attempts < $3 RETURNING id, code_hash, attempts",
+/// Judges a guess from a caller holding `device` (or none). Only codes the caller may try are
+/// judged: those asked for by untrusted clients, and the caller's own device's. One statement
+/// reserves the guess on every such live code of the contact that has tries left, and only a
+/// reserved guess is judged: however many guesses race, no code is judged more than
+/// [`MAX_CODE_ATTEMPTS`] times. The guess that spends a code's last try retires it and sends a
+/// fresh code to the contact (which the guesser cannot read), as long as the contact's messages
+/// budget allows: so wrong guesses never leave the owner without a code. Known and unknown
+/// contacts go the same way.
+async fn judge(
+    state: &AppState,
+    contact: &Contact,
+    hash: &str,
+    device: Option<&str>,
+    now: i64,
+) -> ApiResult<Judgement> {
+    let db = &state.db;
+    // Whoever types a code that can no longer be used (used, expired, or retired after its
+    // tries) hears what became of it, and spends no try on the live ones.
+    let typed: Vec<(i64, Flag, i64)> = sqlx::query_as(
+        "SELECT attempts, used, expires_at FROM sign_in_codes WHERE contact = $1 AND code_hash = $2 AND (device IS NULL OR device = $3) ORDER BY id DESC",
+    )
+    .bind(contact.as_str())
+    .bind(hash)
+    .bind(device)
+    .fetch_all(db)
+    .await?;
+    let live = |(attempts, used, expires_at): &(i64, Flag, i64)| {
+        !used.0 && *expires_at > now && *attempts < MAX_CODE_ATTEMPTS
+    };
+    if let Some(newest) = typed.first().filter(|_| !typed.iter().any(live)) {
+        return Ok(if newest.0 >= MAX_CODE_ATTEMPTS {
+            Judgement::Dead
+        } else {
+            Judgement::Stale
+        });
+    }
+    let reserved: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
+        "UPDATE sign_in_codes SET attempts = attempts + 1 WHERE contact = $1 AND used = FALSE AND expires_at > $2 AND attempts < $3 AND (device IS NULL OR device = $4) RETURNING id, code_hash, attempts, device",
     )
     .bind(contact.as_str())
     .bind(now)
     .bind(MAX_CODE_ATTEMPTS)
+    .bind(device)
     .fetch_all(db)
     .await?;
-    if let Some((id, ..)) = reserved.iter().find(|(_, h, _)| h == hash) {
+    if let Some((id, ..)) = reserved.iter().find(|(_, h, ..)| h == hash) {
         // Single use: only the request that flips `used` may sign in.
         let claimed =
             sqlx::query("UPDATE sign_in_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
@@ -178,36 +240,49 @@ async fn judge(db: &AnyPool, contact: &Contact, hash: &str, now: i64) -> ApiResu
             Judgement::Stale
         });
     }
+    // The codes this guess spent the last try of: one fresh code in their place (per device
+    // they were asked from), on that budget of messages to the contact.
+    let spent: Vec<(i64, Option<&str>)> = reserved
+        .iter()
+        .filter(|(.., attempts, _)| *attempts >= MAX_CODE_ATTEMPTS)
+        .map(|(id, .., device)| (*id, device.as_deref()))
+        .collect();
+    let mut devices: Vec<Option<&str>> = spent.iter().map(|(_, device)| *device).collect();
+    devices.sort_unstable();
+    devices.dedup();
+    for device in devices {
+        let (rule, key) = messages_budget(contact, device);
+        if state.limits.hit(db, rule, key, now).await?.is_err() {
+            // No fresh code: the spent ones stay, dead, until they expire.
+            continue;
+        }
+        // Retired (its tries spent, so it still reads as dead to whoever knows it), replaced.
+        for (id, _) in spent.iter().filter(|(_, d)| *d == device) {
+            sqlx::query("UPDATE sign_in_codes SET used = TRUE WHERE id = $1")
+                .bind(id)
+                .execute(db)
+                .await?;
+        }
+        send_code(state, contact, device).await?;
+    }
     if reserved
         .iter()
-        .any(|(.., attempts)| *attempts < MAX_CODE_ATTEMPTS)
+        .any(|(.., attempts, _)| *attempts < MAX_CODE_ATTEMPTS)
     {
         return Ok(Judgement::Wrong);
     }
     if !reserved.is_empty() {
         return Ok(Judgement::Dead);
     }
-    // Nothing live to guess at. Whoever knows a code hears what became of it; anyone else hears
-    // "wrong" (or "dead" while a killed code would still be live).
-    let known: Option<i64> = sqlx::query_scalar(
-        "SELECT attempts FROM sign_in_codes WHERE contact = $1 AND code_hash = $2 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(contact.as_str())
-    .bind(hash)
-    .fetch_optional(db)
-    .await?;
-    if let Some(attempts) = known {
-        return Ok(if attempts >= MAX_CODE_ATTEMPTS {
-            Judgement::Dead
-        } else {
-            Judgement::Stale
-        });
-    }
+    // Nothing live to guess at: "wrong", or "dead" while a code spent without a fresh one in its
+    // place (the messages budget was used up, or its replacement is on its way) would still be
+    // live.
     let killed: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM sign_in_codes WHERE contact = $1 AND used = FALSE AND expires_at > $2 LIMIT 1",
+        "SELECT id FROM sign_in_codes WHERE contact = $1 AND used = FALSE AND expires_at > $2 AND (device IS NULL OR device = $3) LIMIT 1",
     )
     .bind(contact.as_str())
     .bind(now)
+    .bind(device)
     .fetch_optional(db)
     .await?;
     Ok(if killed.is_some() {
@@ -217,11 +292,13 @@ async fn judge(db: &AnyPool, contact: &Contact, hash: &str, now: i64) -> ApiResu
     })
 }
 
-/// Signs in with the code. A wrong code is `invalid_code`; the fifth wrong try kills the code
-/// (`too_many_attempts`); `code_expired` is only said to a caller who knew the code.
+/// Signs in with the code. A wrong code is `invalid_code`; the fifth wrong try at a code retires
+/// it and sends a fresh one (`too_many_attempts`: use the newest code); `code_expired` is only
+/// said to a caller who knew the code. Tries count per requester (address and contact) and per
+/// address; a sign-in makes this browser trusted for the contact (its device cookie).
 #[utoipa::path(post, path = "/api/auth/verify", request_body = VerifyRequest, tag = "auth",
     responses((status = 200, description = "Signed in: the session cookie is set.", body = SessionInfo,
-            headers(("set-cookie" = String, description = "The session cookie (HttpOnly, SameSite=Lax; Secure and `__Host-` over https)."))),
+            headers(("set-cookie" = String, description = "The session cookie (HttpOnly, SameSite=Lax; Secure and `__Host-` over https), and the device cookie for the contact (`portico_device`, HttpOnly, SameSite=Strict, Path=/api/auth, 180 days; Secure and `__Secure-` over https): this browser's later codes count on a budget of its own and only it may try them."))),
         (status = 400), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
 pub async fn verify_code(
     State(state): State<AppState>,
@@ -231,10 +308,25 @@ pub async fn verify_code(
 ) -> ApiResult<impl IntoResponse> {
     limit(&state, rate_limit::VERIFY_PER_IP, &ip).await?;
     let contact = parse_contact(&body.contact)?;
+    limit(
+        &state,
+        rate_limit::VERIFY_PER_REQUESTER,
+        &rate_limit::requester(&ip, contact.as_str()),
+    )
+    .await?;
     let code =
         SignInCode::from_wire(&body.code).map_err(|_| ApiError::from(ErrorCode::InvalidCode))?;
     let hash = code_hash(&contact, code.as_str());
-    match judge(&state.db, &contact, &hash, state.clock.now()).await? {
+    let device = device::trusted(&state, &jar, Door::Customer, contact.as_str());
+    match judge(
+        &state,
+        &contact,
+        &hash,
+        device.as_deref(),
+        state.clock.now(),
+    )
+    .await?
+    {
         Judgement::Right => {}
         Judgement::Wrong => return Err(ErrorCode::InvalidCode.into()),
         Judgement::Dead => return Err(ErrorCode::TooManyAttempts.into()),
@@ -244,6 +336,10 @@ pub async fn verify_code(
         .await?
         .ok_or(ErrorCode::InvalidCode)?;
     let jar = start_session(&state, jar, Some(customer.id), None, CUSTOMER_SESSION_SECS).await?;
+    let jar = match device::issue(&state, Door::Customer, contact.as_str()) {
+        Some(device) => jar.add(device),
+        None => jar,
+    };
     Ok((
         jar,
         Json(SessionInfo {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod dev;
+pub mod device;
 pub mod error;
 pub mod feedback;
 pub mod guest;

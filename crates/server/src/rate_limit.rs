@@ -38,16 +38,32 @@ pub const CODE_PER_IP: Rule = Rule {
     limit: 20,
     window_secs: 15 * 60,
 };
-/// Codes sent to one contact, from anywhere: what keeps an inbox from being flooded.
+/// Codes sent to one contact by untrusted clients (any browser without the contact's device
+/// cookie, see `device.rs`), asked for or sent again after a code's last wrong try: what keeps an
+/// inbox from being flooded. A browser that signed in as the contact asks on its own budget.
 pub const CODE_PER_CONTACT: Rule = Rule {
     name: "code-contact",
     limit: 15,
     window_secs: 15 * 60,
 };
-/// Codes tried by one client address (each code also dies after five wrong tries).
+/// Codes sent to one contact for one trusted browser (its device cookie), asked for or sent
+/// again: as many as a requester may ask for.
+pub const CODE_PER_DEVICE: Rule = Rule {
+    name: "code-device",
+    limit: 5,
+    window_secs: 15 * 60,
+};
+/// Codes tried by one client address, for any contacts.
 pub const VERIFY_PER_IP: Rule = Rule {
     name: "verify-ip",
     limit: 60,
+    window_secs: 15 * 60,
+};
+/// Codes tried for one contact by one client address: two codes' worth of tries (a code takes
+/// five wrong ones, then a new one is sent), then a pause for that requester only.
+pub const VERIFY_PER_REQUESTER: Rule = Rule {
+    name: "verify-requester",
+    limit: 10,
     window_secs: 15 * 60,
 };
 /// Lookups of one order by one client address.
@@ -62,7 +78,8 @@ pub const LOOKUP_PER_IP: Rule = Rule {
     limit: 20,
     window_secs: 15 * 60,
 };
-/// Lookups of one order from anywhere: a ceiling far above what an owner ever needs.
+/// Wrong lookups of one order from anywhere: past it a wrong lookup is refused; a right one never
+/// counts here and is never refused by it.
 pub const LOOKUP_PER_ORDER: Rule = Rule {
     name: "lookup-order",
     limit: 100,
@@ -119,11 +136,20 @@ pub const STAFF_SIGN_IN_PER_IP: Rule = Rule {
     limit: 30,
     window_secs: 15 * 60,
 };
-/// Staff sign-ins tried for one email from anywhere: what keeps a password from being guessed
-/// from many machines (the owner waits at most a window).
+/// Staff sign-ins tried for one email by untrusted clients (any browser without that account's
+/// device cookie), wherever they are: what keeps a password from being guessed from many
+/// machines. When strangers fill it, only untrusted clients wait; a browser that signed in to
+/// the account before signs in on its own budget.
 pub const STAFF_SIGN_IN_PER_EMAIL: Rule = Rule {
     name: "staff-sign-in-email",
     limit: 30,
+    window_secs: 15 * 60,
+};
+/// Staff sign-ins tried for one account by one trusted browser (its device cookie): a device
+/// cookie that keeps failing is locked out itself, and nobody else with it.
+pub const STAFF_SIGN_IN_PER_DEVICE: Rule = Rule {
+    name: "staff-sign-in-device",
+    limit: 10,
     window_secs: 15 * 60,
 };
 
@@ -134,6 +160,16 @@ pub async fn limit(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
         .hit(&state.db, rule, key, state.clock.now())
         .await?
         .map_err(ApiError::RateLimited)
+}
+
+/// Gives back one hit of `rule` for `key` (a sign-in that succeeded: only failures count), if
+/// its window is still open.
+pub async fn give_back(state: &AppState, rule: Rule, key: &str) -> ApiResult<()> {
+    state
+        .limits
+        .give_back(&state.db, rule, key, state.clock.now())
+        .await?;
+    Ok(())
 }
 
 /// The client's address, for rate limits: the socket peer, or the first X-Forwarded-For hop
@@ -215,6 +251,26 @@ impl RateLimiter {
             return Ok(Err((started_at + rule.window_secs - now).max(1) as u64));
         }
         Ok(Ok(()))
+    }
+
+    /// Takes one hit back from the open window of `rule` for `key`, if there is one.
+    pub async fn give_back(
+        &self,
+        db: &Db,
+        rule: Rule,
+        key: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE rate_windows SET hits = hits - 1 \
+             WHERE rule = $1 AND subject = $2 AND started_at > $3 AND hits > 0",
+        )
+        .bind(rule.name)
+        .bind(key)
+        .bind(now - rule.window_secs)
+        .execute(db)
+        .await?;
+        Ok(())
     }
 }
 

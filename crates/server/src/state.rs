@@ -28,6 +28,8 @@ pub struct AppState {
     pub return_pass_key: Arc<str>,
     /// The key survey links are signed with (see `surveys::token`).
     pub survey_key: Arc<str>,
+    /// The key device cookies are signed with (see `device`).
+    pub device_key: Arc<str>,
     /// Which copy of index.html a lazy route's first visit gets (`web::RoutePages`).
     pub route_pages: Arc<crate::web::RoutePages>,
 }
@@ -61,6 +63,7 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     returns::drop_off::backfill_codes(&db, &drop_off_key).await?;
     let return_pass_key: Arc<str> = db::server_key(&db, "return_pass").await?.into();
     let survey_key: Arc<str> = db::server_key(&db, "survey").await?.into();
+    let device_key: Arc<str> = db::server_key(&db, "device").await?.into();
     starting.end().await?;
     let limits = Arc::new(RateLimiter::new(config.rate_limit_factor));
     let links = ReturnLinks {
@@ -83,6 +86,7 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         drop_off_key,
         return_pass_key,
         survey_key,
+        device_key,
         route_pages,
     })
 }

@@ -9,6 +9,7 @@ pub mod audit;
 use crate::clock::rfc3339;
 use crate::config::Config;
 use crate::db::Flag;
+use crate::device::{self, Door};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::rate_limit::{self, limit, ClientIp};
 use crate::state::AppState;
@@ -99,10 +100,11 @@ impl StaffRow {
 
 /// Signs a staff member in with their email and password. A wrong password, an unknown email
 /// and a disabled account are one answer, `invalid_credentials`, in the same time; each try is
-/// in the audit log.
+/// in the audit log. A sign-in also sets a device cookie for the account: that browser's tries
+/// then count on a budget of its own, so strangers' wrong passwords never lock it out.
 #[utoipa::path(post, path = "/api/staff/sign-in", request_body = StaffSignIn, tag = "staff", operation_id = "staff_sign_in",
     responses((status = 200, description = "Signed in: the staff cookie is set; `csrf_token` goes in every write's `X-CSRF-Token`.", body = StaffSession,
-            headers(("set-cookie" = String, description = "The staff session cookie (HttpOnly, SameSite=Strict, 8 hours; Secure and `__Host-` over https)."))),
+            headers(("set-cookie" = String, description = "The staff session cookie (HttpOnly, SameSite=Strict, 8 hours; Secure and `__Host-` over https), and the device cookie for the account (`portico_staff_device`, HttpOnly, SameSite=Strict, Path=/api/staff/sign-in, 180 days; Secure and `__Secure-` over https): this browser's later tries at the account count on a budget of its own."))),
         (status = 400), (status = 401), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -111,14 +113,23 @@ pub async fn sign_in(
     ApiJson(body): ApiJson<StaffSignIn>,
 ) -> ApiResult<impl IntoResponse> {
     let email = body.email.trim().to_ascii_lowercase();
-    limit(&state, rate_limit::STAFF_SIGN_IN_PER_IP, &ip).await?;
-    limit(
-        &state,
-        rate_limit::STAFF_SIGN_IN_PER_REQUESTER,
-        &rate_limit::requester(&ip, &email),
-    )
-    .await?;
-    limit(&state, rate_limit::STAFF_SIGN_IN_PER_EMAIL, &email).await?;
+    // A browser holding this account's device cookie tries on that device's own budget; any
+    // other browser on the budget all untrusted clients of the account share (`device.rs`).
+    let device = device::trusted(&state, &jar, Door::Staff, &email);
+    let budgets = [
+        (rate_limit::STAFF_SIGN_IN_PER_IP, ip.clone()),
+        (
+            rate_limit::STAFF_SIGN_IN_PER_REQUESTER,
+            rate_limit::requester(&ip, &email),
+        ),
+        match device {
+            Some(device) => (rate_limit::STAFF_SIGN_IN_PER_DEVICE, device),
+            None => (rate_limit::STAFF_SIGN_IN_PER_EMAIL, email.clone()),
+        },
+    ];
+    for (rule, key) in &budgets {
+        limit(&state, *rule, key).await?;
+    }
     let found: Option<(StaffRow, String)> =
         sqlx::query_as::<_, (i64, String, String, String, Flag, String)>(
             "SELECT id, email, name, role, enabled, password_hash FROM staff WHERE email = $1",
@@ -150,6 +161,10 @@ pub async fn sign_in(
         audit::record(&state.db, now, None, &tried, "sign_in_failed", None, None).await?;
         return Err(ErrorCode::InvalidCredentials.into());
     };
+    // Only failures count: a sign-in gives its tries back.
+    for (rule, key) in &budgets {
+        rate_limit::give_back(&state, *rule, key).await?;
+    }
     let token = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
     let name = staff_cookie(&state.config);
     if let Some(old) = jar.get(name) {
@@ -184,6 +199,11 @@ pub async fn sign_in(
         .secure(state.config.https())
         .max_age(time::Duration::seconds(STAFF_SESSION_SECS))
         .build();
+    // This browser is trusted for this account from now on (a new device, its budget afresh).
+    let jar = match device::issue(&state, Door::Staff, &email) {
+        Some(device) => jar.add(device),
+        None => jar,
+    };
     Ok((
         jar.add(cookie),
         Json(StaffSession {

@@ -246,6 +246,17 @@ impl TestApp {
     }
 }
 
+/// The whole `Set-Cookie` header an answer sets cookie `name` with (an answer may set several).
+pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
 /// Status and body, for comparing answers byte for byte.
 pub async fn answer(response: Response) -> (StatusCode, String) {
     let status = response.status();

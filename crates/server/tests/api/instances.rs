@@ -135,7 +135,7 @@ async fn instances_starting_together_on_a_new_database_seed_it_once() {
         assert_eq!(count(app, "SELECT COUNT(*) FROM customers").await, 3);
         assert_eq!(count(app, "SELECT COUNT(*) FROM staff").await, 4);
         assert_eq!(count(app, "SELECT COUNT(*) FROM partners").await, 1);
-        assert_eq!(count(app, "SELECT COUNT(*) FROM server_keys").await, 3);
+        assert_eq!(count(app, "SELECT COUNT(*) FROM server_keys").await, 4);
     }
 }
 

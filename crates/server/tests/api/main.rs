@@ -6,6 +6,7 @@ mod exchange;
 mod feedback;
 mod helpers;
 mod instances;
+mod lockouts;
 mod loyalty;
 mod openapi;
 mod orders;

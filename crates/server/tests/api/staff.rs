@@ -2,7 +2,7 @@
 //! of their own that a customer's never opens, the CSRF token on every write, what each role may
 //! do, the last admin kept, and the audit log that records it all and cannot be rewritten.
 
-use crate::helpers::{client, problem_code, spawn, TestApp};
+use crate::helpers::{client, problem_code, set_cookie, spawn, TestApp};
 use portico_server::staff::DEMO_STAFF;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -71,7 +71,12 @@ pub(crate) async fn staff_browser(app: &TestApp, who: usize) -> (Client, String)
     (browser, csrf)
 }
 
-async fn sign_in(app: &TestApp, browser: &Client, email: &str, password: &str) -> Response {
+pub(crate) async fn sign_in(
+    app: &TestApp,
+    browser: &Client,
+    email: &str,
+    password: &str,
+) -> Response {
     app.post(
         browser,
         "/api/staff/sign-in",
@@ -269,7 +274,7 @@ async fn a_wrong_password_an_unknown_email_and_a_disabled_account_are_one_answer
     let (email, _, _, password) = DEMO_STAFF[0];
     let right = sign_in(&app, &client(), &email.to_uppercase(), password).await;
     assert_eq!(right.status(), StatusCode::OK);
-    let cookie = right.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cookie = set_cookie(&right, "portico_staff").expect("the staff session cookie");
     for part in [
         "portico_staff=",
         "HttpOnly",
