@@ -902,6 +902,66 @@ async fn the_list_tells_each_pages_state_and_bad_input_is_refused_not_failed() {
 }
 
 #[tokio::test]
+async fn a_restore_leaves_the_draft_as_the_restored_version_so_the_next_publish_keeps_it() {
+    let app = spawn().await;
+    let publisher = desk(&app, PUBLISHER).await;
+    let guest = client();
+    create(&app, &publisher, "spring", json!({ "kind": "everyone" })).await;
+    save(&app, &publisher, "spring", 1, both("First")).await;
+    publish(&app, &publisher, "spring", 2, None).await;
+    save(&app, &publisher, "spring", 2, both("Second")).await;
+    let before = publish(&app, &publisher, "spring", 3, None).await;
+    assert_eq!(
+        customer_sees(&app, &guest, "spring", "en").await.1,
+        "Second"
+    );
+
+    publisher
+        .ok(
+            &app,
+            Method::POST,
+            "/api/staff/pages/spring/versions/1/restore",
+            None,
+        )
+        .await;
+    // The draft read afresh is the restored text, at a newer revision: whoever had the page
+    // open saves from an older one and is asked which to keep.
+    let draft = publisher
+        .ok(&app, Method::GET, "/api/staff/pages/spring", None)
+        .await;
+    assert_eq!(draft["copies"], json!(both("First")));
+    assert_eq!(draft["state"], "published");
+    assert!(revision(&draft) > revision(&before), "{draft}");
+    let stale = json!({ "revision": revision(&before), "audience": { "kind": "everyone" }, "copies": both("Second") });
+    assert_eq!(
+        publisher
+            .refused(
+                &app,
+                Method::PUT,
+                "/api/staff/pages/spring/draft",
+                Some(stale)
+            )
+            .await,
+        (StatusCode::CONFLICT, "edit_conflict".into())
+    );
+    // Submitted and published again: still the restored text.
+    let submitted = publisher
+        .ok(
+            &app,
+            Method::POST,
+            "/api/staff/pages/spring/submit",
+            Some(json!({ "revision": revision(&draft) })),
+        )
+        .await;
+    publish(&app, &publisher, "spring", revision(&submitted), None).await;
+    assert_eq!(customer_sees(&app, &guest, "spring", "en").await.1, "First");
+    assert_eq!(
+        customer_sees(&app, &guest, "spring", "zh-CN").await.1,
+        "First（中文）"
+    );
+}
+
+#[tokio::test]
 async fn markup_in_a_plain_text_field_is_kept_and_published_as_the_characters_typed() {
     let app = spawn().await;
     let publisher = desk(&app, PUBLISHER).await;
