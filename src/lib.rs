@@ -68,10 +68,17 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
 fn Shell() -> impl IntoView {
     shell::follow_language();
     session::provide_session();
+    // The staff editor's preview: the page alone, no way to another page (`shell::previewing`).
+    let preview = shell::previewing();
+    if preview {
+        provide_context(components::blocks::Previewing);
+    }
     view! {
         <Router>
-            <a class="skip-link" href="#main">{text(|l| td_string!(l, app.skip))}</a>
-            <Header/>
+            {(!preview).then(|| view! {
+                <a class="skip-link" href="#main">{text(|l| td_string!(l, app.skip))}</a>
+                <Header/>
+            })}
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
@@ -89,10 +96,12 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/s/:token") view={Lazy::<SurveyRoute>::new()}/>
                 </Routes>
             </main>
-            <footer class="site-footer">
-                <p>{text(|l| td_string!(l, app.footer))}</p>
-                <FeedbackButton/>
-            </footer>
+            {(!preview).then(|| view! {
+                <footer class="site-footer">
+                    <p>{text(|l| td_string!(l, app.footer))}</p>
+                    <FeedbackButton/>
+                </footer>
+            })}
         </Router>
     }
 }

@@ -24,6 +24,22 @@ pub fn asked_locale() -> Option<Locale> {
         .map(locale_from_tag)
 }
 
+/// Whether this is the staff editor's preview of one benefit page (`/benefits/SLUG?preview=`,
+/// in a frame of the staff app): then the portal draws that page alone, without its navigation,
+/// and the page's links open in a new tab, so the frame never shows another page.
+pub fn previewing() -> bool {
+    let location = window().location();
+    let (Ok(path), Ok(search)) = (location.pathname(), location.search()) else {
+        return false;
+    };
+    path.strip_prefix("/benefits/")
+        .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
+        && search
+            .trim_start_matches('?')
+            .split('&')
+            .any(|pair| pair.strip_prefix("preview=").is_some_and(|r| !r.is_empty()))
+}
+
 /// The language the customer picked on an earlier visit, if any.
 pub fn remembered_locale() -> Option<Locale> {
     local_storage()?

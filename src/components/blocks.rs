@@ -1,11 +1,22 @@
 //! A benefit page's blocks, drawn from the contract's typed tree: every text is a text node and
 //! every link an `<a>` whose address the service checked (http(s) or this site) — nothing typed
-//! by an editor ever reaches the page as HTML. The staff app's preview will draw with this too.
+//! by an editor ever reaches the page as HTML. The staff editor's preview is this, in a frame.
 
 use crate::components::tiers::tier_grid;
 use crate::locale::i18n::*;
 use leptos::prelude::*;
 use portico_api::{Block, Inline, RichBlock};
+
+/// Provided while the page is the staff editor's preview (`crate::shell::previewing`): its links
+/// open in a new tab, so the frame keeps showing the page (the router never takes a link with a
+/// target).
+#[derive(Clone, Copy)]
+pub struct Previewing;
+
+/// Where a link opens: here, or in a new tab in the preview.
+fn target() -> Option<&'static str> {
+    use_context::<Previewing>().map(|_| "_blank")
+}
 
 fn inline(part: &Inline) -> AnyView {
     let children = |parts: &[Inline]| parts.iter().map(inline).collect_view();
@@ -20,13 +31,13 @@ fn inline(part: &Inline) -> AnyView {
             href,
             children: parts,
         } if !href.starts_with('/') => view! {
-            <a href=href.clone() rel="noopener noreferrer external">{children(parts)}</a>
+            <a href=href.clone() target=target() rel="noopener noreferrer external">{children(parts)}</a>
         }
         .into_any(),
         Inline::Link {
             href,
             children: parts,
-        } => view! { <a href=href.clone()>{children(parts)}</a> }.into_any(),
+        } => view! { <a href=href.clone() target=target()>{children(parts)}</a> }.into_any(),
     }
 }
 
@@ -109,7 +120,7 @@ pub fn blocks(locale: Locale, blocks: &[Block], own: Option<&str>) -> impl IntoV
             .into_any(),
             Block::CallToAction { label, href } => view! {
                 <p class="cta" data-block="call_to_action">
-                    <a class="button" href=href.clone()>{label.clone()}</a>
+                    <a class="button" href=href.clone() target=target()>{label.clone()}</a>
                 </p>
             }
             .into_any(),

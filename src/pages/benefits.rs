@@ -1,7 +1,7 @@
 //! `/benefits`: the benefit pages this reader may read (their tier's first), and
 //! `/benefits/:slug`: one page, drawn block by block in the reader's language.
 
-use crate::components::blocks::blocks;
+use crate::components::blocks::{blocks, Previewing};
 use crate::components::page_state::{EmptyState, ErrorNotice, Skeleton};
 use crate::locale::i18n::*;
 use crate::locale::use_locale;
@@ -119,7 +119,9 @@ impl LazyRoute for BenefitPageRoute {
         let i18n = use_locale();
         view! {
             <article class="page benefit-page">
-                <p class="back"><a href="/benefits">{move || td_string!(i18n.get(), benefits.all)}</a></p>
+                {use_context::<Previewing>().is_none().then(|| view! {
+                    <p class="back"><a href="/benefits">{move || td_string!(i18n.get(), benefits.all)}</a></p>
+                })}
                 {move || match page.get() {
                     None => view! { <Skeleton blocks=4/> }.into_any(),
                     Some(Ok(page)) => {

@@ -534,7 +534,7 @@ fn Audience(
                     let l = locale.get();
                     tiers.get().into_iter().map(|tier| {
                         let code = tier.code.clone();
-                        let label = words::fill(td_string!(l, pages.tier_members), &crate::pages::tier_name(l, &tiers.get_untracked(), &tier.code));
+                        let label = crate::pages::tier_audience(l, &tiers.get_untracked(), &tier.code);
                         view! { <option value=tier.code.clone() selected=move || current() == code>{label}</option> }
                     }).collect_view()
                 }}

@@ -34,11 +34,17 @@ pub fn review_word(l: Locale, review: ReviewState) -> Option<&'static str> {
 pub fn audience_word(l: Locale, audience: &Audience, tiers: &[Tier]) -> String {
     match audience {
         Audience::Everyone => td_string!(l, pages.everyone).to_string(),
-        Audience::Tier { tier } => words::fill(
-            td_string!(l, pages.tier_members),
-            &tier_name(l, tiers, tier),
-        ),
+        Audience::Tier { tier } => tier_audience(l, tiers, tier),
     }
+}
+
+/// A tier's members as an audience: the tier's name as the deployment writes it ("Gold",
+/// "金卡会员") in a phrase that reads well with any name ("Gold tier", "金卡会员").
+pub fn tier_audience(l: Locale, tiers: &[Tier], code: &str) -> String {
+    words::fill(
+        td_string!(l, pages.tier_audience),
+        &tier_name(l, tiers, code),
+    )
 }
 
 pub fn tier_name(l: Locale, tiers: &[Tier], code: &str) -> String {
@@ -203,7 +209,7 @@ fn NewPageForm(
                         <option value="" selected=move || audience.get().is_empty()>{td_string!(l, pages.everyone)}</option>
                         {tiers.get().into_iter().map(|tier| {
                             let code = tier.code.clone();
-                            let label = words::fill(td_string!(l, pages.tier_members), &tier_name(l, &tiers.get_untracked(), &tier.code));
+                            let label = tier_audience(l, &tiers.get_untracked(), &tier.code);
                             view! { <option value=tier.code.clone() selected=move || audience.get() == code>{label}</option> }
                         }).collect_view()}
                     </select>

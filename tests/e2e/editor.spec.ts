@@ -207,9 +207,10 @@ test('the XSS corpus typed into every editor field is kept as text, named as a p
   await page.getByLabel(s('editor.button_href'), { exact: true }).fill('javascript:window.__pwned=1');
   await saved(page, s);
 
-  // Every refused field is named; nothing can go to review or be previewed.
+  // Every refused field is named (the Markdown, the answer's link, the button's address: the
+  // plain-text fields keep what was typed as text); nothing can go to review or be previewed.
   const problems = page.getByRole('alert').filter({ hasText: s('editor.problems') });
-  await expect(problems.getByRole('listitem')).toHaveCount(6);
+  await expect(problems.getByRole('listitem')).toHaveCount(3);
   await expect(page.getByText(s('review.fix_first'))).toBeVisible();
   await expect(page.getByRole('button', { name: s('review.submit') })).toHaveCount(0);
   await expect(page.getByText(s('editor.preview_blocked'))).toBeVisible();
@@ -283,4 +284,149 @@ test('offline, the save line keeps saying so while the typing goes on, and the f
   await context.setOffline(false);
   await expect(line).toHaveText(s('editor.saved'), { timeout: 20_000 });
   await expect(title).toHaveValue('离线时也在写');
+});
+
+test('who a page is for reads well for every tier, in the list and in both forms', async ({ page, s, lang }) => {
+  // The deployment's tier names (demo: Member, Silver, Gold, Diamond; 普通会员, 银卡会员...) as an audience.
+  const audiences =
+    lang === 'en'
+      ? ['Everyone', 'Member tier', 'Silver tier', 'Gold tier', 'Diamond tier']
+      : ['所有人', '普通会员', '银卡会员', '金卡会员', '钻石会员'];
+  await page.goto('/staff/');
+  await staffSignIn(page, s, STAFF.editor);
+  await expect(page.getByTestId('page-row').filter({ hasText: '/benefits/regular-benefits' })).toContainText(audiences[1]);
+  const form = page.getByRole('region', { name: s('pages.new_title') });
+  await expect(form.getByLabel(s('pages.audience')).locator('option')).toHaveText(audiences);
+  await open(page, 'gold-benefits');
+  // The editor's own (the new-page form is hidden behind it).
+  const audience = page.getByLabel(s('pages.audience'), { exact: true }).filter({ visible: true });
+  await expect(audience.locator('option')).toHaveText(audiences);
+  await expect(audience).toHaveValue('gold');
+});
+
+test('a restore leaves the draft as the restored version: the editor shows it, the next publish keeps it, and whoever had the page open is asked which to keep', async ({ page, browser, s, t, lang }) => {
+  const slug = slugFor('restore');
+  const [first, second] = lang === 'en' ? ['First offer', 'Second offer'] : ['第一版优惠', '第二版优惠'];
+  await page.goto('/staff/');
+  await staffSignIn(page, s, STAFF.publisher);
+  await createPage(page, s, slug, '');
+  for (const key of ['editor.chinese', 'editor.english'] as const) {
+    await language(page, s, key);
+    await page.getByLabel(s('editor.page_title'), { exact: true }).fill(key === 'editor.english' ? 'Offer' : '优惠');
+    await addBlock(page, s, 'hero');
+    await page.getByLabel(s('editor.hero_title'), { exact: true }).fill(key === 'editor.english' ? 'First offer' : '第一版优惠');
+  }
+  await saved(page, s);
+  await page.getByTestId('publish').click();
+  await expect(page.getByTestId('version').first()).toContainText(fill(s('review.version_n'), '1'));
+  for (const key of ['editor.chinese', 'editor.english'] as const) {
+    await language(page, s, key);
+    await page.getByLabel(s('editor.hero_title'), { exact: true }).fill(key === 'editor.english' ? 'Second offer' : '第二版优惠');
+  }
+  await saved(page, s);
+  await page.getByTestId('publish').click();
+  await expect(page.getByTestId('version').first()).toContainText(fill(s('review.version_n'), '2'));
+
+  // An editor has the page open, showing the second text.
+  const editor = await desk(browser, lang, STAFF.editor, s, page.url());
+  await open(editor, slug);
+  await language(editor, s, lang === 'en' ? 'editor.english' : 'editor.chinese');
+  await expect(editor.getByLabel(s('editor.hero_title'), { exact: true })).toHaveValue(second);
+
+  // The publisher restores version 1: the form shows its text, and publishing again keeps it.
+  await page
+    .getByTestId('version')
+    .filter({ hasText: fill(s('review.version_n'), '1') })
+    .getByRole('button', { name: s('review.restore') })
+    .click();
+  await expect(page.getByTestId('version').first()).toContainText(fill(s('review.restored_from'), '1'));
+  await language(page, s, lang === 'en' ? 'editor.english' : 'editor.chinese');
+  await expect(page.getByLabel(s('editor.hero_title'), { exact: true })).toHaveValue(first);
+  await page.reload();
+  await open(page, slug);
+  await language(page, s, lang === 'en' ? 'editor.english' : 'editor.chinese');
+  await expect(page.getByLabel(s('editor.hero_title'), { exact: true })).toHaveValue(first);
+  await expect(page.getByTestId('diff')).toHaveText(s('review.no_changes'));
+  await page.getByTestId('publish').click();
+  await expect(page.getByTestId('version').first()).toContainText(fill(s('review.version_n'), '4'));
+  const reader = await customer(browser, lang, page.url());
+  await reader.goto(new URL(`/benefits/${slug}`, page.url()).href);
+  await expect(reader.getByText(first)).toBeVisible();
+  await expect(reader.getByText(second)).toHaveCount(0);
+
+  // The editor's next key is refused as older than the restore; taking theirs shows the restored text.
+  await editor.getByLabel(s('editor.hero_title'), { exact: true }).fill(`${second}!`);
+  const conflict = editor.getByRole('alert').filter({ hasText: STAFF.publisher[0] });
+  await expect(conflict).toContainText(fill(s('editor.conflict'), STAFF.publisher[0]));
+  await conflict.getByRole('button', { name: s('editor.take_theirs') }).click();
+  await expect(editor.getByLabel(s('editor.hero_title'), { exact: true })).toHaveValue(first);
+  await reader.reload();
+  await expect(reader.getByText(first)).toBeVisible();
+  await expect(reader.getByText(t('benefits.not_found'))).toHaveCount(0);
+  for (const p of [editor, reader]) await p.context().close();
+});
+
+test('markup typed into plain-text fields shows as its characters; the preview shows that page alone, its links opening a new tab', async ({ page, browser, s, lang }) => {
+  const slug = slugFor('markup-title');
+  const title = '<b>Sale</b> & more';
+  const hero = '<i>Two</i> for <u>one</u>';
+  const question = '<script>window.__pwned=1</script> Why?';
+  const label = '<em>Shop</em> &amp; save';
+  await page.goto('/staff/');
+  await staffSignIn(page, s, STAFF.publisher);
+  await createPage(page, s, slug, '');
+  for (const key of ['editor.chinese', 'editor.english'] as const) {
+    await language(page, s, key);
+    await page.getByLabel(s('editor.page_title'), { exact: true }).fill(title);
+    await addBlock(page, s, 'hero');
+    await page.getByLabel(s('editor.hero_title'), { exact: true }).fill(hero);
+    await addBlock(page, s, 'rich_text');
+    await page.getByLabel(s('editor.markdown'), { exact: true }).fill('See [your orders](/orders).');
+    await addBlock(page, s, 'faq');
+    await page.getByLabel(s('editor.question'), { exact: true }).fill(question);
+    await page.getByLabel(s('editor.answer'), { exact: true }).fill('Because.');
+    await addBlock(page, s, 'call_to_action');
+    await page.getByLabel(s('editor.button_label'), { exact: true }).fill(label);
+    await page.getByLabel(s('editor.button_href'), { exact: true }).fill('/orders');
+  }
+  await saved(page, s);
+  await expect(page.getByText(s('editor.problems'))).toHaveCount(0);
+
+  // The preview draws the characters typed, and no element of them.
+  const frame = page.frameLocator('iframe');
+  const main = frame.locator('main');
+  await expect(frame.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(frame.getByText(hero, { exact: true })).toBeVisible();
+  await expect(frame.getByText(question, { exact: true })).toBeVisible();
+  await expect(frame.getByRole('link', { name: label })).toBeVisible();
+  await expect(main.locator('b, i, u, em, script')).toHaveCount(0);
+
+  // That page alone: no header, no navigation, no footer; a link opens in a new tab and the frame stays.
+  const framed = () => page.frames().filter((f) => f !== page.mainFrame()).map((f) => new URL(f.url()).pathname);
+  expect(framed()).toEqual([`/benefits/${slug}`]);
+  await expect(frame.getByRole('navigation')).toHaveCount(0);
+  await expect(frame.locator('header, footer')).toHaveCount(0);
+  const links = frame.getByRole('link');
+  await expect(links).toHaveCount(2);
+  for (const link of await links.all()) await expect(link).toHaveAttribute('target', '_blank');
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), frame.getByRole('link', { name: 'your orders' }).click()]);
+  await expect(tab).toHaveURL(/orders/);
+  await tab.close();
+  expect(framed()).toEqual([`/benefits/${slug}`]);
+  await expect(frame.getByRole('heading', { level: 1 })).toHaveText(title);
+  await page.screenshot({ path: test.info().outputPath(`editor-preview-${lang}.png`), fullPage: true });
+  await expectAccessible(page);
+
+  // Published, customers read it the same way: as characters, and nothing ran.
+  await page.getByTestId('publish').click();
+  await expect(page.getByTestId('version').first()).toContainText(fill(s('review.version_n'), '1'));
+  const reader = await customer(browser, lang, page.url());
+  await reader.goto(new URL(`/benefits/${slug}`, page.url()).href);
+  await expect(reader.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(reader.getByText(hero, { exact: true })).toBeVisible();
+  await expect(reader.locator('main').locator('b, i, u, em, script')).toHaveCount(0);
+  await reader.goto(new URL('/benefits', page.url()).href);
+  await expect(reader.locator(`a[href="/benefits/${slug}"]`)).toHaveText(title);
+  expect(await reader.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await reader.context().close();
 });

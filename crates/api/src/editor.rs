@@ -148,7 +148,8 @@ pub struct PageProblem {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
-    /// Raw HTML (`<b>`, `<script>`): write plain text or Markdown.
+    /// Raw HTML (`<b>`, `<script>`) in Markdown: write Markdown. (A plain-text field takes it as
+    /// the characters typed.)
     RawHtml,
     /// Markdown outside the subset (images, code, tables, deep headings, nested lists).
     Unsupported,

@@ -149,12 +149,18 @@ pub struct SecurityHeaders {
     https: bool,
 }
 
-/// Whether this is the portal's benefit page asked for as the staff preview (`?preview=`).
+/// Whether this is one benefit page of the portal asked for as the staff preview
+/// (`/benefits/SLUG?preview=READER`): the only URL this origin may frame. Drawn so, the portal
+/// shows that page alone, its links opening outside the frame; any other page loaded into the
+/// frame (a nested path, the list, an order) is refused framing by the browser.
 fn staff_preview(uri: &axum::http::Uri) -> bool {
-    uri.path().starts_with("/benefits/")
-        && uri
-            .query()
-            .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("preview=")))
+    uri.path()
+        .strip_prefix("/benefits/")
+        .is_some_and(crate::content::valid_slug)
+        && uri.query().is_some_and(|q| {
+            q.split('&')
+                .any(|pair| pair.strip_prefix("preview=").is_some_and(|r| !r.is_empty()))
+        })
 }
 
 impl SecurityHeaders {

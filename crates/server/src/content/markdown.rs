@@ -254,22 +254,16 @@ pub fn link_target(href: &str) -> Result<String, ContentError> {
     }
 }
 
-/// A plain text field (a title, a label, a question): not empty, one line of text, and no raw
-/// HTML (`<` followed by a letter, `/`, `!` or `?`: what a browser would start a tag with).
+/// A plain text field (a title, a label, a question): not empty, and only what a person types
+/// ([`portico_api::typed_text`]: no control character but line breaks and tabs). Anything else
+/// goes, `<b>` and `&` included: the app draws these fields as text, never as markup, so they
+/// show exactly as typed.
 pub fn plain_text(text: &str) -> Result<(), ContentError> {
     if text.trim().is_empty() {
         return Err(ContentError::Empty);
     }
-    if text.chars().any(char::is_control) {
+    if !portico_api::typed_text(text) {
         return Err(ContentError::ControlCharacter);
-    }
-    let bytes = text.as_bytes();
-    for (at, pair) in bytes.windows(2).enumerate() {
-        if pair[0] == b'<' && (pair[1].is_ascii_alphabetic() || b"/!?".contains(&pair[1])) {
-            return Err(ContentError::RawHtml {
-                found: excerpt(&text[at..]),
-            });
-        }
     }
     Ok(())
 }
@@ -495,22 +489,25 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_refuses_markup_and_control_characters() {
+    fn plain_text_takes_any_typed_characters_and_refuses_control_characters() {
         for fine in [
             "Gold members",
             "1 < 2",
             "a <3 b",
             "<< more",
             "金卡会员 <尊享>",
+            "<b>Sale</b> & more",
+            "click </a>",
+            "<!-- x -->",
+            "<script>alert(1)</script>",
+            "&lt;b&gt;",
+            "line\nbreak\tand tab",
         ] {
             assert_eq!(plain_text(fine), Ok(()), "{fine:?}");
         }
         for (refused, error) in [
-            ("<b>bold</b>", "raw HTML"),
-            ("click </a>", "raw HTML"),
-            ("<!-- x -->", "raw HTML"),
-            ("<?php ?>", "raw HTML"),
-            ("line\nbreak", "control"),
+            ("bell\u{7}", "control"),
+            ("nul\u{0}", "control"),
             ("   ", "empty"),
         ] {
             let message = plain_text(refused).unwrap_err().to_string();

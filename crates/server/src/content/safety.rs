@@ -1,8 +1,9 @@
 //! Content safety: every known way of getting script into a page, typed into every field an
 //! editor fills, is either refused or comes back as inert text. Judged on the typed tree the app
-//! draws: every link target is `http(s)://…` or a path on this site, and no plain field carries
-//! anything a browser would read as a tag. (Text nodes may hold `<script>`: the app draws them as
-//! text, which is inert.)
+//! draws: every link target is `http(s)://…` or a path on this site, Markdown never lets raw HTML
+//! through, and a plain field (a title, a label, a question) comes back exactly as typed, markup
+//! and all: the app draws it as a text node, which is inert (the e2e journeys check the portal
+//! shows such a title as its characters, with no element made of it).
 
 use super::{check, render, PageCopy, StoredBlock, StoredFaqItem};
 use portico_api::{BenefitCard, Block, Inline, PageLocale, RichBlock};
@@ -125,42 +126,40 @@ fn assert_inert_rich(blocks: &[RichBlock], payload: &str) {
     }
 }
 
-fn assert_plain(text: &str, payload: &str) {
-    assert!(!tag_like(text), "{payload:?} left markup in {text:?}");
-}
-
-fn assert_inert(blocks: &[Block], payload: &str) {
+/// Every link is safe; returns the plain fields' texts (drawn as text nodes).
+fn assert_inert<'a>(blocks: &'a [Block], payload: &str) -> Vec<&'a str> {
+    let mut plain = Vec::new();
     for block in blocks {
         match block {
             Block::Hero { title, subtitle } => {
-                assert_plain(title, payload);
-                if let Some(subtitle) = subtitle {
-                    assert_plain(subtitle, payload);
-                }
+                plain.push(title.as_str());
+                plain.extend(subtitle.as_deref());
             }
             Block::RichText { body } => assert_inert_rich(body, payload),
             Block::BenefitGrid { items } => {
                 for item in items {
-                    assert_plain(&item.title, payload);
-                    assert_plain(&item.text, payload);
+                    plain.extend([item.title.as_str(), item.text.as_str()]);
                 }
             }
             Block::TierComparison { .. } => {}
             Block::Faq { items } => {
                 for item in items {
-                    assert_plain(&item.question, payload);
+                    plain.push(&item.question);
                     assert_inert_rich(&item.answer, payload);
                 }
             }
             Block::CallToAction { label, href } => {
-                assert_plain(label, payload);
+                plain.push(label);
                 assert!(safe_href(href), "{payload:?} gave the action {href:?}");
             }
         }
     }
+    plain
 }
 
 /// The fields an editor fills; `page(field, payload)` puts the payload in one of them.
+/// The Markdown fields and the button's address read what is typed; the others are plain text.
+const READ: [&str; 3] = ["rich text", "faq answer", "action href"];
 const FIELDS: [&str; 10] = [
     "page title",
     "hero title",
@@ -228,20 +227,30 @@ fn every_payload_in_every_field_is_refused_or_inert() {
                         checked.is_ok() || field == "page title",
                         "{field}: {payload:?}"
                     );
-                    assert_inert(&blocks, payload);
-                    if field == "page title" && checked.is_ok() {
-                        assert_plain(&copy.title, payload);
+                    let plain = assert_inert(&blocks, payload);
+                    // A plain field is kept exactly as typed, to be drawn as text.
+                    if !READ.contains(&field) && field != "page title" {
+                        assert!(plain.contains(payload), "{field}: {payload:?} in {plain:?}");
+                    }
+                    if field == "page title" {
+                        assert_eq!(checked.is_ok(), !payload.contains('\0'), "{payload:?}");
                     }
                 }
                 Err(error) => {
                     assert!(checked.is_err(), "{field}: {payload:?}");
+                    // A plain field refuses only what no one types (the NUL).
+                    assert!(
+                        READ.contains(&field) || payload.contains('\0'),
+                        "{field}: {payload:?}: {error}"
+                    );
                     refused += 1;
                     assert!(!error.to_string().is_empty());
                 }
             }
         }
     }
-    assert!(refused > PAYLOADS.len() * 5, "only {refused} refusals");
+    // Nearly every payload is refused in the three fields that read Markdown or an address.
+    assert!(refused > PAYLOADS.len() * 2, "only {refused} refusals");
 }
 
 #[test]
@@ -268,10 +277,10 @@ fn markup_in_markdown_is_refused_by_name() {
         message.starts_with("en: block 2 (rich_text): "),
         "{message}"
     );
-    let message = check(&page("page title", "<b>Gold</b>"))
-        .unwrap_err()
-        .to_string();
-    assert!(message.starts_with("en: page title: raw HTML"), "{message}");
+    // A plain field takes markup as the characters typed.
+    for field in FIELDS.iter().filter(|f| !READ.contains(f)) {
+        assert_eq!(check(&page(field, "<b>Sale</b> & more")), Ok(()), "{field}");
+    }
 }
 
 #[test]

@@ -386,3 +386,38 @@ async fn the_demo_outbox_is_a_page_in_the_readers_language_with_every_message_as
         (StatusCode::OK, "<html>the app</html>")
     );
 }
+
+#[tokio::test]
+async fn only_one_benefit_page_asked_for_as_a_preview_may_be_framed() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html></html>").unwrap();
+    let static_dir = dist.path().to_path_buf();
+    let app = spawn_with(move |config| config.static_dir = static_dir).await;
+    let browser = client();
+    for (path, framed) in [
+        ("/benefits/gold-week?preview=gold&lang=en", true),
+        ("/benefits/gold-week?lang=zh-CN&preview=guest", true),
+        // A path the app would draw as another page (not one benefit page), or no reader.
+        ("/benefits/gold-week/more?preview=gold", false),
+        ("/benefits/?preview=gold", false),
+        ("/benefits?preview=gold", false),
+        ("/benefits/Gold_Week?preview=gold", false),
+        ("/benefits/gold-week?preview=", false),
+        ("/benefits/gold-week?xpreview=gold", false),
+        ("/orders?preview=gold", false),
+    ] {
+        let answer = app.get(&browser, path).await;
+        let headers = answer.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        let (ancestors, frame) = if framed {
+            ("'self'", "SAMEORIGIN")
+        } else {
+            ("'none'", "DENY")
+        };
+        assert!(
+            csp.contains(&format!("frame-ancestors {ancestors}")),
+            "{path}: {csp}"
+        );
+        assert_eq!(headers["x-frame-options"], frame, "{path}");
+    }
+}
