@@ -118,7 +118,7 @@ fn new_block(kind: &str) -> DraftBlock {
                 text: String::new(),
             }],
         },
-        "tier_comparison" => DraftBlock::TierComparison,
+        "tier_comparison" => DraftBlock::TierComparison {},
         "faq" => DraftBlock::Faq {
             items: vec![DraftFaqItem {
                 question: String::new(),

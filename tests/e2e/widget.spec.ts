@@ -350,3 +350,28 @@ declare global {
     Portico: { open(feature?: string): Promise<void>; survey(token: string): Promise<void>; close(): void; identify(token: string | null): void };
   }
 }
+
+test('on a page its partner did not list, the widget says it is not available on this site, not that the network failed', async ({ page, w }) => {
+  // The demo partner's page, served from an origin the partner never listed.
+  const unlisted = 'http://unlisted.example/';
+  await page.route(`${unlisted}**`, async (route) => {
+    const asked = new URL(route.request().url());
+    const response = await route.fetch({ url: `${partner}${asked.pathname.slice(1)}${asked.search}` });
+    await route.fulfill({ response });
+  });
+  const refusals: (string | null)[] = [];
+  page.on('response', (response) => {
+    if (response.url().includes('/api/widget/') && response.status() === 403) {
+      refusals.push(response.headers()['access-control-allow-origin'] ?? null);
+    }
+  });
+  await page.goto(unlisted);
+  await page.waitForFunction(() => 'Portico' in window);
+  await launcher(page, w).click();
+  const dialog = panel(page, w);
+  await expect(dialog.getByRole('alert')).toHaveText(w('errors.not_available'));
+  await expect(dialog.getByText(w('errors.network'))).toHaveCount(0);
+  expect(refusals.length).toBeGreaterThan(0);
+  expect(refusals.every((allowed) => allowed === '*')).toBe(true);
+  await expectAccessible(page);
+});

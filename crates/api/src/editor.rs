@@ -9,24 +9,7 @@
 //! new numbered version; every version can be compared and restored (as a newer version).
 
 use crate::{Audience, BenefitCard, PageLocale, UtcTime};
-use serde::{Deserialize, Deserializer, Serialize};
-
-/// A revision as JSON may write it: `3`, or `3.0` (the same integer to JSON Schema).
-fn revision<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Number {
-        Whole(u32),
-        Float(f64),
-    }
-    match Number::deserialize(deserializer)? {
-        Number::Whole(n) => Ok(n),
-        Number::Float(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => {
-            Ok(f as u32)
-        }
-        Number::Float(_) => Err(serde::de::Error::custom("a revision is a whole number")),
-    }
-}
+use serde::{Deserialize, Serialize};
 
 /// A block as an editor writes it: rich text as Markdown, a tier comparison without data (it is
 /// filled from the tiers when a customer reads the page).
@@ -49,7 +32,9 @@ pub enum DraftBlock {
         #[cfg_attr(feature = "openapi", schema(max_items = 50))]
         items: Vec<BenefitCard>,
     },
-    TierComparison,
+    // Braces, not a unit variant: serde lets a tagged enum's unit variant take unknown fields,
+    // and a block takes none (the document says so).
+    TierComparison {},
     Faq {
         #[cfg_attr(feature = "openapi", schema(max_items = 50))]
         items: Vec<DraftFaqItem>,
@@ -69,7 +54,7 @@ impl DraftBlock {
             Self::Hero { .. } => "hero",
             Self::RichText { .. } => "rich_text",
             Self::BenefitGrid { .. } => "benefit_grid",
-            Self::TierComparison => "tier_comparison",
+            Self::TierComparison {} => "tier_comparison",
             Self::Faq { .. } => "faq",
             Self::CallToAction { .. } => "call_to_action",
         }
@@ -224,7 +209,7 @@ pub struct NewPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftSave {
-    #[serde(deserialize_with = "revision")]
+    #[serde(deserialize_with = "crate::values::whole")]
     pub revision: u32,
     pub audience: Audience,
     #[cfg_attr(feature = "openapi", schema(max_items = 2))]
@@ -235,7 +220,7 @@ pub struct DraftSave {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftAction {
-    #[serde(deserialize_with = "revision")]
+    #[serde(deserialize_with = "crate::values::whole")]
     pub revision: u32,
 }
 
@@ -243,8 +228,10 @@ pub struct DraftAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendBack {
-    #[serde(deserialize_with = "revision")]
+    #[serde(deserialize_with = "crate::values::whole")]
     pub revision: u32,
+    /// Why, for its editors: 1 to 1000 characters, not blank, no control character but line
+    /// breaks and tabs.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub comment: String,
 }
@@ -253,7 +240,7 @@ pub struct SendBack {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishDraft {
-    #[serde(deserialize_with = "revision")]
+    #[serde(deserialize_with = "crate::values::whole")]
     pub revision: u32,
     /// When it goes live (absent: now). A time past is now.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -294,9 +294,9 @@ impl Handover {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnLine {
     /// The order line's position (see [`ReturnableItem::line`]).
-    #[serde(deserialize_with = "crate::values::whole_u32")]
+    #[serde(deserialize_with = "crate::values::whole")]
     pub line: u32,
-    #[serde(deserialize_with = "crate::values::whole_u32")]
+    #[serde(deserialize_with = "crate::values::whole")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub quantity: u32,
     /// With resolution `exchange` (and only then, required for every line): the sku of the

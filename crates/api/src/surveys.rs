@@ -192,7 +192,7 @@ impl Survey {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerValue {
-    Score(u8),
+    Score(#[serde(deserialize_with = "crate::values::whole")] u8),
     Choices(Vec<String>),
     Text(String),
 }
@@ -371,7 +371,7 @@ pub struct FeedbackRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::values::whole_u8_opt"
+        deserialize_with = "crate::values::whole"
     )]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub rating: Option<u8>,
@@ -509,6 +509,15 @@ mod tests {
             question: question.into(),
             value,
         }
+    }
+
+    #[test]
+    fn a_score_is_a_whole_number_however_json_writes_it() {
+        let read = |json: &str| serde_json::from_str::<AnswerValue>(json);
+        assert_eq!(read(r#"{"score":3}"#).unwrap(), AnswerValue::Score(3));
+        assert_eq!(read(r#"{"score":3.0}"#).unwrap(), AnswerValue::Score(3));
+        assert!(read(r#"{"score":3.5}"#).is_err());
+        assert!(read(r#"{"score":256.0}"#).is_err());
     }
 
     #[test]

@@ -333,74 +333,85 @@ impl SignInCode {
     }
 }
 
-/// A count in a request body: a JSON integer, or a number without a fraction (`2.0`), as JSON
-/// Schema's `integer` allows; anything else (negative, fractional, too big) is refused.
-pub(crate) fn whole_u32<'de, D: serde::Deserializer<'de>>(
+/// A whole number in a request body, as JSON Schema's `integer` (what the contract says) takes
+/// it: a JSON integer, or a number without a fraction (`3.0`); negative, fractional, too big for
+/// the field, or not a number is refused. An `Option` of one also takes `null` (and, with
+/// `#[serde(default)]`, absence). Every integer a request body carries is read with it
+/// (`#[serde(deserialize_with = "crate::values::whole")]`): counts, ratings, scores, revisions.
+pub(crate) fn whole<'de, D: serde::Deserializer<'de>, T: Whole>(
     deserializer: D,
-) -> Result<u32, D::Error> {
-    struct Whole;
-    impl serde::de::Visitor<'_> for Whole {
-        type Value = u32;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a whole number from 0 to 4294967295")
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u32, E> {
-            u32::try_from(v).map_err(|_| E::custom("too big"))
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u32, E> {
-            u32::try_from(v).map_err(|_| E::custom("out of range"))
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u32, E> {
-            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
-                Ok(v as u32)
-            } else {
-                Err(E::custom("not a whole number in range"))
-            }
-        }
-    }
-    deserializer.deserialize_any(Whole)
+) -> Result<T, D::Error> {
+    T::deserialize_whole(deserializer)
 }
 
-/// An optional small count in a request body (a rating): absent or `null`, or a whole number as
-/// [`whole_u32`] takes it, at most 255.
-pub(crate) fn whole_u8_opt<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<u8>, D::Error> {
-    struct Whole;
-    impl<'de> serde::de::Visitor<'de> for Whole {
-        type Value = Option<u8>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("null or a whole number from 0 to 255")
-        }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<u8>, E> {
-            Ok(None)
-        }
-        fn visit_none<E: serde::de::Error>(self) -> Result<Option<u8>, E> {
-            Ok(None)
-        }
-        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<u8>, D::Error> {
-            let n = whole_u32(d)?;
-            u8::try_from(n)
-                .map(Some)
-                .map_err(|_| serde::de::Error::custom("too big"))
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Option<u8>, E> {
-            u8::try_from(v).map(Some).map_err(|_| E::custom("too big"))
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Option<u8>, E> {
-            u8::try_from(v)
-                .map(Some)
-                .map_err(|_| E::custom("out of range"))
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Option<u8>, E> {
-            if v.fract() == 0.0 && (0.0..=255.0).contains(&v) {
-                Ok(Some(v as u8))
-            } else {
-                Err(E::custom("not a whole number in range"))
-            }
+/// What [`whole`] can read.
+pub(crate) trait Whole: Sized {
+    fn deserialize_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+struct WholeVisitor<T> {
+    max: u64,
+    number: std::marker::PhantomData<T>,
+}
+
+impl<T: TryFrom<u64>> serde::de::Visitor<'_> for WholeVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "a whole number from 0 to {}", self.max)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        T::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
         }
     }
-    deserializer.deserialize_option(Whole)
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+        // `max as f64` rounds up only past 2^53, far above any field's maximum here.
+        if v.fract() == 0.0 && (0.0..=self.max as f64).contains(&v) {
+            self.visit_u64(v as u64)
+        } else {
+            Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+        }
+    }
+}
+
+macro_rules! whole_numbers {
+    ($($number:ty),*) => {$(
+        impl Whole for $number {
+            fn deserialize_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(WholeVisitor::<$number> {
+                    max: u64::from(<$number>::MAX),
+                    number: std::marker::PhantomData,
+                })
+            }
+        }
+    )*};
+}
+whole_numbers!(u8, u32);
+
+impl<T: Whole> Whole for Option<T> {
+    fn deserialize_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Maybe<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Whole> serde::de::Visitor<'de> for Maybe<T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("null or a whole number")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+                T::deserialize_whole(d).map(Some)
+            }
+        }
+        d.deserialize_option(Maybe(std::marker::PhantomData))
+    }
 }
 
 #[cfg(test)]
@@ -411,7 +422,7 @@ mod tests {
     fn a_rating_is_a_whole_number_or_nothing() {
         #[derive(serde::Deserialize)]
         struct R {
-            #[serde(default, deserialize_with = "whole_u8_opt")]
+            #[serde(default, deserialize_with = "whole")]
             r: Option<u8>,
         }
         let read = |json: &str| serde_json::from_str::<R>(json).map(|r| r.r);
@@ -423,9 +434,35 @@ mod tests {
             r#"{"r":4.5}"#,
             r#"{"r":-1}"#,
             r#"{"r":256}"#,
+            r#"{"r":256.0}"#,
             r#"{"r":"4"}"#,
         ] {
             assert!(read(refused).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn a_whole_number_is_an_integer_however_json_writes_it() {
+        let read = |json: &str| whole::<_, u32>(&mut serde_json::Deserializer::from_str(json));
+        assert_eq!(read("3").unwrap(), 3);
+        assert_eq!(read("3.0").unwrap(), 3);
+        assert_eq!(read("3e0").unwrap(), 3);
+        assert_eq!(read("4294967295.0").unwrap(), u32::MAX);
+        for refused in [
+            "3.5",
+            "-1",
+            "-1.0",
+            "4294967296",
+            "1e10",
+            "\"3\"",
+            "null",
+            "true",
+        ] {
+            let error = read(refused).expect_err(refused).to_string();
+            assert!(
+                error.contains("a whole number from 0 to 4294967295"),
+                "{refused}: {error}"
+            );
         }
     }
 

@@ -150,8 +150,10 @@ const TYPED_NOT_BLANK: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\
     [^\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\
     [^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$";
 
-/// Bounds the server enforces that the contract's types do not state: a feedback text's length
-/// and that it is typed text, not blank; a score is one byte; an answer's value has exactly one key.
+/// Bounds the server enforces that the contract's types do not state: a feedback text and a
+/// send-back comment are typed text, not blank (and a feedback text's length); a score is one
+/// byte; an answer's value has exactly one key, and a draft's block only its kind's fields
+/// (serde's `deny_unknown_fields` on a tagged enum, which utoipa does not carry over).
 fn bounds_the_types_leave_out(doc: &mut utoipa::openapi::OpenApi) {
     let Ok(mut tree) = serde_json::to_value(&*doc) else {
         return;
@@ -160,16 +162,22 @@ fn bounds_the_types_leave_out(doc: &mut utoipa::openapi::OpenApi) {
     if let Some(text) = schemas.pointer_mut("/FeedbackRequest/properties/text") {
         text["minLength"] = 1.into();
         text["maxLength"] = portico_api::FEEDBACK_MAX_CHARS.into();
-        text["pattern"] = TYPED_NOT_BLANK.into();
     }
-    if let Some(variants) = schemas
-        .pointer_mut("/AnswerValue/oneOf")
-        .and_then(|v| v.as_array_mut())
-    {
-        for variant in variants {
-            variant["additionalProperties"] = false.into();
-            if let Some(score) = variant.pointer_mut("/properties/score") {
-                score["maximum"] = u8::MAX.into();
+    for typed in [
+        "/FeedbackRequest/properties/text",
+        "/SendBack/properties/comment",
+    ] {
+        if let Some(text) = schemas.pointer_mut(typed) {
+            text["pattern"] = TYPED_NOT_BLANK.into();
+        }
+    }
+    for closed in ["/AnswerValue/oneOf", "/DraftBlock/oneOf"] {
+        if let Some(variants) = schemas.pointer_mut(closed).and_then(|v| v.as_array_mut()) {
+            for variant in variants {
+                variant["additionalProperties"] = false.into();
+                if let Some(score) = variant.pointer_mut("/properties/score") {
+                    score["maximum"] = u8::MAX.into();
+                }
             }
         }
     }

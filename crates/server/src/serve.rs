@@ -1,12 +1,20 @@
 //! Accepting connections, with the time limits `axum::serve` does not set: a connection that
 //! takes longer than the header timeout to send a request's headers, or sits idle that long
-//! between requests, is closed (hyper's header-read timer runs while it waits for the next
-//! request). Each request's own total time is bounded in `web::time_limit`.
+//! between requests (or says nothing at all after connecting), is closed (hyper's header-read
+//! timer runs from the connection's start and while it waits for the next request). Each
+//! request's own total time is bounded in `web::time_limit`.
+//!
+//! HTTP/1.1 only. Browsers speak HTTP/2 only over TLS, which the proxy in front terminates, and
+//! the usual proxies (nginx, and Caddy and Traefik by default) speak HTTP/1.1 to a plain-HTTP
+//! upstream; nothing here needs cleartext HTTP/2 (h2c). Served, h2c had no bound at all: hyper's
+//! HTTP/2 server has no header-read or idle timeout (its keep-alive pings only find a dead peer;
+//! a live one answers them), so a client could hold a connection for ever. A connection that
+//! opens with the HTTP/2 preface is now refused as a malformed HTTP/1 request and closed.
 
 use axum::extract::ConnectInfo;
 use axum::{Extension, Router};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
@@ -22,12 +30,10 @@ pub async fn serve(
     header_timeout: Duration,
     shutdown: impl Future<Output = ()>,
 ) {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout);
-    builder.http2().timer(TokioTimer::new());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -44,9 +50,8 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let service = Extension(ConnectInfo(peer)).layer(app.clone());
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
-            .into_owned();
+        let connection =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // Timeouts and clients that go away end here; there is nobody to tell.

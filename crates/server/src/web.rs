@@ -23,10 +23,7 @@ use tower_http::services::{ServeDir, ServeFile};
 /// and a write to a file gets a 405, both as problem documents.
 pub async fn app_files(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
-    let api_like = path.len() >= 4
-        && path[..4].eq_ignore_ascii_case("/api")
-        && matches!(path.as_bytes().get(4), None | Some(b'/'));
-    if api_like {
+    if api_like(path) {
         return problem(ErrorCode::NotFound, None, None);
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
@@ -60,10 +57,15 @@ pub async fn app_files(State(state): State<AppState>, request: Request) -> Respo
     } else {
         state.route_pages.page_for(path).unwrap_or("index.html")
     };
+    let hashed = is_hashed_asset(path);
     let index = ServeFile::new(dir.join(page))
         .precompressed_br()
         .precompressed_gzip();
-    match ServeDir::new(dir)
+    let index = ServiceExt::<Request>::map_response(index, |mut page| {
+        page.extensions_mut().insert(AppPage);
+        page
+    });
+    let mut response = match ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
         .fallback(index)
@@ -72,7 +74,35 @@ pub async fn app_files(State(state): State<AppState>, request: Request) -> Respo
     {
         Ok(response) => response.into_response(),
         Err(never) => match never {},
+    };
+    // Only the file itself, found and served (or revalidated), is kept for a year: never the
+    // app's page for a name that only looks hashed, nor a 404 (a CDN would keep a chunk missing
+    // during a rolling deploy for a year).
+    let served = matches!(
+        response.status(),
+        StatusCode::OK | StatusCode::PARTIAL_CONTENT | StatusCode::NOT_MODIFIED
+    );
+    if hashed && served && response.extensions().get::<AppPage>().is_none() {
+        response.extensions_mut().insert(Immutable);
     }
+    response
+}
+
+/// Marks the app's page served for a path that is no file.
+#[derive(Clone, Copy)]
+struct AppPage;
+
+/// Marks a file named after its content, found and served: [`security_headers`] lets it be kept
+/// a year.
+#[derive(Clone, Copy)]
+struct Immutable;
+
+/// `/api`, `/api/...` in any case: the API's, never the app's (a 404 there is the API's, and
+/// never stored).
+fn api_like(path: &str) -> bool {
+    path.len() >= 4
+        && path[..4].eq_ignore_ascii_case("/api")
+        && matches!(path.as_bytes().get(4), None | Some(b'/'))
 }
 
 /// The build's copies of index.html per lazy route (`dist/routes.json`, written by
@@ -230,12 +260,12 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let api = request.uri().path().starts_with("/api/");
-    let hashed = is_hashed_asset(request.uri().path());
+    let api = api_like(request.uri().path());
     let loader = request.uri().path() == "/widget.js";
     let widget_file = loader || request.uri().path().starts_with("/widget/");
     let framed = staff_preview(request.uri());
     let mut response = next.run(request).await;
+    let hashed = response.extensions().get::<Immutable>().is_some();
     let out = response.headers_mut();
     let csp = if framed {
         &headers.preview_csp
@@ -267,8 +297,9 @@ pub async fn security_headers(
     }
     // API answers hold personal data: never stored, unless the answer itself says it may be
     // kept by this browser alone (`private`, a return's drop-off QR code). Trunk names the wasm,
-    // JS and CSS after their content (`portico-<hash>.js`): those never change and are kept a
-    // year. Everything else (index.html above all) is revalidated.
+    // JS and CSS after their content (`portico-<hash>.js`): those never change and, served from
+    // the build ([`Immutable`]), are kept a year. Everything else (index.html above all, and
+    // 404s) is revalidated.
     let private = out
         .get(header::CACHE_CONTROL)
         .is_some_and(|value| value.as_bytes().starts_with(b"private,"));

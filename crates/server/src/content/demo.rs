@@ -162,7 +162,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
                         ("店铺余额加赠", "退款选择店铺余额，额外多得 5%。"),
                         ("更近一步", "再多一些消费，即可解锁金卡的免费上门取件。"),
                     ]),
-                    StoredBlock::TierComparison,
+                    StoredBlock::TierComparison {},
                     action("查看我的订单", "/orders"),
                 ],
             ),
@@ -185,7 +185,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
                             "A little more spend unlocks Gold's free doorstep pickup.",
                         ),
                     ]),
-                    StoredBlock::TierComparison,
+                    StoredBlock::TierComparison {},
                     action("See my orders", "/orders"),
                 ],
             ),
@@ -206,7 +206,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
                         ("免费上门取件", "预约时段，快递员上门，取件费全免。"),
                         ("店铺余额加赠", "退款选择店铺余额，额外多得 5%。"),
                     ]),
-                    StoredBlock::TierComparison,
+                    StoredBlock::TierComparison {},
                     faq(&[
                         (
                             "上门取件怎么预约？",
@@ -247,7 +247,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
                             "Choose store credit for a refund and get 5% more.",
                         ),
                     ]),
-                    StoredBlock::TierComparison,
+                    StoredBlock::TierComparison {},
                     faq(&[
                         (
                             "How do I book a pickup?",
@@ -344,7 +344,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
                          我们看过去 **12 个月** 的有效消费，已过退货期的订单才计入。\
                          详情请看[常见问题](https://example.com/help/tiers)。",
                     ),
-                    StoredBlock::TierComparison,
+                    StoredBlock::TierComparison {},
                     faq(&[(
                         "等级会自动调整吗？",
                         "会。达到门槛即*自动升级*；每次评估时按保级金额确认等级。",
@@ -372,7 +372,7 @@ pub fn demo_copies() -> Vec<[PageCopy; 2]> {
                          count once their return window has closed. Read more in our \
                          [help pages](https://example.com/help/tiers).",
                     ),
-                    StoredBlock::TierComparison,
+                    StoredBlock::TierComparison {},
                     faq(&[(
                         "Does my tier change by itself?",
                         "Yes. Reach a tier's spend and you move up *automatically*; at each \

@@ -97,7 +97,7 @@ fn check_bounds(copies: &[DraftCopy]) -> ApiResult<()> {
                         return Err(refused("a benefit grid has at most 50 items"));
                     }
                 }
-                DraftBlock::TierComparison => {}
+                DraftBlock::TierComparison {} => {}
                 DraftBlock::Faq { items } => {
                     if items.len() > 50 {
                         return Err(refused("a list of questions has at most 50 items"));
@@ -666,8 +666,12 @@ pub async fn send_back(
     ApiJson(body): ApiJson<SendBack>,
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
+    // As the document says: 1 to 1000 characters of typed text, not blank (kept trimmed).
     let comment = body.comment.trim();
-    if comment.is_empty() || comment.chars().count() > 1000 || !portico_api::typed_text(comment) {
+    if comment.is_empty()
+        || body.comment.chars().count() > 1000
+        || !portico_api::typed_text(&body.comment)
+    {
         return Err(refused("a comment is 1 to 1000 characters of text"));
     }
     review(
@@ -1017,7 +1021,7 @@ fn lines(audience: &Option<String>, copy: Option<&DraftCopy>) -> Vec<String> {
                     text("- ", &format!("{}: {}", item.title, item.text));
                 }
             }
-            DraftBlock::TierComparison => text("[tier comparison]", ""),
+            DraftBlock::TierComparison {} => text("[tier comparison]", ""),
             DraftBlock::Faq { items } => {
                 text("[questions]", "");
                 for item in items {

@@ -112,7 +112,7 @@ pub(super) fn render_block(block: &StoredBlock, tiers: &[Tier]) -> Result<Block,
                 items: items.clone(),
             }
         }
-        StoredBlock::TierComparison => Block::TierComparison {
+        StoredBlock::TierComparison {} => Block::TierComparison {
             tiers: tiers.to_vec(),
         },
         StoredBlock::Faq { items } => Block::Faq {
@@ -299,7 +299,7 @@ pub async fn page(
         ApiError::Corrupt("a benefit page")
     };
     let stored: Vec<StoredBlock> = serde_json::from_str(&blocks).map_err(|e| corrupt(&e))?;
-    let tiers = if stored.contains(&StoredBlock::TierComparison) {
+    let tiers = if stored.contains(&StoredBlock::TierComparison {}) {
         crate::loyalty::tiers(&state.db).await?
     } else {
         Vec::new()

@@ -204,7 +204,7 @@ fn page(field: &str, payload: &str) -> PageCopy {
                     answer: pick("faq answer", "[Because](/orders)."),
                 }],
             },
-            StoredBlock::TierComparison,
+            StoredBlock::TierComparison {},
             StoredBlock::CallToAction {
                 label: pick("action label", "Go"),
                 href: pick("action href", "/orders"),

@@ -1,7 +1,8 @@
 //! The embeddable widget's API, `/api/widget/{key}/...`: what a partner's page may ask on a
 //! visitor's behalf. Every request names the partner by its public key and must come from one
 //! of that partner's page origins (`Origin`, checked here; CORS answers only that origin, never
-//! with credentials); others are a 403 problem, preflights included. Nothing here reads or sets
+//! with credentials); others are a 403 problem, preflights included, which any page may read
+//! (so the widget can say it is not available on this site) and nothing more. Nothing here reads or sets
 //! a cookie: a visitor gets what they prove in the request — an order number with its email or
 //! phone, a survey link's token, or an identity token the partner's backend signed (`identity`).
 //! `demo` is the demo partner's own page, served on a second address; `partners` is how admins
@@ -134,7 +135,8 @@ const ALLOW_HEADERS: &str = "content-type, accept, idempotency-key";
 /// Every widget request: the partner is found by the key in the path (404 otherwise), the page's
 /// `Origin` must be one of the partner's (403 otherwise, preflights too), and the visitor and
 /// the partner each stay under their limits (a preflight is not counted). Every answer,
-/// refusals included, tells the browser that this origin (and only it) may read it.
+/// refusals included, tells the browser that this origin (and only it) may read it; the guard's
+/// own refusals (no such partner, not its page) are readable by any page ([`readable`]).
 pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let key = request
         .uri()
@@ -146,7 +148,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .to_string();
     let partner = match find(&state.db, &key).await {
         Ok(Some(partner)) => partner,
-        Ok(None) => return problem(ErrorCode::NotFound, None, None),
+        Ok(None) => return readable(problem(ErrorCode::NotFound, None, None)),
         Err(error) => return error.into_response(),
     };
     let origin = request
@@ -155,11 +157,11 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .and_then(|value| value.to_str().ok())
         .map(str::to_ascii_lowercase);
     let Some(origin) = origin.filter(|origin| partner.origins.contains(origin)) else {
-        return problem(
+        return readable(problem(
             ErrorCode::Forbidden,
             Some("the page's origin is not one of this partner's".into()),
             None,
-        );
+        ));
     };
     let allow = HeaderValue::from_str(&origin).expect("an origin from a header is a header");
     let preflight = request.method() == Method::OPTIONS;
@@ -193,6 +195,21 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     );
     headers.append(header::VARY, HeaderValue::from_static("origin"));
     response
+}
+
+/// A refusal any page may read, so that the widget on a page the partner did not list says
+/// "not available on this site" rather than "no connection" (a response without CORS headers is
+/// a network error to a script). `*` grants nothing: no credentials, no preflight (a refused
+/// preflight stays a failure to the browser; the widget's first request, its settings, needs
+/// none), and the body says only that this page gets nothing here.
+fn readable(mut refusal: Response) -> Response {
+    let headers = refusal.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.append(header::VARY, HeaderValue::from_static("origin"));
+    refusal
 }
 
 /// A browser's preflight from one of the partner's pages (others never get here): what the

@@ -1015,3 +1015,101 @@ async fn markup_in_a_plain_text_field_is_kept_and_published_as_the_characters_ty
     let saved = save(&app, &publisher, "sale", revision(&draft), bell).await;
     assert_eq!(saved["problems"][0]["kind"], "control_character", "{saved}");
 }
+
+/// The send-back comment is taken exactly where the document's schema says (it allowed control
+/// characters the service refuses): 1 to 1000 characters of typed text, not blank.
+#[tokio::test]
+async fn a_send_back_comment_is_taken_exactly_as_the_document_says() {
+    let app = spawn().await;
+    let editor = desk(&app, EDITOR).await;
+    let publisher = desk(&app, PUBLISHER).await;
+    let draft = create(&app, &editor, "comments", json!({ "kind": "everyone" })).await;
+    let doc: Value = serde_json::from_str(&portico_server::openapi::json()).unwrap();
+    let schema = &doc["components"]["schemas"]["SendBack"]["properties"]["comment"];
+    let pattern = regex::Regex::new(schema["pattern"].as_str().expect("a pattern")).unwrap();
+    let (min, max) = (
+        schema["minLength"].as_u64().unwrap() as usize,
+        schema["maxLength"].as_u64().unwrap() as usize,
+    );
+    for sample in [
+        "Say until when it runs.".to_string(),
+        "第一行\n第二行\r\n\tthird".into(),
+        " padded ".into(),
+        "".into(),
+        " \t\n".into(),
+        "\u{3000}".into(),
+        "\u{0}".into(),
+        "bell\u{7}".into(),
+        "\u{1b}[31mred".into(),
+        "a\u{b}b".into(),
+        "\u{7f}".into(),
+        "x\u{85}".into(),
+        "x\u{9f}".into(),
+        "x".repeat(1000),
+        "x".repeat(1001),
+    ] {
+        let length = sample.chars().count();
+        let documented = (min..=max).contains(&length) && pattern.is_match(&sample);
+        let answer = publisher
+            .call(
+                &app,
+                Method::POST,
+                "/api/staff/pages/comments/send-back",
+                Some(json!({ "revision": revision(&draft), "comment": sample })),
+            )
+            .await;
+        let status = answer.status();
+        let taken = status == StatusCode::OK;
+        // Refused as a parameter out of its bounds (the service's 400) or as the wrong shape.
+        assert!(
+            taken || [StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY].contains(&status),
+            "{sample:?}: {status} {}",
+            answer.text().await.unwrap()
+        );
+        assert_eq!(taken, documented, "{sample:?}");
+    }
+}
+
+/// A draft's block takes only its kind's fields, and the document says so for every kind (it
+/// allowed any; a tier comparison took them too).
+#[tokio::test]
+async fn a_draft_block_takes_no_field_its_kind_does_not_have() {
+    let app = spawn().await;
+    let editor = desk(&app, EDITOR).await;
+    let draft = create(&app, &editor, "closed", json!({ "kind": "everyone" })).await;
+    let doc: Value = serde_json::from_str(&portico_server::openapi::json()).unwrap();
+    let kinds = doc["components"]["schemas"]["DraftBlock"]["oneOf"]
+        .as_array()
+        .unwrap();
+    assert_eq!(kinds.len(), 6);
+    let mut revision = revision(&draft);
+    for kind in kinds {
+        let name = kind["properties"]["kind"]["enum"][0].as_str().unwrap();
+        assert_eq!(kind["additionalProperties"], false, "{name}");
+        let block = match name {
+            "hero" => json!({ "kind": name, "title": "Gold week" }),
+            "rich_text" => json!({ "kind": name, "markdown": "**Double** points" }),
+            "benefit_grid" | "faq" => json!({ "kind": name, "items": [] }),
+            "tier_comparison" => json!({ "kind": name }),
+            "call_to_action" => json!({ "kind": name, "label": "Shop", "href": "/orders" }),
+            other => panic!("a kind this test does not know: {other}"),
+        };
+        let mut extra = block.clone();
+        extra["colour"] = json!("red");
+        let body = |block: &Value| {
+            json!({ "revision": revision, "audience": { "kind": "everyone" }, "copies": [
+                { "locale": "en", "title": "Closed", "blocks": [block] },
+            ]})
+        };
+        let path = "/api/staff/pages/closed/draft";
+        assert_eq!(
+            editor
+                .refused(&app, Method::PUT, path, Some(body(&extra)))
+                .await,
+            (StatusCode::UNPROCESSABLE_ENTITY, "bad_request".into()),
+            "{name}"
+        );
+        let saved = editor.ok(&app, Method::PUT, path, Some(body(&block))).await;
+        revision = saved["revision"].as_u64().unwrap();
+    }
+}

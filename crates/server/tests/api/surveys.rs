@@ -684,3 +684,24 @@ async fn a_completed_return_brings_a_survey_about_its_items() {
     assert_eq!(opened["survey"]["questions"][0]["answer"]["kind"], "ces");
     assert_eq!(opened["about"]["items"].as_array().unwrap().len(), 1);
 }
+
+/// A score written `3.0` is the integer 3 to JSON Schema, which the document's `integer` means:
+/// it is taken (it was refused with "invalid type: floating point"); a fraction, a negative or
+/// too big a number is not.
+#[tokio::test]
+async fn a_score_written_as_a_whole_float_is_the_same_score() {
+    let app = spawn().await;
+    let token = invited(&app, WANG, "delivery").await;
+    let id = "3f1c9a52-8d7e-4b7a-9c1e-52a1d0e4f8b3";
+    let as_float = json!([{ "question": "score", "value": { "score": 3.0 } }]);
+    let saved = ok(save(&app, &token, id, as_float, false).await).await;
+    assert_eq!(saved["answers"], json!([score(3)]));
+    for refused in [json!(3.5), json!(-1.0), json!(-1), json!(256.0), json!("3")] {
+        let answers = json!([{ "question": "score", "value": { "score": refused } }]);
+        assert_eq!(
+            problem_code(save(&app, &token, id, answers, false).await).await,
+            (StatusCode::UNPROCESSABLE_ENTITY, "bad_request".into()),
+            "{refused}"
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! The widget's API: only the partner's page origins get in (CORS for them alone, preflights
-//! refused for others), nothing sets a cookie, identity tokens are taken only as the partner
+//! refused for others, the refusal readable by any page), nothing sets a cookie, identity tokens are taken only as the partner
 //! signed them and for a day at most, and the limits hold per visitor. The widget's files, and
 //! the demo partner's page.
 
@@ -114,13 +114,16 @@ async fn an_origin_not_on_the_allowlist_is_refused_on_every_widget_endpoint() {
             None,
         ] {
             let refused = call(&app, method.clone(), &path, origin, body.clone()).await;
-            assert!(
-                refused
-                    .headers()
-                    .get("access-control-allow-origin")
-                    .is_none(),
+            // The page can read the refusal (the widget says "not available on this site", not
+            // "no connection"), and nothing more: no credentials, no cookie.
+            let headers = refused.headers();
+            assert_eq!(
+                headers["access-control-allow-origin"], "*",
                 "{method} {path} from {origin:?}"
             );
+            assert!(headers.get("access-control-allow-credentials").is_none());
+            assert!(headers.get("set-cookie").is_none());
+            assert_eq!(headers["cache-control"], "no-store");
             assert_eq!(
                 problem_code(refused).await,
                 (StatusCode::FORBIDDEN, "forbidden".into()),
@@ -135,6 +138,10 @@ async fn an_origin_not_on_the_allowlist_is_refused_on_every_widget_endpoint() {
                 .await
                 .unwrap();
             assert_eq!(preflight.status(), StatusCode::FORBIDDEN, "OPTIONS {path}");
+            assert!(preflight
+                .headers()
+                .get("access-control-allow-methods")
+                .is_none());
         }
     }
     // Nothing of it was written.
@@ -188,6 +195,7 @@ async fn the_partners_page_reads_every_endpoint_with_cors_for_its_origin_alone_a
     }
     // An unknown key is nobody's widget.
     let unknown = from_page(&app, Method::GET, "/api/widget/pk_nobody", None).await;
+    assert_eq!(unknown.headers()["access-control-allow-origin"], "*");
     assert_eq!(
         problem_code(unknown).await,
         (StatusCode::NOT_FOUND, "not_found".into())
