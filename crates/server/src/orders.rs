@@ -224,6 +224,8 @@ pub async fn load_detail(
     now: i64,
 ) -> ApiResult<OrderDetail> {
     let order_id = order.id;
+    // What of each line can be returned, judged as the returns module judges it (line order).
+    let verdicts = crate::returns::verdicts(db, &order, now).await?;
     let items = sqlx::query_as::<_, ItemRow>(
         "SELECT shipment_position, sku, name, variant, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
     )
@@ -318,13 +320,17 @@ pub async fn load_detail(
         },
         items: items
             .into_iter()
-            .map(|i| OrderItem {
+            .zip(verdicts)
+            .map(|(i, verdict)| OrderItem {
                 sku: i.sku,
                 name: i.name,
                 variant: i.variant,
                 quantity: i.quantity as u32,
                 unit_price: Money::fen(i.unit_price_fen),
                 final_sale: i.final_sale,
+                returnable_quantity: verdict.returnable,
+                return_by: verdict.return_by.map(rfc3339),
+                not_returnable: verdict.not_returnable,
             })
             .collect(),
         shipments,
