@@ -1,4 +1,4 @@
-import { test, expect, DEMO, signIn, expectAccessible, yuan, shopDate, type Translate, type Lang } from './fixtures';
+import { test, expect, DEMO, signIn, expectAccessible, goVia, yuan, shopDate, type Translate, type Lang } from './fixtures';
 import { signInApi } from './api';
 import type { APIRequestContext, Page } from '@playwright/test';
 
@@ -25,7 +25,7 @@ async function standingOf(request: APIRequestContext, email: string): Promise<St
 /** From any page, the header's "Membership" link. */
 async function openMembership(page: Page, t: Translate, email: string) {
   await signIn(page, t, email);
-  await page.getByRole('link', { name: t('nav.member'), exact: true }).click();
+  await goVia(page, t, 'nav.member');
   await expect(page.getByRole('heading', { name: t('member.title'), level: 1 })).toBeVisible();
   await expect(page.getByTestId('tier-card')).toBeVisible();
 }

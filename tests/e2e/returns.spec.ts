@@ -1,4 +1,4 @@
-import { test, expect, DEMO, signIn, expectAccessible, yuan, shopDate, type Translate } from './fixtures';
+import { test, expect, DEMO, signIn, expectAccessible, goVia, yuan, shopDate, type Translate } from './fixtures';
 import { signInApi, allOrders, orderToReturn, orderToExchange, returnsOf, cancelReturns, startReturn, type Returnable } from './api';
 import type { APIRequestContext, Page } from '@playwright/test';
 import jsQR from 'jsqr';
@@ -317,7 +317,7 @@ test('a customer follows a return step by step and can cancel it before the pick
   await expectAccessible(page);
 
   // "My returns" lists it and leads back to it.
-  await page.getByRole('link', { name: t('nav.returns') }).click();
+  await goVia(page, t, 'nav.returns');
   await expect(page.getByRole('heading', { name: t('returns.list_title'), level: 1 })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('link', { name: t('returns.detail_title', { number: made.number }) }).click();

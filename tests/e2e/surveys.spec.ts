@@ -1,4 +1,4 @@
-import { test, expect, DEMO, expectAccessible, newestMessage, signIn, type Lang, type Translate } from './fixtures';
+import { test, expect, DEMO, expectAccessible, goVia, newestMessage, signIn, type Lang, type Translate } from './fixtures';
 import { cancelReturns, orderToReturn, signInApi } from './api';
 import type { APIRequestContext, Page } from '@playwright/test';
 
@@ -307,7 +307,7 @@ test('feedback sent offline is kept and arrives once when the network is back', 
     .poll(async () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portico.pending:')).length))
     .toBe(0);
   await page.keyboard.press('Escape');
-  await page.getByRole('link', { name: t('nav.feedback'), exact: true }).click();
+  await goVia(page, t, 'nav.feedback');
   await expect(page.getByTestId('feedback-entry').filter({ hasText: words })).toHaveCount(1);
   await page.reload();
   await expect(page.getByTestId('feedback-entry').filter({ hasText: words })).toHaveCount(1);
