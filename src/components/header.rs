@@ -26,24 +26,47 @@ pub fn Header() -> impl IntoView {
         }
     });
     let demo = config.demo;
+    // On a narrow screen the destinations are a list the menu button opens (a disclosure:
+    // aria-expanded, Escape closes it and gives the button its focus back, choosing one closes
+    // it); wide enough, the list is a row and the button is not drawn (style/main.css).
+    let open = RwSignal::new(false);
+    let menu = NodeRef::<leptos::html::Button>::new();
+    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(button) = menu.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
     view! {
-        <header class="site-header">
+        <header class="site-header" on:keydown=close_on_escape>
             <a href="/" class="brand">{config.brand.name.clone()}</a>
-            <nav aria-label=text(|l| td_string!(l, nav.main)) class="site-nav">
-                {move || session.customer_name().is_some().then(|| view! {
-                    <A href="/orders">{text(|l| td_string!(l, nav.orders))}</A>
-                    <A href="/returns">{text(|l| td_string!(l, nav.returns))}</A>
-                    <A href="/member">{text(|l| td_string!(l, nav.member))}</A>
-                    <A href="/feedback">{text(|l| td_string!(l, nav.feedback))}</A>
-                })}
-                <A href="/track">{text(|l| td_string!(l, nav.track))}</A>
-                <A href="/benefits">{text(|l| td_string!(l, nav.benefits))}</A>
-                // The demo outbox is a page the server draws (not part of this bundle): a full load.
-                {demo.then(|| view! {
-                    <a href=move || demo_outbox_href(i18n.get()) rel="external">
-                        {text(|l| td_string!(l, nav.outbox))}
-                    </a>
-                })}
+            <button type="button" class="menu-button" node_ref=menu aria-controls="site-nav"
+                aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                <span class="menu-icon" aria-hidden="true"></span>
+                {text(|l| td_string!(l, nav.menu))}
+            </button>
+            <nav id="site-nav" aria-label=text(|l| td_string!(l, nav.main)) class="site-nav"
+                class:open=move || open.get() on:click=move |_| open.set(false)>
+                <ul>
+                    {move || session.customer_name().is_some().then(|| view! {
+                        <li><A href="/orders">{text(|l| td_string!(l, nav.orders))}</A></li>
+                        <li><A href="/returns">{text(|l| td_string!(l, nav.returns))}</A></li>
+                        <li><A href="/member">{text(|l| td_string!(l, nav.member))}</A></li>
+                        <li><A href="/feedback">{text(|l| td_string!(l, nav.feedback))}</A></li>
+                    })}
+                    <li><A href="/track">{text(|l| td_string!(l, nav.track))}</A></li>
+                    <li><A href="/benefits">{text(|l| td_string!(l, nav.benefits))}</A></li>
+                    // The demo outbox is a page the server draws (not part of this bundle): a full load.
+                    {demo.then(|| view! {
+                        <li>
+                            <a href=move || demo_outbox_href(i18n.get()) rel="external">
+                                {text(|l| td_string!(l, nav.outbox))}
+                            </a>
+                        </li>
+                    })}
+                </ul>
             </nav>
             <div class="header-tools">
                 <LanguageSwitch/>

@@ -3,7 +3,7 @@
 use crate::locale::i18n::*;
 use portico_api::{
     Carrier, CheckpointEvent, ErrorCode, FeedbackCategory, Handover, NotReturnable, ParseError,
-    PaymentState, Resolution, ReturnReason, ReturnStatus, ShipmentStatus,
+    PaymentState, Resolution, ReturnReason, ReturnStatus, ShipmentStatus, UtcTime,
 };
 use portico_client::ApiError;
 
@@ -68,14 +68,21 @@ pub fn payment(locale: Locale, state: PaymentState) -> String {
     .to_string()
 }
 
-/// Why an item cannot go back.
-pub fn not_returnable(locale: Locale, why: NotReturnable) -> String {
-    match why {
-        NotReturnable::NotDelivered => td_string!(locale, returns.why_not.not_delivered),
-        NotReturnable::WindowClosed => td_string!(locale, returns.why_not.window_closed),
-        NotReturnable::FinalSale => td_string!(locale, returns.why_not.final_sale),
-        NotReturnable::AlreadyReturned => td_string!(locale, returns.why_not.already_returned),
-        NotReturnable::ReturnInProgress => td_string!(locale, returns.why_not.return_in_progress),
+/// Why an item cannot go back, in the customer's words: a closed window says the day it closed
+/// (`return_by`, in the customer's language).
+pub fn not_returnable(locale: Locale, why: NotReturnable, return_by: Option<&UtcTime>) -> String {
+    match (why, return_by) {
+        (NotReturnable::WindowClosed, Some(by)) => {
+            return td_string!(locale, returns.why_not.closed_on)
+                .replace("[date]", &crate::format::date(locale, by))
+        }
+        (NotReturnable::NotDelivered, _) => td_string!(locale, returns.why_not.not_delivered),
+        (NotReturnable::WindowClosed, None) => td_string!(locale, returns.why_not.window_closed),
+        (NotReturnable::FinalSale, _) => td_string!(locale, returns.why_not.final_sale),
+        (NotReturnable::AlreadyReturned, _) => td_string!(locale, returns.why_not.already_returned),
+        (NotReturnable::ReturnInProgress, _) => {
+            td_string!(locale, returns.why_not.return_in_progress)
+        }
     }
     .to_string()
 }

@@ -11,7 +11,7 @@ use crate::locale::use_locale;
 use crate::services::Services;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
-use portico_api::{paths, LoyaltyStatus, TierChangeKind};
+use portico_api::{paths, KeepTier, LoyaltyStatus, TierChangeKind};
 use portico_client::Remote;
 
 /// The route: a wasm chunk of its own, fetched at the same time as the customer's standing.
@@ -93,16 +93,13 @@ fn member_view(locale: Locale, standing: &LoyaltyStatus) -> impl IntoView + use<
             <p class="tier-name">{name(&standing.tier)}</p>
             <p>{td_string!(locale, member.qualifying).replace("[amount]", &format::money(standing.qualifying_spend))}</p>
             {progress}
-            {(standing.pending_spend.fen > 0).then(|| view! {
+            // Beside what keeps the tier, the pending spend is told there, split by its date.
+            {(standing.pending_spend.fen > 0 && standing.keep.is_none()).then(|| view! {
                 <p class="muted" data-testid="pending">{td_string!(locale, member.pending).replace("[amount]", &format::money(standing.pending_spend))}</p>
             })}
             <p class="muted">{td_string!(locale, member.evaluation).replace("[date]", &format::date(locale, &standing.next_evaluation))}</p>
         </div>
-        {standing.keep.as_ref().map(|keep| view! {
-            <div class="notice notice-warn" role="status" data-testid="keep-tier">
-                <p>{fill(td_string!(locale, member.keep), keep.needed, &keep.by, &name(&standing.tier), locale)}</p>
-            </div>
-        })}
+        {standing.keep.as_ref().map(|keep| keep_view(locale, keep, &name(&standing.tier)))}
         <section class="panel" data-testid="own-benefits">
             <h2>{td_string!(locale, member.your_benefits)}</h2>
             {benefit_list(locale, &own_benefits)}
@@ -130,5 +127,27 @@ fn member_view(locale: Locale, standing: &LoyaltyStatus) -> impl IntoView + use<
                 }).collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// What keeps the tier at its evaluation: the threshold, what has counted, what pending counts in
+/// time, what is still to count by then, and the pending that counts only after it.
+fn keep_view(locale: Locale, keep: &KeepTier, tier: &str) -> impl IntoView + use<> {
+    let money = |amount: portico_api::Money| format::money(amount);
+    let by = |sentence: &str| sentence.replace("[date]", &format::date(locale, &keep.by));
+    view! {
+        <div class="notice notice-warn" role="status" data-testid="keep-tier">
+            <p>{fill(td_string!(locale, member.keep), keep.threshold, &keep.by, tier, locale)}</p>
+            <dl class="amounts">
+                <div><dt>{td_string!(locale, member.keep_counted)}</dt><dd>{money(keep.counted)}</dd></div>
+                {(keep.pending_in_time.fen > 0).then(|| view! {
+                    <div><dt>{by(td_string!(locale, member.keep_in_time))}</dt><dd>{money(keep.pending_in_time)}</dd></div>
+                })}
+                <div class="total"><dt>{by(td_string!(locale, member.keep_needed))}</dt><dd>{money(keep.needed)}</dd></div>
+            </dl>
+            {(keep.pending_after.fen > 0).then(|| view! {
+                <p data-testid="keep-after">{fill(td_string!(locale, member.keep_after), keep.pending_after, &keep.by, tier, locale)}</p>
+            })}
+        </div>
     }
 }

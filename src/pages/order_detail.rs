@@ -13,7 +13,7 @@ use crate::session::{sign_in_href, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use portico_api::{
-    paths, CheckpointEvent, ErrorCode, Money, OrderDetail, RuntimeConfig, ShipmentStatus,
+    paths, CheckpointEvent, ErrorCode, Money, OrderDetail, OrderItem, OrderNumber, RuntimeConfig,
 };
 use portico_client::{ApiError, Remote};
 use std::time::Duration;
@@ -134,11 +134,6 @@ fn order_view(
     expanded: RwSignal<Vec<i64>>,
 ) -> impl IntoView + use<> {
     let count = detail.shipments.len();
-    // Something has arrived: its items can be returned (the return screen says which, and why not).
-    let delivered = detail
-        .shipments
-        .iter()
-        .any(|s| s.status == ShipmentStatus::Delivered);
     let address = &detail.address;
     let amounts = &detail.amounts;
     view! {
@@ -178,12 +173,7 @@ fn order_view(
                                     <span>{td!(locale, order.quantity, count = item.quantity)}</span>
                                     <span>{format::money(item.unit_price)}</span>
                                 </span>
-                                {item.final_sale.then(|| view! { <span class="tag">{td_string!(locale, order.final_sale)}</span> })}
-                                {(delivered && !item.final_sale).then(|| view! {
-                                    <a class="item-return" href=format!("/orders/{}/return?line={}", detail.number, line)>
-                                        {td_string!(locale, returns.start)}
-                                    </a>
-                                })}
+                                {item_return(locale, item, &detail.number, line)}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -228,5 +218,37 @@ fn order_view(
                 </section>
             </aside>
         </div>
+    }
+}
+
+/// What an item's row says about returning it, as the service judged the line: "Return" (and
+/// until when) where some of it can go back, else why not ("Returns closed on 12 Nov").
+fn item_return(
+    locale: Locale,
+    item: &OrderItem,
+    order: &OrderNumber,
+    line: u32,
+) -> impl IntoView + use<> {
+    if item.returnable_quantity > 0 {
+        let until = item.return_by.as_ref().map(|by| {
+            td_string!(locale, returns.open_until).replace("[date]", &format::date(locale, by))
+        });
+        view! {
+            <span class="item-return">
+                <a href=format!("/orders/{order}/return?line={line}")>{td_string!(locale, returns.start)}</a>
+                {until.map(|until| view! { <span class="muted">{until}</span> })}
+            </span>
+        }
+        .into_any()
+    } else {
+        item.not_returnable
+            .map(|why| {
+                view! {
+                    <span class="tag" data-testid="why-not-returnable">
+                        {labels::not_returnable(locale, why, item.return_by.as_ref())}
+                    </span>
+                }
+            })
+            .into_any()
     }
 }

@@ -412,7 +412,9 @@ fn item_list(
                 }
             })
         };
-        let why = item.not_returnable.map(|why| labels::not_returnable(locale, why));
+        let why = item
+            .not_returnable
+            .map(|why| labels::not_returnable(locale, why, item.return_by.as_ref()));
         let by = item.return_by.as_ref().filter(|_| most > 0).map(|at| format::date(locale, at));
         view! {
             <li class="return-item" class:muted=most == 0>

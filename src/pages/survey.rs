@@ -205,6 +205,18 @@ fn SurveyForm(token: String, found: SurveyInvitation, kept: Option<String>) -> i
     };
     let save_now = Callback::new(move |()| save_now());
     resave.set_value(Some(save_now));
+    // What this device kept (before a reload, or while offline) is sent from here too, as the
+    // page opens and when the browser is online again, so the page hears the service's answer and
+    // stops saying it is kept; `pending` sends one request per survey at a time (one the portal
+    // already sent is waited for, and its answer taken).
+    let resend = move || {
+        if saving.get_untracked() == Saving::Kept {
+            save_now.run(());
+        }
+    };
+    resend();
+    let online = window_event_listener(leptos::ev::online, move |_| resend());
+    on_cleanup(move || online.remove());
     let answer_now = Callback::new(move |(question, value): (String, Option<AnswerValue>)| {
         set_answer(question, value);
         save_now.run(());

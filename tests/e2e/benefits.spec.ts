@@ -1,4 +1,4 @@
-import { test, expect, DEMO, signIn, expectAccessible, type Lang } from './fixtures';
+import { test, expect, DEMO, signIn, expectAccessible, goVia, type Lang } from './fixtures';
 import { signInApi } from './api';
 import type { APIRequestContext, Page } from '@playwright/test';
 
@@ -53,7 +53,7 @@ test('a member reads the pages prepared for their tier and for everyone, every k
   const listed: { slug: string; title: string }[] = await (await request.get(`/api/pages?locale=${lang}`)).json();
   expect(listed.map((p) => p.slug)).toEqual(['gold-benefits', 'member-week']);
   await signIn(page, t, DEMO.li);
-  await page.getByRole('link', { name: t('nav.benefits'), exact: true }).click();
+  await goVia(page, t, 'nav.benefits');
   await expect(page.getByRole('heading', { name: t('benefits.title'), level: 1 })).toBeVisible();
   const items = page.getByTestId('benefit-pages').getByRole('listitem');
   await expect(items).toHaveCount(2);

@@ -96,6 +96,16 @@ export async function completeSignIn(page: Page, t: Translate, email: string) {
   await page.getByRole('button', { name: t('sign_in.verify'), exact: true }).click();
 }
 
+/**
+ * Follows the header's link to a destination (`nav.*`), as a customer would: on a narrow screen
+ * the destinations are behind the menu button.
+ */
+export async function goVia(page: Page, t: Translate, key: string) {
+  const menu = page.getByRole('banner').getByRole('button', { name: t('nav.menu'), exact: true });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole('navigation', { name: t('nav.main') }).getByRole('link', { name: t(key), exact: true }).click();
+}
+
 /** Zero axe-core violations (WCAG 2.1 A/AA) on what the page shows now. */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page })

@@ -1,5 +1,5 @@
-import { test, expect, DEMO, signIn, expectAccessible, yuan, shopDate, type Translate } from './fixtures';
-import { signInApi, orderToReturn, orderToExchange, returnsOf, cancelReturns, type Returnable } from './api';
+import { test, expect, DEMO, signIn, expectAccessible, goVia, yuan, shopDate, type Translate } from './fixtures';
+import { signInApi, allOrders, orderToReturn, orderToExchange, returnsOf, cancelReturns, startReturn, type Returnable } from './api';
 import type { APIRequestContext, Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -15,6 +15,60 @@ async function openReturn(page: Page, t: Translate, number: string, name: string
   await page.locator('.items li', { hasText: name }).getByRole('link', { name: t('returns.start'), exact: true }).click();
   await expect(page.getByRole('heading', { name: t('returns.title'), level: 1 })).toBeVisible();
 }
+
+/** A line as `GET /api/orders/{n}/returnable` judges it. */
+type Verdict = Returnable['items'][number] & { return_by?: string; not_returnable?: string };
+
+async function verdicts(request: APIRequestContext, order: string): Promise<Verdict[]> {
+  const answer = await request.get(`/api/orders/${order}/returnable`);
+  expect(answer.ok()).toBeTruthy();
+  return (await answer.json()).items;
+}
+
+/** What an item's row says when nothing (more) of it can go back: a closed window says the day. */
+function whyNot(t: Translate, item: Verdict) {
+  if (item.not_returnable === 'window_closed' && item.return_by) {
+    return t('returns.why_not.closed_on').replace('[date]', shopDate(t, item.return_by));
+  }
+  return t(`returns.why_not.${item.not_returnable}`);
+}
+
+test('the order page offers "Return" only where something can go back, and says why not beside the rest', async ({ page, request, t }) => {
+  await signInApi(request, DEMO.wang);
+  // Wang's orders: delivered long ago, delivered lately (one of its items then goes into a
+  // return), a parcel delivered beside one on its way, final sale, still on their way.
+  const numbers = (await allOrders(request)).map((o) => o.number);
+  let open: { number: string; item: Verdict } | undefined;
+  for (const number of numbers) {
+    const item = (await verdicts(request, number)).find((i) => i.returnable_quantity > 0);
+    if (item && !open) open = { number, item };
+  }
+  expect(open, 'an order with an item that can go back').toBeTruthy();
+  await startReturn(request, open!.number, open!.item);
+  await signIn(page, t, DEMO.wang);
+
+  const said = new Set<string>();
+  for (const number of numbers) {
+    await page.goto(`/orders/${number}`);
+    for (const item of await verdicts(request, number)) {
+      const row = page.locator('.items > li').nth(item.line - 1);
+      await expect(row).toContainText(item.name);
+      const link = row.getByRole('link', { name: t('returns.start'), exact: true });
+      if (item.returnable_quantity > 0) {
+        await expect(link).toBeVisible();
+        await expect(row).toContainText(t('returns.open_until').replace('[date]', shopDate(t, item.return_by!)));
+        await expect(row.getByTestId('why-not-returnable')).toHaveCount(0);
+      } else {
+        await expect(link).toHaveCount(0);
+        await expect(row.getByTestId('why-not-returnable')).toHaveText(whyNot(t, item));
+        said.add(item.not_returnable!);
+      }
+    }
+    if (number === open!.number) await expectAccessible(page);
+  }
+  expect([...said]).toEqual(expect.arrayContaining(['final_sale', 'not_delivered', 'return_in_progress', 'window_closed']));
+  await cancelReturns(request, open!.number);
+});
 
 test('a return takes three clicks: open, reason, confirm', async ({ page, request, t }) => {
   await signInApi(request, DEMO.li);
@@ -263,7 +317,7 @@ test('a customer follows a return step by step and can cancel it before the pick
   await expectAccessible(page);
 
   // "My returns" lists it and leads back to it.
-  await page.getByRole('link', { name: t('nav.returns') }).click();
+  await goVia(page, t, 'nav.returns');
   await expect(page.getByRole('heading', { name: t('returns.list_title'), level: 1 })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('link', { name: t('returns.detail_title', { number: made.number }) }).click();

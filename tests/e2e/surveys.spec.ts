@@ -1,6 +1,6 @@
-import { test, expect, DEMO, expectAccessible, newestMessage, signIn, type Lang, type Translate } from './fixtures';
+import { test, expect, DEMO, expectAccessible, goVia, newestMessage, signIn, type Lang, type Translate } from './fixtures';
 import { cancelReturns, orderToReturn, signInApi } from './api';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, BrowserContext, Page } from '@playwright/test';
 
 type Localized = Record<Lang, string>;
 type Question = { id: string; prompt: Localized; answer: { kind: string; options?: { id: string; label: Localized }[] }; required: boolean };
@@ -179,6 +179,51 @@ test('answers given offline are kept, survive closing the tab, and arrive once',
   expect(await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portico.pending:')))).toEqual([]);
 });
 
+/** Answers the survey's score offline and finishes it: the page says the answers are kept. */
+async function finishOffline(page: Page, context: BrowserContext, request: APIRequestContext, t: Translate, lang: Lang) {
+  const { token, body } = await invite(request, DEMO.wang, 'delivery');
+  const [score] = (await invitation(request, token)).survey.questions;
+  await page.goto(link(body, token));
+  await expect(question(page, score, lang)).toBeVisible();
+  await context.setOffline(true);
+  await choose(page, score, lang, '5');
+  await page.getByRole('button', { name: t('survey.finish') }).click();
+  await expect(page.getByRole('heading', { name: t('survey.thanks_title') })).toBeFocused();
+  await expect(page.getByText(t('survey.kept_offline'))).toBeVisible();
+  return { token, body };
+}
+
+/** The page stops saying the answers are kept, and shows what the service answered. */
+async function sentAndSaid(page: Page, request: APIRequestContext, t: Translate, token: string) {
+  await expect(page.getByRole('heading', { name: t('survey.thanks_title') })).toBeVisible();
+  const [before, after] = t('survey.edit_until').split('[date]').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  await expect(page.getByText(new RegExp(`^${before}.+${after}$`))).toBeVisible();
+  await expect(page.getByText(t('survey.kept_offline'))).toHaveCount(0);
+  expect((await invitation(request, token)).response?.finished_at).toBeTruthy();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portico.pending:')))).toEqual([]);
+  await expectAccessible(page);
+}
+
+test('answers kept offline: once the browser is online again, the open page says they arrived', async ({ page, context, request, t, lang }) => {
+  const { token } = await finishOffline(page, context, request, t, lang);
+  await context.setOffline(false);
+  await sentAndSaid(page, request, t, token);
+});
+
+test('answers kept offline: the page opened again online says they arrived, on a slow network too', async ({ page, context, request, t, lang }) => {
+  const { token, body } = await finishOffline(page, context, request, t, lang);
+  await page.close();
+  // The kept answers take 3 s to be answered: the page is drawn before they are.
+  await context.route('**/api/surveys/*/response', async (route) => {
+    await new Promise((done) => setTimeout(done, 3_000));
+    await route.continue();
+  });
+  await context.setOffline(false);
+  const again = await context.newPage();
+  await again.goto(link(body, token));
+  await sentAndSaid(again, request, t, token);
+});
+
 test('Finish pressed as the last field is left finishes: the press saves the field, and nothing moves under it', async ({ page, context, request, t, lang }) => {
   const { token, body } = await invite(request, DEMO.wang, 'delivery');
   const [score, , comment] = (await invitation(request, token)).survey.questions;
@@ -307,7 +352,7 @@ test('feedback sent offline is kept and arrives once when the network is back', 
     .poll(async () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portico.pending:')).length))
     .toBe(0);
   await page.keyboard.press('Escape');
-  await page.getByRole('link', { name: t('nav.feedback'), exact: true }).click();
+  await goVia(page, t, 'nav.feedback');
   await expect(page.getByTestId('feedback-entry').filter({ hasText: words })).toHaveCount(1);
   await page.reload();
   await expect(page.getByTestId('feedback-entry').filter({ hasText: words })).toHaveCount(1);

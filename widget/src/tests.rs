@@ -86,6 +86,9 @@ fn the_lookup_reads_what_it_shows_from_a_whole_order_detail() {
             quantity: 2,
             unit_price: Money::fen(6_450),
             final_sale: false,
+            returnable_quantity: 0,
+            return_by: None,
+            not_returnable: Some(NotReturnable::NotDelivered),
         }],
         shipments: vec![Shipment {
             id: 7,

@@ -85,13 +85,23 @@ pub struct NextTier {
 }
 
 /// Said when the next evaluation is 30 days away or less and the spend that will count then is
-/// below what keeps the tier.
+/// below what keeps the tier. `threshold` = `counted` + `pending_in_time` + `needed`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeepTier {
-    /// Spend that keeps the tier.
+    /// What still has to count by `by` to keep the tier.
     pub needed: Money,
+    /// The evaluation: what counts by then decides.
     pub by: UtcTime,
+    /// Counted spend that keeps the tier at an evaluation (the tier's `keep`).
+    pub threshold: Money,
+    /// Counted now, and still inside the 12 months on `by`.
+    pub counted: Money,
+    /// Pending now, and counted by `by`: its return window closes before (unless it comes back).
+    pub pending_in_time: Money,
+    /// Pending now, but counted only after `by` (its window closes later, or its parcel is on its
+    /// way): it counts towards the following year.
+    pub pending_after: Money,
 }
 
 /// `GET /api/loyalty/me`: where the signed-in customer stands.

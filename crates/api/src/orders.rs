@@ -1,6 +1,6 @@
 //! Orders, their items and the shipments that carry them.
 
-use crate::{CalendarDate, Localized, Money, OrderNumber, OrderReturn, UtcTime};
+use crate::{CalendarDate, Localized, Money, NotReturnable, OrderNumber, OrderReturn, UtcTime};
 use serde::{Deserialize, Serialize};
 
 /// Where a parcel is. A parcel is "moving" until it is delivered or back with the sender.
@@ -215,6 +215,16 @@ pub struct OrderItem {
     pub unit_price: Money,
     /// Final-sale items cannot be returned.
     pub final_sale: bool,
+    /// Units that can be returned now (0 when none), as `GET /api/orders/{number}/returnable`
+    /// judges the line: the order's page offers a return only where this is above 0.
+    #[serde(default)]
+    pub returnable_quantity: u32,
+    /// The last moment a return can be started (set once the item's parcel is delivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_by: Option<UtcTime>,
+    /// Why nothing (more) of this line can be returned; absent when some of it can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_returnable: Option<NotReturnable>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -533,6 +533,12 @@ impl Sight {
         matches!(self, Sight::Pass(_))
     }
 
+    /// Whether the caller may start a return on the order, so its page says what of each item
+    /// can go back (a recipient tracks, a return's link follows that return: neither is told).
+    pub fn starts_returns(self) -> bool {
+        matches!(self, Sight::Owner | Sight::Pass(PassScope::Order))
+    }
+
     /// Whether the order's return `id` is shown (in the order's list of returns).
     pub fn shows_return(self, id: i64) -> bool {
         match self {

@@ -4,6 +4,7 @@
 use crate::auth::{Act, Caller, Sight};
 use crate::clock::{china_date, rfc3339};
 use crate::error::{ApiError, ApiQuery, ApiResult};
+use crate::returns::policy::Verdict;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -238,6 +239,13 @@ pub async fn load_detail(
 ) -> ApiResult<OrderDetail> {
     let masked = sight.masked();
     let order_id = order.id;
+    // What of each line can be returned, judged as the returns module judges it (line order);
+    // nothing is said to a caller who may not start a return on the order.
+    let verdicts = if sight.starts_returns() {
+        crate::returns::verdicts(db, &order, now).await?
+    } else {
+        Vec::new()
+    };
     let items = sqlx::query_as::<_, ItemRow>(
         "SELECT shipment_position, sku, name, name_en, variant, variant_en, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
     )
@@ -334,13 +342,29 @@ pub async fn load_detail(
         },
         items: items
             .into_iter()
-            .map(|i| OrderItem {
-                sku: i.sku,
-                name: localized(i.name, i.name_en),
-                variant: localized(i.variant, i.variant_en),
-                quantity: i.quantity as u32,
-                unit_price: Money::fen(i.unit_price_fen),
-                final_sale: i.final_sale,
+            .zip(
+                verdicts
+                    .into_iter()
+                    .map(Some)
+                    .chain(std::iter::repeat(None)),
+            )
+            .map(|(i, verdict)| {
+                let verdict = verdict.unwrap_or(Verdict {
+                    returnable: 0,
+                    return_by: None,
+                    not_returnable: None,
+                });
+                OrderItem {
+                    sku: i.sku,
+                    name: localized(i.name, i.name_en),
+                    variant: localized(i.variant, i.variant_en),
+                    quantity: i.quantity as u32,
+                    unit_price: Money::fen(i.unit_price_fen),
+                    final_sale: i.final_sale,
+                    returnable_quantity: verdict.returnable,
+                    return_by: verdict.return_by.map(rfc3339),
+                    not_returnable: verdict.not_returnable,
+                }
             })
             .collect(),
         shipments,

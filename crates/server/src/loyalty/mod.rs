@@ -286,11 +286,13 @@ pub async fn status(
                 by: rfc3339(by),
             }
         }),
-        keep: policy::keep_warning(&rules, rank, since, &orders, now).map(|(needed, by)| {
-            KeepTier {
-                needed: Money::fen(needed),
-                by: rfc3339(by),
-            }
+        keep: policy::keep_outlook(&rules, rank, since, &orders, now).map(|keep| KeepTier {
+            needed: Money::fen(keep.needed_fen),
+            by: rfc3339(keep.by),
+            threshold: Money::fen(keep.keep_fen),
+            counted: Money::fen(keep.counted_fen),
+            pending_in_time: Money::fen(keep.in_time_fen),
+            pending_after: Money::fen(keep.after_fen),
         }),
         next_evaluation: rfc3339(policy::next_evaluation(since, now)),
         history,

@@ -134,19 +134,69 @@ pub fn towards_next(
     Some((next, (goal.reach_fen - have).max(0), by))
 }
 
-/// What keeps `current` at the next evaluation, when that is [`KEEP_WARNING`] away or less and
-/// the spend that will still count then falls short: `(spend needed, by when)`.
-pub fn keep_warning(
+/// Spend pending at `now`, split by the evaluation at `by`: `(counts by then, counts only
+/// after)`. The first is what closes its return window by `by` and is still inside the 12 months
+/// then (it counts at the evaluation unless it comes back); the second is what closes its window
+/// later, or whose parcel is still on its way.
+pub fn pending_split(orders: &[Spend], now: i64, by: i64) -> (i64, i64) {
+    let pending = orders
+        .iter()
+        .filter(|o| in_window(o, now) && o.counts_from.is_none_or(|from| from > now));
+    let (mut in_time, mut after) = (0, 0);
+    for order in pending {
+        let amount = order.amount_fen.max(0);
+        match order.counts_from {
+            Some(from) if from <= by => {
+                if in_window(order, by) {
+                    in_time += amount;
+                }
+            }
+            _ => after += amount,
+        }
+    }
+    (in_time, after)
+}
+
+/// What keeping a tier at its next evaluation comes to, as the member page says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeepOutlook {
+    /// The evaluation.
+    pub by: i64,
+    /// The tier's keep threshold.
+    pub keep_fen: i64,
+    /// Counted now, and still inside the 12 months at `by`.
+    pub counted_fen: i64,
+    /// Pending now, counted by `by` (see [`pending_split`]).
+    pub in_time_fen: i64,
+    /// Pending now, counted only after `by`: too late for this evaluation.
+    pub after_fen: i64,
+    /// What still has to count by `by`: the threshold less the two above (never below 0).
+    pub needed_fen: i64,
+}
+
+/// What keeps `current` at the next evaluation, told when that is [`KEEP_WARNING`] away or less
+/// and what will count by then (counted now, and pending that counts in time, if none of it comes
+/// back) falls short of the keep threshold.
+pub fn keep_outlook(
     tiers: &[Thresholds],
     current: usize,
     since: i64,
     orders: &[Spend],
     now: i64,
-) -> Option<(i64, i64)> {
+) -> Option<KeepOutlook> {
     let by = next_evaluation(since, now);
-    let keep = tiers.get(current)?.keep_fen;
-    let have = still_qualifying(orders, now, by);
-    (by - now <= KEEP_WARNING && have < keep).then_some((keep - have, by))
+    let keep_fen = tiers.get(current)?.keep_fen;
+    let counted_fen = still_qualifying(orders, now, by);
+    let (in_time_fen, after_fen) = pending_split(orders, now, by);
+    let needed_fen = (keep_fen - counted_fen - in_time_fen).max(0);
+    (by - now <= KEEP_WARNING && needed_fen > 0).then_some(KeepOutlook {
+        by,
+        keep_fen,
+        counted_fen,
+        in_time_fen,
+        after_fen,
+        needed_fen,
+    })
 }
 
 #[cfg(test)]
@@ -265,22 +315,69 @@ mod tests {
         assert_eq!(towards_next(&TIERS, 3, since, &orders, NOW), None);
     }
 
+    /// What keeping Gold (6,000) evaluated in 20 days comes to: counted, in time, after, needed.
+    fn gold_in_20_days([counted_fen, in_time_fen, after_fen, needed_fen]: [i64; 4]) -> KeepOutlook {
+        KeepOutlook {
+            by: NOW + 20 * DAY,
+            keep_fen: 600_000,
+            counted_fen,
+            in_time_fen,
+            after_fen,
+            needed_fen,
+        }
+    }
+
     #[test]
     fn the_keep_warning_comes_thirty_days_before_and_only_when_short() {
         let orders = [counted(100, 5_000)];
         let in_20_days = NOW - YEAR + 20 * DAY;
         assert_eq!(
-            keep_warning(&TIERS, 2, in_20_days, &orders, NOW),
-            Some((100_000, NOW + 20 * DAY))
+            keep_outlook(&TIERS, 2, in_20_days, &orders, NOW),
+            Some(gold_in_20_days([500_000, 0, 0, 100_000]))
         );
         let in_40_days = NOW - YEAR + 40 * DAY;
-        assert_eq!(keep_warning(&TIERS, 2, in_40_days, &orders, NOW), None);
+        assert_eq!(keep_outlook(&TIERS, 2, in_40_days, &orders, NOW), None);
         assert_eq!(
-            keep_warning(&TIERS, 1, in_20_days, &orders, NOW),
+            keep_outlook(&TIERS, 1, in_20_days, &orders, NOW),
             None,
             "Silver is kept"
         );
-        assert_eq!(keep_warning(&TIERS, 0, in_20_days, &[], NOW), None);
+        assert_eq!(keep_outlook(&TIERS, 0, in_20_days, &[], NOW), None);
+    }
+
+    /// Pending spend whose window closes `closes_in` days from now (`None`: still on its way).
+    fn pending_for(yuan: i64, closes_in: Option<i64>) -> Spend {
+        Spend {
+            placed_at: NOW - 20 * DAY,
+            amount_fen: yuan * 100,
+            counts_from: closes_in.map(|days| NOW + days * DAY),
+        }
+    }
+
+    #[test]
+    fn pending_spend_counts_for_keeping_a_tier_only_if_its_window_closes_by_the_evaluation() {
+        let in_20_days = NOW - YEAR + 20 * DAY;
+        // Gold (6,000 keeps it): 4,000 counted; 1,000 closes in 10 days, 8,000 in 25 days and
+        // 500 is still on its way.
+        let orders = [
+            counted(100, 4_000),
+            pending_for(1_000, Some(10)),
+            pending_for(8_000, Some(25)),
+            pending_for(500, None),
+        ];
+        assert_eq!(
+            keep_outlook(&TIERS, 2, in_20_days, &orders, NOW),
+            Some(gold_in_20_days([400_000, 100_000, 850_000, 100_000]))
+        );
+        // A window closing on the evaluation's second is in time.
+        assert_eq!(
+            pending_split(&[pending_for(2_000, Some(20))], NOW, NOW + 20 * DAY),
+            (200_000, 0)
+        );
+        // With 2,000 more closing in time, Gold is kept: nothing to warn of.
+        let mut enough = orders.to_vec();
+        enough.push(pending_for(1_000, Some(19)));
+        assert_eq!(keep_outlook(&TIERS, 2, in_20_days, &enough, NOW), None);
     }
 
     fn spend() -> impl Strategy<Value = Spend> {
@@ -348,6 +445,38 @@ mod tests {
                 due_change(&TIERS, current, since, &orders, NOW)
             );
             prop_assert_eq!(pending(&with_pending, NOW), pending(&orders, NOW) + 2 * amount_fen);
+        }
+
+        #[test]
+        fn what_keeps_a_tier_adds_up_to_what_the_evaluation_will_count(
+            orders in proptest::collection::vec(spend(), 0..12),
+            current in 0usize..4,
+            days_left in 1..=30i64,
+        ) {
+            let since = NOW - YEAR + days_left * DAY;
+            let by = next_evaluation(since, NOW);
+            let (in_time, after) = pending_split(&orders, NOW, by);
+            // Pending now is split in two, but for what falls out of the 12 months by then.
+            let falls_out: i64 = orders
+                .iter()
+                .filter(|o| in_window(o, NOW) && !in_window(o, by))
+                .filter(|o| o.counts_from.is_some_and(|from| from > NOW && from <= by))
+                .map(|o| o.amount_fen)
+                .sum();
+            prop_assert_eq!(in_time + after + falls_out, pending(&orders, NOW));
+            // If nothing more is bought or returned, the evaluation counts exactly what is
+            // counted now and the pending that counts in time; and decides as the outlook says.
+            let counted = still_qualifying(&orders, NOW, by);
+            prop_assert_eq!(qualifying(&orders, by), counted + in_time);
+            let keep = TIERS[current].keep_fen;
+            match keep_outlook(&TIERS, current, since, &orders, NOW) {
+                Some(outlook) => {
+                    prop_assert_eq!(outlook.needed_fen, keep - counted - in_time);
+                    prop_assert!(outlook.needed_fen > 0);
+                    prop_assert!(evaluated(&TIERS, current, qualifying(&orders, by)) < current);
+                }
+                None => prop_assert!(evaluated(&TIERS, current, qualifying(&orders, by)) >= current),
+            }
         }
     }
 }

@@ -103,6 +103,13 @@ async fn judged_lines(
     Ok((benefits, judged))
 }
 
+/// Each line's verdict at `now`, in the order's line order: what the order's page says beside
+/// each item (the same judgement as [`returnable`]).
+pub(crate) async fn verdicts(db: &AnyPool, order: &OrderRow, now: i64) -> ApiResult<Vec<Verdict>> {
+    let (_, judged) = judged_lines(db, order, now).await?;
+    Ok(judged.into_iter().map(|(_, verdict)| verdict).collect())
+}
+
 /// Doorstep pickup for a buyer of `tier` at `now`: the fee, and every slot offered with what it
 /// can still take (full ones too, at 0).
 async fn pickup_offer(state: &AppState, benefits: &[Benefit], now: i64) -> ApiResult<PickupOffer> {

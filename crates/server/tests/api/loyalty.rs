@@ -89,9 +89,21 @@ async fn each_demo_customer_has_a_story_of_their_own() {
     let by = at(&li["keep"]["by"]);
     assert!(by > now && by - now <= 30 * DAY, "{li}");
     assert_eq!(li["keep"]["by"], li["next_evaluation"]);
-    let keep = li["keep"]["needed"].as_i64().unwrap();
-    assert!(
-        keep > 0 && li["qualifying_spend"].as_i64().unwrap() + keep == 600_000,
+    // What keeps Gold: its threshold, what counts now, what pending counts by then, and the
+    // rest; her recent orders' windows close after it (they count towards the next year).
+    let fen = |field: &str| li["keep"][field].as_i64().unwrap();
+    assert_eq!(fen("threshold"), 600_000, "{li}");
+    assert!(fen("needed") > 0, "{li}");
+    assert_eq!(
+        fen("counted") + fen("pending_in_time") + fen("needed"),
+        600_000,
+        "{li}"
+    );
+    assert!(fen("counted") <= li["qualifying_spend"].as_i64().unwrap());
+    assert!(fen("pending_after") > 0, "{li}");
+    assert_eq!(
+        fen("pending_in_time") + fen("pending_after"),
+        li["pending_spend"].as_i64().unwrap(),
         "{li}"
     );
     assert_eq!(li["next"]["tier"], "diamond");

@@ -127,6 +127,16 @@ async fn may_not_start(app: &TestApp, browser: &Client, number: &str) {
     assert_eq!(problem_code(refused).await, not_found());
 }
 
+/// An order page that offers no return and says nothing of why not: its reader may not start
+/// one (nor learn that a return is under way).
+fn no_return_offered(order: &Value) {
+    for item in order["items"].as_array().unwrap() {
+        assert_eq!(item["returnable_quantity"], 0, "{item}");
+        assert!(item["not_returnable"].is_null(), "{item}");
+        assert!(item["return_by"].is_null(), "{item}");
+    }
+}
+
 #[tokio::test]
 async fn a_recipients_pass_tracks_the_order_and_reaches_none_of_the_buyers_returns() {
     let app = spawn().await;
@@ -148,6 +158,7 @@ async fn a_recipients_pass_tracks_the_order_and_reaches_none_of_the_buyers_retur
     assert_eq!(order["masked"], true);
     assert!(!order["shipments"].as_array().unwrap().is_empty());
     assert_eq!(order["returns"], json!([]));
+    no_return_offered(&order);
 
     // Nothing of the returns: no list (as for nobody), no return, no QR code, no cancel, no
     // move, no form and no new return (as for someone else's).
@@ -193,6 +204,14 @@ async fn the_buyers_pass_keeps_the_whole_order_by_email_or_phone() {
 
     let (by_phone, shown) = looked_up(&app, &gift.number, &gift.buyer_phone).await;
     assert_eq!(numbers(&shown["returns"]), both);
+    assert!(
+        shown["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|item| item["returnable_quantity"].as_u64() > Some(0)),
+        "the buyer is offered a return: {shown}"
+    );
     let (by_email, _) = looked_up(&app, &gift.number, &gift.contact_email).await;
     for guest in [&by_phone, &by_email] {
         assert_eq!(numbers(&app.get_json(guest, "/api/returns").await), both);
@@ -244,7 +263,10 @@ async fn a_return_links_pass_reaches_that_return_alone() {
         numbers(&app.get_json(&holder, "/api/returns").await),
         [picked.as_str()]
     );
-    let offered = eligibility(&app, &holder, &gift.number).await;
+    // The form's slots (the return page's picker), though the order page offers no new return.
+    let offered: Value = app
+        .get_json(&holder, &format!("/api/orders/{}/returnable", gift.number))
+        .await;
     assert!(offered["pickup"]["slots"]
         .as_array()
         .unwrap()
@@ -256,6 +278,7 @@ async fn a_return_links_pass_reaches_that_return_alone() {
         .await;
     assert_eq!(order["masked"], true);
     assert_eq!(numbers(&order["returns"]), [picked.as_str()]);
+    no_return_offered(&order);
     // Not the order's other return, and no new one.
     none_of(&app, &holder, &[&dropped], &later).await;
     may_not_start(&app, &holder, &gift.number).await;

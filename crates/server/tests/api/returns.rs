@@ -78,12 +78,34 @@ async fn put_in_return(app: &TestApp, number: &str, line: i64, quantity: i64, st
     .unwrap();
 }
 
+/// What of order `number` can be returned; every time, the order's own page (`GET
+/// /api/orders/{number}`, which draws "Return" or why not beside each item) is checked to say the
+/// same of each line.
 pub(crate) async fn eligibility(app: &TestApp, browser: &reqwest::Client, number: &str) -> Value {
     let response = app
         .get(browser, &format!("/api/orders/{number}/returnable"))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    let eligibility: Value = response.json().await.unwrap();
+    let detail: Value = app
+        .get(browser, &format!("/api/orders/{number}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let lines = eligibility["items"].as_array().unwrap();
+    assert_eq!(detail["items"].as_array().unwrap().len(), lines.len());
+    for (item, line) in detail["items"].as_array().unwrap().iter().zip(lines) {
+        for field in ["returnable_quantity", "return_by", "not_returnable"] {
+            assert_eq!(
+                item.get(field),
+                line.get(field),
+                "{field} of line {}",
+                line["line"]
+            );
+        }
+    }
+    eligibility
 }
 
 #[tokio::test]
@@ -181,6 +203,50 @@ async fn every_reason_is_told_and_partial_quantities_stay_returnable() {
     let waiting = eligibility(&app, &li, &number).await;
     assert_eq!(waiting["items"][0]["not_returnable"], "not_delivered");
     assert!(waiting["items"][0].get("return_by").is_none());
+}
+
+#[tokio::test]
+async fn a_line_whose_parcel_is_on_its_way_waits_though_another_parcel_arrived() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let db = &app.state.db;
+    // Her order of two parcels: the first delivered yesterday, the second still on its way.
+    let (number, order_id): (String, i64) = sqlx::query_as(
+        "SELECT o.number, o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = $1 \
+         AND (SELECT COUNT(*) FROM shipments s WHERE s.order_id = o.id) = 2 ORDER BY o.placed_at DESC LIMIT 1",
+    )
+    .bind(LI)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let yesterday = app.state.clock.now() - DAY;
+    sqlx::query("UPDATE shipments SET status = CASE position WHEN 0 THEN 'delivered' ELSE 'in_transit' END, \
+                 delivered_at = CASE position WHEN 0 THEN $1 END WHERE order_id = $2")
+        .bind(yesterday)
+        .bind(order_id)
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE order_items SET final_sale = FALSE, shipment_position = position % 2 WHERE order_id = $1")
+        .bind(order_id)
+        .execute(db)
+        .await
+        .unwrap();
+
+    // Each line as its own parcel allows (the order's page says the same: see `eligibility`).
+    let lines = eligibility(&app, &li, &number).await["items"].clone();
+    let lines = lines.as_array().unwrap();
+    assert!(lines.len() >= 2, "{lines:?}");
+    for (position, line) in lines.iter().enumerate() {
+        if position % 2 == 0 {
+            assert!(line["returnable_quantity"].as_u64().unwrap() > 0, "{line}");
+            assert!(line.get("not_returnable").is_none(), "{line}");
+        } else {
+            assert_eq!(line["returnable_quantity"], 0, "{line}");
+            assert_eq!(line["not_returnable"], "not_delivered", "{line}");
+        }
+    }
 }
 
 #[tokio::test]
