@@ -61,7 +61,9 @@ base = sys.argv[1]
 request = urllib.request.Request(base + "/api/staff/sign-in", headers={"content-type": "application/json"},
     data=json.dumps({"email": "publisher@portico.test", "password": "portico-publisher-demo"}).encode())
 with urllib.request.urlopen(request) as answer:
-    cookie = answer.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    # The session's cookie by its name (a sign-in also sets the browser's device cookie).
+    cookies = dict(c.split(";")[0].split("=", 1) for c in answer.headers.get_all("set-cookie"))
+    cookie = cookies["portico_staff"]
     print(cookie, json.load(answer)["csrf_token"])
 PY
 )

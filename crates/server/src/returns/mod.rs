@@ -335,6 +335,8 @@ pub async fn create(
     headers: HeaderMap,
     ApiJson(asked): ApiJson<NewReturn>,
 ) -> ApiResult<(StatusCode, Json<ReturnDetail>)> {
+    // A request without its key is malformed, whoever sends it.
+    let key = idempotency_key(&headers)?;
     // Who may start it: the order's buyer, or the buyer's guest pass for it (not a recipient's,
     // not a return link's: one 404, as for someone else's order). Nobody is a 401.
     let (order, _sight) =
@@ -344,7 +346,6 @@ pub async fn create(
         Some(customer) => format!("customer:{customer}"),
         None => format!("guest:{}", order.id),
     };
-    let key = idempotency_key(&headers)?;
     match (asked.handover, &asked.pickup_slot) {
         (Handover::Pickup, None) => {
             return Err(ApiError::Refused(

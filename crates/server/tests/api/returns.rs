@@ -352,6 +352,14 @@ async fn the_same_key_gives_the_same_return_and_another_body_is_refused() {
         problem_code(missing).await,
         (StatusCode::BAD_REQUEST, "idempotency_key_required".into())
     );
+    // Malformed whoever asks: on an order that is not the caller's too (the contract's check).
+    let stranger = client();
+    app.sign_in(&stranger, WANG).await;
+    let missing = start_return(&app, &stranger, None, &one_of_line_one(&number, 1)).await;
+    assert_eq!(
+        problem_code(missing).await,
+        (StatusCode::BAD_REQUEST, "idempotency_key_required".into())
+    );
 
     let first = start_return(&app, &li, Some("k-1"), &one_of_line_one(&number, 1)).await;
     assert_eq!(first.status(), StatusCode::CREATED);
