@@ -364,6 +364,9 @@ test('a restore leaves the draft as the restored version: the editor shows it, t
   await expect(reader.getByText(first)).toBeVisible();
   await expect(reader.getByText(t('benefits.not_found'))).toHaveCount(0);
   for (const p of [editor, reader]) await p.context().close();
+  // Taken down: the other journeys on this server see only the pages they expect.
+  await page.getByRole('button', { name: s('review.unpublish') }).click();
+  await expect(page.getByTestId('version').first()).toContainText(s('review.taken_down'));
 });
 
 test('markup typed into plain-text fields shows as its characters; the preview shows that page alone, its links opening a new tab', async ({ page, browser, s, lang }) => {
@@ -429,4 +432,7 @@ test('markup typed into plain-text fields shows as its characters; the preview s
   await expect(reader.locator(`a[href="/benefits/${slug}"]`)).toHaveText(title);
   expect(await reader.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await reader.context().close();
+  // Taken down: the other journeys on this server see only the pages they expect.
+  await page.getByRole('button', { name: s('review.unpublish') }).click();
+  await expect(page.getByTestId('version').first()).toContainText(s('review.taken_down'));
 });

@@ -1,5 +1,5 @@
 import { test, expect, DEMO, signIn, expectAccessible, goVia, yuan, shopDate, type Translate } from './fixtures';
-import { signInApi, allOrders, orderToReturn, orderToExchange, returnsOf, cancelReturns, startReturn, type Returnable } from './api';
+import { signInApi, allOrders, orderToReturn, orderToExchange, returnsOf, cancelReturns, startReturn, named, type Named, type Returnable } from './api';
 import type { APIRequestContext, Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -22,7 +22,8 @@ type Verdict = Returnable['items'][number] & { return_by?: string; not_returnabl
 async function verdicts(request: APIRequestContext, order: string): Promise<Verdict[]> {
   const answer = await request.get(`/api/orders/${order}/returnable`);
   expect(answer.ok()).toBeTruthy();
-  return (await answer.json()).items;
+  // Each item's name as the project's reader reads it.
+  return (await answer.json()).items.map((item: Omit<Verdict, 'name'> & { name: Named }) => ({ ...item, name: named(item.name) }));
 }
 
 /** What an item's row says when nothing (more) of it can go back: a closed window says the day. */

@@ -1,6 +1,8 @@
 import { test, expect, DEMO, expectAccessible, type Translate } from './fixtures';
 import { signInApi, allOrders } from './api';
 import type { Locator, Page } from '@playwright/test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 // The demo partner's page: another origin (another port) that embeds the widget with one tag,
 // under a strict CSP and a hostile stylesheet (playwright.config.ts starts it beside the portal).
@@ -352,13 +354,20 @@ declare global {
 }
 
 test('on a page its partner did not list, the widget says it is not available on this site, not that the network failed', async ({ page, w }) => {
-  // The demo partner's page, served from an origin the partner never listed.
-  const unlisted = 'http://unlisted.example/';
-  await page.route(`${unlisted}**`, async (route) => {
-    const asked = new URL(route.request().url());
-    const response = await route.fetch({ url: `${partner}${asked.pathname.slice(1)}${asked.search}` });
-    await route.fulfill({ response });
+  // The demo partner's page, served from an origin the partner never listed: another loopback
+  // address (a page on a public origin may not load from loopback at all in Chromium, which is
+  // not what a partner's visitor meets).
+  const mirror = createServer(async (asked, answer) => {
+    const served = await fetch(`${partner}${(asked.url ?? '/').slice(1)}`);
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'content-security-policy']) {
+      const value = served.headers.get(name);
+      if (value) headers[name] = value;
+    }
+    answer.writeHead(served.status, headers).end(Buffer.from(await served.arrayBuffer()));
   });
+  await new Promise<void>((listening) => mirror.listen(0, '127.0.0.2', listening));
+  const unlisted = `http://127.0.0.2:${(mirror.address() as AddressInfo).port}/`;
   const refusals: (string | null)[] = [];
   page.on('response', (response) => {
     if (response.url().includes('/api/widget/') && response.status() === 403) {
@@ -374,4 +383,5 @@ test('on a page its partner did not list, the widget says it is not available on
   expect(refusals.length).toBeGreaterThan(0);
   expect(refusals.every((allowed) => allowed === '*')).toBe(true);
   await expectAccessible(page);
+  mirror.close();
 });
