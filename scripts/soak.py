@@ -572,6 +572,24 @@ class Phase:
             path = "/api/feedback"
         self.expect(client.send("GET", path, cookie=cookie), "read", path, {200})
 
+    def post_return(self, client, cookie, email, order, item, key, body):
+        """Starts the return `body` under `key`; its number once acknowledged (and kept, to be
+        looked up afterwards), else None (a refusal counted, or an error)."""
+        answer = client.send("POST", "/api/returns", body, cookie=cookie,
+                             headers={"Idempotency-Key": key}, write=True)
+        if answer is None:
+            return None
+        if answer.status in (409, 422):
+            self.stats.refused["return"][f"{answer.status} {answer.code()}"] += 1
+            return None
+        if not self.expect(answer, "return", "/api/returns", {201}):
+            return None
+        number = answer.json()["number"]
+        with self.stats.lock:
+            self.stats.returns[key] = {"number": number, "email": email, "order": order,
+                                       "line": item["line"]}
+        return number
+
     def start_return(self, client, rng, email):
         cookie = self.sessions[email]
         order = rng.choice(self.orders[email])
@@ -588,19 +606,9 @@ class Phase:
         body = {"order": order, "lines": [{"line": item["line"], "quantity": 1}],
                 "reason": rng.choice(REASONS), "resolution": rng.choice(["refund", "store_credit"]),
                 "handover": rng.choice(["drop_off", "self_ship"])}
-        answer = client.send("POST", "/api/returns", body, cookie=cookie,
-                             headers={"Idempotency-Key": key}, write=True)
-        if answer is None:
+        number = self.post_return(client, cookie, email, order, item, key, body)
+        if number is None:
             return
-        if answer.status in (409, 422):
-            self.stats.refused["return"][f"{answer.status} {answer.code()}"] += 1
-            return
-        if not self.expect(answer, "return", "/api/returns", {201}):
-            return
-        number = answer.json()["number"]
-        with self.stats.lock:
-            self.stats.returns[key] = {"number": number, "email": email, "order": order,
-                                       "line": item["line"]}
         # Most are cancelled at once, so their units can be returned again and returns keep
         # coming all through the phase; the rest go through the demo's steps to refunded.
         if rng.random() < CANCEL_SHARE:
@@ -627,19 +635,9 @@ class Phase:
         body = {"order": order, "lines": [{"line": item["line"], "quantity": 1}],
                 "reason": rng.choice(REASONS), "resolution": "refund", "handover": "pickup",
                 "pickup_slot": booked}
-        answer = client.send("POST", "/api/returns", body, cookie=cookie,
-                             headers={"Idempotency-Key": key}, write=True)
-        if answer is None:
+        number = self.post_return(client, cookie, email, order, item, key, body)
+        if number is None:
             return
-        if answer.status in (409, 422):
-            self.stats.refused["return"][f"{answer.status} {answer.code()}"] += 1
-            return
-        if not self.expect(answer, "return", "/api/returns", {201}):
-            return
-        number = answer.json()["number"]
-        with self.stats.lock:
-            self.stats.returns[key] = {"number": number, "email": email, "order": order,
-                                       "line": item["line"]}
         path = f"/api/returns/{number}/reschedule"
         # Each time to a slot it never had: a move back would be told in the same words.
         had = {booked}
