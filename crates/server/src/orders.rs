@@ -4,7 +4,6 @@
 use crate::auth::{Act, Caller, Sight};
 use crate::clock::{china_date, rfc3339};
 use crate::error::{ApiError, ApiQuery, ApiResult};
-use crate::returns::policy::Verdict;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -241,11 +240,12 @@ pub async fn load_detail(
     let order_id = order.id;
     // What of each line can be returned, judged as the returns module judges it (line order);
     // nothing is said to a caller who may not start a return on the order.
-    let verdicts = if sight.starts_returns() {
+    let mut verdicts = if sight.starts_returns() {
         crate::returns::verdicts(db, &order, now).await?
     } else {
         Vec::new()
-    };
+    }
+    .into_iter();
     let items = sqlx::query_as::<_, ItemRow>(
         "SELECT shipment_position, sku, name, name_en, variant, variant_en, quantity, unit_price_fen, final_sale FROM order_items WHERE order_id = $1 ORDER BY position",
     )
@@ -342,18 +342,9 @@ pub async fn load_detail(
         },
         items: items
             .into_iter()
-            .zip(
-                verdicts
-                    .into_iter()
-                    .map(Some)
-                    .chain(std::iter::repeat(None)),
-            )
-            .map(|(i, verdict)| {
-                let verdict = verdict.unwrap_or(Verdict {
-                    returnable: 0,
-                    return_by: None,
-                    not_returnable: None,
-                });
+            .map(|i| {
+                // Nothing to say (none offered, no reason) where the caller is not told.
+                let verdict = verdicts.next().unwrap_or_default();
                 OrderItem {
                     sku: i.sku,
                     name: localized(i.name, i.name_en),

@@ -203,8 +203,8 @@ pub struct LineFacts {
     pub in_progress: u32,
 }
 
-/// What can be returned of a line now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What can be returned of a line now (the default: nothing, and nothing said why).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Verdict {
     pub returnable: u32,
     /// The last second a return can be started; set once delivered.
