@@ -50,8 +50,9 @@ clippy:
 	cargo clippy -p portico -p portico-client -p portico-ui -p portico-widget -p portico-staff --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 ## The server suite twice: on SQLite (the default), then on a private PostgreSQL server started
-## for it and stopped after (scripts/postgres.sh).
-rust-test:
+## for it and stopped after (scripts/postgres.sh). Its delivery tests start a real SMTP server
+## (tests/smtp/sink.py, aiosmtpd from .venv).
+rust-test: setup-test
 	cargo test -p portico-api -p portico-server
 	scripts/postgres.sh with cargo test -p portico-server --test api
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: sizes of the release app (raw, gzip, brotli; as files and as served), where the
 # wasm bytes go (twiggy), the order-detail and order-list APIs
-# under a bounded loopback load, and what asking for a sign-in code costs a customer and a stranger. Appends a dated section to bench/results.md.
+# under a bounded loopback load, what asking for a sign-in code costs a customer and a stranger, and
+# the ingest's throughput (checkpoint events per second on SQLite and PostgreSQL, batched and single;
+# `portico-server import` of 100,000 orders). Appends a dated section to bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -281,6 +283,27 @@ assert race_statuses == {200: 20} and stored.get("response_id") == body["respons
 PY
 )
 
+# The retailer's data in: checkpoint events per second through the signed ingest API, 500 a
+# request (one client) and one a request (4 clients), on this SQLite server and on a PostgreSQL
+# one (scripts/postgres.sh); then `portico-server import` of 100,000 orders (10,000 customers
+# first) into a fresh SQLite database, timed.
+ingest_rows=$(python3 scripts/ingest-bench.py "http://127.0.0.1:$port" SQLite)
+pg_port=$((port + 1))
+ingest_rows+=$'\n'$(PORTICO_PG_PORT=${PORTICO_BENCH_PG_PORT:-25499} scripts/postgres.sh with bash -c '
+  PORTICO_ADDR=127.0.0.1:'"$pg_port"' PORTICO_DATABASE_URL=$PORTICO_TEST_DATABASE_URL PORTICO_DEMO=1 \
+    PORTICO_DEMO_ADVANCE_SECS=0 PORTICO_RATE_LIMIT_FACTOR=100 RUST_LOG=warn target/server/portico-server --static-dir dist >/dev/null &
+  pg_server=$!
+  for _ in $(seq 100); do curl -sf http://127.0.0.1:'"$pg_port"'/api/auth/session >/dev/null && break; sleep 0.2; done
+  python3 scripts/ingest-bench.py http://127.0.0.1:'"$pg_port"' PostgreSQL
+  kill $pg_server; wait $pg_server 2>/dev/null || true')
+import_data=$(mktemp -d)
+python3 scripts/ingest-bench.py --files "$import_data" 100000
+import_run() { # file
+  PORTICO_DATA_DIR=$import_data RUST_LOG=error target/server/portico-server import "$import_data/$1" | tr '\n' ' '
+}
+import_figures="customers.jsonl (10,000): $(import_run customers.jsonl)"$'\n'"orders.jsonl (100,000, a parcel each): $(import_run orders.jsonl)"
+rm -rf "$import_data"
+
 {
   echo
   echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
@@ -326,6 +349,13 @@ PY
   printf '`POST /api/auth/code`, 200 requests each, interleaved, 20 ms apart, one keep-alive connection:\n\n```\n%s\n```\n\n' "$code_cost"
   printf '`POST /api/returns` (signed in, a fresh Idempotency-Key each; drop-off, refund), loopback, server profile:\n\n```\n%s\n```\n\n' "$returns_load"
   printf '`PUT /api/surveys/{token}/response` (no session: the link is the right; score, comment, finish), loopback, server profile:\n\n```\n%s\n```\n\n' "$survey_load"
+  echo "Ingest, checkpoint events per second (\`POST /api/ingest/checkpoints\`, signed; batched: 500 events a request, one client; single: one event a request, 4 clients), loopback, server profile:"
+  echo
+  echo "| engine | batched | single |"
+  echo "| --- | ---: | ---: |"
+  echo "$ingest_rows"
+  echo
+  printf '`portico-server import` into a fresh SQLite database, server profile:\n\n```\n%s\n```\n\n' "$import_figures"
 } | tee -a "$results"
 
 # Over budget is a failure, stated after the figures are written.

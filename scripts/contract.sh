@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make contract`: Schemathesis (every check) against the OpenAPI document the server serves, run
 # against that same server — once as a caller without a session, once signed in as a customer,
-# once as a publisher of the staff app (the staff API only); on SQLite, or on PostgreSQL when run
+# once as a publisher of the staff app (the staff API only), once as the retailer's systems (the
+# ingest API only, each request signed by tests/contract/ingest_hooks.py); on SQLite, or on PostgreSQL when run
 # under `scripts/postgres.sh with`. Zero failures,
 # zero 5xx, or this fails. Bounded: a fixed number of cases per operation, a fixed seed.
 set -euo pipefail
@@ -21,6 +22,7 @@ mkdir -p "$reports"
 
 # Limits multiplied: the run sends hundreds of requests from one address; the limits themselves
 # are covered by the server's integration tests.
+export PORTICO_KUAIDI100_SALT=contract-salt
 PORTICO_ADDR=127.0.0.1:$port PORTICO_DATA_DIR=$data PORTICO_DEMO=1 PORTICO_DEMO_ADVANCE_SECS=0 \
   PORTICO_RATE_LIMIT_FACTOR=1000 RUST_LOG=error target/debug/portico-server --static-dir dist >/dev/null &
 server=$!
@@ -69,12 +71,32 @@ PY
 )
 export PORTICO_STAFF_SESSION PORTICO_STAFF_CSRF
 
+# An integration key, made through the staff API as the demo admin: its id and secret.
+read -r PORTICO_INGEST_KEY PORTICO_INGEST_SECRET < <(python3 - "$base" <<'PY'
+import json, sys, urllib.request
+base = sys.argv[1]
+def post(path, body, headers):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(),
+        headers={"content-type": "application/json", **headers})
+    return urllib.request.urlopen(request)
+with post("/api/staff/sign-in", {"email": "admin@portico.test", "password": "portico-admin-demo"}, {}) as answer:
+    cookies = dict(c.split(";")[0].split("=", 1) for c in answer.headers.get_all("set-cookie"))
+    csrf = json.load(answer)["csrf_token"]
+made = json.load(post("/api/staff/integrations", {"name": "Contract"},
+    {"cookie": f"portico_staff={cookies['portico_staff']}", "x-csrf-token": csrf}))
+print(made["key"]["key_id"], made["secret"])
+PY
+)
+export PORTICO_INGEST_KEY PORTICO_INGEST_SECRET
+
 status=0
-for pass in anonymous session staff; do
+for pass in ${PORTICO_CONTRACT_PASSES:-anonymous session staff ingest}; do
   echo "== contract ($engine), $pass =="
   only=()
+  hooks=()
   [[ $pass == staff ]] && only=(--include-path-regex '^/api/staff/')
-  NO_COLOR=1 .venv/bin/st --config-file "tests/contract/$pass.toml" run "$base/api/openapi.json" "${only[@]}" \
+  [[ $pass == ingest ]] && only=(--include-path-regex '^/api/ingest/') hooks=(PYTHONPATH=tests/contract SCHEMATHESIS_HOOKS=ingest_hooks)
+  NO_COLOR=1 env "${hooks[@]}" .venv/bin/st --config-file "tests/contract/$pass.toml" run "$base/api/openapi.json" "${only[@]}" \
     --checks all --generation-database none --report junit --report-junit-path "$reports/$pass.xml" >"$reports/$pass.log" 2>&1 || status=1
   # The summary: phases, failures and the number of cases generated.
   sed -n '/=== SUMMARY ===/,$p' "$reports/$pass.log"

@@ -4,7 +4,7 @@
 #   scripts/setup.sh build   -> wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli, brotli (Debian), wasm-opt and terser (npm),
 #                               npm packages
 #   scripts/setup.sh test    -> the above plus Debian's Chromium, chromedriver, fonts-noto-cjk and PostgreSQL, and
-#                               Schemathesis (PyPI) in .venv
+#                               Schemathesis and aiosmtpd (the server tests' SMTP server; PyPI) in .venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +51,7 @@ fi
 
 if [ "${1:-build}" = test ]; then
   if [ ! -x .venv/bin/st ] || ! cmp -s tests/contract/requirements.txt .venv/requirements.txt; then
-    say "installing Schemathesis (PyPI, versions pinned in tests/contract/requirements.txt) into .venv"
+    say "installing Schemathesis and aiosmtpd (PyPI, versions pinned in tests/contract/requirements.txt) into .venv"
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r tests/contract/requirements.txt
     cp tests/contract/requirements.txt .venv/requirements.txt

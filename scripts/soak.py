@@ -8,6 +8,12 @@ Three phases, each on a fresh database (loopback only, Python's standard library
   postgres  kill     the same, one instance killed with kill -9 every KILL_EVERY seconds and
                      restarted at once (alternating)
   sqlite    kill     one instance on a fresh SQLite data folder, killed and restarted likewise
+  postgres  delivery two instances, sign-in codes sent through a real SMTP server (tests/smtp/sink.py)
+                     while one instance is killed every KILL_EVERY seconds and the SMTP server
+                     refuses (451) three messages at each kill: every code answered 202 must arrive
+                     (its notice's Message-ID), none be given up; one sent again because its
+                     instance died after handing it over is counted apart (at least once)
+  sqlite    delivery the same with one instance on SQLite
 
 Traffic (WORKERS threads, each request sent to an instance chosen per request): signed-in reads
 (orders, an order, its returnable lines, returns, tier, feedback), returns started with an
@@ -49,7 +55,8 @@ running and then stopped (and its folder removed if the soak made it). Each phas
 created and dropped; every process started is stopped, also on Ctrl-C or failure.
 
 Settings (environment): SOAK_SECS (60 per phase), SOAK_KILL_EVERY (10), SOAK_WORKERS (6),
-SOAK_PHASES (postgres-steady,postgres-kill,sqlite-kill), PORTICO_PG_PORT.
+SOAK_PHASES (postgres-steady,postgres-kill,sqlite-kill,postgres-delivery,sqlite-delivery),
+PORTICO_PG_PORT.
 """
 
 import argparse
@@ -76,6 +83,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CUSTOMERS = ["wang.wei@example.com", "li.na@example.com", "chen.jie@example.com"]
 REASONS = ["changed_mind", "wrong_size", "damaged", "not_as_described", "arrived_late", "other"]
 WRITE_KINDS = ["return", "cancel", "reschedule", "survey", "feedback"]
+# Messages not yet delivered (delivered and failed ones stay in `notices`).
+WAITING = "SELECT COUNT(*) FROM notices WHERE status = 'waiting'"
 # The share of returns cancelled as soon as they are made.
 CANCEL_SHARE = 0.85
 # The most reschedules of one pickup (it is usually handed over before).
@@ -842,11 +851,11 @@ class Phase:
         """Waits (up to 15 s) for queued messages to be delivered, so the outbox can be judged."""
         deadline = time.time() + 15
         while time.time() < deadline:
-            if int(self.db.query("SELECT COUNT(*) FROM notices")[0][0]) == 0:
+            if int(self.db.query(WAITING)[0][0]) == 0:
                 self.notices_left = 0
                 return
             time.sleep(0.25)
-        self.notices_left = int(self.db.query("SELECT COUNT(*) FROM notices")[0][0])
+        self.notices_left = int(self.db.query(WAITING)[0][0])
 
     # -- what the database says ----------------------------------------------------------------
 
@@ -1125,6 +1134,167 @@ class PgServer:
 
 
 # ---------------------------------------------------------------------------------------------
+# Delivery: sign-in codes through a real SMTP server, across kill -9
+
+
+class DeliveryPhase:
+    """Sign-in codes to the demo customers sent through a real SMTP server (tests/smtp/sink.py,
+    aiosmtpd from .venv) while the instances are killed with kill -9 and the SMTP server now and
+    then refuses (451) a few messages: every request answered 202 must arrive at the server, as
+    its notice's Message-ID, and none may be given up. A message handed to the SMTP server by an
+    instance killed before it marked it sent is sent again (at least once): it arrives twice with
+    one Message-ID, counted apart ("again after a kill")."""
+
+    def __init__(self, args, backend, instances_n, run_dir, pg_server_url):
+        self.args, self.backend = args, backend
+        self.dir = os.path.join(run_dir, f"{backend}-delivery")
+        self.mail = os.path.join(self.dir, "mail")
+        os.makedirs(self.mail)
+        self.sink = subprocess.Popen(
+            [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "tests", "smtp", "sink.py"),
+             "--dir", self.mail], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            start_new_session=True)
+        smtp_port = int(self.sink.stdout.readline())
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTICO_")}
+        env.update(PORTICO_DEMO="1", PORTICO_DEMO_ADVANCE_SECS="0",
+                   PORTICO_RATE_LIMIT_FACTOR=str(args.rate_limit_factor),
+                   PORTICO_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
+                   PORTICO_MAIL_FROM="Portico <no-reply@soak.test>",
+                   PORTICO_DATA_DIR=os.path.join(self.dir, "data"),
+                   PORTICO_STATIC_DIR=os.path.join(ROOT, "dist"),
+                   RUST_LOG=os.environ.get("RUST_LOG", "info"))
+        if backend == "postgres":
+            self.db = PgDatabase(pg_server_url, f"portico_soak_{os.getpid()}_delivery")
+            env["PORTICO_DATABASE_URL"] = self.db.url
+        else:
+            self.db = SqliteDatabase(os.path.join(self.dir, "data", "portico.db"))
+        self.instances = [
+            Instance(f"{backend}-delivery-{chr(ord('a') + i)}", args.binary, env,
+                     os.path.join(self.dir, f"server-{chr(ord('a') + i)}.log"))
+            for i in range(instances_n)]
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.tickets, self.requests, self.errors, self.at_kill, self.kills = [], 0, [], 0, 0
+
+    def ask(self):
+        up = [i for i in self.instances if i.up]
+        if not up:
+            time.sleep(0.02)
+            return
+        inst = random.choice(up)
+        generation = inst.generation
+        body = json.dumps({"contact": random.choice(CUSTOMERS)})
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=30)
+            conn.request("POST", "/api/auth/code", body, {"content-type": "application/json"})
+            answer = conn.getresponse()
+            data = answer.read()
+            conn.close()
+        except (OSError, http.client.HTTPException) as e:
+            with self.lock:
+                if inst.generation != generation or not inst.up:
+                    self.at_kill += 1
+                else:
+                    self.errors.append(f"POST /api/auth/code: {e}")
+            return
+        with self.lock:
+            self.requests += 1
+            if answer.status == 202:
+                self.tickets.append(json.loads(data)["delivery"])
+            else:
+                self.errors.append(f"POST /api/auth/code: {answer.status} {shown(data, 200)}")
+
+    def run(self):
+        log(f"phase {self.backend}-delivery: {len(self.instances)} instance(s), SMTP sink, "
+            f"kill -9 every {self.args.kill_every} s, {self.args.secs} s")
+        if self.backend == "postgres":
+            self.db.create()
+        for inst in self.instances:
+            inst.start()
+        for inst in self.instances:
+            inst.wait_ready()
+        workers = [threading.Thread(target=self.work, daemon=True) for _ in range(self.args.workers)]
+        for w in workers:
+            w.start()
+        t0, turn = time.time(), 0
+        while time.time() - t0 < self.args.secs:
+            time.sleep(self.args.kill_every)
+            if time.time() - t0 >= self.args.secs:
+                break
+            # Now and then the SMTP server refuses a few messages: they are tried again.
+            with open(os.path.join(self.mail, "refuse"), "w") as f:
+                f.write("3")
+            inst = self.instances[turn % len(self.instances)]
+            turn += 1
+            inst.kill9()
+            self.kills += 1
+            inst.start()
+            inst.wait_ready()
+        self.stop.set()
+        for w in workers:
+            w.join()
+        # Retries wait 5 s, 10 s, ...; a message claimed by a killed instance waits for its
+        # claim's lease (60 s) to end: give the queue time to drain.
+        deadline = time.time() + 150
+        while time.time() < deadline and int(self.db.query(WAITING)[0][0]) > 0:
+            time.sleep(0.25)
+        self.verify()
+
+    def work(self):
+        # Paced (about 20 codes a second with 6 workers): what is measured is whether each
+        # message arrives, not how many the SMTP server takes.
+        while not self.stop.is_set():
+            self.ask()
+            self.stop.wait(random.uniform(0.1, 0.5))
+
+    def verify(self):
+        rows = self.db.query("SELECT ticket, id, status FROM notices WHERE ticket IS NOT NULL")
+        notices = {ticket: (int(nid), status) for ticket, nid, status in rows}
+        arrived = collections.Counter()
+        for name in os.listdir(self.mail):
+            if name.endswith(".eml"):
+                with open(os.path.join(self.mail, name), "rb") as f:
+                    found = re.search(rb"^Message-ID: <notice-(\d+)@soak\.test>", f.read(), re.M | re.I)
+                if found:
+                    arrived[int(found.group(1))] += 1
+        missing = [t for t in self.tickets if t not in notices or notices[t][0] not in arrived]
+        failed = [t for t in self.tickets if t in notices and notices[t][1] == "failed"]
+        again = sum(n - 1 for n in arrived.values() if n > 1)
+        self.result = {
+            "backend": self.backend, "instances": len(self.instances), "requests": self.requests,
+            "errors": len(self.errors), "error_samples": self.errors[:5], "at_kill": self.at_kill,
+            "kills": self.kills, "acknowledged": len(self.tickets), "arrived": len(arrived),
+            "missing": len(missing), "failed": len(failed), "again": again,
+            "waiting": int(self.db.query(WAITING)[0][0]),
+        }
+
+    def cleanup(self):
+        for inst in self.instances:
+            inst.stop()
+        if self.sink.poll() is None:
+            self.sink.kill()
+            self.sink.wait()
+        if self.backend == "postgres":
+            try:
+                self.db.drop()
+            except Exception as e:
+                log(f"dropping {self.db.name}: {e}")
+
+
+def delivery_failed(r):
+    return r["errors"] or r["missing"] or r["failed"] or r["waiting"]
+
+
+def delivery_table(results):
+    head = ["backend", "instances", "kill -9", "code requests answered 202", "arrived", "missing",
+            "given up", "still queued", "again after a kill (same Message-ID)", "errors", "in flight at a kill"]
+    rows = [[r["backend"], r["instances"], r["kills"], r["acknowledged"], r["arrived"], r["missing"],
+             r["failed"], r["waiting"], r["again"], r["errors"], r["at_kill"]] for r in results]
+    return "\n".join("| " + " | ".join(str(c) for c in row) + " |"
+                     for row in [head, ["---"] * len(head)] + rows)
+
+
+# ---------------------------------------------------------------------------------------------
 # The report
 
 
@@ -1206,8 +1376,9 @@ def commit():
         return "unknown"
 
 
-def record(results, phases, args, started):
-    verdict = "FAILED" if any(failed(r) for r in results) else "passed"
+def record(results, phases, args, started, deliveries):
+    bad = any(failed(r) for r in results) or any(delivery_failed(r) for r in deliveries)
+    verdict = "FAILED" if bad else "passed"
     what = textwrap.fill(
         f"`make soak` ({os.path.basename(args.binary)}, server profile, loopback, this machine's "
         f"{os.cpu_count()} cores shared by the servers, PostgreSQL and the client): {args.workers} client "
@@ -1236,6 +1407,13 @@ Per kind ("found": in the database as answered; a refusal of a return or a cance
 {details(results, phases)}
 ```
 """
+    if deliveries:
+        text += f"""
+Delivery (sign-in codes through a real SMTP server, tests/smtp/sink.py; `kill -9` every {args.kill_every} s;
+the server refuses 3 messages with 451 at each kill): every code answered 202 must arrive, none given up.
+
+{delivery_table(deliveries)}
+"""
     with open(os.path.join(ROOT, "bench", "results.md"), "a") as f:
         f.write(text)
 
@@ -1248,7 +1426,8 @@ def main():
     parser.add_argument("--secs", type=int, default=int(os.environ.get("SOAK_SECS", 60)))
     parser.add_argument("--kill-every", type=int, default=int(os.environ.get("SOAK_KILL_EVERY", 10)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SOAK_WORKERS", 6)))
-    parser.add_argument("--phases", default=os.environ.get("SOAK_PHASES", "postgres-steady,postgres-kill,sqlite-kill"))
+    parser.add_argument("--phases", default=os.environ.get(
+        "SOAK_PHASES", "postgres-steady,postgres-kill,sqlite-kill,postgres-delivery,sqlite-delivery"))
     parser.add_argument("--advance-secs", type=int, default=2)
     parser.add_argument("--rate-limit-factor", type=int, default=1000)
     parser.add_argument("--binary", default=os.path.join(ROOT, "target", "server", "portico-server"))
@@ -1271,13 +1450,26 @@ def main():
     started = time.time()
     run_dir = tempfile.mkdtemp(prefix="portico-soak-")
     pg = PgServer()
-    phases, results, ok, interrupted_by = [], [], False, None
+    phases, results, deliveries, ok, interrupted_by = [], [], [], False, None
     try:
         wanted = [p.strip() for p in args.phases.split(",") if p.strip()]
         if any(p.startswith("postgres") for p in wanted):
             pg.start()
         for spec in wanted:
             backend, name = spec.split("-", 1)
+            if name == "delivery":
+                delivery = DeliveryPhase(args, backend, 2 if backend == "postgres" else 1, run_dir,
+                                         getattr(pg, "url", None))
+                try:
+                    delivery.run()
+                finally:
+                    delivery.cleanup()
+                deliveries.append(delivery.result)
+                r = delivery.result
+                log(f"  {r['acknowledged']} codes acknowledged, {r['arrived']} arrived, {r['missing']} missing, "
+                    f"{r['failed']} given up, {r['again']} again after a kill, {r['errors']} errors "
+                    f"{r['error_samples']}")
+                continue
             phase = Phase(args, backend, name, 2 if backend == "postgres" else 1, name == "kill",
                           run_dir, getattr(pg, "url", None))
             phases.append(phase)
@@ -1291,17 +1483,21 @@ def main():
                 f"{sum(r['acked'].values())} writes acknowledged, {sum(r['found'].values())} found, "
                 f"{sum(r['lost'].values())} lost, {sum(r['dups'].values())} duplicates, "
                 f"{r['jobs_twice']} sent twice, {r['messages_missing']} messages missing")
-        print()
-        print(table(results))
-        print()
-        print(kinds_table(results))
-        print()
-        print(details(results, phases))
+        if results:
+            print()
+            print(table(results))
+            print()
+            print(kinds_table(results))
+            print()
+            print(details(results, phases))
+        if deliveries:
+            print()
+            print(delivery_table(deliveries))
         print(f"\n{time.time() - started:.0f} s in all")
         if not args.no_record:
-            record(results, phases, args, started)
+            record(results, phases, args, started, deliveries)
             log("appended to bench/results.md")
-        ok = not any(failed(r) for r in results)
+        ok = not any(failed(r) for r in results) and not any(delivery_failed(r) for r in deliveries)
         if args.self_test:
             ok = self_test_verdict(results)
     except Interrupted as e:

@@ -22,6 +22,11 @@ impl CurrentLocale {
         self.0.get()
     }
 
+    /// The language now, outside any reactive scope (what an event handler sends).
+    pub fn get_untracked(self) -> Locale {
+        self.0.get_untracked()
+    }
+
     pub fn set(self, locale: Locale) {
         self.0.set(locale);
     }

@@ -200,7 +200,12 @@ pub fn error_code(locale: Locale, code: ErrorCode) -> String {
         | ErrorCode::MissingLanguage
         | ErrorCode::NotPublished
         | ErrorCode::AlreadyDecided
-        | ErrorCode::InvalidOrigin => td_string!(locale, errors.bad_request),
+        | ErrorCode::InvalidOrigin
+        | ErrorCode::InvalidSignature
+        | ErrorCode::StaleRequest
+        | ErrorCode::ReplayedRequest
+        | ErrorCode::InvalidRecord
+        | ErrorCode::IntegrationExists => td_string!(locale, errors.bad_request),
     }
     .to_string()
 }

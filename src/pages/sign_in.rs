@@ -4,15 +4,15 @@ use crate::components::form::{SubmitButton, TextField};
 use crate::components::labels;
 use crate::config::demo_outbox_href;
 use crate::locale::i18n::*;
-use crate::locale::use_locale;
+use crate::locale::{language, use_locale};
 use crate::services::Services;
 use crate::session::{after_sign_in, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{lazy_route, LazyRoute};
 use portico_api::{
-    paths, CodeRequest, CodeSent, Contact, ParseError, RuntimeConfig, SessionInfo, SignInCode,
-    VerifyRequest,
+    paths, CodeDelivery, CodeRequest, CodeSent, Contact, DeliveryStatus, ParseError, RuntimeConfig,
+    SessionInfo, SignInCode, VerifyRequest,
 };
 use portico_client::{ApiError, Submit};
 
@@ -47,15 +47,25 @@ fn SignInPage() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let field_error = RwSignal::new(None::<ParseError>);
     let sent = RwSignal::new(None::<CodeSent>);
+    // The code's message could not be sent (the service said so while the page asked).
+    let undelivered = RwSignal::new(false);
 
     let send_code = Submit::<CodeSent>::new();
     let verify = Submit::<SessionInfo>::new();
     let request_code = move |contact: String| {
-        send_code.post(services.auth(paths::SIGN_IN_CODE), &CodeRequest { contact });
+        send_code.post(
+            services.auth(paths::SIGN_IN_CODE),
+            &CodeRequest {
+                contact,
+                locale: Some(language(i18n.get_untracked())),
+            },
+        );
     };
 
     Effect::new(move |_| {
         if let Some(Ok(answer)) = send_code.value() {
+            undelivered.set(false);
+            watch_delivery(services, answer.delivery.clone(), sent, undelivered);
             sent.set(Some(answer));
             code.set(String::new());
         }
@@ -89,6 +99,7 @@ fn SignInPage() -> impl IntoView {
                     &VerifyRequest {
                         contact: asked.get_untracked(),
                         code: parsed.as_str().to_string(),
+                        locale: Some(language(i18n.get_untracked())),
                     },
                 );
             }
@@ -142,7 +153,11 @@ fn SignInPage() -> impl IntoView {
             }
             .into_any(),
             Some(answer) => view! {
-                <p class="lead" role="status">{td!(locale, sign_in.sent_to, to = answer.sent_to.clone())}</p>
+                {move || if undelivered.get() {
+                    view! { <div class="notice notice-error" role="alert"><p>{td_string!(locale, sign_in.not_sent)}</p></div> }.into_any()
+                } else {
+                    view! { <p class="lead" role="status">{td!(locale, sign_in.sent_to, to = answer.sent_to.clone())}</p> }.into_any()
+                }}
                 <form class="form" on:submit=on_verify novalidate>
                     <TextField
                         id="code"
@@ -187,4 +202,37 @@ fn SignInPage() -> impl IntoView {
             </section>
         }
     }
+}
+
+/// Asks, once a second for up to 15 s, whether the code's message went out (`delivery`), and
+/// sets `undelivered` if it could not be sent, unless another code was asked for since.
+fn watch_delivery(
+    services: Services,
+    delivery: String,
+    sent: RwSignal<Option<CodeSent>>,
+    undelivered: RwSignal<bool>,
+) {
+    leptos::task::spawn_local(async move {
+        let endpoint = services.auth(&paths::code_delivery(&delivery));
+        for _ in 0..15 {
+            gloo_timers::future::TimeoutFuture::new(1_000).await;
+            let current = sent
+                .try_with_untracked(|sent| sent.as_ref().is_some_and(|s| s.delivery == delivery));
+            if current != Some(true) {
+                return;
+            }
+            match portico_client::get::<CodeDelivery>(&endpoint).await {
+                Ok(CodeDelivery {
+                    status: DeliveryStatus::Pending,
+                }) => continue,
+                Ok(CodeDelivery {
+                    status: DeliveryStatus::Failed,
+                }) => {
+                    undelivered.try_set(true);
+                    return;
+                }
+                _ => return,
+            }
+        }
+    });
 }

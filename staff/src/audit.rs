@@ -22,11 +22,13 @@ fn action(l: Locale, action: &str) -> String {
         "page_scheduled" => td_string!(l, audit.page_scheduled),
         "page_unpublished" => td_string!(l, audit.page_unpublished),
         "page_restored" => td_string!(l, audit.page_restored),
+        "password_set" => td_string!(l, audit.password_set),
         "return.approve" => td_string!(l, audit.return_approve),
         "return.reject" => td_string!(l, audit.return_reject),
         "partner_added" => td_string!(l, audit.partner_added),
         "partner_changed" => td_string!(l, audit.partner_changed),
         "partner_secret_rotated" => td_string!(l, audit.partner_secret_rotated),
+        "message_retried" => td_string!(l, audit.message_retried),
         // An action this app does not know yet is shown by its name.
         other => return other.to_string(),
     }

@@ -3,7 +3,9 @@
 //! their role may do: editors and publishers write benefit pages and publishers publish them
 //! (`pages`, `editor`, `review`; admins read them), admins and publishers review returns over
 //! 500 CNY (`returns`) and read the audit log (`audit`), admins manage staff accounts
-//! (`accounts`) and the partners who embed the widget (`partners`). Every request goes through
+//! (`accounts`), the partners who embed the widget (`partners`), the keys the shop's systems
+//! sign ingest requests with (`integrations`) and the messages to customers that could not be
+//! delivered (`messages`, with a button sending one again). Every request goes through
 //! `portico_client` to the staff API on this origin, with the session's cookie; every write
 //! carries the session's CSRF token. The only page-wide effects (`<html lang>`, the title) live
 //! here.
@@ -11,6 +13,8 @@
 mod accounts;
 mod audit;
 mod editor;
+mod integrations;
+mod messages;
 mod pages;
 mod partners;
 mod returns;
@@ -79,6 +83,19 @@ fn App() -> impl IntoView {
     let api = Api(Service::new("", Credentials::SameOrigin));
     let session = Remote::<StaffSession>::new(move || api.read(paths::STAFF_SESSION));
     let signed = Signed(RwSignal::new(None));
+    // Opened with a password link: that first; then the sign-in, the email filled in.
+    let link = RwSignal::new(sign_in::link_token());
+    let welcome = RwSignal::new(None::<String>);
+    // A link opened in a tab already on the app changes only the fragment.
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(token) = sign_in::link_token() {
+            link.set(Some(token));
+        }
+    });
+    let done = Callback::new(move |email: String| {
+        welcome.set(Some(email));
+        link.set(None);
+    });
     Effect::new(move |_| {
         if let Some(Ok(found)) = session.get() {
             signed.0.set(found.staff.is_some().then_some(found));
@@ -112,10 +129,14 @@ fn App() -> impl IntoView {
         <main id="main">
             {move || {
                 let l = locale.get();
-                match (session.get(), signed.0.get()) {
-                    (None, _) => view! { <p class="loading" role="status">{td_string!(l, app.loading)}</p> }.into_any(),
-                    (_, Some(found)) => view! { <Home locale api signed found/> }.into_any(),
-                    (_, None) => view! { <sign_in::SignIn locale api signed/> }.into_any(),
+                match (session.get(), signed.0.get(), link.get()) {
+                    (_, _, Some(token)) => view! { <sign_in::SetPassword locale api token done/> }.into_any(),
+                    (None, _, _) => view! { <p class="loading" role="status">{td_string!(l, app.loading)}</p> }.into_any(),
+                    (_, Some(found), _) => view! { <Home locale api signed found/> }.into_any(),
+                    (_, None, _) => match welcome.get() {
+                        Some(email) => view! { <sign_in::SignIn locale api signed welcome=email/> }.into_any(),
+                        None => view! { <sign_in::SignIn locale api signed/> }.into_any(),
+                    },
                 }
             }}
         </main>
@@ -158,6 +179,8 @@ fn Home(locale: RwSignal<Locale>, api: Api, signed: Signed, found: StaffSession)
         {matches!(role, StaffRole::Editor | StaffRole::Publisher | StaffRole::Admin).then(|| view! { <pages::Pages locale api signed role changes/> })}
         {(role == StaffRole::Admin).then(|| view! { <accounts::Accounts locale api signed changes/> })}
         {(role == StaffRole::Admin).then(|| view! { <partners::Partners locale api signed changes/> })}
+        {(role == StaffRole::Admin).then(|| view! { <integrations::Integrations locale api signed changes/> })}
+        {(role == StaffRole::Admin).then(|| view! { <messages::Messages locale api signed changes/> })}
         {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <returns::Reviews locale api signed changes/> })}
         {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <audit::Audit locale api signed changes/> })}
         {(role == StaffRole::Analyst).then(|| view! {

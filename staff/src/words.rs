@@ -112,6 +112,7 @@ pub fn error(locale: Locale, error: &ApiError) -> String {
         ErrorCode::MissingLanguage => td_string!(locale, errors.missing_language),
         ErrorCode::NotPublished => td_string!(locale, errors.not_published),
         ErrorCode::InvalidOrigin => td_string!(locale, errors.invalid_origin),
+        ErrorCode::IntegrationExists => td_string!(locale, errors.integration_exists),
         _ => td_string!(locale, errors.other),
     }
     .to_string()

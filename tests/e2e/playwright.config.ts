@@ -5,7 +5,10 @@ import { join } from 'node:path';
 
 // Each run starts the real server (debug build) on a fresh database, serving the release app.
 const port = Number(process.env.PORTICO_E2E_PORT ?? 8787);
-const dataDir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
+// Made once, in the runner: its workers load this file again and inherit the variable, so a
+// journey can run the server's commands on the same database (tests/e2e/staff-link.spec.ts).
+process.env.PORTICO_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'portico-e2e-'));
+const dataDir = process.env.PORTICO_E2E_DATA_DIR;
 const root = join(__dirname, '..', '..');
 
 const origin = `http://127.0.0.1:${port}`;

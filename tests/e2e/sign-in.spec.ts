@@ -117,3 +117,18 @@ test('when the pack cannot be had, the sign-in page fetches its chunks one by on
   await expect(page.getByText(t('sign_in.sent_to', { to: 'l***@example.com' }))).toBeVisible();
   expect(chunks).toContainEqual(expect.stringMatching(/^split___sign_in_route_view_/));
 });
+
+test('a code the service could not send is told as such, not as sent', async ({ page, t }) => {
+  // The service answers what became of the code's message; here, that it could not be sent
+  // (the server's side of it: crates/server/tests/api/delivery.rs).
+  await page.route('**/api/auth/code/*', (route) => route.fulfill({ json: { status: 'failed' } }));
+  await page.goto('/sign-in');
+  const contact = `not.sent.${test.info().project.name}@example.com`;
+  await page.getByLabel(t('sign_in.contact_label')).fill(contact);
+  await page.getByRole('button', { name: t('sign_in.send_code') }).click();
+  await expect(page.getByRole('alert')).toHaveText(t('sign_in.not_sent'));
+  await expect(page.getByText(t('sign_in.sent_to', { to: 'n***@example.com' }))).toHaveCount(0);
+  // The code can still be typed (it may arrive later), or another contact chosen.
+  await expect(page.getByLabel(t('sign_in.code_label'))).toBeVisible();
+  await expectAccessible(page);
+});

@@ -24,6 +24,7 @@ test('an admin adds an editor, who signs in to a page without the admin parts', 
   await signIn(page, s, STAFF.admin);
   await expect(page.getByRole('heading', { name: s('accounts.title') })).toBeVisible();
   await expect(page.getByRole('heading', { name: s('audit.title') })).toBeVisible();
+  await expect(page.getByRole('heading', { name: s('messages.title') })).toBeVisible();
   await expectAccessible(page);
 
   // A new editor, with a unique email per project (the projects share one server).

@@ -1,6 +1,6 @@
 //! Signing in with a one-time code sent to an email address or a mobile phone.
 
-use crate::UtcTime;
+use crate::{PageLocale, UtcTime};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/auth/code`: send a code to this contact. The answer is the same whether or not
@@ -19,6 +19,10 @@ pub struct CodeRequest {
         )
     )]
     pub contact: String,
+    /// The language the asker reads (the portal's): the code's message is written in it alone.
+    /// Without it, in the customer's language if known, else in both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<PageLocale>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +33,29 @@ pub struct CodeSent {
     /// How long the code stays valid.
     pub expires_in_secs: u64,
     pub length: u8,
+    /// Asks whether the code went out: `GET /api/auth/code/{delivery}` (an app asks for a few
+    /// seconds, and says so if it could not be sent).
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub delivery: String,
+}
+
+/// `GET /api/auth/code/{delivery}`: what became of a code's message. A contact that is nobody's
+/// reads as `sent`, as a customer's code that went out does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeDelivery {
+    pub status: DeliveryStatus,
+}
+
+/// Where a message is: on its way, handed to the mail server or SMS provider, or not sent (it
+/// failed, perhaps to be tried again; the customer is best told to try another contact or later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Sent,
+    Failed,
 }
 
 /// `POST /api/auth/verify`
@@ -51,6 +78,10 @@ pub struct VerifyRequest {
         schema(pattern = "^[0-9]{6}$", example = "123456")
     )]
     pub code: String,
+    /// The language the customer reads (the portal's): kept, so that their later messages are
+    /// written in it alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<PageLocale>,
 }
 
 /// The signed-in customer, as they see themselves.

@@ -14,6 +14,7 @@ mod auth;
 mod config;
 mod content;
 mod editor;
+mod ingest;
 mod loyalty;
 mod orders;
 mod partners;
@@ -29,6 +30,7 @@ pub use auth::*;
 pub use config::*;
 pub use content::*;
 pub use editor::*;
+pub use ingest::*;
 pub use loyalty::*;
 pub use orders::*;
 pub use partners::*;
@@ -43,6 +45,11 @@ pub use widget::*;
 /// Paths of the JSON API, relative to a service's base URL.
 pub mod paths {
     pub const SIGN_IN_CODE: &str = "/api/auth/code";
+
+    /// What became of a sign-in code's message (`CodeSent::delivery`).
+    pub fn code_delivery(delivery: &str) -> String {
+        format!("{SIGN_IN_CODE}/{delivery}")
+    }
     pub const SIGN_IN_VERIFY: &str = "/api/auth/verify";
     pub const SIGN_OUT: &str = "/api/auth/sign-out";
     pub const SESSION: &str = "/api/auth/session";
@@ -119,10 +126,17 @@ pub mod paths {
     /// The staff API (`crates/server/src/staff/`).
     pub const STAFF_SIGN_IN: &str = "/api/staff/sign-in";
     pub const STAFF_SESSION: &str = "/api/staff/session";
+    pub const STAFF_PASSWORD_LINK: &str = "/api/staff/password-link";
     pub const STAFF_SIGN_OUT: &str = "/api/staff/sign-out";
     pub const STAFF_SIGN_OUT_EVERYWHERE: &str = "/api/staff/sign-out-everywhere";
     pub const STAFF_ACCOUNTS: &str = "/api/staff/accounts";
     pub const STAFF_AUDIT: &str = "/api/staff/audit";
+    pub const STAFF_MESSAGES: &str = "/api/staff/messages";
+
+    /// Sends a failed message again.
+    pub fn staff_message_retry(id: i64) -> String {
+        format!("{STAFF_MESSAGES}/{id}/retry")
+    }
     /// The benefit-page editor (`crates/server/src/content/editor.rs`).
     pub const STAFF_PAGES: &str = "/api/staff/pages";
 
@@ -151,6 +165,20 @@ pub mod paths {
 
     /// Partners who embed the widget (admins; `crates/server/src/widget/partners.rs`).
     pub const STAFF_PARTNERS: &str = "/api/staff/partners";
+    /// Integration keys (`crates/server/src/ingest/keys.rs`, admins).
+    pub const STAFF_INTEGRATIONS: &str = "/api/staff/integrations";
+
+    /// `/api/staff/integrations/{id}/rotate` or `.../revoke`.
+    pub fn staff_integration(id: i64, action: &str) -> String {
+        format!("{STAFF_INTEGRATIONS}/{id}/{action}")
+    }
+
+    /// The ingest API (`crates/server/src/ingest/`): the retailer's systems, signed requests.
+    pub const INGEST_CUSTOMERS: &str = "/api/ingest/customers";
+    pub const INGEST_ORDERS: &str = "/api/ingest/orders";
+    pub const INGEST_CHECKPOINTS: &str = "/api/ingest/checkpoints";
+    /// Kuaidi100's subscription push (a form POST signed with the deployment's salt).
+    pub const INGEST_KUAIDI100: &str = "/api/ingest/kuaidi100";
 
     /// `/api/staff/partners/{id}`: one partner (admins change it).
     pub fn staff_partner(id: i64) -> String {

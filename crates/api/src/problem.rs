@@ -118,6 +118,18 @@ error_codes! {
         /// A partner's page origin that is not exactly `http(s)://host[:port]` as a browser sends
         /// it in `Origin` (a path, a query, a user, another scheme); `detail` names it.
         InvalidOrigin = "invalid_origin",
+        /// An ingest request without a valid signature: no key named, a key unknown or revoked,
+        /// or an HMAC that is not the one of the request (`detail` says which).
+        InvalidSignature = "invalid_signature",
+        /// An ingest request whose `X-Portico-Timestamp` is outside the replay window.
+        StaleRequest = "stale_request",
+        /// An ingest request already taken (the same signature twice).
+        ReplayedRequest = "replayed_request",
+        /// A record of an ingest batch refused; the problem's `report` says which and why, and
+        /// the other records were kept.
+        InvalidRecord = "invalid_record",
+        /// A live integration key with this name exists already.
+        IntegrationExists = "integration_exists",
         /// The service failed; the request may be retried.
         Internal = "internal",
     }

@@ -151,3 +151,50 @@ mod tests {
         assert_eq!(StaffRole::parse("Admin"), None);
     }
 }
+
+/// `POST /api/staff/password-link`: sets a staff account's password with the one-time link
+/// `portico-server staff add` (or `staff link`) printed. The link works once, for 24 hours; the
+/// password is 12 to 128 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordLink {
+    /// The token from the link (what follows `#set-password=`): 64 hex digits.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{64}$"))]
+    pub token: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
+    pub password: String,
+}
+
+/// The account whose password was set: the staff app signs in with this email next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordSet {
+    pub email: String,
+}
+
+/// A message to a customer that could not be delivered and was given up (`GET
+/// /api/staff/messages`, admins): kept until an admin sends it again
+/// (`POST /api/staff/messages/{id}/retry`). Never its text (a sign-in code stays secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FailedMessage {
+    pub id: i64,
+    /// `sign_in_code`, `return_update`, `pickup_rescheduled` or `survey_invitation`.
+    pub kind: String,
+    /// Where it was to go, when that was known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// Why it did not go (the mail server's or the provider's words).
+    pub error: String,
+    /// Tries that failed.
+    pub attempts: i64,
+    pub queued_at: UtcTime,
+    pub failed_at: UtcTime,
+}
+
+/// `GET /api/staff/messages`: the failed messages, newest first (at most 200).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FailedMessages {
+    pub messages: Vec<FailedMessage>,
+}

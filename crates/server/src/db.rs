@@ -124,6 +124,16 @@ pub async fn write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
     }
 }
 
+/// What ends a subquery choosing a row to claim: on PostgreSQL `FOR UPDATE SKIP LOCKED`, so
+/// claimers racing each other take different rows instead of waiting on one; SQLite has one
+/// writer at a time, so a guarded UPDATE is already the only claimer.
+pub fn skip_locked(db: &Db) -> &'static str {
+    match Backend::of(db) {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+    }
+}
+
 /// Held while an instance seeds the database at start: on PostgreSQL a session lock, so of the
 /// instances starting at once on a new database one seeds and the others wait, then find it
 /// seeded. (SQLite's file has one service process.)

@@ -80,11 +80,8 @@ pub async fn demo_step(state: &AppState, tx: &mut AnyConnection) -> ApiResult<Ad
 
 #[derive(sqlx::FromRow)]
 struct Moving {
-    id: i64,
-    order_id: i64,
-    number: String,
-    customer_id: i64,
-    status: String,
+    #[sqlx(flatten)]
+    parcel: crate::tracking::Parcel,
     route: String,
     route_step: i64,
     city: String,
@@ -93,19 +90,21 @@ struct Moving {
 
 /// Moves every parcel that is on its way one step: picked up, through the next facility, out
 /// for delivery, delivered. Parcels in trouble stay as they are, so the demo keeps every state.
-/// A parcel delivered may bring its buyer a survey about the delivery (see `surveys::invite`).
+/// Each step is a checkpoint recorded as any other (`tracking::record`: a parcel delivered may
+/// bring its buyer a survey about the delivery).
 async fn advance_shipments(state: &AppState, tx: &mut AnyConnection) -> Result<u32, ApiError> {
     let now = state.clock.now();
-    let moving = sqlx::query_as::<_, Moving>(
-        "SELECT s.id, s.order_id, o.number, o.customer_id, s.status, s.route, s.route_step, o.city, o.district FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.status IN ('info_received', 'in_transit', 'out_for_delivery')",
-    )
+    let moving = sqlx::query_as::<_, Moving>(&format!(
+        "SELECT {}, s.route, s.route_step, o.city, o.district FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.status IN ('info_received', 'in_transit', 'out_for_delivery')",
+        crate::tracking::PARCEL_COLUMNS
+    ))
     .fetch_all(&mut *tx)
     .await?;
-    let mut delivered = Vec::new();
-    for parcel in &moving {
-        let route: Vec<&str> = parcel.route.split('|').filter(|s| !s.is_empty()).collect();
-        let step = parcel.route_step.max(0) as usize;
-        let local = format!("{}{} 营业部", parcel.city, parcel.district);
+    for moving in &moving {
+        let parcel = &moving.parcel;
+        let route: Vec<&str> = moving.route.split('|').filter(|s| !s.is_empty()).collect();
+        let step = moving.route_step.max(0) as usize;
+        let local = format!("{}{} 营业部", moving.city, moving.district);
         let (status, event, location, step) = match ShipmentStatus::parse(&parcel.status)
             .ok_or(ApiError::Corrupt("a shipment status"))?
         {
@@ -138,41 +137,23 @@ async fn advance_shipments(state: &AppState, tx: &mut AnyConnection) -> Result<u
                 step,
             ),
         };
-        sqlx::query(
-            "INSERT INTO checkpoints (shipment_id, at, event, location) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(parcel.id)
-        .bind(now)
-        .bind(event.as_str())
-        .bind(&location)
-        .execute(&mut *tx)
-        .await?;
-        let delivered_at = (status == ShipmentStatus::Delivered).then_some(now);
-        if delivered_at.is_some() {
-            delivered.push(crate::surveys::Service {
-                customer: parcel.customer_id,
-                touchpoint: portico_api::Touchpoint::Delivery,
-                reference: parcel.number.clone(),
-                served_at: now,
-            });
-        }
-        sqlx::query(
-            "UPDATE shipments SET status = $1, route_step = $2, delivered_at = COALESCE($3, delivered_at) WHERE id = $4",
-        )
-        .bind(status.as_str())
-        .bind(step as i64)
-        .bind(delivered_at)
-        .bind(parcel.id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(parcel.order_id)
+        let parcel = crate::tracking::Parcel {
+            newest: parcel.newest.map(|newest| newest.min(now)),
+            ..parcel.clone()
+        };
+        let step_taken = crate::tracking::Move {
+            at: now,
+            event,
+            location: &location,
+            status,
+            source_key: None,
+        };
+        crate::tracking::record(state, &mut *tx, &parcel, &step_taken).await?;
+        sqlx::query("UPDATE shipments SET route_step = $1 WHERE id = $2")
+            .bind(step as i64)
+            .bind(parcel.id)
             .execute(&mut *tx)
             .await?;
-    }
-    for service in delivered {
-        crate::surveys::invite_after(state, &mut *tx, service).await;
     }
     Ok(moving.len() as u32)
 }

@@ -43,16 +43,19 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::WeakPassword
         | ErrorCode::PageInvalid
         | ErrorCode::MissingLanguage
-        | ErrorCode::InvalidOrigin => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::InvalidOrigin
+        | ErrorCode::InvalidRecord => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidContact
         | ErrorCode::InvalidOrderNumber
         | ErrorCode::InvalidCode
         | ErrorCode::CodeExpired
         | ErrorCode::TooManyAttempts => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::Unauthorized | ErrorCode::InvalidIdentity | ErrorCode::InvalidCredentials => {
-            StatusCode::UNAUTHORIZED
-        }
+        ErrorCode::Unauthorized
+        | ErrorCode::InvalidIdentity
+        | ErrorCode::InvalidCredentials
+        | ErrorCode::InvalidSignature
+        | ErrorCode::StaleRequest => StatusCode::UNAUTHORIZED,
         ErrorCode::NotFound | ErrorCode::OrderNotFound | ErrorCode::Disabled => {
             StatusCode::NOT_FOUND
         }
@@ -67,7 +70,9 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::EditConflict
         | ErrorCode::PageExists
         | ErrorCode::NotPublished
-        | ErrorCode::AlreadyDecided => StatusCode::CONFLICT,
+        | ErrorCode::AlreadyDecided
+        | ErrorCode::ReplayedRequest
+        | ErrorCode::IntegrationExists => StatusCode::CONFLICT,
         ErrorCode::LinkExpired => StatusCode::GONE,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -116,11 +121,28 @@ fn title_of(code: ErrorCode) -> &'static str {
         ErrorCode::NotPublished => "Nothing of this page is published",
         ErrorCode::AlreadyDecided => "This return has been decided already",
         ErrorCode::InvalidOrigin => "Not a page origin (http(s)://host[:port])",
+        ErrorCode::InvalidSignature => "The request's signature is not valid",
+        ErrorCode::StaleRequest => "The request's timestamp is outside the replay window",
+        ErrorCode::ReplayedRequest => "This request was taken already",
+        ErrorCode::InvalidRecord => "A record was refused; the others were kept",
+        ErrorCode::IntegrationExists => "A live key for this integration exists",
     }
 }
 
 pub fn problem(code: ErrorCode, detail: Option<String>, retry_after_secs: Option<u64>) -> Response {
     problem_with_status(status_of(code), code, detail, retry_after_secs)
+}
+
+/// The problem document `code` answers with (its own status), before any member is added.
+pub fn problem_body(code: ErrorCode, detail: Option<String>) -> Problem {
+    Problem {
+        kind: "about:blank".into(),
+        title: title_of(code).into(),
+        status: status_of(code).as_u16(),
+        code,
+        detail,
+        retry_after_secs: None,
+    }
 }
 
 pub fn problem_with_status(

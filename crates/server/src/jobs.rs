@@ -14,7 +14,8 @@ use std::time::Duration;
 
 /// The demo's world moving on (parcels, returns and what their customers are told).
 pub const DEMO_STEP: &str = "demo_step";
-/// Forgetting what nobody needs any more: ended rate-limit windows, old job runs.
+/// Forgetting what nobody needs any more: ended rate-limit windows, old job runs, messages
+/// delivered a day ago.
 pub const HOUSEKEEPING: &str = "housekeeping";
 const HOUSEKEEPING_SECS: u64 = 60 * 60;
 
@@ -84,8 +85,20 @@ async fn work(state: &AppState, tx: &mut AnyConnection, job: &str, now: i64) -> 
         }
         HOUSEKEEPING => {
             crate::rate_limit::forget_old_windows(&mut *tx, now).await?;
+            crate::ingest::signed::forget_old_signatures(
+                &mut *tx,
+                now,
+                state.config.ingest_window_secs,
+            )
+            .await?;
             sqlx::query("DELETE FROM job_runs WHERE ran_at < $1")
                 .bind(now - 7 * 24 * 60 * 60)
+                .execute(&mut *tx)
+                .await?;
+            // Delivered messages are kept a day (a sign-in page asks whether its code went
+            // out); failed ones until an admin sends them again.
+            sqlx::query("DELETE FROM notices WHERE status = 'sent' AND finished_at < $1")
+                .bind(now - 24 * 60 * 60)
                 .execute(&mut *tx)
                 .await?;
         }

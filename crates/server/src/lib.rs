@@ -2,6 +2,7 @@
 //! and serves the built app. One module per capability; `app` wires them into one router.
 
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod content;
@@ -11,6 +12,7 @@ pub mod device;
 pub mod error;
 pub mod feedback;
 pub mod guest;
+pub mod ingest;
 pub mod jobs;
 pub mod loyalty;
 pub mod notify;
@@ -24,6 +26,7 @@ pub mod serve;
 pub mod staff;
 pub mod state;
 pub mod surveys;
+pub mod tracking;
 pub mod web;
 pub mod widget;
 
@@ -91,6 +94,7 @@ pub fn app(state: AppState) -> Router {
     // build precompressed them, see `web::app_files`).
     let api = Router::new()
         .route(paths::SIGN_IN_CODE, post(auth::request_code))
+        .route("/api/auth/code/{delivery}", get(auth::code_delivery))
         .route(paths::SIGN_IN_VERIFY, post(auth::verify_code))
         .route(paths::SIGN_OUT, post(auth::sign_out))
         .route(paths::SESSION, get(auth::session))
@@ -125,6 +129,10 @@ pub fn app(state: AppState) -> Router {
             post(surveys::demo_invitation),
         )
         .route(paths::STAFF_SIGN_IN, post(staff::sign_in))
+        .route(
+            paths::STAFF_PASSWORD_LINK,
+            post(staff::password_link::set_password),
+        )
         .route(paths::STAFF_SESSION, get(staff::session))
         .route(paths::STAFF_SIGN_OUT, post(staff::sign_out))
         .route(
@@ -137,6 +145,11 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/staff/accounts/{id}", patch(staff::accounts::change))
         .route(paths::STAFF_AUDIT, get(staff::audit::list))
+        .route(paths::STAFF_MESSAGES, get(notify::failed::list))
+        .route(
+            "/api/staff/messages/{id}/retry",
+            post(notify::failed::retry),
+        )
         .route(
             paths::STAFF_PARTNERS,
             get(widget::partners::list).post(widget::partners::add),
@@ -177,6 +190,22 @@ pub fn app(state: AppState) -> Router {
             post(content::editor::restore),
         )
         .route("/api/staff/pages/{slug}/diff", get(content::editor::diff))
+        .route(
+            paths::STAFF_INTEGRATIONS,
+            get(ingest::keys::list).post(ingest::keys::add),
+        )
+        .route(
+            "/api/staff/integrations/{id}/rotate",
+            post(ingest::keys::rotate),
+        )
+        .route(
+            "/api/staff/integrations/{id}/revoke",
+            post(ingest::keys::revoke),
+        )
+        .route(paths::INGEST_CUSTOMERS, post(ingest::customers))
+        .route(paths::INGEST_ORDERS, post(ingest::orders))
+        .route(paths::INGEST_CHECKPOINTS, post(ingest::checkpoints))
+        .route(paths::INGEST_KUAIDI100, post(ingest::kuaidi100::push))
         .route(paths::STAFF_RETURNS, get(returns::review::queue))
         .route(
             "/api/staff/returns/{number}/decision",

@@ -1,7 +1,8 @@
 //! `portico-server`: starts the reference service (see `--help`).
 
 use clap::Parser;
-use portico_server::{app, build_state, config::Config, openapi, seed, serve::serve, widget};
+use portico_server::config::Config;
+use portico_server::{app, build_state, openapi, seed, serve::serve, widget};
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
@@ -11,6 +12,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if config.print_openapi {
         println!("{}", openapi::json());
         return Ok(());
+    }
+    if let Some(command) = &config.command {
+        // What a command logs goes to standard error; its output is what it prints.
+        let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_env_filter(filter)
+            .init();
+        if let Err(problem) = portico_server::cli::run(&config, command).await {
+            eprintln!("portico-server: {problem}");
+            std::process::exit(1);
+        }
+        return Ok(());
+    }
+    // Outside demo mode: the public URL, then a channel sign-in codes can go by.
+    let missing = config
+        .missing_for_live()
+        .or_else(|| portico_server::notify::channels(&config).err());
+    if let Some(missing) = missing {
+        eprintln!("portico-server: {missing}");
+        std::process::exit(2);
     }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if config.log_json {
@@ -43,6 +65,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  Staff:     {base}/staff/   (email and password):");
         for (email, name, role, password) in portico_server::staff::DEMO_STAFF {
             println!("    {email:<24} {password:<24} {name} ({})", role.as_str());
+        }
+    }
+    if !config.demo {
+        println!("  Staff:     {base}/staff/");
+        let staff: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff")
+            .fetch_one(&state.db)
+            .await?;
+        if staff == 0 {
+            println!(
+                "  No staff account yet: add the first admin with
+    portico-server staff add --email you@example.com --role admin"
+            );
         }
     }
     if let Some(addr) = config.partner_demo_addr.filter(|_| config.demo) {

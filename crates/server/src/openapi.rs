@@ -28,6 +28,9 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         crate::auth::request_code,
+        crate::auth::code_delivery,
+        crate::notify::failed::list,
+        crate::notify::failed::retry,
         crate::auth::verify_code,
         crate::auth::sign_out,
         crate::auth::session,
@@ -60,6 +63,7 @@ use utoipa::{Modify, OpenApi};
         crate::widget::partner_survey,
         crate::widget::save_partner_survey,
         crate::staff::sign_in,
+        crate::staff::password_link::set_password,
         crate::staff::session,
         crate::staff::sign_out,
         crate::staff::sign_out_everywhere,
@@ -82,6 +86,14 @@ use utoipa::{Modify, OpenApi};
         crate::content::editor::versions,
         crate::content::editor::restore,
         crate::content::editor::diff,
+        crate::ingest::keys::list,
+        crate::ingest::keys::add,
+        crate::ingest::keys::rotate,
+        crate::ingest::keys::revoke,
+        crate::ingest::customers,
+        crate::ingest::orders,
+        crate::ingest::checkpoints,
+        crate::ingest::kuaidi100::push,
         crate::returns::review::queue,
         crate::returns::review::decide,
         crate::dev::outbox,
@@ -91,9 +103,30 @@ use utoipa::{Modify, OpenApi};
         crate::surveys::demo_invitation,
     ),
     components(schemas(portico_api::RuntimeConfig, portico_api::ErrorCode, portico_api::Problem)),
+    tags((name = "ingest", description = INGEST_TAG)),
     modifiers(&WireTruths)
 )]
 pub struct ApiDoc;
+
+/// How the retailer's systems sign what they send (`ingest::signed`).
+const INGEST_TAG: &str = "The retailer's systems send customers, orders (with their lines, payment and \
+    parcels) and carrier checkpoints, by their own ids, in batches of 1 to 500 records. Every request is \
+    signed with an integration key an admin made (`POST /api/staff/integrations`, the secret shown \
+    once): `X-Portico-Key` is the key's id (`ik_...`), `X-Portico-Timestamp` the current unix time in \
+    seconds, and `X-Portico-Signature` the lower-case hex HMAC-SHA256, keyed with the secret's 64 \
+    characters as bytes, of the method, a line feed, the path (with its query, if any), a line feed, \
+    the timestamp, a line feed, then the body's bytes exactly as sent: \
+    `hex(HMAC_SHA256(secret, \"POST\\n/api/ingest/orders\\n1765120000\\n\" + body))`. A missing or \
+    wrong signature, or a key unknown or revoked, is a 401 `invalid_signature`; a timestamp more than \
+    `PORTICO_INGEST_WINDOW_SECS` (300) from the server's clock a 401 `stale_request`; the same \
+    signature a second time a 409 `replayed_request` (sign every request afresh; a retry with a new \
+    timestamp is safe: writes are idempotent). Every record carries the retailer's `updated_at` (a \
+    checkpoint its time): one no newer than what was taken changes nothing, a checkpoint older than \
+    the parcel's newest joins its history without moving it back. The answer lists each record's \
+    outcome (`added`, `updated`, `unchanged`, `refused` with the field and why); with a record \
+    refused it is a 422 `invalid_record` problem whose `report` says so, the valid records kept. \
+    Kuaidi100's push (`/api/ingest/kuaidi100`) is signed Kuaidi100's way instead: `sign` = \
+    MD5(param + salt), upper-case hex, the salt `PORTICO_KUAIDI100_SALT`.";
 
 /// The cookie name the committed document carries (plain http, as `make run`).
 const DEFAULT_COOKIE: &str = "portico_session";
@@ -119,6 +152,14 @@ impl Modify for WireTruths {
                 "The staff session cookie set by staff sign-in (HttpOnly, SameSite=Strict, 8 \
                  hours). Over https it is `__Host-portico_staff`. Staff writes also carry the \
                  session's CSRF token in `X-CSRF-Token`.",
+            ))),
+        );
+        components.add_security_scheme(
+            "integration_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Portico-Key",
+                "An integration key's id, with X-Portico-Timestamp and X-Portico-Signature (an \
+                 HMAC-SHA256 of the request under the key's secret: see the `ingest` tag).",
             ))),
         );
         bounds_the_types_leave_out(doc);

@@ -2,7 +2,7 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::notify::Notifier;
+use crate::notify::{self, Notifier};
 use crate::rate_limit::RateLimiter;
 use crate::returns::pass::ReturnLinks;
 use crate::{content, db, returns, seed, surveys, widget};
@@ -37,27 +37,11 @@ pub struct AppState {
 /// Opens (creating, migrating and seeding when new) the database and builds the state.
 pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
     let clock = Clock::default();
-    let url = config
-        .database_url
-        .clone()
-        .unwrap_or_else(|| db::default_url(&config.data_dir));
-    let db = db::connect(&url).await?;
+    let db = db::connect(&config.database()).await?;
     // Instances starting at once on a new database: one seeds it, the others then find it seeded.
     let starting = db::Starting::begin(&db).await?;
-    seed::seed_if_empty(&db, clock.now()).await?;
-    content::demo::seed_pages_if_empty(&db, clock.now())
-        .await
-        .map_err(|error| match error {
-            content::SaveError::Database(error) => error,
-            // The demo's own copy failing its checks is a bug (a unit test reads every page).
-            content::SaveError::Content(error) => sqlx::Error::Configuration(error.into()),
-        })?;
-    surveys::demo::seed_if_empty(&db, clock.now()).await?;
     if config.demo {
-        widget::seed_demo_partner(&db, config.partner_demo_addr).await?;
-        crate::staff::seed_demo_staff(&db, clock.now())
-            .await
-            .map_err(|error| sqlx::Error::Configuration(error.to_string().into()))?;
+        seed_demo(&db, &config, clock.now()).await?;
     }
     let drop_off_key: Arc<str> = db::server_key(&db, "drop_off").await?.into();
     returns::drop_off::backfill_codes(&db, &drop_off_key).await?;
@@ -74,7 +58,21 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
             .map(|url| url.origin.clone())
             .unwrap_or_default(),
     };
-    let notifier = Notifier::start(db.clone(), clock.clone(), config.demo, links);
+    let mut channels = notify::Channels::configured(&config)
+        .map_err(|error| sqlx::Error::Configuration(error.into()))?;
+    if config.demo {
+        channels.outbox = Some(Arc::new(notify::outbox::Outbox {
+            db: db.clone(),
+            clock: clock.clone(),
+        }));
+    }
+    let notifier = Notifier::start(notify::Delivery {
+        db: db.clone(),
+        clock: clock.clone(),
+        channels,
+        links,
+        retry_secs: i64::try_from(config.delivery_retry_secs).unwrap_or(i64::MAX),
+    });
     let route_pages = Arc::new(crate::web::RoutePages::for_build(&config.static_dir));
     Ok(AppState {
         notifier,
@@ -89,4 +87,22 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         device_key,
         route_pages,
     })
+}
+
+/// Demo mode only: the demo's customers, orders, pages, survey answers, staff and partner, on a
+/// database that has none (outside demo mode the database starts empty).
+async fn seed_demo(db: &AnyPool, config: &Config, now: i64) -> Result<(), sqlx::Error> {
+    seed::seed_if_empty(db, now).await?;
+    content::demo::seed_pages_if_empty(db, now)
+        .await
+        .map_err(|error| match error {
+            content::SaveError::Database(error) => error,
+            // The demo's own copy failing its checks is a bug (a unit test reads every page).
+            content::SaveError::Content(error) => sqlx::Error::Configuration(error.into()),
+        })?;
+    surveys::demo::seed_if_empty(db, now).await?;
+    widget::seed_demo_partner(db, config.partner_demo_addr).await?;
+    crate::staff::seed_demo_staff(db, now)
+        .await
+        .map_err(|error| sqlx::Error::Configuration(error.to_string().into()))
 }

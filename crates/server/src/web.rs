@@ -361,7 +361,11 @@ pub async fn same_origin_writes(
     // The widget's API is called from partners' pages by design, never with cookies: its own
     // guard admits only the partner's origins (`widget::guard`).
     let widget = request.uri().path().starts_with("/api/widget/");
-    if write && !widget && from_elsewhere(request.headers(), public) {
+    // A survey mail's one-click opt-out (RFC 8058) is POSTed by the reader's mail client, from
+    // wherever it runs; the signed token in its path is all it acts on, never a cookie.
+    let path = request.uri().path();
+    let one_click = path.starts_with("/api/surveys/") && path.ends_with("/opt-out");
+    if write && !widget && !one_click && from_elsewhere(request.headers(), public) {
         return problem(ErrorCode::Forbidden, None, None);
     }
     next.run(request).await

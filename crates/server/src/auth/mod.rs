@@ -8,14 +8,14 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::notify::Notice;
 use crate::rate_limit::{self, limit, ClientIp};
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use portico_api::{
-    CodeRequest, CodeSent, Contact, CustomerProfile, ErrorCode, SessionInfo, SignInCode,
-    VerifyRequest,
+    CodeDelivery, CodeRequest, CodeSent, Contact, CustomerProfile, DeliveryStatus, ErrorCode,
+    PageLocale, SessionInfo, SignInCode, VerifyRequest,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -107,15 +107,42 @@ pub async fn request_code(
     .await?;
     let (rule, key) = messages_budget(&contact, device.as_deref());
     limit(&state, rule, key).await?;
-    send_code(&state, &contact, device.as_deref()).await?;
+    let delivery = send_code(&state, &contact, device.as_deref(), body.locale).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(CodeSent {
             sent_to: contact.masked(),
             expires_in_secs: CODE_TTL_SECS as u64,
             length: SignInCode::LEN as u8,
+            delivery,
         }),
     ))
+}
+
+/// Whether a code's message went out (its `delivery`, from the answer that asked for it). A
+/// contact that is nobody's reads `sent` once its notice was handled, as a customer's does once
+/// the mail server or SMS provider took the code; `failed` once a try failed (it may still be
+/// tried again) or no channel here reaches that kind of contact, customer or not.
+#[utoipa::path(get, path = "/api/auth/code/{delivery}", tag = "auth", operation_id = "code_delivery",
+    params(("delivery" = String, Path, max_length = 64, description = "`CodeSent::delivery`")),
+    responses((status = 200, description = "Where the code's message is.", body = CodeDelivery),
+        (status = 404)))]
+pub async fn code_delivery(
+    State(state): State<AppState>,
+    Path(delivery): Path<String>,
+) -> ApiResult<Json<CodeDelivery>> {
+    let found: Option<(String, i64)> =
+        sqlx::query_as("SELECT status, attempts FROM notices WHERE ticket = $1")
+            .bind(&delivery)
+            .fetch_optional(&state.db)
+            .await?;
+    let status = match found {
+        None => return Err(ErrorCode::NotFound.into()),
+        Some((status, _)) if status == "sent" => DeliveryStatus::Sent,
+        Some((status, attempts)) if status == "failed" || attempts > 0 => DeliveryStatus::Failed,
+        Some(_) => DeliveryStatus::Pending,
+    };
+    Ok(Json(CodeDelivery { status }))
 }
 
 /// The budget codes sent to `contact` count on: a trusted browser's own (`device`), or the one
@@ -133,16 +160,28 @@ fn messages_budget<'a>(
 /// Stores a new code for `contact` (tried only from `device`, if one asked) and queues its
 /// message. Every contact gets a stored code, customer or not, and the same answer; whether the
 /// code is delivered is decided off the request path, so the time taken tells nothing either.
-async fn send_code(state: &AppState, contact: &Contact, device: Option<&str>) -> ApiResult<()> {
+/// The message's ticket (random), to ask what became of it. The message is in `locale` when the
+/// asker said which (it goes in the notice only: nothing stored tells a customer from a stranger).
+async fn send_code(
+    state: &AppState,
+    contact: &Contact,
+    device: Option<&str>,
+    locale: Option<PageLocale>,
+) -> ApiResult<String> {
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let now = state.clock.now();
     store_code(&state.db, contact, &code, device, now).await?;
     let notice = Notice::SignInCode {
         contact: contact.as_str().to_string(),
         code,
+        locale,
     };
-    state.notifier.send(&state.db, notice, now).await?;
-    Ok(())
+    let ticket = hex::encode(rand::random::<[u8; 16]>());
+    state
+        .notifier
+        .queue(&state.db, notice, now, Some(&ticket))
+        .await?;
+    Ok(ticket)
 }
 
 /// Keeps a new code beside the contact's earlier ones: asking for a code (perhaps a stranger
@@ -192,12 +231,13 @@ enum Judgement {
 /// [`MAX_CODE_ATTEMPTS`] times. The guess that spends a code's last try retires it and sends a
 /// fresh code to the contact (which the guesser cannot read), as long as the contact's messages
 /// budget allows: so wrong guesses never leave the owner without a code. Known and unknown
-/// contacts go the same way.
+/// contacts go the same way. A fresh code is in `locale`, the guesser's language, if given.
 async fn judge(
     state: &AppState,
     contact: &Contact,
     hash: &str,
     device: Option<&str>,
+    locale: Option<PageLocale>,
     now: i64,
 ) -> ApiResult<Judgement> {
     let db = &state.db;
@@ -266,7 +306,7 @@ async fn judge(
                 .execute(db)
                 .await?;
         }
-        send_code(state, contact, device).await?;
+        send_code(state, contact, device, locale).await?;
     }
     if reserved
         .iter()
@@ -326,6 +366,7 @@ pub async fn verify_code(
         &contact,
         &hash,
         device.as_deref(),
+        body.locale,
         state.clock.now(),
     )
     .await?
@@ -338,6 +379,14 @@ pub async fn verify_code(
     let customer = find_customer(&state, &contact)
         .await?
         .ok_or(ErrorCode::InvalidCode)?;
+    // The language they signed in in is the one their messages are written in from now on.
+    if let Some(locale) = body.locale {
+        sqlx::query("UPDATE customers SET locale = $1 WHERE id = $2")
+            .bind(locale.as_str())
+            .bind(customer.id)
+            .execute(&state.db)
+            .await?;
+    }
     let jar = start_session(&state, jar, Some(customer.id), None, CUSTOMER_SESSION_SECS).await?;
     let jar = match device::issue(&state, Door::Customer, contact.as_str()) {
         Some(device) => jar.add(device),

@@ -1,7 +1,7 @@
 //! What admins do with staff accounts: list them, add one, change a role, disable or enable.
 //! There is always at least one enabled admin; disabling an account ends its sessions.
 
-use super::{end_sessions, hash_password, Staff, StaffRow, PASSWORD_CHARS};
+use super::{end_sessions, new_password_hash, Staff, StaffRow};
 use crate::db;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::state::AppState;
@@ -13,7 +13,7 @@ use portico_api::{ErrorCode, NewStaff, StaffChange, StaffList, StaffMember, Staf
 const FIELDS: &str = "id, email, name, role, enabled";
 
 /// A staff email as stored: trimmed, lower case, an ASCII address with one `@`.
-fn staff_email(input: &str) -> ApiResult<String> {
+pub(crate) fn staff_email(input: &str) -> ApiResult<String> {
     let email = input.trim().to_ascii_lowercase();
     let shaped = email.len() <= 254
         && email.is_ascii()
@@ -47,6 +47,42 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> ApiResult<Json
     }))
 }
 
+/// A staff member's name as stored: trimmed, 1 to 100 characters.
+pub(crate) fn staff_name(input: &str) -> ApiResult<&str> {
+    let name = input.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::Refused(
+            ErrorCode::BadRequest,
+            "a name is 1 to 100 characters".into(),
+        ));
+    }
+    Ok(name)
+}
+
+/// Adds an account with password hash `hash` (empty: none yet, nobody can sign in with it until a
+/// password link sets one); an email already used is `staff_exists`.
+pub(crate) async fn insert(
+    db: impl sqlx::AnyExecutor<'_>,
+    email: &str,
+    name: &str,
+    role: StaffRole,
+    hash: &str,
+    now: i64,
+) -> ApiResult<StaffMember> {
+    let row: Option<StaffRow> = sqlx::query_as(&format!(
+        "INSERT INTO staff (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (email) DO NOTHING RETURNING {FIELDS}"
+    ))
+    .bind(email)
+    .bind(name)
+    .bind(role.as_str())
+    .bind(hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    row.ok_or(ErrorCode::StaffExists)?.member()
+}
+
 /// Adds a staff account (admins). An email already used is `staff_exists`; a password of fewer
 /// than 12 or more than 128 characters is `weak_password`.
 #[utoipa::path(post, path = "/api/staff/accounts", tag = "staff", operation_id = "staff_add", security(("staff_session" = [])),
@@ -62,32 +98,9 @@ pub async fn add(
 ) -> ApiResult<(StatusCode, Json<StaffMember>)> {
     staff.may(&[StaffRole::Admin])?;
     let email = staff_email(&body.email)?;
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::Refused(
-            ErrorCode::BadRequest,
-            "a name is 1 to 100 characters".into(),
-        ));
-    }
-    if !PASSWORD_CHARS.contains(&body.password.chars().count()) {
-        return Err(ErrorCode::WeakPassword.into());
-    }
-    let password = body.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|_| ApiError::Corrupt("a password hash"))??;
-    let row: Option<StaffRow> = sqlx::query_as(&format!(
-        "INSERT INTO staff (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (email) DO NOTHING RETURNING {FIELDS}"
-    ))
-    .bind(&email)
-    .bind(name)
-    .bind(body.role.as_str())
-    .bind(hash)
-    .bind(state.clock.now())
-    .fetch_optional(&state.db)
-    .await?;
-    let member = row.ok_or(ErrorCode::StaffExists)?.member()?;
+    let name = staff_name(&body.name)?;
+    let hash = new_password_hash(&body.password).await?;
+    let member = insert(&state.db, &email, name, body.role, &hash, state.clock.now()).await?;
     staff
         .record(
             &state,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod password_link;
 
 use crate::clock::rfc3339;
 use crate::config::Config;
@@ -56,6 +57,18 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
         .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
         .map(|hash| hash.to_string())
         .map_err(|_| ApiError::Corrupt("a password hash"))
+}
+
+/// The hash of a new password, off the async threads; a password of fewer than 12 or more than
+/// 128 characters is `weak_password`.
+pub(crate) async fn new_password_hash(password: &str) -> ApiResult<String> {
+    if !PASSWORD_CHARS.contains(&password.chars().count()) {
+        return Err(ErrorCode::WeakPassword.into());
+    }
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::Corrupt("a password hash"))?
 }
 
 /// Checked against when the email names nobody, so the answer takes as long either way.
@@ -149,9 +162,12 @@ pub async fn sign_in(
                 hash,
             )
         });
+    // An account whose password is not set yet (`staff add` made it with a link) takes as long.
     let hash = found
         .as_ref()
-        .map_or_else(|| NOBODY.clone(), |(_, hash)| hash.clone());
+        .map(|(_, hash)| hash.clone())
+        .filter(|hash| !hash.is_empty())
+        .unwrap_or_else(|| NOBODY.clone());
     // No password is longer than that (`PASSWORD_CHARS`): one cannot cost a long hash.
     let right = body.password.chars().count() <= *PASSWORD_CHARS.end()
         && password_matches(hash, body.password).await;
@@ -449,17 +465,7 @@ pub async fn seed_demo_staff(db: &AnyPool, now: i64) -> ApiResult<()> {
         .await
         .map_err(|_| ApiError::Corrupt("a password hash"))?;
     for ((email, name, role, _), hash) in DEMO_STAFF.into_iter().zip(hashes) {
-        sqlx::query(
-            "INSERT INTO staff (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (email) DO NOTHING",
-        )
-        .bind(email)
-        .bind(name)
-        .bind(role.as_str())
-        .bind(hash)
-        .bind(now)
-        .execute(db)
-        .await?;
+        accounts::insert(db, email, name, role, &hash, now).await?;
     }
     Ok(())
 }

@@ -503,6 +503,7 @@ fn is_detractor(survey: &Survey, answers: &[Answer]) -> bool {
 
 /// No more survey invitations for the customer the link was sent to. A link this server signed
 /// works for this also after it expired (an old message must still be able to stop the next).
+/// It is also survey mail's one-click unsubscribe (RFC 8058): any body, from any origin.
 #[utoipa::path(post, path = "/api/surveys/{token}/opt-out", tag = "surveys", operation_id = "survey_opt_out",
     params(("token" = String, Path, max_length = 100, description = "The token of a survey link")),
     responses((status = 204, description = "No more invitations go to this customer."),

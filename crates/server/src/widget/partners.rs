@@ -21,17 +21,24 @@ use sqlx::AnyConnection;
 
 const KEY_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
-/// A new public key: `pk_` and 24 random lower-case letters and digits.
-fn new_key() -> String {
+/// A new key named by `prefix`: the prefix and 24 random lower-case letters and digits (a
+/// partner's public key `pk_...`, an integration key's id `ik_...`).
+pub(crate) fn random_key(prefix: &str) -> String {
     let mut rng = rand::thread_rng();
     let rest: String = (0..24)
         .map(|_| char::from(KEY_ALPHABET[rng.gen_range(0..KEY_ALPHABET.len())]))
         .collect();
-    format!("pk_{rest}")
+    format!("{prefix}{rest}")
 }
 
-/// A new identity secret: 32 random bytes in hex, as the demo partner's.
-fn new_secret() -> String {
+/// A new public key: `pk_` and 24 random lower-case letters and digits.
+fn new_key() -> String {
+    random_key("pk_")
+}
+
+/// A new secret: 32 random bytes in hex (a partner's identity secret, as the demo partner's; an
+/// integration key's).
+pub(crate) fn new_secret() -> String {
     hex::encode(rand::thread_rng().gen::<[u8; 32]>())
 }
 

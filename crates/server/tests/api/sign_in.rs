@@ -114,18 +114,51 @@ async fn a_code_expires_after_ten_minutes() {
     );
 }
 
+/// A code request's answer with its `delivery` (a random ticket, every request its own) set
+/// aside: the status, the rest of the body byte for byte, and the ticket.
+async fn code_answer(response: reqwest::Response) -> ((StatusCode, String), String) {
+    let (status, body) = answer(response).await;
+    let mut parsed: Value = serde_json::from_str(&body).unwrap();
+    let delivery = parsed["delivery"].as_str().unwrap().to_string();
+    assert_eq!(delivery.len(), 32);
+    parsed["delivery"] = json!("");
+    ((status, parsed.to_string()), delivery)
+}
+
+/// What the code request's ticket `delivery` reads, once its message was dealt with.
+async fn delivered(app: &TestApp, delivery: &str) -> Value {
+    for _ in 0..100 {
+        let answer: Value = app
+            .get_json(&client(), &format!("/api/auth/code/{delivery}"))
+            .await;
+        if answer["status"] != "pending" {
+            return answer;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the code's message was not dealt with in 5 s");
+}
+
 #[tokio::test]
 async fn strangers_get_the_same_answer_and_no_message() {
     let app = spawn().await;
     let stranger = app.request_code(&client(), "wxyz@example.com").await;
     let after = app.newest_message().await;
     let known = app.request_code(&client(), WANG).await;
-    assert_eq!(answer(known).await, answer(stranger).await);
+    let (known, known_delivery) = code_answer(known).await;
+    let (stranger, stranger_delivery) = code_answer(stranger).await;
+    assert_eq!(known, stranger);
     // Messages go out in the order they were asked for: once the customer's is there, the
     // stranger's request has been dealt with too — and left nothing.
     app.expect_code_for(WANG, after).await;
     let outbox = app.outbox().await;
     assert!(outbox.iter().all(|m| m["to"] != "wxyz@example.com"));
+    // Asked what became of them, both read as sent.
+    assert_eq!(
+        delivered(&app, &known_delivery).await,
+        delivered(&app, &stranger_delivery).await
+    );
+    assert_eq!(delivered(&app, &known_delivery).await["status"], "sent");
 }
 
 /// The answers to six wrong guesses, one by one.
@@ -154,8 +187,12 @@ async fn known_and_unknown_addresses_answer_alike_through_the_whole_sequence() {
 
     // Asked: the same answer byte for byte (the masked address is the same: w***@example.com).
     let asked = (
-        answer(app.request_code(&client(), known).await).await,
-        answer(app.request_code(&client(), unknown).await).await,
+        code_answer(app.request_code(&client(), known).await)
+            .await
+            .0,
+        code_answer(app.request_code(&client(), unknown).await)
+            .await
+            .0,
     );
     assert_eq!(asked.0, asked.1);
     assert_eq!(asked.0 .0, StatusCode::ACCEPTED);

@@ -573,7 +573,10 @@ async fn the_demo_endpoint_is_demo_only_and_names_a_customer() {
             json!({ "email": WANG, "touchpoint": "delivery" }),
         )
         .await;
-    assert_eq!(made.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        problem_code(made).await,
+        (StatusCode::NOT_FOUND, "disabled".into())
+    );
     let app = spawn().await;
     let stranger = app
         .post(
