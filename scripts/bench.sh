@@ -29,9 +29,9 @@ mapfile -t chunks < <(ls dist/split_*.wasm dist/chunk_*.wasm 2>/dev/null)
 total_br=0
 for file in "${first_load[@]}"; do total_br=$((total_br + $(brotli -c -q 11 "$file" | wc -c))); done
 
-# Budgets per bundle, on the bytes the server sends at first open (ARCHITECTURE.md says why each
-# is what it is): the portal's here, the others where their rows are written below. A bundle that
-# is not built yet has no bytes to check: the check covers what exists.
+# Budgets per bundle, on the bytes the server sends at first open (bench/results.md, top section,
+# says why each is what it is): the portal's here, the others where their rows are written below.
+# A bundle that is not built yet has no bytes to check: the check covers what exists.
 budget=204800
 
 # Where the wasm bytes go: the release wasm as rustc left it (names kept, before wasm-bindgen and

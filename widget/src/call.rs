@@ -1,6 +1,6 @@
 //! A request whose decoded answer a view reads: two plain signals filled by `portico_client`'s
 //! one fetch, without Leptos's resource and action machinery, which the widget cannot afford
-//! (measured in ARCHITECTURE.md, "the widget's budget").
+//! (measured in bench/results.md, "The widget's budget").
 
 use leptos::prelude::*;
 use portico_client::{decode, get, send_json, ApiError, Endpoint};

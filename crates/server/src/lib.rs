@@ -1,5 +1,6 @@
-//! Portico's reference service: speaks the contract in `portico-api` over axum + sqlx (SQLite),
-//! and serves the built app. One module per capability; `app` wires them into one router.
+//! Portico's reference service: speaks the contract in `portico-api` over axum + sqlx (SQLite or
+//! PostgreSQL), and serves the built app. One module per capability; `app` wires them into one
+//! router.
 
 pub mod auth;
 pub mod cli;

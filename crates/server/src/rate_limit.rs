@@ -18,7 +18,8 @@ pub struct Rule {
     pub window_secs: i64,
 }
 
-// Which key each limit counts by, and why (ARCHITECTURE.md repeats this):
+// Which key each limit counts by, and why (docs/decisions/0001-rate-limits-and-lockouts.md
+// repeats this):
 // - a requester is a client address *and* a target, so one requester's mistakes slow only that
 //   requester: a stranger guessing at someone's order or asking codes for someone's address does
 //   not lock the owner out;
