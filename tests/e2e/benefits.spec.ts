@@ -48,7 +48,7 @@ async function expectDrawn(page: Page, served: BenefitPage) {
   }
 }
 
-test('a member reads the pages prepared for their tier and for everyone, every kind of block drawn', async ({ page, request, t, lang }) => {
+test('a member reads the pages prepared for their tier and for everyone, every kind of block drawn', { tag: '@matrix' }, async ({ page, request, t, lang }) => {
   await signInApi(request, DEMO.li);
   const listed: { slug: string; title: string }[] = await (await request.get(`/api/pages?locale=${lang}`)).json();
   expect(listed.map((p) => p.slug)).toEqual(['gold-benefits', 'member-week']);

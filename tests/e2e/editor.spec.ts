@@ -286,7 +286,7 @@ test('offline, the save line keeps saying so while the typing goes on, and the f
   await expect(title).toHaveValue('离线时也在写');
 });
 
-test('who a page is for reads well for every tier, in the list and in both forms', async ({ page, s, lang }) => {
+test('who a page is for reads well for every tier, in the list and in both forms', { tag: '@matrix' }, async ({ page, s, lang }) => {
   // The deployment's tier names (demo: Member, Silver, Gold, Diamond; 普通会员, 银卡会员...) as an audience.
   const audiences =
     lang === 'en'

@@ -1,6 +1,6 @@
 import { test, expect, translate, expectAccessible } from './fixtures';
 
-test('the page speaks the chosen language, switches on request, and remembers it', async ({ page, lang, t }) => {
+test('the page speaks the chosen language, switches on request, and remembers it', { tag: '@matrix' }, async ({ page, lang, t }) => {
   // Chinese projects start with nothing stored: Chinese is the default.
   const other = lang === 'zh-CN' ? 'en' : 'zh-CN';
   const o = (key: string) => translate(other, key);
@@ -28,7 +28,7 @@ test('the page speaks the chosen language, switches on request, and remembers it
   await expect(page.locator('html')).toHaveAttribute('lang', lang);
 });
 
-test('an unknown page says so, in the chosen language', async ({ page, t }) => {
+test('an unknown page says so, in the chosen language', { tag: '@matrix' }, async ({ page, t }) => {
   await page.goto('/no-such-page');
   await expect(page.getByRole('heading', { name: t('not_found.title') })).toBeVisible();
   await page.getByRole('link', { name: t('not_found.home') }).click();

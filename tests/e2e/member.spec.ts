@@ -75,7 +75,7 @@ test('a Gold member whose year is nearly up is told, kindly, what keeps Gold', a
   await expectAccessible(page);
 });
 
-test('a member close to the next tier sees how much more and by when, and what is still pending', async ({ page, request, t, lang }) => {
+test('a member close to the next tier sees how much more and by when, and what is still pending', { tag: '@matrix' }, async ({ page, request, t, lang }) => {
   const wang = await standingOf(request, DEMO.wang);
   const name = (code: string) => wang.tiers.find((tier) => tier.code === code)!.name[lang];
   expect(wang.tier).toBe('regular');

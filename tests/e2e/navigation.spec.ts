@@ -20,7 +20,7 @@ async function legible(element: Locator): Promise<boolean> {
   });
 }
 
-test('every destination in the header can be reached and read whole, through the menu where the screen is narrow', async ({ page, t }) => {
+test('every destination in the header can be reached and read whole, through the menu where the screen is narrow', { tag: '@matrix' }, async ({ page, t }) => {
   await signIn(page, t, DEMO.li);
   const header = page.getByRole('banner');
   const nav = page.getByRole('navigation', { name: t('nav.main'), includeHidden: true });

@@ -23,7 +23,7 @@ test('the order list is newest first and paged', async ({ page, request, t, lang
   await expectAccessible(page);
 });
 
-test('order detail shows items, amounts and each parcel with its timeline', async ({ page, request, t, lang }) => {
+test('order detail shows items, amounts and each parcel with its timeline', { tag: '@matrix' }, async ({ page, request, t, lang }) => {
   await signInApi(request, DEMO.chen);
   const orders = await allOrders(request);
   // An order with a long history, so "show more" has something to show.

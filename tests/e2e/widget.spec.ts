@@ -292,7 +292,7 @@ test('the tier badge shows for a token the partner signed, and not for a forged 
   await expectAccessible(page);
 });
 
-test("the host page's hostile CSS changes nothing in the widget, and the widget's CSS nothing on the host", async ({ page, w }) => {
+test("the host page's hostile CSS changes nothing in the widget, and the widget's CSS nothing on the host", { tag: '@matrix' }, async ({ page, w }) => {
   await openPartnerPage(page);
   const hostStyles = () =>
     page.evaluate(() =>
