@@ -11,9 +11,9 @@
 //! the request names, so it is no use at any other. HttpOnly, `SameSite=Strict`, sent only to
 //! the door's sign-in requests; `Secure` with the `__Secure-` prefix over https.
 
+use crate::signing;
 use crate::state::AppState;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use hmac::{Hmac, Mac};
 use rand::Rng;
 
 /// How long a device stays trusted after its last sign-in.
@@ -55,38 +55,28 @@ impl Door {
     }
 }
 
-/// `None` only if HMAC refused the key, which it never does.
-fn mac(
-    key: &str,
-    door: Door,
-    nonce: &str,
-    expires_at: i64,
-    account: &str,
-) -> Option<Hmac<sha2::Sha256>> {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).ok()?;
-    mac.update(format!("device:{}:{nonce}:{expires_at}:{account}", door.name()).as_bytes());
-    Some(mac)
+/// What a device cookie's tag signs.
+fn message(door: Door, nonce: &str, expires_at: i64, account: &str) -> String {
+    format!("device:{}:{nonce}:{expires_at}:{account}", door.name())
 }
 
 /// A new device cookie for `account` at `door`, made on a successful sign-in (a new device name
-/// each time, so its budget starts afresh). `None` only if HMAC refused the key.
-pub fn issue(state: &AppState, door: Door, account: &str) -> Option<Cookie<'static>> {
+/// each time, so its budget starts afresh).
+pub fn issue(state: &AppState, door: Door, account: &str) -> Cookie<'static> {
     let nonce = hex::encode(rand::thread_rng().gen::<[u8; 16]>());
     let expires_at = state.clock.now() + DEVICE_SECS;
-    let tag = mac(&state.device_key, door, &nonce, expires_at, account)?
-        .finalize()
-        .into_bytes();
-    let cookie = Cookie::build((
+    let message = message(door, &nonce, expires_at, account);
+    let tag = signing::hex_tag(state.device_key.as_bytes(), &[message.as_bytes()]);
+    Cookie::build((
         door.cookie(state.config.https()),
-        format!("{nonce}.{expires_at}.{}", hex::encode(tag)),
+        format!("{nonce}.{expires_at}.{tag}"),
     ))
     .http_only(true)
     .same_site(SameSite::Strict)
     .path(door.path())
     .secure(state.config.https())
     .max_age(time::Duration::seconds(DEVICE_SECS))
-    .build();
-    Some(cookie)
+    .build()
 }
 
 /// The name of the device this browser is for `account` at `door`, when it holds a valid device
@@ -112,7 +102,10 @@ pub fn trusted(state: &AppState, jar: &CookieJar, door: Door, account: &str) -> 
     let expires_at: i64 = expiry.parse().ok()?;
     let tag = hex::decode(tag).ok()?;
     let valid = expires_at > state.clock.now()
-        && mac(&state.device_key, door, nonce, expires_at, account)
-            .is_some_and(|mac| mac.verify_slice(&tag).is_ok());
+        && signing::verify(
+            state.device_key.as_bytes(),
+            &[message(door, nonce, expires_at, account).as_bytes()],
+            &tag,
+        );
     valid.then(|| nonce.to_string())
 }

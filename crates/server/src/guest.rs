@@ -10,21 +10,13 @@ use crate::auth::{
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::orders::{find_order, load_detail};
 use crate::rate_limit::{self, limit, ClientIp};
+use crate::signing;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::Json;
 use axum_extra::extract::cookie::CookieJar;
 use portico_api::{Contact, ErrorCode, GuestLookupRequest, OrderDetail, OrderNumber};
-
-/// Compares without stopping at the first difference.
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
 
 /// Opens one order, masked, for whoever proves it: its number and the buyer's email or phone,
 /// or the recipient's phone. The browser's session gets a pass for that order (a new guest
@@ -81,10 +73,10 @@ pub(crate) async fn prove(
     // Both compared whichever matches; the buyer's contact decides when it is also the
     // recipient's (a parcel the buyer sent to themselves).
     let (buyer, recipient) = match &contact {
-        Contact::Email(e) => (constant_time_eq(e, email), false),
+        Contact::Email(e) => (signing::same(e.as_bytes(), email.as_bytes()), false),
         Contact::Phone(p) => (
-            constant_time_eq(p, buyer_phone),
-            constant_time_eq(p, recipient_phone),
+            signing::same(p.as_bytes(), buyer_phone.as_bytes()),
+            signing::same(p.as_bytes(), recipient_phone.as_bytes()),
         ),
     };
     let (scope, order) = match (buyer, recipient, candidate) {

@@ -24,6 +24,7 @@ pub mod rate_limit;
 pub mod returns;
 pub mod seed;
 pub mod serve;
+pub mod signing;
 pub mod staff;
 pub mod state;
 pub mod surveys;

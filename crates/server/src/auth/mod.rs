@@ -388,10 +388,7 @@ pub async fn verify_code(
             .await?;
     }
     let jar = start_session(&state, jar, Some(customer.id), None, CUSTOMER_SESSION_SECS).await?;
-    let jar = match device::issue(&state, Door::Customer, contact.as_str()) {
-        Some(device) => jar.add(device),
-        None => jar,
-    };
+    let jar = jar.add(device::issue(&state, Door::Customer, contact.as_str()));
     Ok((
         jar,
         Json(SessionInfo {

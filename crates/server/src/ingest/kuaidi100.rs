@@ -9,6 +9,7 @@
 
 use super::{take, Kind};
 use crate::error::{ApiError, ApiResult};
+use crate::signing;
 use crate::state::AppState;
 use axum::extract::{FromRequest, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -214,14 +215,7 @@ pub async fn push(
         .as_deref()
         .ok_or(ErrorCode::Disabled)?;
     let expected = sign(&push.param, salt);
-    // Compared in constant time: every byte, whatever the first difference.
-    let matches = expected.len() == push.sign.len()
-        && expected
-            .bytes()
-            .zip(push.sign.bytes())
-            .fold(0u8, |differs, (a, b)| differs | (a ^ b))
-            == 0;
-    if !matches {
+    if !signing::same(expected.as_bytes(), push.sign.as_bytes()) {
         return Err(ApiError::Refused(
             ErrorCode::InvalidSignature,
             "sign is MD5(param + salt) in upper-case hex".into(),

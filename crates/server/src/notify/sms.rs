@@ -15,9 +15,8 @@
 //! sent; 408, 429 and 5xx (or no answer) are tried again later; any other answer is final.
 
 use super::channel::{Channel, Envelope, SendError, Sending};
-use hmac::{Hmac, Mac};
+use crate::signing;
 use serde::Serialize;
-use sha2::Sha256;
 use std::collections::BTreeMap;
 
 pub struct Sms {
@@ -39,11 +38,9 @@ pub struct SmsRequest<'a> {
 /// The signature of `body` sent at `timestamp` under `key`: `v1=` and the hex HMAC-SHA256 of
 /// `{timestamp}.{body}`.
 pub fn signature(key: &str, timestamp: i64, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    format!("v1={}", hex::encode(mac.finalize().into_bytes()))
+    let timestamp = timestamp.to_string();
+    let tag = signing::hex_tag(key.as_bytes(), &[timestamp.as_bytes(), b".", body]);
+    format!("v1={tag}")
 }
 
 impl Sms {

@@ -23,7 +23,7 @@
 //! internal error is tried again later; any other code is final.
 
 use super::channel::{Channel, Envelope, SendError, Sending};
-use hmac::{Hmac, Mac};
+use crate::signing;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -73,12 +73,6 @@ struct SendSms<'a> {
     session_context: String,
 }
 
-fn hmac(key: &[u8], data: &str) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key");
-    mac.update(data.as_bytes());
-    mac.finalize().into_bytes().to_vec()
-}
-
 /// The `Authorization` header of a `SendSms` request with `body` to `host` at `timestamp`
 /// (TC3-HMAC-SHA256: canonical request, string to sign, the key derived from the date and the
 /// service, the signature).
@@ -108,10 +102,10 @@ pub fn authorization(
         "TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{}",
         hex::encode(Sha256::digest(canonical.as_bytes()))
     );
-    let key = hmac(format!("TC3{secret_key}").as_bytes(), &date);
-    let key = hmac(&key, SERVICE);
-    let key = hmac(&key, "tc3_request");
-    let signature = hex::encode(hmac(&key, &to_sign));
+    let key = signing::tag(format!("TC3{secret_key}").as_bytes(), &[date.as_bytes()]);
+    let key = signing::tag(&key, &[SERVICE.as_bytes()]);
+    let key = signing::tag(&key, &[b"tc3_request"]);
+    let signature = signing::hex_tag(&key, &[to_sign.as_bytes()]);
     format!(
         "TC3-HMAC-SHA256 Credential={secret_id}/{scope}, SignedHeaders={signed_headers}, Signature={signature}"
     )

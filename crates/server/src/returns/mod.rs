@@ -522,10 +522,7 @@ pub async fn create(
     }
     let number = return_number(return_id);
     let code = match asked.handover {
-        Handover::DropOff => Some(
-            drop_off::code(&state.drop_off_key, &number)
-                .ok_or(ApiError::Corrupt("the drop-off key"))?,
-        ),
+        Handover::DropOff => Some(drop_off::code(&state.drop_off_key, &number)),
         Handover::SelfShip | Handover::Pickup => None,
     };
     sqlx::query("UPDATE returns SET number = $1, drop_off_code = $2 WHERE id = $3")

@@ -216,10 +216,7 @@ pub async fn sign_in(
         .max_age(time::Duration::seconds(STAFF_SESSION_SECS))
         .build();
     // This browser is trusted for this account from now on (a new device, its budget afresh).
-    let jar = match device::issue(&state, Door::Staff, &email) {
-        Some(device) => jar.add(device),
-        None => jar,
-    };
+    let jar = jar.add(device::issue(&state, Door::Staff, &email));
     Ok((
         jar.add(cookie),
         Json(StaffSession {

@@ -90,8 +90,7 @@ async fn make_invitation(
     .fetch_optional(&mut *db)
     .await?;
     let Some(id) = id else { return Ok(None) };
-    let token = token::token(&state.survey_key, id, expires_at)
-        .ok_or(ApiError::Corrupt("the survey key"))?;
+    let token = token::token(&state.survey_key, id, expires_at);
     let origin = state
         .config
         .public_url

@@ -177,14 +177,19 @@ impl TestApp {
             .map_or(0, |m| m["id"].as_i64().unwrap())
     }
 
-    /// The code in the first message to `contact` newer than message `after`, waiting up to 5 s
-    /// for it (codes are delivered off the request path). Panics when none comes.
+    /// The code in the first sign-in code message to `contact` newer than message `after`, waiting
+    /// up to 5 s for it (codes are delivered off the request path). Panics when none comes. (Other
+    /// messages to `contact` may arrive meanwhile: a return's link holds hex, six digits in a row.)
     pub async fn expect_code_for(&self, contact: &str, after: i64) -> String {
+        let is_code = |m: &Value| {
+            let subject = m["subject"].as_str().unwrap_or_default();
+            subject.contains("验证码") || subject.contains("sign-in code")
+        };
         for _ in 0..100 {
             let messages = self.outbox().await;
             let newer = messages
                 .iter()
-                .find(|m| m["to"] == contact && m["id"].as_i64().unwrap() > after);
+                .find(|m| m["to"] == contact && m["id"].as_i64().unwrap() > after && is_code(m));
             if let Some(message) = newer {
                 let body = message["body"].as_str().unwrap();
                 return body

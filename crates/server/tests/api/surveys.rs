@@ -131,9 +131,9 @@ async fn an_altered_or_unknown_token_is_404_and_an_expired_one_410() {
         let signed = token::verify(&app.state.survey_key, &token).unwrap();
         (signed.invitation, signed.expires_at)
     };
-    let unknown = token::token(&app.state.survey_key, id + 1000, expiry).unwrap();
-    let foreign = token::token("another key", id, expiry).unwrap();
-    let moved = token::token(&app.state.survey_key, id, expiry + DAY).unwrap();
+    let unknown = token::token(&app.state.survey_key, id + 1000, expiry);
+    let foreign = token::token("another key", id, expiry);
+    let moved = token::token(&app.state.survey_key, id, expiry + DAY);
     for wrong in [
         altered,
         unknown,
