@@ -288,3 +288,11 @@ fn readable_time(rfc3339: &str) -> String {
         _ => rfc3339.to_string(),
     }
 }
+
+/// The demo's endpoints (the page `/dev/outbox` is not in the API: `app` adds it).
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(outbox))
+        .routes(routes!(advance))
+}

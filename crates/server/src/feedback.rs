@@ -269,3 +269,9 @@ pub async fn list(
     items.truncate(MAX_ITEMS);
     Ok(Json(items.into_iter().map(|(_, item)| item).collect()))
 }
+
+/// The feedback button and "My feedback".
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default().routes(routes!(send, list))
+}

@@ -126,3 +126,9 @@ pub(crate) async fn open_order(
         _ => start_session(state, jar, None, Some(pass), GUEST_SESSION_SECS).await,
     }
 }
+
+/// A guest's lookup.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default().routes(routes!(lookup))
+}

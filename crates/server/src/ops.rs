@@ -54,3 +54,11 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>)
         }
     }
 }
+
+/// The probes (`app` keeps them out of the compressed API).
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+}

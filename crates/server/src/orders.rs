@@ -384,6 +384,14 @@ pub async fn load_detail(
     })
 }
 
+/// A customer's orders.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(list))
+        .routes(routes!(detail))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -499,3 +499,14 @@ pub async fn grant_guest_pass(
     .await?;
     Ok(())
 }
+
+/// Signing in and out, and the session.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(request_code))
+        .routes(routes!(code_delivery))
+        .routes(routes!(verify_code))
+        .routes(routes!(sign_out))
+        .routes(routes!(session))
+}

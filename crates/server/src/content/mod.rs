@@ -374,3 +374,21 @@ async fn caller_tier(db: &AnyPool, caller: &Caller) -> ApiResult<Option<String>>
             .await?,
     )
 }
+
+/// Benefit pages as customers read them, and the staff's editor.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(pages))
+        .routes(routes!(page))
+        .routes(routes!(editor::list, editor::add))
+        .routes(routes!(editor::draft))
+        .routes(routes!(editor::save))
+        .routes(routes!(editor::submit))
+        .routes(routes!(editor::send_back))
+        .routes(routes!(editor::publish))
+        .routes(routes!(editor::unpublish))
+        .routes(routes!(editor::versions))
+        .routes(routes!(editor::restore))
+        .routes(routes!(editor::diff))
+}

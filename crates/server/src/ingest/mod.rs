@@ -104,3 +104,16 @@ pub async fn checkpoints(
 ) -> ApiResult<Response> {
     signed_batch(&state, Kind::Checkpoints, (method, uri, headers, body)).await
 }
+
+/// The ingest API and the staff's integration keys.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(keys::list, keys::add))
+        .routes(routes!(keys::rotate))
+        .routes(routes!(keys::revoke))
+        .routes(routes!(customers))
+        .routes(routes!(orders))
+        .routes(routes!(checkpoints))
+        .routes(routes!(kuaidi100::push))
+}

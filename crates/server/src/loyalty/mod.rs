@@ -299,3 +299,11 @@ pub async fn status(
         tiers,
     }))
 }
+
+/// The customer's tier and the tiers.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(status))
+        .routes(routes!(list_tiers))
+}

@@ -598,3 +598,18 @@ pub async fn create(
         Json(load_return(&state.db, return_id).await?),
     ))
 }
+
+/// Returns: a customer's, the pass and the drop-off code, and a reviewer's.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(returnable))
+        .routes(routes!(create, list))
+        .routes(routes!(detail))
+        .routes(routes!(cancel))
+        .routes(routes!(reschedule))
+        .routes(routes!(pass::pass))
+        .routes(routes!(drop_off::qr))
+        .routes(routes!(review::queue))
+        .routes(routes!(review::decide))
+}

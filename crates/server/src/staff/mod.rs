@@ -469,3 +469,17 @@ pub async fn seed_demo_staff(db: &AnyPool, now: i64) -> ApiResult<()> {
     }
     Ok(())
 }
+
+/// Staff sign-in, sessions, accounts and the audit log.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(sign_in))
+        .routes(routes!(password_link::set_password))
+        .routes(routes!(session))
+        .routes(routes!(sign_out))
+        .routes(routes!(sign_out_everywhere))
+        .routes(routes!(accounts::list, accounts::add))
+        .routes(routes!(accounts::change))
+        .routes(routes!(audit::list))
+}

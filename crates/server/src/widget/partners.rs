@@ -459,6 +459,15 @@ pub async fn rotate_secret(
     }))
 }
 
+/// The staff's partner screens (not behind the widget's guard).
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(list, add))
+        .routes(routes!(change))
+        .routes(routes!(rotate_secret))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
