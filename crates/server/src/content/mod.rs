@@ -319,7 +319,7 @@ pub async fn page(
 
 /// The pages the caller may read now, in the language asked: their tier's first, then those for
 /// everyone, each by its newest live version (a page without this language yet is left out).
-#[utoipa::path(get, path = "/api/pages", tag = "pages", operation_id = "benefit_pages",
+#[utoipa::path(get, path = portico_api::paths::PAGES, tag = "pages", operation_id = "benefit_pages",
     security((), ("session" = [])),
     params(BenefitPagesQuery),
     responses((status = 200, description = "The pages for this caller, their tier's first.", body = Vec<PageSummary>),
