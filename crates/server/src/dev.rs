@@ -24,7 +24,7 @@ pub(crate) fn demo_only(state: &AppState) -> ApiResult<()> {
 }
 
 /// The messages the demo "sent", newest first (at most 100). Demo mode only.
-#[utoipa::path(get, path = "/api/dev/outbox", tag = "demo",
+#[utoipa::path(get, path = portico_api::paths::OUTBOX, tag = "demo",
     responses((status = 200, description = "Newest first.", body = Vec<OutboxMessage>), (status = 404)))]
 pub async fn outbox(State(state): State<AppState>) -> ApiResult<Json<Vec<OutboxMessage>>> {
     demo_only(&state)?;
@@ -56,7 +56,7 @@ pub struct Advanced {
 
 /// Moves every moving demo parcel, and every return not waiting on its customer or on a
 /// reviewer, one step. Demo mode only.
-#[utoipa::path(post, path = "/api/dev/advance-shipments", tag = "demo",
+#[utoipa::path(post, path = portico_api::paths::DEMO_ADVANCE, tag = "demo",
     responses((status = 200, description = "How many parcels and returns moved.", body = Advanced), (status = 403), (status = 404)))]
 pub async fn advance(State(state): State<AppState>) -> ApiResult<Json<Advanced>> {
     demo_only(&state)?;
@@ -287,4 +287,12 @@ fn readable_time(rfc3339: &str) -> String {
         (Some(date), Some(time)) => format!("{date} {time} UTC"),
         _ => rfc3339.to_string(),
     }
+}
+
+/// The demo's endpoints (the page `/dev/outbox` is not in the API: `app` adds it).
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(outbox))
+        .routes(routes!(advance))
 }

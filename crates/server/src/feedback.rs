@@ -26,7 +26,7 @@ const MAX_ITEMS: usize = 100;
 /// be the signed-in customer's, or the one a guest pass was given for (404 otherwise). The same
 /// id with the same message from the same caller is the same message (200, its receipt again,
 /// also when twenty arrive at once); with another message it is `response_id_reused`.
-#[utoipa::path(post, path = "/api/feedback", tag = "feedback", operation_id = "send_feedback",
+#[utoipa::path(post, path = portico_api::paths::FEEDBACK, tag = "feedback", operation_id = "send_feedback",
     security((), ("session" = [])),
     request_body = FeedbackRequest,
     responses((status = 201, description = "Received.", body = FeedbackReceipt),
@@ -165,7 +165,7 @@ fn client_id(stored: &str) -> ApiResult<ResponseId> {
 /// The signed-in customer's feedback, newest first (at most 100): the surveys they answered (at
 /// least one answer) and the messages they sent, each with where the team is with it and what
 /// was done. Guests have none to see (401).
-#[utoipa::path(get, path = "/api/feedback", tag = "feedback", operation_id = "my_feedback",
+#[utoipa::path(get, path = portico_api::paths::FEEDBACK, tag = "feedback", operation_id = "my_feedback",
     security(("session" = [])),
     responses((status = 200, description = "Newest first (at most 100).", body = Vec<FeedbackItem>),
         (status = 401), (status = 429)))]
@@ -268,4 +268,10 @@ pub async fn list(
     items.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     items.truncate(MAX_ITEMS);
     Ok(Json(items.into_iter().map(|(_, item)| item).collect()))
+}
+
+/// The feedback button and "My feedback".
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default().routes(routes!(send, list))
 }

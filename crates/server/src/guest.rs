@@ -22,7 +22,7 @@ use portico_api::{Contact, ErrorCode, GuestLookupRequest, OrderDetail, OrderNumb
 /// or the recipient's phone. The browser's session gets a pass for that order (a new guest
 /// session, or the signed-in customer's own): the buyer's opens the order's returns too, the
 /// recipient's is for tracking only and shows none of them.
-#[utoipa::path(post, path = "/api/guest/lookup", request_body = GuestLookupRequest, tag = "orders",
+#[utoipa::path(post, path = portico_api::paths::GUEST_LOOKUP, request_body = GuestLookupRequest, tag = "orders",
     security((), ("session" = [])),
     responses((status = 200, description = "The order, masked.", body = OrderDetail,
             headers(("set-cookie" = String, description = "A guest session for this order, unless the browser is signed in."))),
@@ -117,4 +117,10 @@ pub(crate) async fn open_order(
         }
         _ => start_session(state, jar, None, Some(pass), GUEST_SESSION_SECS).await,
     }
+}
+
+/// A guest's lookup.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default().routes(routes!(lookup))
 }

@@ -35,7 +35,7 @@ pub mod widget;
 pub use state::{build_state, AppState};
 
 use axum::middleware::from_fn_with_state;
-use axum::routing::{any, get, patch, post, put};
+use axum::routing::{any, get};
 use axum::Router;
 use portico_api::paths;
 use std::sync::Arc;
@@ -43,44 +43,39 @@ use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 
-/// The widget's API: every route behind `widget::guard` (the partner, its origins, its limits).
-fn widget_api(state: &AppState) -> Router<AppState> {
-    use widget::preflight;
-    Router::new()
-        .route(
-            "/api/widget/{key}",
-            get(widget::settings).options(preflight),
-        )
-        .route(
-            "/api/widget/{key}/lookup",
-            post(widget::lookup).options(preflight),
-        )
-        .route(
-            "/api/widget/{key}/feedback",
-            post(widget::send_feedback).options(preflight),
-        )
-        .route(
-            "/api/widget/{key}/identity",
-            post(widget::identify).options(preflight),
-        )
-        .route(
-            "/api/widget/{key}/surveys/{token}",
-            get(widget::survey).options(preflight),
-        )
-        .route(
-            "/api/widget/{key}/surveys/{token}/response",
-            put(widget::save_survey).options(preflight),
-        )
-        .route(
-            "/api/widget/{key}/survey",
-            get(widget::partner_survey).options(preflight),
-        )
-        .route(
-            "/api/widget/{key}/survey/response",
-            put(widget::save_partner_survey).options(preflight),
-        )
-        .layer(from_fn_with_state(state.clone(), widget::guard))
+/// The documented routes, one router per capability, and the OpenAPI document they make: the
+/// JSON API (which `app` compresses) and the probes. Given the state, the widget's API is behind
+/// `widget::guard` (the partner, its origins, its limits); the document alone needs no guard.
+pub(crate) fn documented(
+    guard: Option<&AppState>,
+) -> (Router<AppState>, Router<AppState>, OpenApi) {
+    let mut widget_api = widget::router();
+    if let Some(state) = guard {
+        widget_api = widget_api.layer(from_fn_with_state(state.clone(), widget::guard));
+    }
+    let (api, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(orders::router())
+        .merge(guest::router())
+        .merge(returns::router())
+        .merge(loyalty::router())
+        .merge(content::router())
+        .merge(surveys::router())
+        .merge(feedback::router())
+        .merge(dev::router())
+        .merge(staff::router())
+        .merge(notify::router())
+        .merge(widget::partners::router())
+        .merge(ingest::router())
+        .merge(widget_api)
+        .split_for_parts();
+    let (probes, probes_doc) = ops::router().split_for_parts();
+    doc.merge(probes_doc);
+    (api, probes, openapi::finish(doc))
 }
 
 /// The whole service: JSON API under `/api`, the runtime config, and the app with SPA fallback;
@@ -94,134 +89,13 @@ pub fn app(state: AppState) -> Router {
     let time_limit = Duration::from_secs(state.config.request_timeout_secs);
     // JSON answers are compressed as they go; the app's files never are (they are sent as the
     // build precompressed them, see `web::app_files`).
-    let api = Router::new()
-        .route(paths::SIGN_IN_CODE, post(auth::request_code))
-        .route("/api/auth/code/{delivery}", get(auth::code_delivery))
-        .route(paths::SIGN_IN_VERIFY, post(auth::verify_code))
-        .route(paths::SIGN_OUT, post(auth::sign_out))
-        .route(paths::SESSION, get(auth::session))
-        .route(paths::ORDERS, get(orders::list))
-        .route("/api/orders/{number}", get(orders::detail))
-        .route("/api/orders/{number}/returnable", get(returns::returnable))
-        .route(paths::RETURNS, post(returns::create).get(returns::list))
-        .route("/api/returns/{number}", get(returns::detail))
-        .route("/api/returns/{number}/cancel", post(returns::cancel))
-        .route(
-            "/api/returns/{number}/reschedule",
-            post(returns::reschedule),
-        )
-        .route("/api/returns/{number}/pass", post(returns::pass::pass))
-        .route(
-            "/api/returns/{number}/drop-off.svg",
-            get(returns::drop_off::qr),
-        )
-        .route(paths::LOYALTY, get(loyalty::status))
-        .route(paths::TIERS, get(loyalty::list_tiers))
-        .route(paths::PAGES, get(content::pages))
-        .route("/api/pages/{slug}", get(content::page))
-        .route("/api/surveys/{token}", get(surveys::survey))
-        .route("/api/surveys/{token}/response", put(surveys::save))
-        .route("/api/surveys/{token}/opt-out", post(surveys::opt_out))
-        .route(paths::FEEDBACK, post(feedback::send).get(feedback::list))
-        .route(paths::GUEST_LOOKUP, post(guest::lookup))
-        .route(paths::OUTBOX, get(dev::outbox))
-        .route(paths::DEMO_ADVANCE, post(dev::advance))
-        .route(
-            "/api/dev/survey-invitations",
-            post(surveys::demo_invitation),
-        )
-        .route(paths::STAFF_SIGN_IN, post(staff::sign_in))
-        .route(
-            paths::STAFF_PASSWORD_LINK,
-            post(staff::password_link::set_password),
-        )
-        .route(paths::STAFF_SESSION, get(staff::session))
-        .route(paths::STAFF_SIGN_OUT, post(staff::sign_out))
-        .route(
-            paths::STAFF_SIGN_OUT_EVERYWHERE,
-            post(staff::sign_out_everywhere),
-        )
-        .route(
-            paths::STAFF_ACCOUNTS,
-            get(staff::accounts::list).post(staff::accounts::add),
-        )
-        .route("/api/staff/accounts/{id}", patch(staff::accounts::change))
-        .route(paths::STAFF_AUDIT, get(staff::audit::list))
-        .route(paths::STAFF_MESSAGES, get(notify::failed::list))
-        .route(
-            "/api/staff/messages/{id}/retry",
-            post(notify::failed::retry),
-        )
-        .route(
-            paths::STAFF_PARTNERS,
-            get(widget::partners::list).post(widget::partners::add),
-        )
-        .route("/api/staff/partners/{id}", patch(widget::partners::change))
-        .route(
-            "/api/staff/partners/{id}/secret",
-            post(widget::partners::rotate_secret),
-        )
-        .route(
-            paths::STAFF_PAGES,
-            get(content::editor::list).post(content::editor::add),
-        )
-        .route("/api/staff/pages/{slug}", get(content::editor::draft))
-        .route("/api/staff/pages/{slug}/draft", put(content::editor::save))
-        .route(
-            "/api/staff/pages/{slug}/submit",
-            post(content::editor::submit),
-        )
-        .route(
-            "/api/staff/pages/{slug}/send-back",
-            post(content::editor::send_back),
-        )
-        .route(
-            "/api/staff/pages/{slug}/publish",
-            post(content::editor::publish),
-        )
-        .route(
-            "/api/staff/pages/{slug}/unpublish",
-            post(content::editor::unpublish),
-        )
-        .route(
-            "/api/staff/pages/{slug}/versions",
-            get(content::editor::versions),
-        )
-        .route(
-            "/api/staff/pages/{slug}/versions/{version}/restore",
-            post(content::editor::restore),
-        )
-        .route("/api/staff/pages/{slug}/diff", get(content::editor::diff))
-        .route(
-            paths::STAFF_INTEGRATIONS,
-            get(ingest::keys::list).post(ingest::keys::add),
-        )
-        .route(
-            "/api/staff/integrations/{id}/rotate",
-            post(ingest::keys::rotate),
-        )
-        .route(
-            "/api/staff/integrations/{id}/revoke",
-            post(ingest::keys::revoke),
-        )
-        .route(paths::INGEST_CUSTOMERS, post(ingest::customers))
-        .route(paths::INGEST_ORDERS, post(ingest::orders))
-        .route(paths::INGEST_CHECKPOINTS, post(ingest::checkpoints))
-        .route(paths::INGEST_KUAIDI100, post(ingest::kuaidi100::push))
-        .route(paths::STAFF_RETURNS, get(returns::review::queue))
-        .route(
-            "/api/staff/returns/{number}/decision",
-            post(returns::review::decide),
-        )
-        .merge(widget_api(&state))
-        .route(paths::OPENAPI, get(openapi::document))
+    let (api, probes, doc) = documented(Some(&state));
+    let api = api
+        .route(paths::OPENAPI, openapi::served(doc, &state.config))
         .route("/api/{*rest}", any(error::api_not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(CompressionLayer::new());
-    let mut pages = Router::new()
-        .route(paths::CONFIG, get(web::runtime_config))
-        .route(paths::HEALTHZ, get(ops::healthz))
-        .route(paths::READYZ, get(ops::readyz));
+    let mut pages = probes.route(paths::CONFIG, get(web::runtime_config));
     if state.config.demo {
         pages = pages.route(paths::OUTBOX_PAGE, get(dev::outbox_page));
     }

@@ -1,13 +1,17 @@
-//! The OpenAPI document, generated from the handlers and the contract's types. It describes the
-//! wire as it is: each operation lists every status it can answer; [`WireTruths`] gives every
-//! error status its `application/problem+json` body, adds the 503 any request can meet, the
-//! `Retry-After` of a 429, and the session cookie as a security scheme. Schemathesis checks the
-//! served document against the running server in `make test`.
+//! The OpenAPI document, generated from the handlers and the contract's types. Each capability's
+//! router (`returns::router()`, ...) brings its operations, `crate::documented` merges them into
+//! [`ApiDoc`], and [`finish`] makes it describe the wire as it is: each operation lists every
+//! status it can answer; [`WireTruths`] gives every error status its `application/problem+json`
+//! body, adds the 503 any request can meet, the `Retry-After` of a 429, and the session cookie as
+//! a security scheme. Schemathesis checks the served document against the running server in
+//! `make test`.
 
 use crate::auth::session_cookie;
+use crate::config::Config;
 use crate::state::AppState;
-use axum::extract::State;
+use axum::routing::{get, MethodRouter};
 use axum::Json;
+use std::sync::Arc;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -15,6 +19,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
+/// What no handler says: the title, the shared schemas and the `ingest` tag.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -26,85 +31,8 @@ use utoipa::{Modify, OpenApi};
             portal's own origin; the widget's API (`/api/widget/{key}/...`) answers only the \
             partner's page origins, with CORS and never with cookies."
     ),
-    paths(
-        crate::auth::request_code,
-        crate::auth::code_delivery,
-        crate::notify::failed::list,
-        crate::notify::failed::retry,
-        crate::auth::verify_code,
-        crate::auth::sign_out,
-        crate::auth::session,
-        crate::orders::list,
-        crate::orders::detail,
-        crate::returns::returnable,
-        crate::returns::create,
-        crate::returns::detail,
-        crate::returns::list,
-        crate::returns::cancel,
-        crate::returns::reschedule,
-        crate::returns::pass::pass,
-        crate::returns::drop_off::qr,
-        crate::loyalty::list_tiers,
-        crate::loyalty::status,
-        crate::content::pages,
-        crate::content::page,
-        crate::surveys::survey,
-        crate::surveys::save,
-        crate::surveys::opt_out,
-        crate::feedback::send,
-        crate::feedback::list,
-        crate::guest::lookup,
-        crate::widget::settings,
-        crate::widget::lookup,
-        crate::widget::send_feedback,
-        crate::widget::identify,
-        crate::widget::survey,
-        crate::widget::save_survey,
-        crate::widget::partner_survey,
-        crate::widget::save_partner_survey,
-        crate::staff::sign_in,
-        crate::staff::password_link::set_password,
-        crate::staff::session,
-        crate::staff::sign_out,
-        crate::staff::sign_out_everywhere,
-        crate::staff::accounts::list,
-        crate::staff::accounts::add,
-        crate::staff::accounts::change,
-        crate::staff::audit::list,
-        crate::widget::partners::list,
-        crate::widget::partners::add,
-        crate::widget::partners::change,
-        crate::widget::partners::rotate_secret,
-        crate::content::editor::list,
-        crate::content::editor::add,
-        crate::content::editor::draft,
-        crate::content::editor::save,
-        crate::content::editor::submit,
-        crate::content::editor::send_back,
-        crate::content::editor::publish,
-        crate::content::editor::unpublish,
-        crate::content::editor::versions,
-        crate::content::editor::restore,
-        crate::content::editor::diff,
-        crate::ingest::keys::list,
-        crate::ingest::keys::add,
-        crate::ingest::keys::rotate,
-        crate::ingest::keys::revoke,
-        crate::ingest::customers,
-        crate::ingest::orders,
-        crate::ingest::checkpoints,
-        crate::ingest::kuaidi100::push,
-        crate::returns::review::queue,
-        crate::returns::review::decide,
-        crate::dev::outbox,
-        crate::dev::advance,
-        crate::ops::healthz,
-        crate::ops::readyz,
-        crate::surveys::demo_invitation,
-    ),
     components(schemas(portico_api::RuntimeConfig, portico_api::ErrorCode, portico_api::Problem)),
-    tags((name = "ingest", description = INGEST_TAG)),
-    modifiers(&WireTruths)
+    tags((name = "ingest", description = INGEST_TAG))
 )]
 pub struct ApiDoc;
 
@@ -308,19 +236,25 @@ fn problem_response(status: &str) -> Response {
     response.build()
 }
 
+/// The document of the routers' operations, with the wire truths added.
+pub(crate) fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    WireTruths.modify(&mut doc);
+    doc
+}
+
 /// The document as pretty JSON (what `openapi.json` in the repository holds).
 pub fn json() -> String {
-    ApiDoc::openapi()
+    crate::documented(None)
+        .2
         .to_pretty_json()
         .expect("the OpenAPI document serializes")
 }
 
-/// The served document names the session cookie this deployment really uses.
-pub async fn document(State(state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
-    let mut doc = ApiDoc::openapi();
+/// The route serving the document, naming the session cookies this deployment really uses.
+pub fn served(mut doc: utoipa::openapi::OpenApi, config: &Config) -> MethodRouter<AppState> {
     let names = [
-        ("session", session_cookie(&state.config)),
-        ("staff_session", crate::staff::staff_cookie(&state.config)),
+        ("session", session_cookie(config)),
+        ("staff_session", crate::staff::staff_cookie(config)),
     ];
     if let Some(components) = doc.components.as_mut() {
         for (scheme, name) in names {
@@ -331,5 +265,6 @@ pub async fn document(State(state): State<AppState>) -> Json<utoipa::openapi::Op
             }
         }
     }
-    Json(doc)
+    let doc = Arc::new(doc);
+    get(move || std::future::ready(Json(utoipa::openapi::OpenApi::clone(&doc))))
 }

@@ -20,7 +20,7 @@ pub struct Health {
 }
 
 /// The process is up and answering.
-#[utoipa::path(get, path = "/healthz", tag = "operations", operation_id = "healthz",
+#[utoipa::path(get, path = portico_api::paths::HEALTHZ, tag = "operations", operation_id = "healthz",
     responses((status = 200, description = "The process is up.", body = Health)))]
 pub async fn healthz() -> Json<Health> {
     Json(Health {
@@ -30,7 +30,7 @@ pub async fn healthz() -> Json<Health> {
 }
 
 /// The service can serve: its database answers and has every migration of this build applied.
-#[utoipa::path(get, path = "/readyz", tag = "operations", operation_id = "readyz",
+#[utoipa::path(get, path = portico_api::paths::READYZ, tag = "operations", operation_id = "readyz",
     responses((status = 200, description = "Ready to serve.", body = Health),
         (status = 503, description = "Not ready: the database does not answer or lacks a migration.", body = Health)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
@@ -53,4 +53,12 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             )
         }
     }
+}
+
+/// The probes (`app` keeps them out of the compressed API).
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
 }

@@ -53,7 +53,7 @@ struct SummaryRow {
 }
 
 /// The signed-in customer's orders, newest first, a page at a time.
-#[utoipa::path(get, path = "/api/orders", tag = "orders", params(PageQuery), security(("session" = [])),
+#[utoipa::path(get, path = portico_api::paths::ORDERS, tag = "orders", params(PageQuery), security(("session" = [])),
     responses((status = 200, description = "One page of orders.", body = OrderPage), (status = 400), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -382,6 +382,14 @@ pub async fn load_detail(
         returns,
         updated_at: rfc3339(order.updated_at),
     })
+}
+
+/// A customer's orders.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(list))
+        .routes(routes!(detail))
 }
 
 #[cfg(test)]

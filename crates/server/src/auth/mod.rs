@@ -87,7 +87,7 @@ fn profile(row: CustomerRow) -> ApiResult<CustomerProfile> {
 /// either way, and so is the time it takes. A browser that signed in as the contact before (its
 /// device cookie) asks on its own budget, never on the one strangers can fill, and its code can
 /// be tried only from it.
-#[utoipa::path(post, path = "/api/auth/code", request_body = CodeRequest, tag = "auth",
+#[utoipa::path(post, path = portico_api::paths::SIGN_IN_CODE, request_body = CodeRequest, tag = "auth",
     responses((status = 202, description = "A code is on its way (if the contact is a customer's).", body = CodeSent),
         (status = 400), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
 pub async fn request_code(
@@ -339,7 +339,7 @@ async fn judge(
 /// it and sends a fresh one (`too_many_attempts`: use the newest code); `code_expired` is only
 /// said to a caller who knew the code. Tries count per requester (address and contact) and per
 /// address; a sign-in makes this browser trusted for the contact (its device cookie).
-#[utoipa::path(post, path = "/api/auth/verify", request_body = VerifyRequest, tag = "auth",
+#[utoipa::path(post, path = portico_api::paths::SIGN_IN_VERIFY, request_body = VerifyRequest, tag = "auth",
     responses((status = 200, description = "Signed in: the session cookie is set.", body = SessionInfo,
             headers(("set-cookie" = String, description = "The session cookie (HttpOnly, SameSite=Lax; Secure and `__Host-` over https), and the device cookie for the contact (`portico_device`, HttpOnly, SameSite=Strict, Path=/api/auth, 180 days; Secure and `__Secure-` over https): this browser's later codes count on a budget of its own and only it may try them."))),
         (status = 400), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
@@ -439,7 +439,7 @@ pub async fn start_session(
 }
 
 /// Ends this browser's session (customer or guest), if any.
-#[utoipa::path(post, path = "/api/auth/sign-out", tag = "auth", security((), ("session" = [])),
+#[utoipa::path(post, path = portico_api::paths::SIGN_OUT, tag = "auth", security((), ("session" = [])),
     responses((status = 204, description = "Signed out."), (status = 403)))]
 pub async fn sign_out(
     State(state): State<AppState>,
@@ -457,7 +457,7 @@ pub async fn sign_out(
 }
 
 /// Who is signed in on this browser, if anyone.
-#[utoipa::path(get, path = "/api/auth/session", tag = "auth", security((), ("session" = [])),
+#[utoipa::path(get, path = portico_api::paths::SESSION, tag = "auth", security((), ("session" = [])),
     responses((status = 200, description = "The signed-in customer, or `null`.", body = SessionInfo)))]
 pub async fn session(
     State(state): State<AppState>,
@@ -495,4 +495,15 @@ pub async fn grant_guest_pass(
     .execute(&state.db)
     .await?;
     Ok(())
+}
+
+/// Signing in and out, and the session.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(request_code))
+        .routes(routes!(code_delivery))
+        .routes(routes!(verify_code))
+        .routes(routes!(sign_out))
+        .routes(routes!(session))
 }

@@ -424,7 +424,7 @@ fn showable(draft: &Draft, allow_missing: bool) -> ApiResult<()> {
 
 /// Every page with its draft's state, the most recently changed first (editors, publishers,
 /// admins).
-#[utoipa::path(get, path = "/api/staff/pages", tag = "editor", operation_id = "staff_pages",
+#[utoipa::path(get, path = portico_api::paths::STAFF_PAGES, tag = "editor", operation_id = "staff_pages",
     security(("staff_session" = [])),
     responses((status = 200, description = "Every page, the most recently changed first.", body = Vec<StaffPageSummary>),
         (status = 401), (status = 403)))]
@@ -469,7 +469,7 @@ pub async fn list(
 }
 
 /// A new page with an empty draft (editors and publishers); `page_exists` if the slug is taken.
-#[utoipa::path(post, path = "/api/staff/pages", tag = "editor", operation_id = "staff_page_add",
+#[utoipa::path(post, path = portico_api::paths::STAFF_PAGES, tag = "editor", operation_id = "staff_page_add",
     security(("staff_session" = [])),
     params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     request_body = NewPage,

@@ -319,7 +319,7 @@ pub async fn page(
 
 /// The pages the caller may read now, in the language asked: their tier's first, then those for
 /// everyone, each by its newest live version (a page without this language yet is left out).
-#[utoipa::path(get, path = "/api/pages", tag = "pages", operation_id = "benefit_pages",
+#[utoipa::path(get, path = portico_api::paths::PAGES, tag = "pages", operation_id = "benefit_pages",
     security((), ("session" = [])),
     params(BenefitPagesQuery),
     responses((status = 200, description = "The pages for this caller, their tier's first.", body = Vec<PageSummary>),
@@ -373,4 +373,22 @@ async fn caller_tier(db: &AnyPool, caller: &Caller) -> ApiResult<Option<String>>
             .fetch_optional(db)
             .await?,
     )
+}
+
+/// Benefit pages as customers read them, and the staff's editor.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(pages))
+        .routes(routes!(page))
+        .routes(routes!(editor::list, editor::add))
+        .routes(routes!(editor::draft))
+        .routes(routes!(editor::save))
+        .routes(routes!(editor::submit))
+        .routes(routes!(editor::send_back))
+        .routes(routes!(editor::publish))
+        .routes(routes!(editor::unpublish))
+        .routes(routes!(editor::versions))
+        .routes(routes!(editor::restore))
+        .routes(routes!(editor::diff))
 }

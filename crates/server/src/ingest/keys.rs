@@ -75,7 +75,7 @@ async fn load(db: &mut AnyConnection, id: i64) -> ApiResult<IntegrationKey> {
 }
 
 /// Every integration key, live ones first, by name (admins); never a secret.
-#[utoipa::path(get, path = "/api/staff/integrations", tag = "staff", operation_id = "staff_integrations", security(("staff_session" = [])),
+#[utoipa::path(get, path = portico_api::paths::STAFF_INTEGRATIONS, tag = "staff", operation_id = "staff_integrations", security(("staff_session" = [])),
     responses((status = 200, description = "Every key, live ones first, by name.", body = IntegrationKeyList),
         (status = 401), (status = 403)))]
 pub async fn list(
@@ -96,7 +96,7 @@ pub async fn list(
 /// Makes the key of a new integration (admins) and tells its secret once. A name blank, over 100
 /// characters or with a control character is `bad_request`; a live key with the name is
 /// `integration_exists` (rotate that one instead).
-#[utoipa::path(post, path = "/api/staff/integrations", tag = "staff", operation_id = "staff_add_integration", security(("staff_session" = [])),
+#[utoipa::path(post, path = portico_api::paths::STAFF_INTEGRATIONS, tag = "staff", operation_id = "staff_add_integration", security(("staff_session" = [])),
     params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     request_body = NewIntegrationKey,
     responses((status = 201, description = "The key, and its secret (told only this once).", body = IntegrationKeySecret),

@@ -201,7 +201,7 @@ fn answered(result: bool, code: &str, message: &str) -> Response {
 /// `200` once taken; `result` false and `500` (Kuaidi100 pushes again later) when no parcel has
 /// the tracking number yet. A wrong `sign` is a 401 `invalid_signature`; a `param` that is not
 /// Kuaidi100's JSON a 400.
-#[utoipa::path(post, path = "/api/ingest/kuaidi100", tag = "ingest", operation_id = "ingest_kuaidi100",
+#[utoipa::path(post, path = portico_api::paths::INGEST_KUAIDI100, tag = "ingest", operation_id = "ingest_kuaidi100",
     request_body(content = Kuaidi100Push, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, description = "Taken (`result` true), or to be pushed again later (`result` false).", body = Kuaidi100Answer),
         (status = 400), (status = 401), (status = 404), (status = 413), (status = 415), (status = 422)))]

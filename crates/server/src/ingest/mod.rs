@@ -49,7 +49,7 @@ async fn signed_batch(
 /// same `updated_at` again, or an older one) or `refused` with the field and why (an email or
 /// phone another customer has, a malformed value). 200 when none was refused; else 422
 /// `invalid_record` with the report, the others kept.
-#[utoipa::path(post, path = "/api/ingest/customers", tag = "ingest", operation_id = "ingest_customers",
+#[utoipa::path(post, path = portico_api::paths::INGEST_CUSTOMERS, tag = "ingest", operation_id = "ingest_customers",
     security(("integration_key" = [])),
     request_body = portico_api::CustomerBatch,
     responses((status = 200, description = "Every record taken; each one's outcome.", body = IngestReport),
@@ -70,7 +70,7 @@ pub async fn customers(
 /// been sent before. 200 when none was refused; else 422 `invalid_record` with the report, the
 /// others kept. A parcel delivered invites its buyer to a survey; the buyer's tier counts the
 /// order's spend.
-#[utoipa::path(post, path = "/api/ingest/orders", tag = "ingest", operation_id = "ingest_orders",
+#[utoipa::path(post, path = portico_api::paths::INGEST_ORDERS, tag = "ingest", operation_id = "ingest_orders",
     security(("integration_key" = [])),
     request_body = portico_api::OrderBatch,
     responses((status = 200, description = "Every record taken; each one's outcome.", body = IngestReport),
@@ -90,7 +90,7 @@ pub async fn orders(
 /// moving the parcel back; a newer one moves the parcel (delivered: its buyer is invited to a
 /// survey, the return window opens). 200 when none was refused; else 422 `invalid_record` with
 /// the report, the others kept.
-#[utoipa::path(post, path = "/api/ingest/checkpoints", tag = "ingest", operation_id = "ingest_checkpoints",
+#[utoipa::path(post, path = portico_api::paths::INGEST_CHECKPOINTS, tag = "ingest", operation_id = "ingest_checkpoints",
     security(("integration_key" = [])),
     request_body = portico_api::CheckpointBatch,
     responses((status = 200, description = "Every record taken; each one's outcome.", body = IngestReport),
@@ -103,4 +103,17 @@ pub async fn checkpoints(
     body: Bytes,
 ) -> ApiResult<Response> {
     signed_batch(&state, Kind::Checkpoints, (method, uri, headers, body)).await
+}
+
+/// The ingest API and the staff's integration keys.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(keys::list, keys::add))
+        .routes(routes!(keys::rotate))
+        .routes(routes!(keys::revoke))
+        .routes(routes!(customers))
+        .routes(routes!(orders))
+        .routes(routes!(checkpoints))
+        .routes(routes!(kuaidi100::push))
 }

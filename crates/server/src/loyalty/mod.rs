@@ -235,7 +235,7 @@ pub async fn record(
 }
 
 /// Every tier, lowest first, with what it takes and what it brings. Anyone may ask.
-#[utoipa::path(get, path = "/api/loyalty/tiers", tag = "loyalty", operation_id = "tiers",
+#[utoipa::path(get, path = portico_api::paths::TIERS, tag = "loyalty", operation_id = "tiers",
     responses((status = 200, description = "Every tier, lowest first.", body = Vec<Tier>)))]
 pub async fn list_tiers(State(state): State<AppState>) -> ApiResult<Json<Vec<Tier>>> {
     Ok(Json(tiers(&state.db).await?))
@@ -244,7 +244,7 @@ pub async fn list_tiers(State(state): State<AppState>) -> ApiResult<Json<Vec<Tie
 /// Where the signed-in customer stands: their tier (brought up to date first), the spend that
 /// counts and what is pending, the next tier and by when, what keeps the tier when its year is
 /// nearly up, the history, and every tier for the comparison. A guest pass is not enough (401).
-#[utoipa::path(get, path = "/api/loyalty/me", tag = "loyalty", operation_id = "loyalty_status", security(("session" = [])),
+#[utoipa::path(get, path = portico_api::paths::LOYALTY, tag = "loyalty", operation_id = "loyalty_status", security(("session" = [])),
     responses((status = 200, description = "The customer's standing.", body = LoyaltyStatus), (status = 401)))]
 pub async fn status(
     State(state): State<AppState>,
@@ -298,4 +298,12 @@ pub async fn status(
         history,
         tiers,
     }))
+}
+
+/// The customer's tier and the tiers.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(status))
+        .routes(routes!(list_tiers))
 }

@@ -34,7 +34,7 @@ struct FailedRow {
 }
 
 /// The messages that could not be delivered, newest first (admins).
-#[utoipa::path(get, path = "/api/staff/messages", tag = "staff", operation_id = "staff_failed_messages", security(("staff_session" = [])),
+#[utoipa::path(get, path = portico_api::paths::STAFF_MESSAGES, tag = "staff", operation_id = "staff_failed_messages", security(("staff_session" = [])),
     responses((status = 200, description = "The failed messages, newest first (at most 200).", body = FailedMessages),
         (status = 401), (status = 403)))]
 pub async fn list(State(state): State<AppState>, staff: Staff) -> ApiResult<Json<FailedMessages>> {

@@ -318,6 +318,14 @@ fn channel_for<'a>(
     })
 }
 
+/// The staff's failed messages.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(failed::list))
+        .routes(routes!(failed::retry))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

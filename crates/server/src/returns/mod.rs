@@ -328,7 +328,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 /// (`exchange_not_offered` otherwise, also for `exchange_for` with another resolution); its
 /// units are reserved from stock in the same step, or it is refused with `out_of_stock`. An
 /// exchange refunds nothing (a product's variants sell at one price), so no fee is charged.
-#[utoipa::path(post, path = "/api/returns", tag = "returns", operation_id = "create_return", security(("session" = [])),
+#[utoipa::path(post, path = portico_api::paths::RETURNS, tag = "returns", operation_id = "create_return", security(("session" = [])),
     params(("Idempotency-Key" = String, Header, pattern = "^[!-~]{1,255}$", min_length = 1, max_length = 255,
         description = "Any unique string the client makes per return it means to start (1-255 visible ASCII)")),
     request_body = NewReturn,
@@ -594,4 +594,19 @@ pub async fn create(
         StatusCode::CREATED,
         Json(load_return(&state.db, return_id).await?),
     ))
+}
+
+/// Returns: a customer's, the pass and the drop-off code, and a reviewer's.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(returnable))
+        .routes(routes!(create, list))
+        .routes(routes!(detail))
+        .routes(routes!(cancel))
+        .routes(routes!(reschedule))
+        .routes(routes!(pass::pass))
+        .routes(routes!(drop_off::qr))
+        .routes(routes!(review::queue))
+        .routes(routes!(review::decide))
 }

@@ -41,7 +41,7 @@ pub async fn detail(
 /// The caller's returns, newest first: a customer's, those of the order the buyer's guest pass
 /// is for, or the one return a link's pass is for. A recipient's pass lists none: 401, as for
 /// nobody.
-#[utoipa::path(get, path = "/api/returns", tag = "returns", operation_id = "list_returns", security(("session" = [])),
+#[utoipa::path(get, path = portico_api::paths::RETURNS, tag = "returns", operation_id = "list_returns", security(("session" = [])),
     responses((status = 200, description = "Newest first (at most 100).", body = Vec<ReturnDetail>), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,

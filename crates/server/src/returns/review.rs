@@ -52,7 +52,7 @@ const EARLIER: &str = "FROM returns e JOIN orders eo ON eo.id = e.order_id \
 
 /// The returns waiting for review, oldest first (at most 100), each with its lines, its refund,
 /// its customer's name and tier, and what that customer's earlier returns came to.
-#[utoipa::path(get, path = "/api/staff/returns", tag = "staff", operation_id = "staff_returns", security(("staff_session" = [])),
+#[utoipa::path(get, path = portico_api::paths::STAFF_RETURNS, tag = "staff", operation_id = "staff_returns", security(("staff_session" = [])),
     responses((status = 200, description = "The returns waiting for review, oldest first (at most 100).", body = ReviewQueue),
         (status = 401), (status = 403)))]
 pub async fn queue(State(state): State<AppState>, staff: Staff) -> ApiResult<Json<ReviewQueue>> {

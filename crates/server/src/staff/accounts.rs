@@ -29,7 +29,7 @@ pub(crate) fn staff_email(input: &str) -> ApiResult<String> {
 }
 
 /// Every staff account, admins first, then by name (admins).
-#[utoipa::path(get, path = "/api/staff/accounts", tag = "staff", operation_id = "staff_accounts", security(("staff_session" = [])),
+#[utoipa::path(get, path = portico_api::paths::STAFF_ACCOUNTS, tag = "staff", operation_id = "staff_accounts", security(("staff_session" = [])),
     responses((status = 200, description = "Every staff account.", body = StaffList),
         (status = 401), (status = 403)))]
 pub async fn list(State(state): State<AppState>, staff: Staff) -> ApiResult<Json<StaffList>> {
@@ -85,7 +85,7 @@ pub(crate) async fn insert(
 
 /// Adds a staff account (admins). An email already used is `staff_exists`; a password of fewer
 /// than 12 or more than 128 characters is `weak_password`.
-#[utoipa::path(post, path = "/api/staff/accounts", tag = "staff", operation_id = "staff_add", security(("staff_session" = [])),
+#[utoipa::path(post, path = portico_api::paths::STAFF_ACCOUNTS, tag = "staff", operation_id = "staff_add", security(("staff_session" = [])),
     params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     request_body = NewStaff,
     responses((status = 201, description = "The account made.", body = StaffMember),

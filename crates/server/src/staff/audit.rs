@@ -55,7 +55,7 @@ pub struct AuditQuery {
 }
 
 /// The audit log, newest first, 50 entries a page (admins and publishers).
-#[utoipa::path(get, path = "/api/staff/audit", tag = "staff", operation_id = "staff_audit", security(("staff_session" = [])),
+#[utoipa::path(get, path = portico_api::paths::STAFF_AUDIT, tag = "staff", operation_id = "staff_audit", security(("staff_session" = [])),
     params(AuditQuery),
     responses((status = 200, description = "A page of the audit log.", body = AuditPage),
         (status = 400), (status = 401), (status = 403)))]

@@ -115,7 +115,7 @@ impl StaffRow {
 /// and a disabled account are one answer, `invalid_credentials`, in the same time; each try is
 /// in the audit log. A sign-in also sets a device cookie for the account: that browser's tries
 /// then count on a budget of its own, so strangers' wrong passwords never lock it out.
-#[utoipa::path(post, path = "/api/staff/sign-in", request_body = StaffSignIn, tag = "staff", operation_id = "staff_sign_in",
+#[utoipa::path(post, path = portico_api::paths::STAFF_SIGN_IN, request_body = StaffSignIn, tag = "staff", operation_id = "staff_sign_in",
     responses((status = 200, description = "Signed in: the staff cookie is set; `csrf_token` goes in every write's `X-CSRF-Token`.", body = StaffSession,
             headers(("set-cookie" = String, description = "The staff session cookie (HttpOnly, SameSite=Strict, 8 hours; Secure and `__Host-` over https), and the device cookie for the account (`portico_staff_device`, HttpOnly, SameSite=Strict, Path=/api/staff/sign-in, 180 days; Secure and `__Secure-` over https): this browser's later tries at the account count on a budget of its own."))),
         (status = 400), (status = 401), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
@@ -229,7 +229,7 @@ pub async fn sign_in(
 
 /// Who is signed in to the staff app on this browser, with the session's CSRF token; an empty
 /// object when nobody is (a customer's session is nobody here).
-#[utoipa::path(get, path = "/api/staff/session", tag = "staff", operation_id = "staff_session", security((), ("staff_session" = [])),
+#[utoipa::path(get, path = portico_api::paths::STAFF_SESSION, tag = "staff", operation_id = "staff_session", security((), ("staff_session" = [])),
     responses((status = 200, description = "The staff member and the CSRF token, or an empty object.", body = StaffSession)))]
 pub async fn session(
     State(state): State<AppState>,
@@ -252,7 +252,7 @@ pub async fn session(
 }
 
 /// Ends this browser's staff session.
-#[utoipa::path(post, path = "/api/staff/sign-out", tag = "staff", operation_id = "staff_sign_out", security(("staff_session" = [])),
+#[utoipa::path(post, path = portico_api::paths::STAFF_SIGN_OUT, tag = "staff", operation_id = "staff_sign_out", security(("staff_session" = [])),
     params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses((status = 204, description = "Signed out."), (status = 401), (status = 403)))]
 pub async fn sign_out(
@@ -269,7 +269,7 @@ pub async fn sign_out(
 }
 
 /// Ends every session of the signed-in staff member, on every browser (a lost laptop).
-#[utoipa::path(post, path = "/api/staff/sign-out-everywhere", tag = "staff", operation_id = "staff_sign_out_everywhere", security(("staff_session" = [])),
+#[utoipa::path(post, path = portico_api::paths::STAFF_SIGN_OUT_EVERYWHERE, tag = "staff", operation_id = "staff_sign_out_everywhere", security(("staff_session" = [])),
     params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses((status = 204, description = "Every session of this staff member has ended."), (status = 401), (status = 403)))]
 pub async fn sign_out_everywhere(
@@ -465,4 +465,18 @@ pub async fn seed_demo_staff(db: &AnyPool, now: i64) -> ApiResult<()> {
         accounts::insert(db, email, name, role, &hash, now).await?;
     }
     Ok(())
+}
+
+/// Staff sign-in, sessions, accounts and the audit log.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(sign_in))
+        .routes(routes!(password_link::set_password))
+        .routes(routes!(session))
+        .routes(routes!(sign_out))
+        .routes(routes!(sign_out_everywhere))
+        .routes(routes!(accounts::list, accounts::add))
+        .routes(routes!(accounts::change))
+        .routes(routes!(audit::list))
 }

@@ -617,3 +617,13 @@ pub async fn demo_invitation(
         }),
     ))
 }
+
+/// Answering a survey, opting out, and the demo's invitation.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(survey))
+        .routes(routes!(save))
+        .routes(routes!(opt_out))
+        .routes(routes!(demo_invitation))
+}

@@ -459,6 +459,22 @@ pub async fn seed_demo_partner(
     Ok(())
 }
 
+/// The widget's API, each route answering CORS preflight; `app` puts it behind [`guard`].
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter, UtoipaMethodRouterExt};
+    use utoipa_axum::routes;
+    let cors = |route: UtoipaMethodRouter<AppState>| route.map(|route| route.options(preflight));
+    OpenApiRouter::default()
+        .routes(cors(routes!(settings)))
+        .routes(cors(routes!(lookup)))
+        .routes(cors(routes!(send_feedback)))
+        .routes(cors(routes!(identify)))
+        .routes(cors(routes!(survey)))
+        .routes(cors(routes!(save_survey)))
+        .routes(cors(routes!(partner_survey)))
+        .routes(cors(routes!(save_partner_survey)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -228,7 +228,7 @@ async fn replace_origins(db: &mut AnyConnection, id: i64, origins: &[String]) ->
 }
 
 /// Every partner, by name (admins); never a secret.
-#[utoipa::path(get, path = "/api/staff/partners", tag = "staff", operation_id = "staff_partners", security(("staff_session" = [])),
+#[utoipa::path(get, path = portico_api::paths::STAFF_PARTNERS, tag = "staff", operation_id = "staff_partners", security(("staff_session" = [])),
     responses((status = 200, description = "Every partner, by name.", body = PartnerList),
         (status = 401), (status = 403)))]
 pub async fn list(State(state): State<AppState>, staff: Staff) -> ApiResult<Json<PartnerList>> {
@@ -248,7 +248,7 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> ApiResult<Json
 /// which this answer tells once. A page origin that is not `http(s)://host[:port]` is
 /// `invalid_origin`; a blank or too long name, no feature or one twice, or an accent that is
 /// not `#rrggbb` is `bad_request`.
-#[utoipa::path(post, path = "/api/staff/partners", tag = "staff", operation_id = "staff_add_partner", security(("staff_session" = [])),
+#[utoipa::path(post, path = portico_api::paths::STAFF_PARTNERS, tag = "staff", operation_id = "staff_add_partner", security(("staff_session" = [])),
     params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     request_body = NewPartner,
     responses((status = 201, description = "The partner, and its identity secret (told only this once).", body = PartnerAdded),
@@ -457,6 +457,15 @@ pub async fn rotate_secret(
     Ok(Json(PartnerSecret {
         identity_secret: secret,
     }))
+}
+
+/// The staff's partner screens (not behind the widget's guard).
+pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::{router::OpenApiRouter, routes};
+    OpenApiRouter::default()
+        .routes(routes!(list, add))
+        .routes(routes!(change))
+        .routes(routes!(rotate_secret))
 }
 
 #[cfg(test)]
