@@ -34,12 +34,10 @@ mkdir -p "$logs"
 began=$(date +%s)
 
 # clippy-driver compiles as rustc does and lints the workspace's crates on the way.
-clippy() {
-  RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver) \
-    CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__ "$@"
-}
+# (An `env` command, not a function, so it also runs under scripts/postgres.sh.)
+clippy=(env "RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver)" CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__)
 wasm_crates=(-p portico -p portico-client -p portico-ui -p portico-widget -p portico-staff)
-wasm_test() { CARGO_TARGET_DIR=target/wasm-test clippy cargo "$@" --target wasm32-unknown-unknown "${wasm_crates[@]}"; }
+wasm_test() { CARGO_TARGET_DIR=target/wasm-test "${clippy[@]}" cargo "$@" --target wasm32-unknown-unknown "${wasm_crates[@]}"; }
 
 # stage NAME CMD...: runs CMD into NAME's log; NAME.ok or NAME.failed says how it ended.
 stage() {
@@ -74,15 +72,15 @@ lane_packages() {
 
 lane_server() {
   stage format cargo fmt --all -- --check &&
-    stage server-build clippy cargo build -p portico-api -p portico-server --all-targets &&
+    stage server-build "${clippy[@]}" cargo build -p portico-api -p portico-server --all-targets &&
     after packages &&
-    stage server-sqlite clippy cargo test -p portico-api -p portico-server -- --skip schema:: &&
+    stage server-sqlite "${clippy[@]}" cargo test -p portico-api -p portico-server -- --skip schema:: &&
     stage contract-sqlite scripts/contract.sh
 }
 
 lane_postgres() {
   after server-build packages &&
-    stage server-postgres scripts/postgres.sh with clippy cargo test -p portico-server --test api &&
+    stage server-postgres scripts/postgres.sh with "${clippy[@]}" cargo test -p portico-server --test api &&
     stage contract-postgres env PORTICO_CONTRACT_PORT=8799 scripts/postgres.sh with scripts/contract.sh
 }
 
