@@ -15,7 +15,7 @@ use portico_api::{
     paths, Audience, BenefitCard, DraftBlock, DraftCopy, DraftFaqItem, DraftSave, ErrorCode,
     PageDraft, PageLocale, PageProblem, ProblemKind, ReviewState, StaffRole, Tier, PREVIEW_GUEST,
 };
-use portico_client::{ApiError, Remote, Submit};
+use portico_client::ApiError;
 use std::time::Duration;
 
 /// What is being edited: the draft as typed, and the revision it was read (or last saved) at.
@@ -179,10 +179,9 @@ pub fn Editor(
     slug: String,
     tiers: Signal<Vec<Tier>>,
     changes: RwSignal<u32>,
-    close: Callback<()>,
 ) -> impl IntoView {
     let path = paths::staff_page(&slug, "");
-    let loaded = Remote::<PageDraft>::new(move || api.read(&path));
+    let loaded = signed.remote::<PageDraft>(move || api.read(&path));
     // The service's latest word on the draft (loaded, then each save's answer).
     let server = RwSignal::new(None::<PageDraft>);
     let work = RwSignal::new(None::<Work>);
@@ -200,15 +199,22 @@ pub fn Editor(
         },
     );
     let tab = RwSignal::new(PageLocale::ZhCn);
-    let save = Submit::<PageDraft>::new();
+    let save = signed.submit::<PageDraft>();
     // Edits made, and the edits the save on its way carries.
     let edits = RwSignal::new(0u32);
     let sent = RwSignal::new(0u32);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     let slug = StoredValue::new(slug);
+    // Left (another screen, Back): what waits is kept on this device and sent when the page is
+    // opened again, never by a timer outliving the editor.
+    on_cleanup(move || {
+        if let Some(Some(handle)) = timer.try_get_value() {
+            handle.clear();
+        }
+    });
 
-    Effect::new(move |_| match loaded.get() {
-        Some(Ok(draft)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(draft)) = loaded.get() {
             let fresh = Work {
                 revision: draft.revision,
                 audience: draft.audience.clone(),
@@ -226,8 +232,6 @@ pub fn Editor(
                 status.set(Saving::Waiting);
             }
         }
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
     });
 
     let send_now = move || {
@@ -276,7 +280,6 @@ pub fn Editor(
                 schedule(Duration::from_millis(300));
             }
         }
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
         Some(Err(error)) if error.code() == Some(ErrorCode::EditConflict) => {
             status.set(Saving::Conflict)
         }
@@ -359,7 +362,7 @@ pub fn Editor(
 
     view! {
         <section class="card editor" aria-labelledby="editor-title">
-            <p><button type="button" class="link-button" on:click=move |_| close.run(())>{move || td_string!(locale.get(), editor.back)}</button></p>
+            <p><a href="/staff/pages">{move || td_string!(locale.get(), editor.back)}</a></p>
             {move || {
                 let l = locale.get();
                 match (loaded.get(), server.get()) {
