@@ -1,16 +1,16 @@
 //! The signed-in app: who is signed in (and signing out), a nav of the screens the role may
-//! open, and the routes under `/staff/`, one screen each. `/staff/` sends a role to its first
-//! screen; a screen the role may not open says so, with the way to its home. Nobody signed in:
-//! `lib.rs` shows the sign-in at the address asked for, so signing in lands there.
+//! open, and the screen at each address under `/staff/` (`Place`; leptos_router keeps the
+//! address, Back and links). `/staff/` sends a role to its first screen; a screen the role may
+//! not open says so, with the way to its home. Nobody signed in: `lib.rs` shows the sign-in at
+//! the address asked for, so signing in lands there.
 
 use crate::locales::i18n::*;
 use crate::{
     accounts, audit, editor, integrations, messages, pages, partners, returns, words, Api, Signed,
 };
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Routes};
-use leptos_router::hooks::{use_location, use_navigate, use_params_map};
-use leptos_router::{path, NavigateOptions};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
 use portico_api::{paths, StaffRole, StaffSession, Tier};
 use portico_client::Remote;
 
@@ -78,6 +78,36 @@ impl Screen {
     /// The first screen `role` may open, if any (analysts have none yet).
     fn home(role: StaffRole) -> Option<Screen> {
         Screen::ALL.into_iter().find(|s| s.allows(role))
+    }
+}
+
+/// Where an address under `/staff/` leads.
+#[derive(Clone, PartialEq)]
+enum Place {
+    Home,
+    Screen(Screen),
+    /// `/staff/pages/SLUG`: the page in the editor.
+    Page(String),
+    Nowhere,
+}
+
+impl Place {
+    fn at(path: &str) -> Place {
+        let path = path.trim_end_matches('/');
+        if matches!(path, "" | "/staff") {
+            return Place::Home;
+        }
+        if let Some(slug) = path.strip_prefix("/staff/pages/") {
+            return if slug.is_empty() || slug.contains('/') {
+                Place::Nowhere
+            } else {
+                Place::Page(slug.to_string())
+            };
+        }
+        Screen::ALL
+            .into_iter()
+            .find(|s| s.path() == path)
+            .map_or(Place::Nowhere, Place::Screen)
     }
 }
 
@@ -160,17 +190,30 @@ pub fn SignedIn(
     };
     let out = signed.submit::<()>();
     let navigate = use_navigate();
+    let to_home = navigate.clone();
     Effect::new(move |_| {
         if out.value().is_some() {
             // The next person to sign in here starts at their own home.
-            navigate("/staff/", NavigateOptions::default());
+            to_home("/staff/", NavigateOptions::default());
             signed.forget();
         }
     });
     let role = staff.role;
     let name = staff.name.clone();
     let here = use_location().pathname;
-    let not_found = move || way_home(locale, |l| td_string!(l, nav.not_found));
+    let place = Memo::new(move |_| Place::at(&here.get()));
+    // `/staff/`: the role's first screen, in place of this entry (so Back skips it).
+    Effect::new(move |_| {
+        if let (Place::Home, Some(screen)) = (place.get(), Screen::home(role)) {
+            navigate(
+                screen.path(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
     view! {
         <section class="who">
             <p>
@@ -202,47 +245,26 @@ pub fn SignedIn(
                 }).collect_view()}
             </ul>
         </nav>
-        <Routes fallback=not_found>
-            <Route path=path!("/staff") view=move || home(desk)/>
-            <Route path=path!("/staff/pages") view=move || desk.open(Screen::Pages)/>
-            <Route path=path!("/staff/pages/:slug") view=move || desk.gate(Screen::Pages, move || page_editor(desk))/>
-            <Route path=path!("/staff/returns") view=move || desk.open(Screen::Returns)/>
-            <Route path=path!("/staff/accounts") view=move || desk.open(Screen::Accounts)/>
-            <Route path=path!("/staff/partners") view=move || desk.open(Screen::Partners)/>
-            <Route path=path!("/staff/integrations") view=move || desk.open(Screen::Integrations)/>
-            <Route path=path!("/staff/messages") view=move || desk.open(Screen::Messages)/>
-            <Route path=path!("/staff/audit") view=move || desk.open(Screen::Audit)/>
-        </Routes>
+        {move || match place.get() {
+            Place::Home => home(desk),
+            Place::Screen(screen) => desk.open(screen),
+            Place::Page(slug) => desk.gate(Screen::Pages, move || view! {
+                <editor::Editor locale api signed role slug tiers=page_tiers(api) changes=desk.changes/>
+            }),
+            Place::Nowhere => way_home(locale, |l| td_string!(l, nav.not_found)).into_any(),
+        }}
     }
     .into_any()
 }
 
-/// `/staff/`: the role's first screen (in place of this entry, so Back skips it), or, for a
-/// role with none yet, what comes.
+/// `/staff/` for a role with no screen yet: what comes (the others are sent to their first).
 fn home(desk: Desk) -> AnyView {
-    match Screen::home(desk.role) {
-        Some(screen) => view! {
-            <Redirect path=screen.path() options=NavigateOptions { replace: true, ..Default::default() }/>
-        }
-        .into_any(),
-        None => {
-            let l = desk.locale;
-            view! { <p class="notice">{move || td_string!(l.get(), home.nothing_yet)}</p> }
-                .into_any()
-        }
-    }
+    let l = desk.locale;
+    view! { <p class="notice">{move || td_string!(l.get(), home.nothing_yet)}</p> }.into_any()
 }
 
-/// `/staff/pages/:slug`: the page in the editor; another slug opens another editor.
-fn page_editor(desk: Desk) -> impl IntoView {
-    let Desk { locale, api, .. } = desk;
-    let (signed, role, changes) = (desk.signed, desk.role, desk.changes);
-    let params = use_params_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
+/// The tiers a page can be for (the editor's audience and preview).
+fn page_tiers(api: Api) -> Signal<Vec<Tier>> {
     let tiers = Remote::<Vec<Tier>>::new(move || api.read(paths::TIERS));
-    let tiers = Signal::derive(move || tiers.get().and_then(Result::ok).unwrap_or_default());
-    move || {
-        let slug = slug.get();
-        view! { <editor::Editor locale api signed role slug tiers changes/> }
-    }
+    Signal::derive(move || tiers.get().and_then(Result::ok).unwrap_or_default())
 }
