@@ -10,6 +10,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::location::{BrowserUrl, LocationProvider};
 use leptos_router::NavigateOptions;
 use portico_api::{paths, StaffRole, StaffSession, Tier};
 use portico_client::Remote;
@@ -109,6 +110,15 @@ impl Place {
             .find(|s| s.path() == path)
             .map_or(Place::Nowhere, Place::Screen)
     }
+
+    /// Whether this is `screen` or a place inside it (a page in the editor is in the pages).
+    fn under(&self, screen: Screen) -> bool {
+        match self {
+            Place::Screen(s) => *s == screen,
+            Place::Page(_) => screen == Screen::Pages,
+            Place::Home | Place::Nowhere => false,
+        }
+    }
 }
 
 /// What every screen is given.
@@ -202,6 +212,15 @@ pub fn SignedIn(
     let name = staff.name.clone();
     let here = use_location().pathname;
     let place = Memo::new(move |_| Place::at(&here.get()));
+    // A link followed: the screen is drawn (effects run after), so the address bar may show it
+    // (what leptos_router's <Routes> does; the screens here are matched by `Place`).
+    let browser = use_context::<BrowserUrl>();
+    Effect::new(move |_| {
+        here.track();
+        if let Some(browser) = &browser {
+            browser.ready_to_complete();
+        }
+    });
     // `/staff/`: the role's first screen, in place of this entry (so Back skips it).
     Effect::new(move |_| {
         if let (Place::Home, Some(screen)) = (place.get(), Screen::home(role)) {
@@ -235,10 +254,9 @@ pub fn SignedIn(
         <nav class="screens" aria-label=move || td_string!(locale.get(), nav.label)>
             <ul>
                 {Screen::ALL.into_iter().filter(|s| s.allows(role)).map(|screen| {
-                    let at = screen.path();
-                    let current = move || here.with(|p| p == at || p.strip_prefix(at).is_some_and(|rest| rest.starts_with('/')));
+                    let current = move || place.with(|p| p.under(screen));
                     view! {
-                        <li><a href=at aria-current=move || current().then_some("page")>
+                        <li><a href=screen.path() aria-current=move || current().then_some("page")>
                             {move || screen.name(locale.get())}
                         </a></li>
                     }
@@ -246,7 +264,9 @@ pub fn SignedIn(
             </ul>
         </nav>
         {move || match place.get() {
-            Place::Home => home(desk),
+            // The others are sent to their first screen (above).
+            Place::Home if Screen::home(role).is_some() => ().into_any(),
+            Place::Home => view! { <p class="notice">{move || td_string!(locale.get(), home.nothing_yet)}</p> }.into_any(),
             Place::Screen(screen) => desk.open(screen),
             Place::Page(slug) => desk.gate(Screen::Pages, move || view! {
                 <editor::Editor locale api signed role slug tiers=page_tiers(api) changes=desk.changes/>
@@ -257,14 +277,47 @@ pub fn SignedIn(
     .into_any()
 }
 
-/// `/staff/` for a role with no screen yet: what comes (the others are sent to their first).
-fn home(desk: Desk) -> AnyView {
-    let l = desk.locale;
-    view! { <p class="notice">{move || td_string!(l.get(), home.nothing_yet)}</p> }.into_any()
-}
-
 /// The tiers a page can be for (the editor's audience and preview).
 fn page_tiers(api: Api) -> Signal<Vec<Tier>> {
     let tiers = Remote::<Vec<Tier>>::new(move || api.read(paths::TIERS));
     Signal::derive(move || tiers.get().and_then(Result::ok).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Place, Screen};
+    use portico_api::StaffRole;
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    fn an_address_leads_to_its_screen_with_or_without_a_trailing_slash() {
+        assert!(Place::at("/staff") == Place::Home);
+        assert!(Place::at("/staff/") == Place::Home);
+        assert!(Place::at("/staff/returns") == Place::Screen(Screen::Returns));
+        assert!(Place::at("/staff/audit/") == Place::Screen(Screen::Audit));
+        assert!(Place::at("/staff/pages/gold-week") == Place::Page("gold-week".into()));
+        assert!(Place::at("/staff/pages/gold-week/") == Place::Page("gold-week".into()));
+        assert!(Place::at("/staff/pages/a/b") == Place::Nowhere);
+        assert!(Place::at("/staff/nowhere") == Place::Nowhere);
+        assert!(Place::at("/staff/returnsx") == Place::Nowhere);
+        // A page in the editor is in the pages, in the nav.
+        assert!(Place::at("/staff/pages/gold-week").under(Screen::Pages));
+        assert!(!Place::at("/staff/audit").under(Screen::Pages));
+    }
+
+    #[wasm_bindgen_test]
+    fn each_role_opens_its_own_screens_and_starts_at_the_first() {
+        let open = |role| {
+            Screen::ALL
+                .into_iter()
+                .filter(|s| s.allows(role))
+                .collect::<Vec<_>>()
+        };
+        assert!(open(StaffRole::Editor) == [Screen::Pages]);
+        assert!(open(StaffRole::Publisher) == [Screen::Pages, Screen::Returns, Screen::Audit]);
+        assert!(open(StaffRole::Admin) == Screen::ALL);
+        assert!(open(StaffRole::Analyst).is_empty());
+        assert!(Screen::home(StaffRole::Analyst).is_none());
+        assert!(Screen::home(StaffRole::Admin) == Some(Screen::Pages));
+    }
 }
