@@ -68,7 +68,7 @@ rust-test: setup-test
 	scripts/postgres.sh with cargo test -p portico-server --test api
 
 wasm-test:
-	cargo test -p portico -p portico-client -p portico-widget --target wasm32-unknown-unknown
+	cargo test -p portico -p portico-client -p portico-widget -p portico-staff --target wasm32-unknown-unknown
 
 ## The server the contract and e2e checks run (a debug build: quick to build, same behaviour).
 debug-server:

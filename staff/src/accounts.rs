@@ -6,7 +6,7 @@ use crate::locales::i18n::*;
 use crate::{words, Api, Signed};
 use leptos::prelude::*;
 use portico_api::{paths, NewStaff, StaffChange, StaffList, StaffMember, StaffRole};
-use portico_client::{Remote, Submit};
+use portico_client::Submit;
 use portico_ui::form::{SubmitButton, TextField};
 
 #[component]
@@ -17,17 +17,15 @@ pub fn Accounts(
     /// Bumped after every change that went through.
     changes: RwSignal<u32>,
 ) -> impl IntoView {
-    let list = Remote::<StaffList>::new(move || api.read(paths::STAFF_ACCOUNTS));
-    let change = Submit::<StaffMember>::new();
+    let list = signed.remote::<StaffList>(move || api.read(paths::STAFF_ACCOUNTS));
+    let change = signed.submit::<StaffMember>();
     // Which account the last change was for, to say the answer beside it.
     let changed = RwSignal::new(None::<i64>);
-    Effect::new(move |_| match change.value() {
-        Some(Ok(_)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = change.value() {
             list.refetch();
             changes.update(|n| *n += 1);
         }
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
     });
     let send = move |id: i64, body: StaffChange| {
         changed.set(Some(id));
@@ -126,15 +124,13 @@ fn AddStaff(
     let password = RwSignal::new(String::new());
     let role = RwSignal::new(StaffRole::Editor);
     let no_name = RwSignal::new(false);
-    let add = Submit::<StaffMember>::new();
-    Effect::new(move |_| match add.value() {
-        Some(Ok(_)) => {
+    let add = signed.submit::<StaffMember>();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value() {
             name.set(String::new());
             password.set(String::new());
             added.run(());
         }
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

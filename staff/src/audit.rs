@@ -4,7 +4,6 @@ use crate::locales::i18n::*;
 use crate::{words, Api, Signed};
 use leptos::prelude::*;
 use portico_api::{paths, AuditEntry, AuditPage};
-use portico_client::Remote;
 
 fn action(l: Locale, action: &str) -> String {
     match action {
@@ -48,19 +47,12 @@ pub fn Audit(
         changes.track();
         before.set(None);
     });
-    let page = Remote::<AuditPage>::new(move || {
+    let page = signed.remote::<AuditPage>(move || {
         changes.track();
         api.read(&match before.get() {
             Some(id) => format!("{}?before={id}", paths::STAFF_AUDIT),
             None => paths::STAFF_AUDIT.to_string(),
         })
-    });
-    Effect::new(move |_| {
-        if let Some(Err(error)) = page.get() {
-            if words::signed_out(&error) {
-                signed.forget();
-            }
-        }
     });
     view! {
         <section class="card" aria-labelledby="audit-title">

@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use portico_api::{
     paths, IntegrationKey, IntegrationKeyList, IntegrationKeySecret, NewIntegrationKey,
 };
-use portico_client::{Remote, Submit};
 use portico_ui::form::{SubmitButton, TextField};
 
 /// What is being confirmed for which key.
@@ -27,10 +26,10 @@ pub fn Integrations(
     /// Bumped after every change that went through.
     changes: RwSignal<u32>,
 ) -> impl IntoView {
-    let list = Remote::<IntegrationKeyList>::new(move || api.read(paths::STAFF_INTEGRATIONS));
-    let rotate = Submit::<IntegrationKeySecret>::new();
-    let revoke = Submit::<IntegrationKey>::new();
-    let add = Submit::<IntegrationKeySecret>::new();
+    let list = signed.remote::<IntegrationKeyList>(move || api.read(paths::STAFF_INTEGRATIONS));
+    let rotate = signed.submit::<IntegrationKeySecret>();
+    let revoke = signed.submit::<IntegrationKey>();
+    let add = signed.submit::<IntegrationKeySecret>();
     let confirming = RwSignal::new(None::<Confirm>);
     // The key whose new secret the last rotation made.
     let rotated = RwSignal::new(None::<i64>);
@@ -40,23 +39,21 @@ pub fn Integrations(
         list.refetch();
         changes.update(|n| *n += 1);
     };
-    Effect::new(move |_| match rotate.value() {
-        Some(Ok(_)) => done(),
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = rotate.value() {
+            done();
+        }
     });
-    Effect::new(move |_| match revoke.value() {
-        Some(Ok(_)) => done(),
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = revoke.value() {
+            done();
+        }
     });
-    Effect::new(move |_| match add.value() {
-        Some(Ok(_)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value() {
             name.set(String::new());
             done();
         }
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

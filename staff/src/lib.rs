@@ -5,13 +5,15 @@
 //! 500 CNY (`returns`) and read the audit log (`audit`), admins manage staff accounts
 //! (`accounts`), the partners who embed the widget (`partners`), the keys the shop's systems
 //! sign ingest requests with (`integrations`) and the messages to customers that could not be
-//! delivered (`messages`, with a button sending one again). Every request goes through
+//! delivered (`messages`, with a button sending one again). Each screen has its address under
+//! `/staff/` (`desk`: the routes, the nav, who may open what). Every request goes through
 //! `portico_client` to the staff API on this origin, with the session's cookie; every write
 //! carries the session's CSRF token. The only page-wide effects (`<html lang>`, the title) live
 //! here.
 
 mod accounts;
 mod audit;
+mod desk;
 mod editor;
 mod integrations;
 mod messages;
@@ -29,9 +31,11 @@ mod locales {
 }
 
 use leptos::prelude::*;
+use leptos_router::components::Router;
 use locales::i18n::*;
-use portico_api::{paths, StaffRole, StaffSession};
-use portico_client::{Credentials, Endpoint, Remote, Service, Submit};
+use portico_api::{paths, StaffSession};
+use portico_client::{ApiError, Credentials, Endpoint, Remote, Service, Submit};
+use serde::de::DeserializeOwned;
 
 /// The staff API: on this origin, with the staff cookie.
 #[derive(Clone, Copy)]
@@ -60,6 +64,32 @@ impl Signed {
     /// Forgets the session here (signed out, or the service said it has ended).
     pub(crate) fn forget(self) {
         self.0.set(None);
+    }
+
+    /// A load whose answer "signed out" forgets the session: the sign-in shows, at this address.
+    pub(crate) fn remote<T: DeserializeOwned + 'static>(
+        self,
+        endpoint: impl Fn() -> Endpoint + 'static,
+    ) -> Remote<T> {
+        let remote = Remote::new(endpoint);
+        self.watch(move || remote.get().and_then(Result::err));
+        remote
+    }
+
+    /// A form's request whose answer "signed out" forgets the session.
+    pub(crate) fn submit<T: DeserializeOwned + 'static>(self) -> Submit<T> {
+        let submit = Submit::new();
+        self.watch(move || submit.value().and_then(Result::err));
+        submit
+    }
+
+    /// The one place a lost session is handled.
+    fn watch(self, refused: impl Fn() -> Option<ApiError> + 'static) {
+        Effect::new(move |_| {
+            if refused().is_some_and(|error| words::signed_out(&error)) {
+                self.forget();
+            }
+        });
     }
 }
 
@@ -120,72 +150,29 @@ fn App() -> impl IntoView {
         })
     };
     view! {
-        <header class="bar">
-            <p class="brand">{move || td_string!(locale.get(), app.title)}</p>
-            <button type="button" class="link-button" lang=move || words::tag(words::other(locale.get())) on:click=switch>
-                {move || td_string!(locale.get(), app.language)}
-            </button>
-        </header>
-        <main id="main">
-            {move || {
-                let l = locale.get();
-                match (session.get(), signed.0.get(), link.get()) {
-                    (_, _, Some(token)) => view! { <sign_in::SetPassword locale api token done/> }.into_any(),
-                    (None, _, _) => view! { <p class="loading" role="status">{td_string!(l, app.loading)}</p> }.into_any(),
-                    (_, Some(found), _) => view! { <Home locale api signed found/> }.into_any(),
-                    (_, None, _) => match welcome.get() {
-                        Some(email) => view! { <sign_in::SignIn locale api signed welcome=email/> }.into_any(),
-                        None => view! { <sign_in::SignIn locale api signed/> }.into_any(),
-                    },
-                }
-            }}
-        </main>
-    }
-}
-
-#[component]
-fn Home(locale: RwSignal<Locale>, api: Api, signed: Signed, found: StaffSession) -> impl IntoView {
-    let Some(staff) = found.staff else {
-        return ().into_any();
-    };
-    let out = Submit::<()>::new();
-    Effect::new(move |_| {
-        if out.value().is_some() {
-            signed.forget();
-        }
-    });
-    let role = staff.role;
-    let name = staff.name.clone();
-    // Bumped by every change made here, so the audit log shows it at once.
-    let changes = RwSignal::new(0u32);
-    view! {
-        <section class="who">
-            <p>
-                {move || words::fill(td_string!(locale.get(), home.signed_in_as), &name)}
-                " · "
-                <span class="role">{move || words::role(locale.get(), role)}</span>
-            </p>
-            <div class="actions">
-                <button type="button" class="button secondary" disabled=move || out.pending()
-                    on:click=move |_| out.post_empty(signed.write(api, paths::STAFF_SIGN_OUT))>
-                    {move || td_string!(locale.get(), home.sign_out)}
+        <Router>
+            <header class="bar">
+                <p class="brand">{move || td_string!(locale.get(), app.title)}</p>
+                <button type="button" class="link-button" lang=move || words::tag(words::other(locale.get())) on:click=switch>
+                    {move || td_string!(locale.get(), app.language)}
                 </button>
-                <button type="button" class="button secondary" disabled=move || out.pending()
-                    on:click=move |_| out.post_empty(signed.write(api, paths::STAFF_SIGN_OUT_EVERYWHERE))>
-                    {move || td_string!(locale.get(), home.sign_out_everywhere)}
-                </button>
-            </div>
-        </section>
-        {matches!(role, StaffRole::Editor | StaffRole::Publisher | StaffRole::Admin).then(|| view! { <pages::Pages locale api signed role changes/> })}
-        {(role == StaffRole::Admin).then(|| view! { <accounts::Accounts locale api signed changes/> })}
-        {(role == StaffRole::Admin).then(|| view! { <partners::Partners locale api signed changes/> })}
-        {(role == StaffRole::Admin).then(|| view! { <integrations::Integrations locale api signed changes/> })}
-        {(role == StaffRole::Admin).then(|| view! { <messages::Messages locale api signed changes/> })}
-        {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <returns::Reviews locale api signed changes/> })}
-        {matches!(role, StaffRole::Admin | StaffRole::Publisher).then(|| view! { <audit::Audit locale api signed changes/> })}
-        {(role == StaffRole::Analyst).then(|| view! {
-            <p class="notice">{move || td_string!(locale.get(), home.nothing_yet)}</p>
-        })}
+            </header>
+            <main id="main">
+                // The language is read inside each piece, never here: switching it redraws no screen.
+                {move || {
+                    match (session.get(), signed.0.get(), link.get()) {
+                        (_, _, Some(token)) => view! { <sign_in::SetPassword locale api token done/> }.into_any(),
+                        (None, _, _) => view! {
+                            <p class="loading" role="status">{move || td_string!(locale.get(), app.loading)}</p>
+                        }.into_any(),
+                        (_, Some(found), _) => view! { <desk::SignedIn locale api signed found/> }.into_any(),
+                        (_, None, _) => match welcome.get() {
+                            Some(email) => view! { <sign_in::SignIn locale api signed welcome=email/> }.into_any(),
+                            None => view! { <sign_in::SignIn locale api signed/> }.into_any(),
+                        },
+                    }
+                }}
+            </main>
+        </Router>
     }
-    .into_any()
 }

@@ -5,7 +5,7 @@ use crate::locales::i18n::*;
 use crate::{words, Api, Signed};
 use leptos::prelude::*;
 use portico_api::{paths, FailedMessage, FailedMessages};
-use portico_client::{Remote, Submit};
+use portico_client::Submit;
 
 fn kind(l: Locale, kind: &str) -> String {
     match kind {
@@ -26,17 +26,10 @@ pub fn Messages(
     /// Bumped by a change made here (the audit log reads it again).
     changes: RwSignal<u32>,
 ) -> impl IntoView {
-    let retry = Submit::<()>::new();
-    let list = Remote::<FailedMessages>::new(move || {
+    let retry = signed.submit::<()>();
+    let list = signed.remote::<FailedMessages>(move || {
         changes.track();
         api.read(paths::STAFF_MESSAGES)
-    });
-    Effect::new(move |_| {
-        if let Some(Err(error)) = list.get() {
-            if words::signed_out(&error) {
-                signed.forget();
-            }
-        }
     });
     Effect::new(move |_| {
         if retry.value().is_some() {

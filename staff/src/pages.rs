@@ -1,15 +1,15 @@
 //! Benefit pages (editors, publishers, admins): every page with where it stands (draft,
-//! scheduled, live, changed since, taken down; in review or sent back), a form to make one, and
-//! the page open in the editor (`editor`).
+//! scheduled, live, changed since, taken down; in review or sent back), each a link to the page
+//! in the editor (`/staff/pages/SLUG`, `editor`), and a form to make one, which opens it there.
 
-use crate::editor::Editor;
 use crate::locales::i18n::*;
 use crate::{words, Api, Signed};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use portico_api::{
     paths, Audience, NewPage, PageDraft, PageState, ReviewState, StaffPageSummary, StaffRole, Tier,
 };
-use portico_client::{Remote, Submit};
+use portico_client::Remote;
 use portico_ui::form::{SubmitButton, TextField};
 
 pub fn state_word(l: Locale, state: PageState) -> &'static str {
@@ -64,26 +64,16 @@ pub fn Pages(
     /// Bumped after every change that went through.
     changes: RwSignal<u32>,
 ) -> impl IntoView {
-    let list = Remote::<Vec<StaffPageSummary>>::new(move || {
+    let list = signed.remote::<Vec<StaffPageSummary>>(move || {
         changes.track();
         api.read(paths::STAFF_PAGES)
     });
     let tiers = Remote::<Vec<Tier>>::new(move || api.read(paths::TIERS));
     let tiers = Signal::derive(move || tiers.get().and_then(Result::ok).unwrap_or_default());
-    let open = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(Err(error)) = list.get() {
-            if words::signed_out(&error) {
-                signed.forget();
-            }
-        }
-    });
     let writes = matches!(role, StaffRole::Editor | StaffRole::Publisher);
+    let navigate = use_navigate();
     view! {
-        {move || open.get().map(|slug| view! {
-            <Editor locale api signed role slug tiers changes close=Callback::new(move |_| open.set(None))/>
-        })}
-        <section class="card" aria-labelledby="pages-title" hidden=move || open.get().is_some()>
+        <section class="card" aria-labelledby="pages-title">
             <h2 id="pages-title">{move || td_string!(locale.get(), pages.title)}</h2>
             {move || {
                 let l = locale.get();
@@ -100,14 +90,11 @@ pub fn Pages(
                             </tr></thead>
                             <tbody>
                                 {found.into_iter().map(|page| {
-                                    let slug = page.slug.clone();
                                     let review = review_word(l, page.review);
                                     view! {
                                         <tr data-testid="page-row">
                                             <td>
-                                                <button type="button" class="link-button" on:click=move |_| open.set(Some(slug.clone()))>
-                                                    {page.title.clone()}
-                                                </button>
+                                                <a href=editor_path(&page.slug)>{page.title.clone()}</a>
                                                 <span class="mono muted">{format!(" /benefits/{}", page.slug)}</span>
                                             </td>
                                             <td>{audience_word(l, &page.audience, &tiers.get())}</td>
@@ -130,14 +117,17 @@ pub fn Pages(
             }}
         </section>
         {writes.then(|| view! {
-            <div hidden=move || open.get().is_some()>
-                <NewPageForm locale api signed tiers made=Callback::new(move |slug: String| {
-                    changes.update(|n| *n += 1);
-                    open.set(Some(slug));
-                })/>
-            </div>
+            <NewPageForm locale api signed tiers made=Callback::new(move |slug: String| {
+                changes.update(|n| *n += 1);
+                navigate(&editor_path(&slug), Default::default());
+            })/>
         })}
     }
+}
+
+/// Where a page is open in the editor.
+pub fn editor_path(slug: &str) -> String {
+    format!("/staff/pages/{slug}")
 }
 
 #[component]
@@ -151,14 +141,12 @@ fn NewPageForm(
     let slug = RwSignal::new(String::new());
     let audience = RwSignal::new(String::new());
     let bad_slug = RwSignal::new(false);
-    let add = Submit::<PageDraft>::new();
-    Effect::new(move |_| match add.value() {
-        Some(Ok(draft)) => {
+    let add = signed.submit::<PageDraft>();
+    Effect::new(move |_| {
+        if let Some(Ok(draft)) = add.value() {
             slug.set(String::new());
             made.run(draft.slug);
         }
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

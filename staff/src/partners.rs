@@ -10,7 +10,7 @@ use portico_api::{
     paths, ErrorCode, NewPartner, PageLocale, PartnerAccount, PartnerAdded, PartnerChange,
     PartnerList, PartnerSecret, Touchpoint, WidgetFeature,
 };
-use portico_client::{ApiError, Remote, Submit};
+use portico_client::ApiError;
 use portico_ui::form::{SubmitButton, TextField};
 
 /// What a partner's form holds while it is typed in.
@@ -240,9 +240,9 @@ pub fn Partners(
     /// Bumped after every change that went through.
     changes: RwSignal<u32>,
 ) -> impl IntoView {
-    let list = Remote::<PartnerList>::new(move || api.read(paths::STAFF_PARTNERS));
-    let change = Submit::<PartnerAccount>::new();
-    let rotate = Submit::<PartnerSecret>::new();
+    let list = signed.remote::<PartnerList>(move || api.read(paths::STAFF_PARTNERS));
+    let change = signed.submit::<PartnerAccount>();
+    let rotate = signed.submit::<PartnerSecret>();
     // Which partner the last change, or the last new secret, was for.
     let changed = RwSignal::new(None::<(i64, Did)>);
     let rotated = RwSignal::new(None::<i64>);
@@ -250,21 +250,19 @@ pub fn Partners(
     let editing = RwSignal::new(None::<i64>);
     let confirming = RwSignal::new(None::<i64>);
     let fields = Fields::new();
-    Effect::new(move |_| match change.value() {
-        Some(Ok(_)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = change.value() {
             if matches!(changed.get_untracked(), Some((_, Did::Saved))) {
                 editing.set(None);
             }
             list.refetch();
             changes.update(|n| *n += 1);
         }
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
     });
-    Effect::new(move |_| match rotate.value() {
-        Some(Ok(_)) => changes.update(|n| *n += 1),
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = rotate.value() {
+            changes.update(|n| *n += 1);
+        }
     });
     let save = move |partner: &PartnerAccount| {
         let Some(draft) = fields.check() else { return };
@@ -450,15 +448,13 @@ fn AddPartner(
     added: Callback<()>,
 ) -> impl IntoView {
     let fields = Fields::new();
-    let add = Submit::<PartnerAdded>::new();
-    Effect::new(move |_| match add.value() {
-        Some(Ok(_)) => {
+    let add = signed.submit::<PartnerAdded>();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value() {
             fields.name.set(String::new());
             fields.origins.set(String::new());
             added.run(());
         }
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

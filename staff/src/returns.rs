@@ -11,7 +11,7 @@ use portico_api::{
     paths, ErrorCode, ReturnDecision, ReturnDetail, ReturnHistory, ReturnToReview, ReviewDecision,
     ReviewQueue, DECISION_REASON_MAX_CHARS,
 };
-use portico_client::{Remote, Submit};
+use portico_client::Submit;
 
 /// How a decision sent from here ended, for the status line.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -44,12 +44,12 @@ pub fn Reviews(
     /// Bumped after every decision that went through (the audit log reads it again).
     changes: RwSignal<u32>,
 ) -> impl IntoView {
-    let queue = Remote::<ReviewQueue>::new(move || api.read(paths::STAFF_RETURNS));
+    let queue = signed.remote::<ReviewQueue>(move || api.read(paths::STAFF_RETURNS));
     let desk = Desk {
         locale,
         api,
         signed,
-        decide: Submit::new(),
+        decide: signed.submit(),
         asked: RwSignal::new(None),
         gone: RwSignal::new(Vec::new()),
     };
@@ -67,7 +67,6 @@ pub fn Reviews(
             Err(error) => match error.code() {
                 Some(ErrorCode::AlreadyDecided) => Outcome::DecidedElsewhere,
                 Some(ErrorCode::ReturnLocked) => Outcome::NoLongerWaiting,
-                _ if words::signed_out(&error) => return signed.forget(),
                 // Said at the return's panel.
                 _ => return,
             },

@@ -10,7 +10,6 @@ use portico_api::{
     paths, DraftAction, LineChange, PageDiff, PageDraft, PageState, PageVersion, PublishDraft,
     SendBack, StaffRole, UtcTime, VersionState,
 };
-use portico_client::{Remote, Submit};
 
 fn version_state(l: Locale, state: VersionState) -> &'static str {
     match state {
@@ -42,11 +41,11 @@ pub fn Review(
 ) -> impl IntoView {
     let slug = StoredValue::new(draft.slug.clone());
     let revision = draft.revision;
-    let act = Submit::<PageDraft>::new();
-    Effect::new(move |_| match act.value() {
-        Some(Ok(after)) => changed.run(after),
-        Some(Err(error)) if words::signed_out(&error) => signed.forget(),
-        _ => {}
+    let act = signed.submit::<PageDraft>();
+    Effect::new(move |_| {
+        if let Some(Ok(after)) = act.value() {
+            changed.run(after);
+        }
     });
     let path = move |then: &str| paths::staff_page(&slug.get_value(), then);
     let publisher = role == StaffRole::Publisher;
@@ -62,10 +61,10 @@ pub fn Review(
     let allow_missing = RwSignal::new(false);
     let comment = RwSignal::new(String::new());
     let no_comment = RwSignal::new(false);
-    let diff = Remote::<PageDiff>::new(move || api.read(&path("diff")));
-    let versions = Remote::<Vec<PageVersion>>::new(move || api.read(&path("versions")));
+    let diff = signed.remote::<PageDiff>(move || api.read(&path("diff")));
+    let versions = signed.remote::<Vec<PageVersion>>(move || api.read(&path("versions")));
     let compare = RwSignal::new(None::<u32>);
-    let old_diff = Remote::<PageDiff>::new(move || match compare.get() {
+    let old_diff = signed.remote::<PageDiff>(move || match compare.get() {
         Some(v) => api.read(&format!("{}?from={v}", path("diff"))),
         None => api.read(&path("diff")),
     });

@@ -28,7 +28,8 @@ test('an admin makes an integration key, sees its secret once, gives it a new se
   const project = test.info().project.name;
   const name = `ERP ${project}`;
 
-  await page.goto('/staff/');
+  // Opened at its address: after signing in, the integrations are where the admin lands.
+  await page.goto('/staff/integrations');
   await staffSignIn(page, s, STAFF.admin);
   await expect(page.getByRole('heading', { name: s('integrations.title'), exact: true })).toBeVisible();
 

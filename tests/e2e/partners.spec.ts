@@ -1,5 +1,5 @@
 import { test, expect, expectAccessible } from './fixtures';
-import { STAFF, fill, staffSignIn } from './staff-desk';
+import { STAFF, fill, goToScreen, staffSignIn } from './staff-desk';
 
 // Partners in the staff app (admins): a partner added with its page origin, its key and secret
 // shown once, its widget answering that origin at once, then disabled.
@@ -12,7 +12,7 @@ test('an admin adds a partner, sees its key and secret once, and disables it', a
 
   await page.goto('/staff/');
   await staffSignIn(page, s, STAFF.admin);
-  await expect(page.getByRole('heading', { name: s('partners.title'), exact: true })).toBeVisible();
+  await goToScreen(page, s, 'partners.title');
   // The demo partner is listed with its key and the one tag to embed, as text.
   const demo = page.getByTestId('partner').filter({ hasText: 'pk_demo_partner_0001' });
   await expect(demo.locator('pre')).toContainText('data-partner="pk_demo_partner_0001"');
@@ -65,6 +65,7 @@ test('an admin adds a partner, sees its key and secret once, and disables it', a
   const gone = await page.request.get(`/api/widget/${key}`, { headers: { Origin: origin } });
   expect(gone.status()).toBe(404);
   // The audit log names what was done.
+  await goToScreen(page, s, 'audit.title');
   await expect(page.getByTestId('audit-entry').filter({ hasText: key }).first()).toContainText(s('audit.partner_changed'));
   await expectAccessible(page);
 });

@@ -1,6 +1,6 @@
 import { test, expect, DEMO, signIn, expectAccessible, yuan, type Translate } from './fixtures';
 import { signInApi, orderToReturnOver, returnsOf, cancelReturns, startReturn } from './api';
-import { STAFF, fill, staffSignIn } from './staff-desk';
+import { STAFF, fill, goToScreen, staffSignIn } from './staff-desk';
 import type { BrowserContext } from '@playwright/test';
 
 // A refund over ¥500 waits for a person: a publisher decides it in the staff app (/staff/), and
@@ -8,11 +8,11 @@ import type { BrowserContext } from '@playwright/test';
 const REVIEWED_OVER = 50_000;
 
 /** A new page of `context` signed in to the staff app as the demo publisher, and its review
- * queue. In the test's own context (same viewport and language) the staff session is a cookie of
- * its own beside the customer's. */
+ * queue (opened at its address, /staff/returns). In the test's own context (same viewport and
+ * language) the staff session is a cookie of its own beside the customer's. */
 async function publisherDesk(context: BrowserContext, s: Translate) {
   const desk = await context.newPage();
-  await desk.goto('/staff/');
+  await desk.goto('/staff/returns');
   await staffSignIn(desk, s, STAFF.publisher);
   const queue = desk.getByRole('region', { name: s('reviews.title') });
   await expect(queue).toBeVisible();
@@ -51,6 +51,7 @@ test('a return over ¥500 waits for review; a publisher approves it and the cust
   await expect(queue.getByRole('status')).toHaveText(fill(s('reviews.approved'), made.number));
   await expect(panel).toHaveCount(0);
   // The audit log says who approved it.
+  await goToScreen(desk, s, 'audit.title');
   await expect(desk.getByTestId('audit-entry').filter({ hasText: made.number }).first()).toContainText(s('audit.return_approve'));
   await expectAccessible(desk);
   await desk.close();
@@ -87,6 +88,7 @@ test('a publisher rejects a return with a reason, and the customer reads why, as
   await panel.getByRole('button', { name: s('reviews.reject'), exact: true }).click();
   await expect(queue.getByRole('status')).toHaveText(fill(s('reviews.rejected'), made.number));
   await expect(panel).toHaveCount(0);
+  await goToScreen(desk, s, 'audit.title');
   await expect(desk.getByTestId('audit-entry').filter({ hasText: made.number }).first()).toContainText(s('audit.return_reject'));
   await desk.close();
 

@@ -17,3 +17,12 @@ export async function staffSignIn(page: Page, s: Translate, [email, password]: r
   await page.getByLabel(s('sign_in.password'), { exact: true }).fill(password);
   await page.getByRole('button', { name: s('sign_in.submit') }).click();
 }
+
+/** The staff app's nav: the screens the role may open, each a link (the one shown is aria-current). */
+export const staffNav = (page: Page, s: Translate) => page.getByRole('navigation', { name: s('nav.label') });
+
+/** Opens a screen from the nav by its title's key (`accounts.title`) and waits for its heading. */
+export async function goToScreen(page: Page, s: Translate, title: string) {
+  await staffNav(page, s).getByRole('link', { name: s(title), exact: true }).click();
+  await page.getByRole('heading', { name: s(title), exact: true, level: 2 }).waitFor();
+}

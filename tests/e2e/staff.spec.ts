@@ -1,6 +1,6 @@
 import { test, expect, DEMO, expectAccessible } from './fixtures';
 import { signInApi } from './api';
-import { STAFF, fill, staffSignIn as signIn } from './staff-desk';
+import { STAFF, fill, goToScreen, staffNav, staffSignIn as signIn } from './staff-desk';
 
 test('a wrong password is refused with what was typed kept, and a customer session opens nothing', async ({ page, s }) => {
   // Signed in to the portal as a customer: the staff app still asks for a staff sign-in.
@@ -22,9 +22,14 @@ test('a wrong password is refused with what was typed kept, and a customer sessi
 test('an admin adds an editor, who signs in to a page without the admin parts', async ({ page, browser, s, lang }) => {
   await page.goto('/staff/');
   await signIn(page, s, STAFF.admin);
-  await expect(page.getByRole('heading', { name: s('accounts.title') })).toBeVisible();
-  await expect(page.getByRole('heading', { name: s('audit.title') })).toBeVisible();
-  await expect(page.getByRole('heading', { name: s('messages.title') })).toBeVisible();
+  // An admin's nav: every screen.
+  const nav = staffNav(page, s);
+  for (const title of ['pages.title', 'reviews.title', 'accounts.title', 'partners.title', 'integrations.title', 'messages.title', 'audit.title']) {
+    await expect(nav.getByRole('link', { name: s(title), exact: true })).toBeVisible();
+  }
+  await goToScreen(page, s, 'accounts.title');
+  await expect(nav.getByRole('link', { name: s('accounts.title'), exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect(page).toHaveURL(/\/staff\/accounts$/);
   await expectAccessible(page);
 
   // A new editor, with a unique email per project (the projects share one server).
@@ -42,9 +47,13 @@ test('an admin adds an editor, who signs in to a page without the admin parts', 
   await expect(form.getByRole('status')).toHaveText(fill(s('accounts.added'), email));
   const row = page.getByTestId('staff-row').filter({ hasText: email });
   await expect(row).toBeVisible();
-  // The audit log says who added whom.
+  // The audit log says who added whom; Back returns to the accounts.
+  await goToScreen(page, s, 'audit.title');
   await expect(page.getByTestId('audit-entry').filter({ hasText: email }).first()).toContainText(s('audit.staff_added'));
   await expectAccessible(page);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/staff\/accounts$/);
+  await expect(row).toBeVisible();
 
   // The editor signs in elsewhere: no accounts, no audit log.
   const other = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN' });
@@ -52,9 +61,16 @@ test('an admin adds an editor, who signs in to a page without the admin parts', 
   await editor.goto(new URL('/staff/', page.url()).href);
   await signIn(editor, s, [email, 'a-long-enough-password']);
   await expect(editor.getByRole('heading', { name: s('pages.title') })).toBeVisible();
-  await expect(editor.getByRole('heading', { name: s('accounts.title') })).toHaveCount(0);
-  await expect(editor.getByRole('heading', { name: s('audit.title') })).toHaveCount(0);
+  await expect(staffNav(editor, s).getByRole('link')).toHaveText([s('pages.title')]);
   await expectAccessible(editor);
+  // The accounts' address, typed: not for an editor, said so, with the way to their home.
+  await editor.goto(new URL('/staff/accounts', page.url()).href);
+  await expect(editor.getByRole('alert')).toContainText(s('nav.not_for_role'));
+  await expect(editor.getByRole('heading', { name: s('accounts.title') })).toHaveCount(0);
+  await expectAccessible(editor);
+  await editor.getByRole('link', { name: s('nav.to_home') }).click();
+  await expect(editor.getByRole('heading', { name: s('pages.title') })).toBeVisible();
+  await expect(editor).toHaveURL(/\/staff\/pages$/);
 
   // Disabled by the admin, the editor's session ends: their next sign-in is refused.
   await row.getByRole('button', { name: s('accounts.disable') }).click();
@@ -67,7 +83,7 @@ test('an admin adds an editor, who signs in to a page without the admin parts', 
 });
 
 test('the only admin cannot step down, and is told why', async ({ page, s }) => {
-  await page.goto('/staff/');
+  await page.goto('/staff/accounts');
   await signIn(page, s, STAFF.admin);
   const me = page.getByTestId('staff-row').filter({ hasText: STAFF.admin[0] });
   await me.getByRole('combobox').selectOption('editor');
@@ -78,8 +94,8 @@ test('the only admin cannot step down, and is told why', async ({ page, s }) => 
 test('a publisher reads the audit log, not the accounts; signing out ends the session', async ({ page, s }) => {
   await page.goto('/staff/');
   await signIn(page, s, STAFF.publisher);
-  await expect(page.getByRole('heading', { name: s('audit.title') })).toBeVisible();
-  await expect(page.getByRole('heading', { name: s('accounts.title') })).toHaveCount(0);
+  await expect(staffNav(page, s).getByRole('link')).toHaveText([s('pages.title'), s('reviews.title'), s('audit.title')]);
+  await goToScreen(page, s, 'audit.title');
   await expect(page.getByTestId('audit-entry').first()).toContainText(STAFF.publisher[0]);
   await page.getByRole('button', { name: s('home.sign_out'), exact: true }).click();
   await expect(page.getByRole('heading', { name: s('sign_in.title'), level: 1 })).toBeVisible();
