@@ -14,7 +14,7 @@
 use super::markdown::{plain_text, ContentError};
 use super::{create_page, insert_version, render_block, valid_slug, NewVersion, PageCopy};
 use crate::clock::{parse_rfc3339, rfc3339};
-use crate::db;
+use crate::db::{self, Lock};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::staff::Staff;
 use crate::state::AppState;
@@ -572,7 +572,7 @@ pub async fn save(
     }
     let now = state.clock.now();
     let copies = serde_json::to_string(&body.copies).expect("a draft serializes");
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(&slug)).await?;
     let before = load(&mut tx, &slug).await?;
     at_revision(&before, body.revision)?;
     if !before.stored {
@@ -589,7 +589,7 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     } else {
-        sqlx::query(
+        let saved = sqlx::query(
             "UPDATE page_drafts SET revision = revision + 1, audience = $1, copies = $2, \
              review = CASE review WHEN 'submitted' THEN 'editing' ELSE review END, \
              updated_by = $3, updated_at = $4 WHERE page_id = $5 AND revision = $6",
@@ -601,7 +601,12 @@ pub async fn save(
         .bind(before.page_id)
         .bind(before.revision)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        // Guarded by the revision read: no longer there, someone saved since.
+        if saved != 1 {
+            return Err(ErrorCode::EditConflict.into());
+        }
     }
     // A save every few seconds while typing is one edit in the log, not hundreds: a save goes
     // in unless the page's last entry is this staff member's edit of a few minutes ago.
@@ -697,7 +702,7 @@ async fn review(
     step: Review,
 ) -> ApiResult<Json<PageDraft>> {
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(slug)).await?;
     let draft = load(&mut tx, slug).await?;
     at_revision(&draft, revision)?;
     let (review, comment, action) = match &step {
@@ -772,7 +777,7 @@ pub async fn publish(
             .ok_or_else(|| refused("`at` is an RFC 3339 time"))?
             .max(now),
     };
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(&slug)).await?;
     let draft = load(&mut tx, &slug).await?;
     at_revision(&draft, body.revision)?;
     showable(&draft, body.allow_missing)?;
@@ -842,7 +847,7 @@ pub async fn unpublish(
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(&slug)).await?;
     let draft = load(&mut tx, &slug).await?;
     let versions = Versions::of(&mut tx, draft.page_id, now).await?;
     if versions.live().is_none() && versions.scheduled().is_none() {
@@ -931,7 +936,7 @@ pub async fn restore(
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(&slug)).await?;
     let draft = load(&mut tx, &slug).await?;
     let versions = Versions::of(&mut tx, draft.page_id, now).await?;
     let old = versions

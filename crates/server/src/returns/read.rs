@@ -3,10 +3,15 @@
 
 use super::*;
 
-/// The id of return `number` if `caller` may read, cancel or reschedule it and fetch its QR code
-/// (the owner of its order, the buyer's guest pass for that order, or this return's link; see
-/// [`Caller::may`]); nobody signed in is a 401, anything else one 404 (a recipient's pass too).
-pub(crate) async fn return_for(state: &AppState, caller: &Caller, number: &str) -> ApiResult<i64> {
+/// The id of return `number` and of its order, if `caller` may read, cancel or reschedule it and
+/// fetch its QR code (the owner of its order, the buyer's guest pass for that order, or this
+/// return's link; see [`Caller::may`]); nobody signed in is a 401, anything else one 404 (a
+/// recipient's pass too).
+pub(crate) async fn return_for(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+) -> ApiResult<(i64, i64)> {
     if caller.is_anonymous() {
         return Err(ErrorCode::Unauthorized.into());
     }
@@ -18,7 +23,7 @@ pub(crate) async fn return_for(state: &AppState, caller: &Caller, number: &str) 
     .await?;
     match found {
         Some((id, order, customer)) if caller.may(Act::Return(id), order, customer).is_some() => {
-            Ok(id)
+            Ok((id, order))
         }
         _ => Err(ErrorCode::NotFound.into()),
     }
@@ -34,7 +39,7 @@ pub async fn detail(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<ReturnDetail>> {
-    let id = return_for(&state, &caller, &number).await?;
+    let (id, _) = return_for(&state, &caller, &number).await?;
     Ok(Json(load_return(&state.db, id).await?))
 }
 

@@ -76,7 +76,7 @@ pub async fn count(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-/// Returns once another writer waits for the write lock the caller holds (`db::write`): on
+/// Returns once another writer waits for a write lock the caller holds (`db::write_for`): on
 /// PostgreSQL an advisory lock not yet granted; SQLite's busy wait cannot be seen from outside,
 /// so there a second (its busy wait lasts 5 s).
 pub async fn until_a_writer_waits(app: &TestApp) {
@@ -177,25 +177,30 @@ impl TestApp {
             .map_or(0, |m| m["id"].as_i64().unwrap())
     }
 
-    /// The code in the first message to `contact` newer than message `after`, waiting up to 5 s
-    /// for it (codes are delivered off the request path). Panics when none comes.
+    /// The code in the first message with a code to `contact` newer than message `after`,
+    /// waiting up to 5 s for it (codes are delivered off the request path; another message to
+    /// the contact, such as a return's step queued earlier, may arrive first). Panics when none
+    /// comes.
     pub async fn expect_code_for(&self, contact: &str, after: i64) -> String {
         for _ in 0..100 {
             let messages = self.outbox().await;
-            let newer = messages
+            let code = messages
                 .iter()
-                .find(|m| m["to"] == contact && m["id"].as_i64().unwrap() > after);
-            if let Some(message) = newer {
-                let body = message["body"].as_str().unwrap();
-                return body
-                    .split(|c: char| !c.is_ascii_digit())
-                    .find(|w| w.len() == 6)
-                    .expect("a 6-digit code")
-                    .to_string();
+                .filter(|m| m["to"] == contact && m["id"].as_i64().unwrap() > after)
+                .find_map(|m| {
+                    m["body"]
+                        .as_str()
+                        .unwrap()
+                        .split(|c: char| !c.is_ascii_digit())
+                        .find(|w| w.len() == 6)
+                        .map(str::to_string)
+                });
+            if let Some(code) = code {
+                return code;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("no message for {contact} in the outbox");
+        panic!("no message with a code for {contact} in the outbox");
     }
 
     pub async fn request_code(&self, client: &Client, contact: &str) -> Response {
