@@ -356,6 +356,11 @@ pub async fn create(
     }
     let now = state.clock.now();
     let benefits = buyer_benefits(&state.db, &order, now).await?;
+    // Every other variant of the order's products, read once (not a query per line).
+    let offered = match exchanging {
+        true => exchange_options(&state.db, order.id).await?,
+        false => Vec::new(),
+    };
 
     // From here on the order's returns are written one at a time, on every instance: what is
     // returnable is judged holding its lock, so another request's return is either seen whole
@@ -400,15 +405,10 @@ pub async fn create(
             Some(sku) => {
                 // Another variant of the line's product; its stock is only judged when it is
                 // taken, below (one guarded statement, right under concurrency).
-                let offered: Option<(String,)> = sqlx::query_as(
-                    "SELECT v.sku FROM variants v JOIN variants sold ON sold.product = v.product \
-                     WHERE sold.sku = $1 AND v.sku = $2 AND v.sku <> sold.sku",
-                )
-                .bind(&line.sku)
-                .bind(sku)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if offered.is_none() {
+                if !offered
+                    .iter()
+                    .any(|(item, other, ..)| *item == line.id && other == sku)
+                {
                     return Err(ApiError::Refused(
                         ErrorCode::ExchangeNotOffered,
                         format!(

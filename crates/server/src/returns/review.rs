@@ -20,7 +20,6 @@ use portico_api::{
     ReturnDecision, ReturnDetail, ReturnHistory, ReturnReason, ReturnStatus, ReturnToReview,
     ReturnedLine, ReviewDecision, ReviewQueue, ReviewedCustomer, StaffRole,
 };
-use std::collections::HashMap;
 
 /// Who reviews returns.
 const REVIEWERS: [StaffRole; 2] = [StaffRole::Publisher, StaffRole::Admin];
@@ -80,13 +79,7 @@ pub async fn queue(State(state): State<AppState>, staff: Staff) -> ApiResult<Jso
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let mut lines_of: HashMap<i64, Vec<ReturnedLine>> = HashMap::new();
-    for line in lines {
-        lines_of
-            .entry(line.return_id)
-            .or_default()
-            .push(line.line()?);
-    }
+    let mut lines_of = super::by_return(lines)?;
     let returns = rows
         .into_iter()
         .map(|row| {

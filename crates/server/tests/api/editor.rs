@@ -862,6 +862,26 @@ async fn the_list_tells_each_pages_state_and_bad_input_is_refused_not_failed() {
     };
     assert_eq!(state_of("new-page"), "draft");
     assert_eq!(state_of("gold-benefits"), "changed");
+    // The list (read for all pages at once) says of each page what its own draft says.
+    for listed in list.as_array().unwrap() {
+        let slug = listed["slug"].as_str().unwrap();
+        let draft = publisher
+            .ok(&app, Method::GET, &format!("/api/staff/pages/{slug}"), None)
+            .await;
+        for field in ["audience", "state", "review", "updated_at", "updated_by"] {
+            assert_eq!(listed.get(field), draft.get(field), "{field} of {slug}");
+        }
+        let titles: Vec<&Value> = draft["copies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|copy| &copy["title"])
+            .collect();
+        assert!(
+            titles.contains(&&listed["title"]) || (titles.is_empty() && listed["title"] == slug),
+            "{listed} / {titles:?}"
+        );
+    }
 
     for (body, code) in [
         (
