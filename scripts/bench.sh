@@ -3,7 +3,8 @@
 # wasm bytes go (twiggy), the order-detail and order-list APIs
 # under a bounded loopback load, what asking for a sign-in code costs a customer and a stranger, and
 # the ingest's throughput (checkpoint events per second on SQLite and PostgreSQL, batched and single;
-# `portico-server import` of 100,000 orders). Appends a dated section to bench/results.md.
+# `portico-server import` of 100,000 orders), and writes with one and two instances on PostgreSQL
+# (scripts/write-bench.py). Appends a dated section to bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -296,6 +297,12 @@ ingest_rows+=$'\n'$(PORTICO_PG_PORT=${PORTICO_BENCH_PG_PORT:-25499} scripts/post
   for _ in $(seq 100); do curl -sf http://127.0.0.1:'"$pg_port"'/api/auth/session >/dev/null && break; sleep 0.2; done
   python3 scripts/ingest-bench.py http://127.0.0.1:'"$pg_port"' PostgreSQL
   kill $pg_server; wait $pg_server 2>/dev/null || true')
+# Writes on PostgreSQL (scripts/write-bench.py): 1, 8 and 64 writers, each on keys of its own
+# (an order's returns, a survey response, a page's draft), against one instance and then two on
+# one database; beside the figures of the one-write-lock server before issue 27.
+write_ok=yes
+write_rows=$(PORTICO_PG_PORT=${PORTICO_BENCH_PG_PORT:-25499} python3 scripts/write-bench.py) || write_ok=no
+
 import_data=$(mktemp -d)
 python3 scripts/ingest-bench.py --files "$import_data" 100000
 import_run() { # file
@@ -356,6 +363,14 @@ rm -rf "$import_data"
   echo "$ingest_rows"
   echo
   printf '`portico-server import` into a fresh SQLite database, server profile:\n\n```\n%s\n```\n\n' "$import_figures"
+  echo "Writes on one PostgreSQL database (\`scripts/write-bench.py\`: writers on keys of their own, each in turn starting a return on its order, cancelling it, saving its survey response and its page's draft; errors must be 0), server profile:"
+  echo
+  echo "$write_rows"
+  echo
+  echo "The same, measured the same way on the server with one write lock for everything (before issue 27):"
+  echo
+  cat bench/write-bench-before.md
+  echo
 } | tee -a "$results"
 
 # Over budget is a failure, stated after the figures are written.
@@ -363,4 +378,5 @@ rm -rf "$import_data"
 [[ $staff_verdict == within ]] || { echo "the staff app is served as $staff_br bytes brotli, over its 256000 byte budget" >&2; exit 1; }
 [[ $loader_verdict == within ]] || { echo "the widget loader is served as $widget_loader_gz bytes gzip, over its 2048 byte budget" >&2; exit 1; }
 [[ $widget_verdict == within ]] || { echo "the widget's first open is $widget_open_br bytes brotli, over its 122880 byte budget" >&2; exit 1; }
+[[ $write_ok == yes ]] || { echo "writes answered with errors (scripts/write-bench.py, above)" >&2; exit 1; }
 [[ $lighthouse_ok == yes ]] || { echo "a page scores under 95 or shifts more than 0.02 (Lighthouse, above)" >&2; exit 1; }

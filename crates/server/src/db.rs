@@ -106,22 +106,144 @@ pub async fn ready(db: &Db) -> Result<(), String> {
     }
 }
 
-/// A transaction that writes after it reads what it decides on: it holds the database's write
-/// lock from its first statement, so no other writer changes what it read before it commits
-/// (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: one transaction-scoped advisory lock, across every
-/// instance on the database). Reads elsewhere never wait for it.
-pub async fn write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
+/// What a write transaction reads and decides on, locked from its first statement to its end
+/// (see [`write_for`]): writes on different things go side by side, writes on one thing one after
+/// another, across every instance on the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock<'a> {
+    /// An order's returns: the units of its lines taken back, their statuses and exchanges
+    /// (starting, cancelling, rescheduling and reviewing a return).
+    Order(i64),
+    /// The bookings of the pickup slot starting then (its capacity), taken after an order's.
+    PickupSlot(i64),
+    /// The stock of exchange variants, taken last by whoever reserves or gives back units (one
+    /// key: a return's lines change several variants, which must not wait for each other in a
+    /// ring).
+    Stock,
+    /// A benefit page (its draft, versions and review), by slug.
+    Page(&'a str),
+    /// A survey response, by the id its client made.
+    SurveyResponse(&'a str),
+    /// A customer's survey invitations (how many lately): only tried, see [`try_lock`].
+    Invitations(i64),
+    /// A widget partner.
+    Partner(i64),
+    /// An integration key.
+    IntegrationKey(i64),
+    /// The name of a live integration key (one live key per name).
+    IntegrationName(&'a str),
+    /// Every staff account at once: "an enabled admin is left" reads them all.
+    StaffAccounts,
+    /// Nothing but its own rows: each of its decisions is one guarded statement (a `WHERE` on
+    /// what it read, `ON CONFLICT`, `RETURNING`) or a row of its own.
+    Rows,
+    /// Every other writer kept out: a write that touches what no one key names (an ingest
+    /// batch: any customers, orders and parcels, in its records' order; the demo's world moving
+    /// on: every parcel and every open return).
+    Everything,
+}
+
+impl Lock<'_> {
+    /// Its PostgreSQL advisory lock: a kind and the thing (an id folded to 32 bits, or a
+    /// text's hash). Two things sharing a key only wait for each other.
+    fn keys(self) -> Option<(i32, i32)> {
+        let fold = |id: i64| (id ^ (id >> 32)) as i32;
+        let hash = |text: &str| {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(text.as_bytes());
+            i32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+        };
+        let (kind, thing) = match self {
+            Lock::Order(id) => (1, fold(id)),
+            Lock::PickupSlot(start) => (2, fold(start)),
+            Lock::Stock => (10, 0),
+            Lock::Page(slug) => (3, hash(slug)),
+            Lock::SurveyResponse(id) => (4, hash(id)),
+            Lock::Invitations(customer) => (5, fold(customer)),
+            Lock::Partner(id) => (6, fold(id)),
+            Lock::IntegrationKey(id) => (7, fold(id)),
+            Lock::IntegrationName(name) => (8, hash(name)),
+            Lock::StaffAccounts => (9, 0),
+            Lock::Rows | Lock::Everything => return None,
+        };
+        Some((LOCK_KINDS + kind, thing))
+    }
+}
+
+/// A transaction that writes after it reads what it decides on, holding `lock` from its first
+/// statement, so no other writer changes what it read before it commits. SQLite has one writer at
+/// a time (`BEGIN IMMEDIATE`). PostgreSQL: `lock`'s transaction-scoped advisory lock, and the
+/// database-wide one shared ([`Lock::Everything`] takes that one alone, exclusively). Reads never
+/// wait for it. A writer that needs a second thing locks it next with [`lock`].
+pub async fn write_for(db: &Db, lock: Lock<'_>) -> Result<Transaction<'static, Any>, sqlx::Error> {
     match Backend::of(db) {
         Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
         Backend::Postgres => {
             let mut tx = db.begin().await?;
-            sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
-                .bind(WRITE_LOCK)
-                .execute(&mut *tx)
-                .await?;
+            // The database-wide lock first, always (the thing's is taken for the row it gives):
+            // nobody holding a thing waits behind `Everything`.
+            match lock.keys() {
+                None => {
+                    let everyone = match lock {
+                        Lock::Everything => "pg_advisory_xact_lock",
+                        _ => "pg_advisory_xact_lock_shared",
+                    };
+                    sqlx::query(&format!(
+                        "SELECT COUNT(*) FROM (SELECT {everyone}($1)) AS locked"
+                    ))
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Some((kind, thing)) => {
+                    sqlx::query(
+                        "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($2, $3) \
+                         FROM (SELECT pg_advisory_xact_lock_shared($1)) AS everyone) AS locked",
+                    )
+                    .bind(WRITE_LOCK)
+                    .bind(kind)
+                    .bind(thing)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
             Ok(tx)
         }
     }
+}
+
+/// Also locks `lock` in `tx`, a transaction of [`write_for`] (SQLite's writer holds everything
+/// already). Taken after the transaction's own lock, in one order (an order, its pickup slot,
+/// the stock), so two writers never wait for each other in a ring.
+pub async fn lock(tx: &mut sqlx::AnyConnection, lock: Lock<'_>) -> Result<(), sqlx::Error> {
+    if let (true, Some((kind, thing))) = (is_postgres(tx), lock.keys()) {
+        sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1, $2)) AS locked")
+            .bind(kind)
+            .bind(thing)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Locks `lock` in `tx` if nobody holds it, without waiting: whether it is now held. For what
+/// may be skipped when another transaction is at it (never waiting, it cannot close a ring).
+pub async fn try_lock(tx: &mut sqlx::AnyConnection, lock: Lock<'_>) -> Result<bool, sqlx::Error> {
+    match (is_postgres(tx), lock.keys()) {
+        (true, Some((kind, thing))) => {
+            let Flag(held) = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1, $2)")
+                .bind(kind)
+                .bind(thing)
+                .fetch_one(&mut *tx)
+                .await?;
+            Ok(held)
+        }
+        _ => Ok(true),
+    }
+}
+
+fn is_postgres(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
 }
 
 /// What ends a subquery choosing a row to claim: on PostgreSQL `FOR UPDATE SKIP LOCKED`, so
@@ -186,7 +308,7 @@ pub fn values(rows: usize, columns: usize) -> String {
 /// come after them (SQLite always takes the largest plus one; PostgreSQL's identity column has
 /// its own counter, moved here).
 pub async fn ids_taken(conn: &mut sqlx::AnyConnection, table: &str) -> Result<(), sqlx::Error> {
-    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+    if is_postgres(conn) {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
         ))
@@ -196,8 +318,13 @@ pub async fn ids_taken(conn: &mut sqlx::AnyConnection, table: &str) -> Result<()
     Ok(())
 }
 
-/// The advisory lock [`write`] takes on PostgreSQL ("portico" in ASCII).
+/// The database-wide advisory lock on PostgreSQL ("portico" in ASCII): every writer of
+/// [`write_for`] holds it shared, [`Lock::Everything`] alone. (Earlier builds took it for every
+/// write, so an instance of one still keeps out of a newer one's way.)
 const WRITE_LOCK: i64 = 0x0070_6f72_7469_636f;
+
+/// The first kind of [`Lock::keys`] ("pt" and a number: two-key locks of this service's own).
+const LOCK_KINDS: i32 = 0x7074_0000;
 
 /// The secret named `name`, made (32 random bytes, hex) the first time it is asked for and kept
 /// in the database, so what it signed stays valid across restarts (and is the same on every

@@ -60,7 +60,8 @@ pub struct Advanced {
     responses((status = 200, description = "How many parcels and returns moved.", body = Advanced), (status = 403), (status = 404)))]
 pub async fn advance(State(state): State<AppState>) -> ApiResult<Json<Advanced>> {
     demo_only(&state)?;
-    let mut tx = crate::db::write(&state.db).await?;
+    // Every parcel and every open return: every other writer kept out.
+    let mut tx = crate::db::write_for(&state.db, crate::db::Lock::Everything).await?;
     let advanced = demo_step(&state, &mut tx).await?;
     tx.commit().await?;
     state.notifier.wake();

@@ -55,7 +55,13 @@ fn spawn(state: AppState, instance: String, job: &'static str, every: Duration) 
 /// Runs `job` for period `slot` unless it ran already; whether this call ran it.
 pub async fn run(state: &AppState, instance: &str, job: &str, slot: i64) -> ApiResult<bool> {
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    // The demo's step moves every parcel and every open return: it keeps every other writer out.
+    // Housekeeping only forgets rows nobody decides on any more.
+    let lock = match job {
+        DEMO_STEP => db::Lock::Everything,
+        _ => db::Lock::Rows,
+    };
+    let mut tx = db::write_for(&state.db, lock).await?;
     let claimed = sqlx::query(
         "INSERT INTO job_runs (job, slot, instance, ran_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (job, slot) DO NOTHING",

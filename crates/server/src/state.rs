@@ -17,11 +17,6 @@ pub struct AppState {
     pub clock: Clock,
     pub limits: Arc<RateLimiter>,
     pub notifier: Notifier,
-    /// Held by this process's requests that create, move or decide a return, so they queue here
-    /// rather than in the database's busy wait. What keeps a move right is not this lock but the
-    /// write transaction (`db::write`, across instances) it is read and made in, guarded by what
-    /// was read (`returns::move_return`); the demo's mover (`jobs.rs`, `dev.rs`) takes only that.
-    pub return_writes: Arc<tokio::sync::Mutex<()>>,
     /// The key drop-off codes are signed with (made once per database, see `db::server_key`).
     pub drop_off_key: Arc<str>,
     /// The key return links are signed with (see `returns::pass`).
@@ -80,7 +75,6 @@ pub async fn build_state(config: Config) -> Result<AppState, sqlx::Error> {
         config: Arc::new(config),
         clock,
         limits,
-        return_writes: Arc::default(),
         drop_off_key,
         return_pass_key,
         survey_key,

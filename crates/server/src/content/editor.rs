@@ -14,7 +14,7 @@
 use super::markdown::{plain_text, ContentError};
 use super::{create_page, insert_version, render_block, valid_slug, NewVersion, PageCopy};
 use crate::clock::{parse_rfc3339, rfc3339};
-use crate::db;
+use crate::db::{self, Lock};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::staff::Staff;
 use crate::state::AppState;
@@ -28,6 +28,8 @@ use portico_api::{
     VersionState,
 };
 use sqlx::AnyConnection;
+
+mod list;
 
 /// Who writes drafts, and who decides what customers read.
 const WRITERS: &[StaffRole] = &[StaffRole::Editor, StaffRole::Publisher];
@@ -206,6 +208,13 @@ struct VersionRow {
     locales: Option<String>,
 }
 
+/// Every column of [`VersionRow`] (and the page's id), of published versions; the caller adds
+/// its conditions (`AND ...`) and order.
+const PUBLISHED_VERSIONS: &str =
+    "SELECT v.page_id, v.id, v.version, v.publish_at, v.audience, v.restored_from, s.email AS published_by, \
+     (SELECT string_agg(locale, ',') FROM page_content WHERE version_id = v.id) AS locales \
+     FROM page_versions v LEFT JOIN staff s ON s.id = v.published_by WHERE v.state = 'published'";
+
 /// Where a page's versions stand at `now`: which one is live (the newest whose time has come)
 /// and which are still to come.
 struct Versions {
@@ -215,12 +224,9 @@ struct Versions {
 
 impl Versions {
     async fn of(db: &mut AnyConnection, page_id: i64, now: i64) -> ApiResult<Self> {
-        let rows = sqlx::query_as::<_, VersionRow>(
-            "SELECT v.id, v.version, v.publish_at, v.audience, v.restored_from, s.email AS published_by, \
-             (SELECT string_agg(locale, ',') FROM page_content WHERE version_id = v.id) AS locales \
-             FROM page_versions v LEFT JOIN staff s ON s.id = v.published_by \
-             WHERE v.page_id = $1 AND v.state = 'published' ORDER BY v.version DESC",
-        )
+        let rows = sqlx::query_as::<_, VersionRow>(&format!(
+            "{PUBLISHED_VERSIONS} AND v.page_id = $1 ORDER BY v.version DESC"
+        ))
         .bind(page_id)
         .fetch_all(db)
         .await?;
@@ -281,16 +287,24 @@ async fn version_copies(db: &mut AnyConnection, version_id: i64) -> ApiResult<Ve
     .fetch_all(db)
     .await?;
     rows.into_iter()
-        .map(|(locale, title, blocks)| {
-            Ok(DraftCopy {
-                locale: PageLocale::parse(&locale).ok_or(ApiError::Corrupt("a page's language"))?,
-                title,
-                blocks: serde_json::from_str(&blocks)
-                    .map_err(|_| ApiError::Corrupt("a benefit page"))?,
-            })
-        })
+        .map(|(locale, title, blocks)| copy_of(&locale, title, &blocks))
         .collect()
 }
+
+/// A stored copy (a `page_content` row) as the editor has it.
+fn copy_of(locale: &str, title: String, blocks: &str) -> ApiResult<DraftCopy> {
+    Ok(DraftCopy {
+        locale: PageLocale::parse(locale).ok_or(ApiError::Corrupt("a page's language"))?,
+        title,
+        blocks: serde_json::from_str(blocks).map_err(|_| ApiError::Corrupt("a benefit page"))?,
+    })
+}
+
+/// Every column of [`DraftRow`]; the caller adds its `WHERE` and order.
+const DRAFT_ROWS: &str =
+    "SELECT p.id AS page_id, p.slug, p.created_at, d.revision, d.audience, d.copies, d.review, \
+     d.comment, d.published_revision, s.email AS updated_by, d.updated_at \
+     FROM pages p LEFT JOIN page_drafts d ON d.page_id = p.id LEFT JOIN staff s ON s.id = d.updated_by";
 
 /// The draft of page `slug` (404 for no such page). A page no editor has touched yet (the demo's)
 /// starts from its newest version, at revision 0.
@@ -298,16 +312,42 @@ async fn load(db: &mut AnyConnection, slug: &str) -> ApiResult<Draft> {
     if !valid_slug(slug) {
         return Err(ErrorCode::NotFound.into());
     }
-    let row = sqlx::query_as::<_, DraftRow>(
-        "SELECT p.id AS page_id, p.slug, p.created_at, d.revision, d.audience, d.copies, d.review, \
-         d.comment, d.published_revision, s.email AS updated_by, d.updated_at \
-         FROM pages p LEFT JOIN page_drafts d ON d.page_id = p.id LEFT JOIN staff s ON s.id = d.updated_by \
-         WHERE p.slug = $1",
+    let row = sqlx::query_as::<_, DraftRow>(&format!("{DRAFT_ROWS} WHERE p.slug = $1"))
+        .bind(slug)
+        .fetch_optional(&mut *db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if row.stored() {
+        return draft_of(row, None);
+    }
+    let newest: Option<VersionRow> = sqlx::query_as(
+        "SELECT v.id, v.version, v.publish_at, v.audience, v.restored_from, NULL AS published_by, \
+         NULL AS locales FROM page_versions v WHERE v.page_id = $1 AND v.state = 'published' \
+         AND EXISTS (SELECT 1 FROM page_content WHERE version_id = v.id) ORDER BY v.version DESC LIMIT 1",
     )
-    .bind(slug)
+    .bind(row.page_id)
     .fetch_optional(&mut *db)
-    .await?
-    .ok_or(ErrorCode::NotFound)?;
+    .await?;
+    let newest = match newest {
+        Some(version) => Some((version.audience, version_copies(db, version.id).await?)),
+        None => None,
+    };
+    draft_of(row, newest)
+}
+
+impl DraftRow {
+    /// Whether the page's draft has its row (a page no editor touched has none yet).
+    fn stored(&self) -> bool {
+        self.revision.is_some()
+            && self.copies.is_some()
+            && self.review.is_some()
+            && self.updated_at.is_some()
+    }
+}
+
+/// The draft `row` holds; a page without one starts from `newest`, its newest version with
+/// content (audience, copies), if any.
+fn draft_of(row: DraftRow, newest: Option<(Option<String>, Vec<DraftCopy>)>) -> ApiResult<Draft> {
     if let (Some(revision), Some(copies), Some(review), Some(updated_at)) =
         (row.revision, &row.copies, &row.review, row.updated_at)
     {
@@ -325,28 +365,18 @@ async fn load(db: &mut AnyConnection, slug: &str) -> ApiResult<Draft> {
             updated_at,
         });
     }
-    let newest: Option<VersionRow> = sqlx::query_as(
-        "SELECT v.id, v.version, v.publish_at, v.audience, v.restored_from, NULL AS published_by, \
-         NULL AS locales FROM page_versions v WHERE v.page_id = $1 AND v.state = 'published' \
-         AND EXISTS (SELECT 1 FROM page_content WHERE version_id = v.id) ORDER BY v.version DESC LIMIT 1",
-    )
-    .bind(row.page_id)
-    .fetch_optional(&mut *db)
-    .await?;
-    let copies = match &newest {
-        Some(version) => version_copies(db, version.id).await?,
-        None => Vec::new(),
-    };
+    let published = newest.is_some();
+    let (audience, copies) = newest.unwrap_or_default();
     Ok(Draft {
         page_id: row.page_id,
         stored: false,
         slug: row.slug,
         revision: 0,
-        audience: newest.as_ref().and_then(|v| v.audience.clone()),
+        audience,
         copies,
         review: ReviewState::Editing,
         comment: None,
-        published_revision: newest.is_some().then_some(0),
+        published_revision: published.then_some(0),
         updated_by: None,
         updated_at: row.created_at,
     })
@@ -433,39 +463,7 @@ pub async fn list(
     staff: Staff,
 ) -> ApiResult<Json<Vec<StaffPageSummary>>> {
     staff.may(READERS)?;
-    let mut db = state.db.acquire().await?;
-    let slugs: Vec<String> = sqlx::query_scalar(
-        "SELECT p.slug FROM pages p LEFT JOIN page_drafts d ON d.page_id = p.id \
-         ORDER BY COALESCE(d.updated_at, p.created_at) DESC, p.slug",
-    )
-    .fetch_all(&mut *db)
-    .await?;
-    let now = state.clock.now();
-    let mut pages = Vec::with_capacity(slugs.len());
-    for slug in slugs {
-        let draft = load(&mut db, &slug).await?;
-        let versions = Versions::of(&mut db, draft.page_id, now).await?;
-        let title = PageLocale::ALL
-            .iter()
-            .find_map(|locale| {
-                draft
-                    .copies
-                    .iter()
-                    .find(|c| c.locale == *locale && !c.title.trim().is_empty())
-            })
-            .map_or_else(|| draft.slug.clone(), |c| c.title.clone());
-        pages.push(StaffPageSummary {
-            title,
-            audience: audience_of(draft.audience.clone()),
-            state: versions.page_state(&draft),
-            review: draft.review,
-            scheduled_at: versions.scheduled().map(|v| rfc3339(v.publish_at)),
-            updated_at: rfc3339(draft.updated_at),
-            updated_by: draft.updated_by.clone(),
-            slug: draft.slug,
-        });
-    }
-    Ok(Json(pages))
+    Ok(Json(list::summaries(&state.db, state.clock.now()).await?))
 }
 
 /// A new page with an empty draft (editors and publishers); `page_exists` if the slug is taken.
@@ -572,7 +570,7 @@ pub async fn save(
     }
     let now = state.clock.now();
     let copies = serde_json::to_string(&body.copies).expect("a draft serializes");
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(&slug)).await?;
     let before = load(&mut tx, &slug).await?;
     at_revision(&before, body.revision)?;
     if !before.stored {
@@ -589,7 +587,7 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     } else {
-        sqlx::query(
+        let saved = sqlx::query(
             "UPDATE page_drafts SET revision = revision + 1, audience = $1, copies = $2, \
              review = CASE review WHEN 'submitted' THEN 'editing' ELSE review END, \
              updated_by = $3, updated_at = $4 WHERE page_id = $5 AND revision = $6",
@@ -601,7 +599,12 @@ pub async fn save(
         .bind(before.page_id)
         .bind(before.revision)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        // Guarded by the revision read: no longer there, someone saved since.
+        if saved != 1 {
+            return Err(ErrorCode::EditConflict.into());
+        }
     }
     // A save every few seconds while typing is one edit in the log, not hundreds: a save goes
     // in unless the page's last entry is this staff member's edit of a few minutes ago.
@@ -697,7 +700,7 @@ async fn review(
     step: Review,
 ) -> ApiResult<Json<PageDraft>> {
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(slug)).await?;
     let draft = load(&mut tx, slug).await?;
     at_revision(&draft, revision)?;
     let (review, comment, action) = match &step {
@@ -772,7 +775,7 @@ pub async fn publish(
             .ok_or_else(|| refused("`at` is an RFC 3339 time"))?
             .max(now),
     };
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(&slug)).await?;
     let draft = load(&mut tx, &slug).await?;
     at_revision(&draft, body.revision)?;
     showable(&draft, body.allow_missing)?;
@@ -842,7 +845,7 @@ pub async fn unpublish(
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(&slug)).await?;
     let draft = load(&mut tx, &slug).await?;
     let versions = Versions::of(&mut tx, draft.page_id, now).await?;
     if versions.live().is_none() && versions.scheduled().is_none() {
@@ -931,7 +934,7 @@ pub async fn restore(
 ) -> ApiResult<Json<PageDraft>> {
     staff.may(PUBLISHERS)?;
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, Lock::Page(&slug)).await?;
     let draft = load(&mut tx, &slug).await?;
     let versions = Versions::of(&mut tx, draft.page_id, now).await?;
     let old = versions

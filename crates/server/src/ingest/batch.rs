@@ -185,7 +185,9 @@ pub async fn take_batch(
     let now = state.clock.now();
     let mut report = IngestReport::default();
     let mut buyers = BTreeSet::new();
-    let mut tx = db::write(&state.db).await?;
+    // A batch's records name any customers, orders and parcels, in no order a lock could
+    // follow: it keeps every other writer out.
+    let mut tx = db::write_for(&state.db, db::Lock::Everything).await?;
     if let Some(seal) = seal {
         seal.take(&mut tx, now).await?;
     }

@@ -110,7 +110,7 @@ pub async fn add(
     let name = name(&body.name)?;
     let now = state.clock.now();
     let secret = new_secret();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, db::Lock::IntegrationName(&name)).await?;
     let taken: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM integration_keys WHERE name = $1 AND revoked_at IS NULL",
     )
@@ -162,7 +162,7 @@ pub async fn rotate(
     staff.may(&[StaffRole::Admin])?;
     let now = state.clock.now();
     let secret = new_secret();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, db::Lock::IntegrationKey(id)).await?;
     let rotated = sqlx::query(
         "UPDATE integration_keys SET secret = $1, rotated_at = $2 WHERE id = $3 AND revoked_at IS NULL",
     )
@@ -207,7 +207,7 @@ pub async fn revoke(
 ) -> ApiResult<Json<IntegrationKey>> {
     staff.may(&[StaffRole::Admin])?;
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, db::Lock::IntegrationKey(id)).await?;
     let revoked = sqlx::query(
         "UPDATE integration_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
     )

@@ -65,7 +65,7 @@ pub async fn qr(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Response> {
-    let id = return_for(&state, &caller, &number).await?;
+    let (id, _) = return_for(&state, &caller, &number).await?;
     let stored: Option<Option<String>> = sqlx::query_scalar(
         "SELECT drop_off_code FROM returns WHERE id = $1 AND handover = 'drop_off'",
     )

@@ -4,18 +4,20 @@
 //! threshold waits for a reviewer (`review`).
 
 pub mod drop_off;
+mod idempotency;
 mod moves;
 pub mod pass;
 pub mod policy;
 mod read;
 pub mod review;
 
+use idempotency::{idempotency_key, replayed};
 pub use moves::*;
 pub use read::*;
 
 use crate::auth::{sha256_hex, Act, Caller, Listed};
 use crate::clock::{parse_rfc3339, rfc3339};
-use crate::db;
+use crate::db::{self, Lock};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::notify::Notice;
 use crate::orders::{localized, order_for, OrderRow};
@@ -63,11 +65,26 @@ async fn judged_lines(
     order: &OrderRow,
     now: i64,
 ) -> ApiResult<(Vec<Benefit>, Vec<(LineRow, Verdict)>)> {
-    let benefits = crate::loyalty::refresh(db, order.customer_id, now)
-        .await?
-        .benefits()
-        .to_vec();
-    let days = window_days(&benefits);
+    let benefits = buyer_benefits(db, order, now).await?;
+    let judged = judged_in(&mut *db.acquire().await?, order, &benefits, now).await?;
+    Ok((benefits, judged))
+}
+
+/// The benefits of `order`'s buyer's tier, the tier first brought up to date.
+async fn buyer_benefits(db: &AnyPool, order: &OrderRow, now: i64) -> ApiResult<Vec<Benefit>> {
+    let tier = crate::loyalty::refresh(db, order.customer_id, now).await?;
+    Ok(tier.benefits().to_vec())
+}
+
+/// Every line of `order` with its verdict at `now` by the window of `benefits`, read on `db`
+/// (starting a return: in the write transaction holding the order).
+async fn judged_in(
+    db: &mut AnyConnection,
+    order: &OrderRow,
+    benefits: &[Benefit],
+    now: i64,
+) -> ApiResult<Vec<(LineRow, Verdict)>> {
+    let days = window_days(benefits);
     let lines = sqlx::query_as::<_, LineRow>(
         "SELECT i.id, i.position, i.sku, i.name, i.name_en, i.variant, i.variant_en, i.quantity, i.unit_price_fen, i.final_sale, \
          CASE WHEN s.status = 'delivered' THEN s.delivered_at END AS delivered_at \
@@ -75,14 +92,14 @@ async fn judged_lines(
          WHERE i.order_id = $1 ORDER BY i.position",
     )
     .bind(order.id)
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     let taken: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT ri.order_item_id, r.status, CAST(SUM(ri.quantity) AS BIGINT) FROM return_items ri \
          JOIN returns r ON r.id = ri.return_id WHERE r.order_id = $1 GROUP BY ri.order_item_id, r.status",
     )
     .bind(order.id)
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?;
     let mut judged = Vec::with_capacity(lines.len());
     for line in lines {
@@ -105,7 +122,7 @@ async fn judged_lines(
         };
         judged.push((line, judge(facts, days, now)));
     }
-    Ok((benefits, judged))
+    Ok(judged)
 }
 
 /// Each line's verdict at `now`, in the order's line order: what the order's page says beside
@@ -179,66 +196,6 @@ async fn refuse_if_full(tx: &mut AnyConnection, start: i64, capacity: u32) -> Ap
     Ok(())
 }
 
-/// The return an earlier request with this idempotency key made (`scope`: the caller's), to be
-/// answered again; `idempotency_key_reused` when the key came with another request.
-async fn replayed(
-    db: impl sqlx::AnyExecutor<'_>,
-    scope: &str,
-    key: &str,
-    request_hash: &str,
-) -> ApiResult<Option<i64>> {
-    let known: Option<(String, i64)> = sqlx::query_as(
-        "SELECT request_hash, return_id FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
-    )
-    .bind(scope)
-    .bind(key)
-    .fetch_optional(db)
-    .await?;
-    match known {
-        Some((hash, _)) if hash != request_hash => Err(ErrorCode::IdempotencyKeyReused.into()),
-        known => Ok(known.map(|(_, return_id)| return_id)),
-    }
-}
-
-/// After a new return's lines (`wanted`: order item, units) are written in `tx`: refused if a
-/// line of order `order_id` is now taken back more often than it was bought, counting every
-/// return under way or done, this one included. In the write transaction, so returns started at
-/// once on other instances are counted too.
-async fn refuse_if_over_taken(
-    tx: &mut AnyConnection,
-    order_id: i64,
-    wanted: &[(i64, u32)],
-) -> ApiResult<()> {
-    let rows: Vec<(i64, i64, i64, String, i64)> = sqlx::query_as(
-        "SELECT i.id, i.position, i.quantity, r.status, CAST(SUM(ri.quantity) AS BIGINT) FROM return_items ri \
-         JOIN returns r ON r.id = ri.return_id JOIN order_items i ON i.id = ri.order_item_id \
-         WHERE r.order_id = $1 GROUP BY i.id, i.position, i.quantity, r.status",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    for &(item, quantity) in wanted {
-        let mut bought = 0;
-        let mut taken = 0;
-        for (_, _, units, status, returned) in rows.iter().filter(|row| row.0 == item) {
-            let status = ReturnStatus::parse(status).ok_or(ApiError::Corrupt("a return status"))?;
-            bought = *units;
-            if status.goods_back() || status.under_way() {
-                taken += returned;
-            }
-        }
-        if taken > bought {
-            let position = rows.iter().find(|row| row.0 == item).map_or(0, |row| row.1);
-            let left = (bought - (taken - i64::from(quantity))).max(0);
-            return Err(ApiError::Refused(
-                ErrorCode::NotReturnable,
-                format!("line {}: {left} can be returned", position + 1),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Bookings holding the slot starting at `start`.
 async fn booked_in(db: &mut AnyConnection, start: i64) -> ApiResult<i64> {
     Ok(sqlx::query_scalar(&format!(
@@ -308,16 +265,6 @@ fn stored_order_number(order: &OrderRow) -> ApiResult<OrderNumber> {
     OrderNumber::from_wire(&order.number).map_err(|_| ApiError::Corrupt("an order number"))
 }
 
-/// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
-    headers
-        .get("idempotency-key")
-        .and_then(|value| value.to_str().ok())
-        .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()))
-        .map(str::to_string)
-        .ok_or_else(|| ErrorCode::IdempotencyKeyRequired.into())
-}
-
 /// Starts a return. The same `Idempotency-Key` with the same body gives the same return (also
 /// when twenty arrive at once); with another body it is refused. Every line must be returnable
 /// in the quantity asked, checked and taken in one step. Refunds up to 500 CNY are approved at
@@ -383,7 +330,6 @@ pub async fn create(
     }
     let request_hash = sha256_hex(&serde_json::to_string(&asked).unwrap_or_default());
 
-    let _one_at_a_time = state.return_writes.lock().await;
     if let Some(return_id) = replayed(&state.db, &scope, &key, &request_hash).await? {
         return Ok((
             StatusCode::CREATED,
@@ -402,14 +348,32 @@ pub async fn create(
             ),
         ));
     }
-    let now = state.clock.now();
-    let (benefits, judged) = judged_lines(&state.db, &order, now).await?;
     if asked.lines.is_empty() {
         return Err(ApiError::Refused(
             ErrorCode::NotReturnable,
             "no lines".into(),
         ));
     }
+    let now = state.clock.now();
+    let benefits = buyer_benefits(&state.db, &order, now).await?;
+    // Every other variant of the order's products, read once (not a query per line).
+    let offered = match exchanging {
+        true => exchange_options(&state.db, order.id).await?,
+        false => Vec::new(),
+    };
+
+    // From here on the order's returns are written one at a time, on every instance: what is
+    // returnable is judged holding its lock, so another request's return is either seen whole
+    // or not begun (and the same request answered meanwhile is answered again).
+    let mut tx = db::write_for(&state.db, Lock::Order(order.id)).await?;
+    if let Some(return_id) = replayed(&mut *tx, &scope, &key, &request_hash).await? {
+        tx.rollback().await?;
+        return Ok((
+            StatusCode::CREATED,
+            Json(load_return(&state.db, return_id).await?),
+        ));
+    }
+    let judged = judged_in(&mut tx, &order, &benefits, now).await?;
     let mut taking = Vec::with_capacity(asked.lines.len());
     let mut goods_fen: i64 = 0;
     for (index, wanted) in asked.lines.iter().enumerate() {
@@ -441,15 +405,10 @@ pub async fn create(
             Some(sku) => {
                 // Another variant of the line's product; its stock is only judged when it is
                 // taken, below (one guarded statement, right under concurrency).
-                let offered: Option<(String,)> = sqlx::query_as(
-                    "SELECT v.sku FROM variants v JOIN variants sold ON sold.product = v.product \
-                     WHERE sold.sku = $1 AND v.sku = $2 AND v.sku <> sold.sku",
-                )
-                .bind(&line.sku)
-                .bind(sku)
-                .fetch_optional(&state.db)
-                .await?;
-                if offered.is_none() {
+                if !offered
+                    .iter()
+                    .any(|(item, other, ..)| *item == line.id && other == sku)
+                {
                     return Err(ApiError::Refused(
                         ErrorCode::ExchangeNotOffered,
                         format!(
@@ -483,17 +442,9 @@ pub async fn create(
         0
     };
     let (refund, fee_charged) = take_fee(refund_for(goods_fen, asked.resolution), fee);
-
-    // From here on this service's instances write returns one at a time (`db::write`): whatever
-    // another instance did since the checks above is seen by the checks below.
-    let mut tx = db::write(&state.db).await?;
-    if let Some(return_id) = replayed(&mut *tx, &scope, &key, &request_hash).await? {
-        // The same request, answered meanwhile by another instance: its answer again.
-        tx.rollback().await?;
-        return Ok((
-            StatusCode::CREATED,
-            Json(load_return(&state.db, return_id).await?),
-        ));
+    // The slot's bookings are counted holding its lock too (after the order's).
+    if let Some(start) = slot {
+        db::lock(&mut tx, Lock::PickupSlot(start)).await?;
     }
     let first = first_status(goods_fen, asked.handover);
     let (return_id,): (i64,) = sqlx::query_as(
@@ -513,10 +464,9 @@ pub async fn create(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    // The booking is written first, then the slot counted with it, in one transaction still
-    // under `return_writes`: one step, and the transaction holds the write lock from its first
-    // statement (a read first could be overtaken by another connection's write). Over the
-    // capacity, it is all rolled back.
+    // The booking is written first, then the slot counted with it, in one transaction holding
+    // the slot's lock: one step (a read first could be overtaken by another connection's
+    // write). Over the capacity, it is all rolled back.
     if let Some(start) = slot {
         refuse_if_full(&mut tx, start, state.config.pickup_slot_capacity).await?;
     }
@@ -531,10 +481,9 @@ pub async fn create(
         .bind(return_id)
         .execute(&mut *tx)
         .await?;
-    let wanted: Vec<(i64, u32)> = taking
-        .iter()
-        .map(|(item, quantity, _)| (*item, *quantity))
-        .collect();
+    if exchanging {
+        db::lock(&mut tx, Lock::Stock).await?;
+    }
     for (item, quantity, exchange_sku) in taking {
         sqlx::query(
             "INSERT INTO return_items (return_id, order_item_id, quantity, exchange_sku) VALUES ($1, $2, $3, $4)",
@@ -566,9 +515,9 @@ pub async fn create(
             }
         }
     }
-    refuse_if_over_taken(&mut tx, order.id, &wanted).await?;
-    sqlx::query(
-        "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, return_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+    let kept = sqlx::query(
+        "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, return_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
     )
     .bind(&scope)
     .bind(&key)
@@ -576,7 +525,19 @@ pub async fn create(
     .bind(return_id)
     .bind(now)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if kept == 0 {
+        // The key was taken meanwhile by a request on another order (under that order's lock):
+        // `idempotency_key_reused`, as when it comes after it.
+        tx.rollback().await?;
+        let made = replayed(&state.db, &scope, &key, &request_hash).await?;
+        let made = made.ok_or(ErrorCode::IdempotencyKeyReused)?;
+        return Ok((
+            StatusCode::CREATED,
+            Json(load_return(&state.db, made).await?),
+        ));
+    }
     // Told in the same transaction: the message exists exactly when the return does.
     state
         .notifier

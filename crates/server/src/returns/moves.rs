@@ -15,11 +15,11 @@ pub async fn cancel(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<ReturnDetail>> {
-    let id = return_for(&state, &caller, &number).await?;
-    let _one_at_a_time = state.return_writes.lock().await;
-    // Read and moved in one write transaction (see `move_return`): a 200 always means cancelled
-    // (`make soak` once caught a cancel answered with a return the demo had just handed over).
-    let mut tx = db::write(&state.db).await?;
+    let (id, order) = return_for(&state, &caller, &number).await?;
+    // Read and moved in one write transaction holding its order (see `move_return`): a 200
+    // always means cancelled (`make soak` once caught a cancel answered with a return the demo
+    // had just handed over).
+    let mut tx = db::write_for(&state.db, Lock::Order(order)).await?;
     let (status, _) = status_in(&mut tx, id).await?;
     if status != ReturnStatus::Cancelled {
         let cancelled = Change::To(ReturnStatus::Cancelled);
@@ -49,12 +49,11 @@ pub async fn reschedule(
     Path(number): Path<String>,
     ApiJson(asked): ApiJson<NewPickupSlot>,
 ) -> ApiResult<Json<ReturnDetail>> {
-    let id = return_for(&state, &caller, &number).await?;
-    let _one_at_a_time = state.return_writes.lock().await;
-    // Read and moved in one write transaction (see `move_return`): read before it, the demo's
-    // mover could hand the goods over in between, and the pickup was "moved" after it happened
-    // (and its buyer told so).
-    let mut tx = db::write(&state.db).await?;
+    let (id, order) = return_for(&state, &caller, &number).await?;
+    // Read and moved in one write transaction holding its order (see `move_return`): read
+    // before it, the demo's mover could hand the goods over in between, and the pickup was
+    // "moved" after it happened (and its buyer told so).
+    let mut tx = db::write_for(&state.db, Lock::Order(order)).await?;
     let (status, booked) = status_in(&mut tx, id).await?;
     let Some(booked) = booked.filter(|_| pickup_may_move(status)) else {
         return Err(ErrorCode::ReturnLocked.into());
@@ -76,8 +75,10 @@ pub async fn reschedule(
                 ),
             )
         })?;
-    // As when a return is created: the booking is moved first, then the new slot counted with
-    // it (this return's old booking no longer counts); over the capacity, all is rolled back.
+    // As when a return is created: the new slot locked (after the order), the booking moved,
+    // then the slot counted with it (this return's old booking no longer counts); over the
+    // capacity, all is rolled back.
+    db::lock(&mut tx, Lock::PickupSlot(start)).await?;
     let moved = Change::Pickup {
         from: booked,
         to: start,
@@ -104,8 +105,8 @@ async fn status_in(tx: &mut AnyConnection, id: i64) -> ApiResult<(ReturnStatus, 
 }
 
 /// Demo mode: moves every return that is not waiting on its customer or on a reviewer one step
-/// on (see `policy::demo_next`), telling each buyer, in the write transaction `tx` (which keeps
-/// every other writer out meanwhile). Returns how many moved.
+/// on (see `policy::demo_next`), telling each buyer, in the write transaction `tx`
+/// (`Lock::Everything`: it keeps every other writer out meanwhile). Returns how many moved.
 pub async fn advance_demo(state: &AppState, tx: &mut AnyConnection) -> ApiResult<u32> {
     let open: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT id, status, handover, resolution FROM returns WHERE status IN \
@@ -140,7 +141,8 @@ pub(crate) enum Change {
 }
 
 /// Every move of a return, whoever makes it (its customer cancelling or rescheduling, a
-/// reviewer deciding, the demo's mover), in the caller's write transaction `tx` (`db::write`),
+/// reviewer deciding, the demo's mover), in the caller's write transaction `tx` holding the
+/// return's order (`db::write_for`),
 /// in which the caller read return `id` in status `from`. One statement, guarded by what was
 /// read: the status (and for a pickup, the slot booked), so `false` when the return is no longer
 /// as read or the move is not one its status allows (nothing changed: the caller answers a
@@ -193,7 +195,9 @@ pub(crate) async fn move_return(
     }
     let notice = match change {
         Change::To(to) => {
-            if releases_stock(to) && !releases_stock(from) {
+            if releases_stock(to) && !releases_stock(from) && exchanges(tx, id).await? {
+                // Variants are changed holding the stock's lock (see `Lock::Stock`).
+                db::lock(&mut *tx, Lock::Stock).await?;
                 sqlx::query(
                     "UPDATE variants SET stock = stock + (SELECT SUM(ri.quantity) FROM return_items ri \
                      WHERE ri.return_id = $1 AND ri.exchange_sku = variants.sku) \
@@ -237,4 +241,15 @@ pub(crate) async fn move_return(
         }
     }
     Ok(true)
+}
+
+/// Whether return `id` exchanges any of its lines (reserved stock).
+async fn exchanges(tx: &mut AnyConnection, id: i64) -> ApiResult<bool> {
+    let lines: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM return_items WHERE return_id = $1 AND exchange_sku IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(tx)
+    .await?;
+    Ok(lines > 0)
 }

@@ -2,11 +2,17 @@
 //! caller's list, newest first.
 
 use super::*;
+use std::collections::HashMap;
 
-/// The id of return `number` if `caller` may read, cancel or reschedule it and fetch its QR code
-/// (the owner of its order, the buyer's guest pass for that order, or this return's link; see
-/// [`Caller::may`]); nobody signed in is a 401, anything else one 404 (a recipient's pass too).
-pub(crate) async fn return_for(state: &AppState, caller: &Caller, number: &str) -> ApiResult<i64> {
+/// The id of return `number` and of its order, if `caller` may read, cancel or reschedule it and
+/// fetch its QR code (the owner of its order, the buyer's guest pass for that order, or this
+/// return's link; see [`Caller::may`]); nobody signed in is a 401, anything else one 404 (a
+/// recipient's pass too).
+pub(crate) async fn return_for(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+) -> ApiResult<(i64, i64)> {
     if caller.is_anonymous() {
         return Err(ErrorCode::Unauthorized.into());
     }
@@ -18,7 +24,7 @@ pub(crate) async fn return_for(state: &AppState, caller: &Caller, number: &str) 
     .await?;
     match found {
         Some((id, order, customer)) if caller.may(Act::Return(id), order, customer).is_some() => {
-            Ok(id)
+            Ok((id, order))
         }
         _ => Err(ErrorCode::NotFound.into()),
     }
@@ -34,7 +40,7 @@ pub async fn detail(
     caller: Caller,
     Path(number): Path<String>,
 ) -> ApiResult<Json<ReturnDetail>> {
-    let id = return_for(&state, &caller, &number).await?;
+    let (id, _) = return_for(&state, &caller, &number).await?;
     Ok(Json(load_return(&state.db, id).await?))
 }
 
@@ -47,32 +53,13 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Vec<ReturnDetail>>> {
-    let ids: Vec<(i64,)> = match caller.returns_listed() {
-        Some(Listed::Customer(customer)) => {
-            sqlx::query_as(
-                "SELECT r.id FROM returns r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = $1 \
-                 ORDER BY r.created_at DESC, r.id DESC LIMIT 100",
-            )
-            .bind(customer)
-            .fetch_all(&state.db)
-            .await?
-        }
-        Some(Listed::Order(order)) => {
-            sqlx::query_as(
-                "SELECT id FROM returns WHERE order_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100",
-            )
-            .bind(order)
-            .fetch_all(&state.db)
-            .await?
-        }
-        Some(Listed::One(id)) => vec![(id,)],
+    let (filter, id) = match caller.returns_listed() {
+        Some(Listed::Customer(customer)) => ("o.customer_id = $1", customer),
+        Some(Listed::Order(order)) => ("r.order_id = $1", order),
+        Some(Listed::One(id)) => ("r.id = $1", id),
         None => return Err(ErrorCode::Unauthorized.into()),
     };
-    let mut returns = Vec::with_capacity(ids.len());
-    for (id,) in ids {
-        returns.push(load_return(&state.db, id).await?);
-    }
-    Ok(Json(returns))
+    Ok(Json(load_returns(&state.db, filter, id).await?))
 }
 
 /// `R` + 8 digits, from the row's id.
@@ -82,6 +69,7 @@ pub(super) fn return_number(id: i64) -> String {
 
 #[derive(sqlx::FromRow)]
 struct ReturnRow {
+    id: i64,
     number: String,
     order_number: String,
     status: String,
@@ -146,22 +134,60 @@ impl ReturnedLineRow {
 }
 
 pub(crate) async fn load_return(db: &AnyPool, id: i64) -> ApiResult<ReturnDetail> {
-    let row = sqlx::query_as::<_, ReturnRow>(
-        "SELECT r.number, o.number AS order_number, r.status, r.reason, r.resolution, r.handover, r.refund_fen, \
-         r.pickup_starts_at, r.pickup_fee_fen, r.drop_off_code, r.created_at, r.updated_at, \
+    let mut one = load_returns(db, "r.id = $1", id).await?;
+    Ok(one.pop().ok_or(sqlx::Error::RowNotFound)?)
+}
+
+/// The returns `filter` (a condition on `r`, the return, and `o`, its order, binding `$1` to
+/// `bound`) picks, newest first (at most 100), in two reads (the returns, then all their lines),
+/// whatever their number.
+async fn load_returns(db: &AnyPool, filter: &str, bound: i64) -> ApiResult<Vec<ReturnDetail>> {
+    let picked = format!(
+        "FROM returns r JOIN orders o ON o.id = r.order_id WHERE {filter} \
+         ORDER BY r.created_at DESC, r.id DESC LIMIT 100"
+    );
+    // Both reads in one transaction: the lines are those of the very returns read.
+    let mut tx = db.begin().await?;
+    let rows: Vec<ReturnRow> = sqlx::query_as(&format!(
+        "SELECT r.id, r.number, o.number AS order_number, r.status, r.reason, r.resolution, r.handover, \
+         r.refund_fen, r.pickup_starts_at, r.pickup_fee_fen, r.drop_off_code, r.created_at, r.updated_at, \
          v.decided_at, v.reason AS decision_reason \
-         FROM returns r JOIN orders o ON o.id = r.order_id \
-         LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.id = $1",
-    )
-    .bind(id)
-    .fetch_one(db)
+         FROM returns r JOIN orders o ON o.id = r.order_id LEFT JOIN return_reviews v ON v.return_id = r.id \
+         WHERE r.id IN (SELECT r.id {picked}) ORDER BY r.created_at DESC, r.id DESC"
+    ))
+    .bind(bound)
+    .fetch_all(&mut *tx)
     .await?;
     let lines: Vec<ReturnedLineRow> = sqlx::query_as(&format!(
-        "{RETURNED_LINES} WHERE ri.return_id = $1 ORDER BY ri.return_id, i.position"
+        "{RETURNED_LINES} WHERE ri.return_id IN (SELECT r.id {picked}) ORDER BY ri.return_id, i.position"
     ))
-    .bind(id)
-    .fetch_all(db)
+    .bind(bound)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
+    let mut lines_of = by_return(lines)?;
+    rows.into_iter()
+        .map(|row| {
+            let lines = lines_of.remove(&row.id).unwrap_or_default();
+            detail_of(row, lines)
+        })
+        .collect()
+}
+
+/// Lines read for many returns (ordered by return), as the contract names them, by return.
+pub(crate) fn by_return(lines: Vec<ReturnedLineRow>) -> ApiResult<HashMap<i64, Vec<ReturnedLine>>> {
+    let mut lines_of: HashMap<i64, Vec<ReturnedLine>> = HashMap::new();
+    for line in lines {
+        lines_of
+            .entry(line.return_id)
+            .or_default()
+            .push(line.line()?);
+    }
+    Ok(lines_of)
+}
+
+/// A return as the contract names it, from its row and its lines.
+fn detail_of(row: ReturnRow, lines: Vec<ReturnedLine>) -> ApiResult<ReturnDetail> {
     let corrupt = ApiError::Corrupt;
     let status = ReturnStatus::parse(&row.status).ok_or(corrupt("a return status"))?;
     let resolution = Resolution::parse(&row.resolution).ok_or(corrupt("a resolution"))?;
@@ -172,10 +198,7 @@ pub(crate) async fn load_return(db: &AnyPool, id: i64) -> ApiResult<ReturnDetail
         number: row.number,
         order: OrderNumber::from_wire(&row.order_number).map_err(|_| corrupt("an order number"))?,
         status,
-        lines: lines
-            .into_iter()
-            .map(ReturnedLineRow::line)
-            .collect::<ApiResult<_>>()?,
+        lines,
         reason: ReturnReason::parse(&row.reason).ok_or(corrupt("a return reason"))?,
         resolution,
         handover: Handover::parse(&row.handover).ok_or(corrupt("a hand-over"))?,

@@ -20,7 +20,6 @@ use portico_api::{
     ReturnDecision, ReturnDetail, ReturnHistory, ReturnReason, ReturnStatus, ReturnToReview,
     ReturnedLine, ReviewDecision, ReviewQueue, ReviewedCustomer, StaffRole,
 };
-use std::collections::HashMap;
 
 /// Who reviews returns.
 const REVIEWERS: [StaffRole; 2] = [StaffRole::Publisher, StaffRole::Admin];
@@ -80,13 +79,7 @@ pub async fn queue(State(state): State<AppState>, staff: Staff) -> ApiResult<Jso
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let mut lines_of: HashMap<i64, Vec<ReturnedLine>> = HashMap::new();
-    for line in lines {
-        lines_of
-            .entry(line.return_id)
-            .or_default()
-            .push(line.line()?);
-    }
+    let mut lines_of = super::by_return(lines)?;
     let returns = rows
         .into_iter()
         .map(|row| {
@@ -151,11 +144,15 @@ pub async fn decide(
     if asked.decision == ReviewDecision::Reject && reason.is_none() {
         return Err(refuse("a rejection needs a reason the customer can read"));
     }
-    // Read and decided in one write transaction (`db::write`, across instances): of two
-    // reviewers deciding at once, the second finds the first one's review. The guarded move and
-    // the review's key would keep it once even without it.
-    let _one_at_a_time = state.return_writes.lock().await;
-    let mut tx = db::write(&state.db).await?;
+    // Read and decided in one write transaction holding the return's order (across instances):
+    // of two reviewers deciding at once, the second finds the first one's review. The guarded
+    // move and the review's key would keep it once even without it.
+    let order: Option<i64> = sqlx::query_scalar("SELECT order_id FROM returns WHERE number = $1")
+        .bind(&number)
+        .fetch_optional(&state.db)
+        .await?;
+    let order = order.ok_or(ErrorCode::NotFound)?;
+    let mut tx = db::write_for(&state.db, db::Lock::Order(order)).await?;
     let found: Option<(i64, String, String, db::Flag)> = sqlx::query_as(
         "SELECT r.id, r.status, r.handover, v.return_id IS NOT NULL FROM returns r \
          LEFT JOIN return_reviews v ON v.return_id = r.id WHERE r.number = $1",

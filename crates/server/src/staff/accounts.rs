@@ -128,8 +128,8 @@ pub async fn change(
     ApiJson(body): ApiJson<StaffChange>,
 ) -> ApiResult<Json<StaffMember>> {
     staff.may(&[StaffRole::Admin])?;
-    // The write lock first: two admins changing admins at once cannot both pass the check.
-    let mut tx = db::write(&state.db).await?;
+    // Every account's lock first: two admins changing admins at once cannot both pass the check.
+    let mut tx = db::write_for(&state.db, db::Lock::StaffAccounts).await?;
     let before: StaffRow = sqlx::query_as(&format!("SELECT {FIELDS} FROM staff WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *tx)

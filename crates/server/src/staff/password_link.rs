@@ -56,7 +56,8 @@ pub async fn set_password(
     }
     let hash = new_password_hash(&body.password).await?;
     let now = state.clock.now();
-    let mut tx = db::write(&state.db).await?;
+    // Decided by one guarded statement (the link unused and live, spent by it).
+    let mut tx = db::write_for(&state.db, db::Lock::Rows).await?;
     let spent: Option<i64> = sqlx::query_scalar(
         "UPDATE staff_invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 \
          RETURNING staff_id",

@@ -70,6 +70,11 @@ async fn make_invitation(
     let now = state.clock.now();
     let expires_at = now + token::LINK_TTL_SECS;
     let since = now - i64::from(state.config.survey_throttle_days) * DAY;
+    // What is read below decides: no invitation lately. A customer another transaction is
+    // inviting right now is not invited twice (nor waited for).
+    if honour_limits && !db::try_lock(db, db::Lock::Invitations(service.customer)).await? {
+        return Ok(None);
+    }
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO survey_invitations (customer_id, touchpoint, reference, served_at, created_at, expires_at) \
          SELECT $1, $2, $3, $4, $5, $6 WHERE NOT $7 OR (\
@@ -368,8 +373,8 @@ pub async fn save(
 }
 
 /// Saves `body` as `owner`'s response to `survey` (what [`save`] documents): merged per
-/// question, checked, one response per owner and per client-made id, in a `BEGIN IMMEDIATE`
-/// transaction so that concurrent saves queue.
+/// question, checked, one response per owner and per client-made id, in a write transaction
+/// holding the response (its id), so that concurrent saves of it queue.
 pub async fn save_answers(
     state: &AppState,
     owner: Owner,
@@ -378,9 +383,14 @@ pub async fn save_answers(
 ) -> ApiResult<SurveyResponse> {
     survey.check(&body.answers, false).map_err(invalid)?;
     let now = state.clock.now();
-    // The write lock is taken first (busy_timeout waits for it), so what is read below cannot
-    // change before this transaction writes: concurrent saves queue instead of failing.
-    let mut tx = db::write(&state.db).await?;
+    // The response's lock is taken first, so what is read below cannot change before this
+    // transaction writes: concurrent saves queue instead of failing. Another id for the same
+    // invitation is another lock: the invitation's unique key refuses the second.
+    let mut tx = db::write_for(
+        &state.db,
+        db::Lock::SurveyResponse(body.response_id.as_str()),
+    )
+    .await?;
     let existing = owner.response(&mut tx, body.response_id.as_str()).await?;
     let (id, finished_at) = match existing {
         Some((_, stored, _)) if stored != body.response_id.as_str() => {

@@ -266,7 +266,8 @@ pub async fn add(
     let key = new_key();
     debug_assert!(well_formed(&key));
     let secret = new_secret();
-    let mut tx = db::write(&state.db).await?;
+    // A new row of its own (its key is new): nothing read decides.
+    let mut tx = db::write_for(&state.db, db::Lock::Rows).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO partners (public_key, name, features, accent, default_locale, identity_secret, active_survey) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -378,14 +379,14 @@ pub async fn change(
     let origins = body.origins.as_deref().map(origins).transpose()?;
     let features = body.features.as_deref().map(features).transpose()?;
     let accent = body.accent.as_deref().map(accent).transpose()?;
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, db::Lock::Partner(id)).await?;
     let before = load(&mut tx, id).await?;
     let survey = match (body.clear_survey, body.active_survey) {
         (true, _) => None,
         (false, Some(asked)) => Some(asked),
         (false, None) => before.active_survey,
     };
-    sqlx::query(
+    let changed = sqlx::query(
         "UPDATE partners SET name = COALESCE($1, name), features = COALESCE($2, features), \
          accent = COALESCE($3, accent), default_locale = COALESCE($4, default_locale), \
          active_survey = $5, enabled = COALESCE($6, enabled) WHERE id = $7",
@@ -398,7 +399,11 @@ pub async fn change(
     .bind(body.enabled)
     .bind(id)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Err(ErrorCode::NotFound.into());
+    }
     if let Some(origins) = &origins {
         replace_origins(&mut tx, id, origins).await?;
     }
@@ -434,7 +439,7 @@ pub async fn rotate_secret(
 ) -> ApiResult<Json<PartnerSecret>> {
     staff.may(&[StaffRole::Admin])?;
     let secret = new_secret();
-    let mut tx = db::write(&state.db).await?;
+    let mut tx = db::write_for(&state.db, db::Lock::Partner(id)).await?;
     let key: String = sqlx::query_scalar(
         "UPDATE partners SET identity_secret = $1 WHERE id = $2 RETURNING public_key",
     )

@@ -287,6 +287,40 @@ async fn a_save_from_an_older_revision_is_refused_and_the_newer_text_stays() {
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
 }
 
+/// The save's UPDATE is guarded by the revision it read; when it changes no row (here a trigger
+/// skips it, as a writer getting there between the read and the write would), the save is
+/// refused, never answered as saved.
+#[tokio::test]
+async fn a_save_whose_guarded_update_changed_nothing_is_a_conflict() {
+    let app = spawn().await;
+    let editor = desk(&app, EDITOR).await;
+    create(&app, &editor, "held", json!({ "kind": "everyone" })).await;
+    let saved = save(&app, &editor, "held", 1, both("Stored")).await;
+    assert_eq!(revision(&saved), 2);
+    let skipping = match portico_server::db::Backend::of(&app.state.db) {
+        portico_server::db::Backend::Sqlite => vec![
+            "CREATE TRIGGER held_drafts BEFORE UPDATE ON page_drafts BEGIN SELECT RAISE(IGNORE); END",
+        ],
+        portico_server::db::Backend::Postgres => vec![
+            "CREATE FUNCTION held_drafts() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'",
+            "CREATE TRIGGER held_drafts BEFORE UPDATE ON page_drafts FOR EACH ROW EXECUTE FUNCTION held_drafts()",
+        ],
+    };
+    for sql in skipping {
+        sqlx::query(sql).execute(&app.state.db).await.unwrap();
+    }
+    let body = json!({ "revision": 2, "audience": { "kind": "everyone" }, "copies": both("Lost") });
+    let refused = editor
+        .refused(&app, Method::PUT, "/api/staff/pages/held/draft", Some(body))
+        .await;
+    assert_eq!(refused, (StatusCode::CONFLICT, "edit_conflict".into()));
+    let draft = editor
+        .ok(&app, Method::GET, "/api/staff/pages/held", None)
+        .await;
+    assert_eq!(revision(&draft), 2);
+    assert_eq!(draft["copies"][1]["title"], "Stored");
+}
+
 #[tokio::test]
 async fn a_page_is_drafted_reviewed_scheduled_and_goes_live_at_its_time_also_after_a_restart() {
     let app = spawn().await;
@@ -828,6 +862,26 @@ async fn the_list_tells_each_pages_state_and_bad_input_is_refused_not_failed() {
     };
     assert_eq!(state_of("new-page"), "draft");
     assert_eq!(state_of("gold-benefits"), "changed");
+    // The list (read for all pages at once) says of each page what its own draft says.
+    for listed in list.as_array().unwrap() {
+        let slug = listed["slug"].as_str().unwrap();
+        let draft = publisher
+            .ok(&app, Method::GET, &format!("/api/staff/pages/{slug}"), None)
+            .await;
+        for field in ["audience", "state", "review", "updated_at", "updated_by"] {
+            assert_eq!(listed.get(field), draft.get(field), "{field} of {slug}");
+        }
+        let titles: Vec<&Value> = draft["copies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|copy| &copy["title"])
+            .collect();
+        assert!(
+            titles.contains(&&listed["title"]) || (titles.is_empty() && listed["title"] == slug),
+            "{listed} / {titles:?}"
+        );
+    }
 
     for (body, code) in [
         (

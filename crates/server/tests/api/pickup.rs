@@ -2,8 +2,8 @@
 
 use crate::helpers::{client, problem_code, spawn, spawn_with, until_a_writer_waits, TestApp};
 use crate::returns::{
-    delivered_days_ago, eligibility, message_about, one_of_line_one, price_line_one, shipped_order,
-    start_return, started,
+    created_else, delivered_days_ago, eligibility, message_about, one_of_line_one, price_line_one,
+    shipped_order, start_return, started,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -575,6 +575,39 @@ async fn a_full_slot_refuses_a_reschedule_and_changes_nothing() {
     assert_eq!(remaining(&app, &li, &hers, SECOND_SLOT).await, 1);
 }
 
+/// Pickups raced from two buyers' orders into a slot with room for one: each order has a lock
+/// of its own, so what counts the slot's bookings is the slot's lock. One is booked; the rest are
+/// told the slot is full.
+#[tokio::test]
+async fn a_slot_raced_from_two_orders_takes_only_its_capacity() {
+    let app = spawn_with(|config| config.pickup_slot_capacity = 1).await;
+    let (wang, his) = ready(&app, WANG, 1_000, 10).await;
+    let (li, hers) = ready(&app, LI, 1_000, 10).await;
+    let asked: Vec<(&reqwest::Client, Value, String)> = (0..20)
+        .map(|i| {
+            let (browser, number) = if i % 2 == 0 {
+                (&wang, &his)
+            } else {
+                (&li, &hers)
+            };
+            (
+                browser,
+                pickup_of_line_one(number, FIRST_SLOT),
+                format!("slot-{i}"),
+            )
+        })
+        .collect();
+    let answers = futures_util::future::join_all(
+        asked
+            .iter()
+            .map(|(browser, body, key)| start_return(&app, browser, Some(key), body)),
+    )
+    .await;
+    let full = (StatusCode::CONFLICT, "pickup_slot_full");
+    assert_eq!(created_else(answers, full).await, 1);
+    assert_eq!(remaining(&app, &li, &hers, FIRST_SLOT).await, 0);
+}
+
 #[tokio::test]
 async fn only_a_pickup_still_to_come_can_be_rescheduled_and_only_by_whoever_may_cancel_it() {
     let app = spawn().await;
@@ -691,7 +724,10 @@ async fn asked_behind_the_mover(app: &TestApp, browser: &reqwest::Client, path: 
         .get_json(browser, &format!("/api/returns/{number}"))
         .await;
     assert_eq!(before["status"], "pickup_scheduled");
-    let mut step = portico_server::db::write(&app.state.db).await.unwrap();
+    let mut step =
+        portico_server::db::write_for(&app.state.db, portico_server::db::Lock::Everything)
+            .await
+            .unwrap();
     portico_server::dev::demo_step(&app.state, &mut step)
         .await
         .unwrap();

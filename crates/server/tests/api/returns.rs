@@ -1,7 +1,7 @@
 //! What of an order can be returned: every reason, the buyer's tier's window, quantities already
 //! in returns, and who may ask.
 
-use crate::helpers::{client, problem_code, spawn, spawn_with, TestApp};
+use crate::helpers::{client, count, problem_code, spawn, spawn_with, TestApp};
 use portico_server::clock::parse_rfc3339;
 use portico_server::config::ReturnReasons;
 use reqwest::StatusCode;
@@ -44,15 +44,20 @@ pub(crate) async fn delivered_days_ago(app: &TestApp, number: &str, days_ago: i6
 
 /// The newest of `email`'s orders that has a parcel.
 pub(crate) async fn shipped_order(app: &TestApp, email: &str) -> String {
-    let (number,): (String,) = sqlx::query_as(
+    shipped_orders(app, email).await.remove(0)
+}
+
+/// `email`'s orders that have a parcel, newest first.
+async fn shipped_orders(app: &TestApp, email: &str) -> Vec<String> {
+    let numbers: Vec<(String,)> = sqlx::query_as(
         "SELECT o.number FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = $1 \
-         AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.placed_at DESC LIMIT 1",
+         AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.placed_at DESC",
     )
     .bind(email)
-    .fetch_one(&app.state.db)
+    .fetch_all(&app.state.db)
     .await
     .unwrap();
-    number
+    numbers.into_iter().map(|(number,)| number).collect()
 }
 
 async fn put_in_return(app: &TestApp, number: &str, line: i64, quantity: i64, status: &str) {
@@ -478,17 +483,96 @@ async fn a_fresh_single_unit_raced_by_twenty_keys_goes_to_exactly_one() {
             .map(|key| start_return(&app, &li, Some(key), &body)),
     )
     .await;
+    let refusal = (StatusCode::UNPROCESSABLE_ENTITY, "not_returnable");
+    assert_eq!(created_else(answers, refusal).await, 1);
+}
+
+/// How many of `answers` started a return (201); every other one must be `refusal`.
+pub(crate) async fn created_else(
+    answers: Vec<reqwest::Response>,
+    refusal: (StatusCode, &str),
+) -> usize {
     let mut created = 0;
     for response in answers {
         match response.status() {
             StatusCode::CREATED => created += 1,
             _ => assert_eq!(
                 problem_code(response).await,
-                (StatusCode::UNPROCESSABLE_ENTITY, "not_returnable".into())
+                (refusal.0, refusal.1.to_string())
             ),
         }
     }
-    assert_eq!(created, 1);
+    created
+}
+
+/// Returns raced on one order through two instances (two pools, as behind a load balancer) take
+/// no more than the order has: its lock holds across instances.
+#[tokio::test]
+async fn returns_raced_on_one_order_through_two_instances_take_no_more_than_it_has() {
+    let first = spawn().await;
+    let second = first.restart().await;
+    let li = client();
+    first.sign_in(&li, LI).await;
+    let number = shipped_order(&first, LI).await;
+    let line = delivered_days_ago(&first, &number, 2).await; // 3 units of each line
+    let body = one_of_line_one(&number, 1);
+    let keys: Vec<String> = (0..24).map(|i| format!("race-{i}")).collect();
+    let answers = futures_util::future::join_all(keys.iter().enumerate().map(|(i, key)| {
+        let app = if i % 2 == 0 { &first } else { &second };
+        start_return(app, &li, Some(key), &body)
+    }))
+    .await;
+    let refusal = (StatusCode::UNPROCESSABLE_ENTITY, "not_returnable");
+    assert_eq!(created_else(answers, refusal).await, 3);
+    let taken = format!(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM return_items WHERE order_item_id = {line}"
+    );
+    assert_eq!(count(&first, &taken).await, 3);
+}
+
+/// One key raced on two orders at once (two order locks): one return is made; the requests for
+/// its order are answered with it, the others refused as a key used with another request.
+#[tokio::test]
+async fn one_key_raced_on_two_orders_makes_one_return() {
+    let app = spawn().await;
+    let li = client();
+    app.sign_in(&li, LI).await;
+    let numbers = shipped_orders(&app, LI).await;
+    assert!(numbers.len() >= 2, "{numbers:?}");
+    for number in &numbers[..2] {
+        delivered_days_ago(&app, number, 2).await;
+    }
+    let bodies: Vec<Value> = (0..20)
+        .map(|i| one_of_line_one(&numbers[i % 2], 1))
+        .collect();
+    let answers = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|body| start_return(&app, &li, Some("one-key"), body)),
+    )
+    .await;
+    let (mut made, mut refused) = (Vec::new(), 0);
+    for response in answers {
+        match response.status() {
+            StatusCode::CREATED => {
+                made.push(response.json::<Value>().await.unwrap()["number"].clone())
+            }
+            _ => {
+                assert_eq!(
+                    problem_code(response).await,
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "idempotency_key_reused".into()
+                    )
+                );
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((made.len(), refused), (10, 10));
+    made.dedup();
+    assert_eq!(made.len(), 1, "one return for one key");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM returns").await, 1);
 }
 
 #[tokio::test]
