@@ -110,7 +110,10 @@ lane_wasm_test() {
     [[ -e $logs/tools.failed ]] && return 1
     sleep 1
   done
-  stage wasm-build wasm_test build --all-targets &&
+  # At the lowest priority: it is on no long path, while the tools' build (on the longest one: tools, app,
+  # e2e) and the server's take the two cores.
+  stage wasm-build nice -n 19 env CARGO_TARGET_DIR=target/wasm-test "${clippy[@]}" cargo build --all-targets \
+    --target wasm32-unknown-unknown "${wasm_crates[@]}" &&
     after tools packages &&
     stage wasm-test wasm_test test
 }
